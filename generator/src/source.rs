@@ -1,0 +1,876 @@
+//! Stage 1: read the inputs and find the OpenAPI fragments in them.
+//!
+//! An input is a markdown page (`.md`, `.markdown`), a whole OpenAPI document (`.json`, `.yaml`,
+//! `.yml`), or a folder of them. A whole document is one fragment. In a page, every fenced
+//! ```` ```json ```` (or ```` ```yaml ````) block holding an object with an `openapi` key is a
+//! fragment; other JSON blocks are examples and are skipped. Markdown is parsed with
+//! pulldown-cmark, never with regular expressions.
+//!
+//! A fragment remembers the file and line it came from and the operation heading it stands under
+//! (`## GET /api/v1/jobs/{engine\_id}/latest/`); the heading and the operation inside the
+//! fragment must agree.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
+use serde_json::Value;
+
+/// The HTTP methods an OpenAPI path item can hold, in the order OpenAPI lists them.
+pub const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// A file read into memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    /// The path as the user gave it (or as found when walking a folder).
+    pub path: PathBuf,
+    /// The whole text of the file.
+    pub text: String,
+}
+
+/// One OpenAPI document found in an input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fragment {
+    /// The file it came from.
+    pub file: PathBuf,
+    /// The 1-based line where it starts: the first content line of its code fence in a page,
+    /// `1` for a whole JSON or YAML file.
+    pub line: usize,
+    /// The operation heading it stands under, if the most recent heading is one.
+    pub heading: Option<Heading>,
+    /// The document.
+    pub value: Value,
+}
+
+/// An operation heading such as `## GET /api/v1/jobs/{engine\_id}/latest/`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    /// The method in lowercase: `get`, `put`, ...
+    pub method: String,
+    /// The path with markdown escapes undone: `/api/v1/jobs/{engine_id}/latest/`.
+    pub path: String,
+    /// The 1-based line of the heading.
+    pub line: usize,
+}
+
+impl Heading {
+    /// Reads a heading's text as `METHOD /path`, or `None` when it is not an operation heading.
+    pub fn parse(text: &str, line: usize) -> Option<Heading> {
+        let mut words = text.split_whitespace();
+        let method = words.next()?.to_ascii_lowercase();
+        let path = words.next()?;
+        if words.next().is_some() || !path.starts_with('/') || !METHODS.contains(&method.as_str()) {
+            return None;
+        }
+        Some(Heading {
+            method,
+            path: path.to_owned(),
+            line,
+        })
+    }
+}
+
+impl fmt::Display for Heading {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.method.to_ascii_uppercase(), self.path)
+    }
+}
+
+/// Where a [`SourceError`] points: a file, and a line and column in it when known.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Location {
+    /// The file, if the error is about one.
+    pub file: Option<PathBuf>,
+    /// The 1-based line.
+    pub line: Option<usize>,
+    /// The 1-based column (in characters).
+    pub column: Option<usize>,
+}
+
+impl fmt::Display for Location {
+    /// Writes `file:line:col: ` (as much of it as is known), or nothing.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Some(file) = &self.file else {
+            return Ok(());
+        };
+        write!(f, "{}", file.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
+        }
+        write!(f, ": ")
+    }
+}
+
+/// An input that cannot be read, or a fragment that cannot be found or does not fit its heading.
+///
+/// Displays as `file:line:col: what is wrong` and, on the next line, `  help: what to do`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{location}{message}\n  help: {help}")]
+pub struct SourceError {
+    /// Where the problem is.
+    pub location: Location,
+    /// What is wrong.
+    pub message: String,
+    /// What to do about it.
+    pub help: String,
+}
+
+impl SourceError {
+    fn new(location: Location, message: impl Into<String>, help: impl Into<String>) -> Self {
+        SourceError {
+            location,
+            message: message.into(),
+            help: help.into(),
+        }
+    }
+
+    fn in_file(file: &Path, message: impl Into<String>, help: impl Into<String>) -> Self {
+        let location = Location {
+            file: Some(file.to_path_buf()),
+            line: None,
+            column: None,
+        };
+        SourceError::new(location, message, help)
+    }
+
+    fn at(
+        file: &Path,
+        (line, column): (usize, usize),
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Self {
+        let location = Location {
+            file: Some(file.to_path_buf()),
+            line: Some(line),
+            column: Some(column),
+        };
+        SourceError::new(location, message, help)
+    }
+}
+
+const INPUT_HELP: &str =
+    "pass markdown pages (.md, .markdown), OpenAPI files (.json, .yaml, .yml), or folders of them";
+
+/// What kind of input a file is, by its extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Markdown,
+    Json,
+    Yaml,
+}
+
+impl Kind {
+    fn of(path: &Path) -> Option<Kind> {
+        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        match extension.as_str() {
+            "md" | "markdown" => Some(Kind::Markdown),
+            "json" => Some(Kind::Json),
+            "yaml" | "yml" => Some(Kind::Yaml),
+            _ => None,
+        }
+    }
+}
+
+/// Reads every input: each path is a file or a folder, walked recursively (hidden entries are
+/// skipped) for markdown, JSON and YAML files. The result is sorted by path and free of
+/// duplicates, so it does not depend on the order of `paths`.
+pub fn read_inputs(paths: &[PathBuf]) -> Result<Vec<Input>, SourceError> {
+    if paths.is_empty() {
+        return Err(SourceError::new(
+            Location::default(),
+            "no inputs given",
+            INPUT_HELP,
+        ));
+    }
+    let mut files = Vec::new();
+    for path in paths {
+        let metadata = fs::metadata(path).map_err(|e| {
+            let message = if e.kind() == std::io::ErrorKind::NotFound {
+                "no such file or folder".to_owned()
+            } else {
+                format!("cannot read: {e}")
+            };
+            SourceError::in_file(path, message, "check the path; ".to_owned() + INPUT_HELP)
+        })?;
+        if metadata.is_dir() {
+            let before = files.len();
+            walk(path, &mut files, &mut BTreeSet::new())?;
+            if files.len() == before {
+                return Err(SourceError::in_file(
+                    path,
+                    "empty input folder: it holds no markdown, JSON or YAML files",
+                    INPUT_HELP,
+                ));
+            }
+        } else if Kind::of(path).is_some() {
+            files.push(path.clone());
+        } else {
+            return Err(SourceError::in_file(
+                path,
+                "not a markdown page, JSON file or YAML file",
+                INPUT_HELP,
+            ));
+        }
+    }
+
+    // Sort by path; the same file reached twice (`a/x.md` and `a/./x.md`, or a file and its
+    // folder) is read once, under the smallest of its names.
+    files.sort();
+    files.dedup();
+    let mut seen = BTreeSet::new();
+    let mut inputs = Vec::with_capacity(files.len());
+    for path in files {
+        let identity = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+        if !seen.insert(identity) {
+            continue;
+        }
+        let text = read_text(&path)?;
+        inputs.push(Input { path, text });
+    }
+    if inputs.is_empty() {
+        return Err(SourceError::new(
+            Location::default(),
+            "no inputs found",
+            INPUT_HELP,
+        ));
+    }
+    Ok(inputs)
+}
+
+/// Collects the input files under `dir`, skipping hidden entries and folders already visited
+/// (through a symbolic link).
+fn walk(
+    dir: &Path,
+    files: &mut Vec<PathBuf>,
+    visited: &mut BTreeSet<PathBuf>,
+) -> Result<(), SourceError> {
+    let unreadable = |e: std::io::Error| {
+        SourceError::in_file(
+            dir,
+            format!("cannot read folder: {e}"),
+            "check its permissions",
+        )
+    };
+    let identity = fs::canonicalize(dir).map_err(unreadable)?;
+    if !visited.insert(identity) {
+        return Ok(());
+    }
+    let mut entries = Vec::new();
+    for entry in fs::read_dir(dir).map_err(unreadable)? {
+        entries.push(entry.map_err(unreadable)?.path());
+    }
+    entries.sort();
+    for path in entries {
+        let hidden = path
+            .file_name()
+            .is_some_and(|name| name.to_string_lossy().starts_with('.'));
+        if hidden {
+            continue;
+        }
+        let metadata = fs::metadata(&path).map_err(|e| {
+            SourceError::in_file(&path, format!("cannot read: {e}"), "check the path")
+        })?;
+        if metadata.is_dir() {
+            walk(&path, files, visited)?;
+        } else if Kind::of(&path).is_some() {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn read_text(path: &Path) -> Result<String, SourceError> {
+    let bytes = fs::read(path).map_err(|e| {
+        SourceError::in_file(
+            path,
+            format!("cannot read: {e}"),
+            "check the file's permissions",
+        )
+    })?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_owned(),
+            None => text,
+        }),
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.as_bytes();
+            let before = bytes.get(..valid).unwrap_or_default();
+            let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+            let line_start = before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            // The bytes before `valid` are UTF-8, so the column counts characters.
+            let column = 1 + String::from_utf8_lossy(before.get(line_start..).unwrap_or_default())
+                .chars()
+                .count();
+            Err(SourceError::at(
+                path,
+                (line, column),
+                "not UTF-8 text",
+                "save the file as UTF-8",
+            ))
+        }
+    }
+}
+
+/// Finds every fragment in `inputs`, in input order and, within a page, in page order.
+pub fn fragments(inputs: &[Input]) -> Result<Vec<Fragment>, SourceError> {
+    let mut out = Vec::new();
+    for input in inputs {
+        match Kind::of(&input.path) {
+            Some(Kind::Markdown) => page_fragments(input, &mut out)?,
+            Some(Kind::Json) => {
+                let value = serde_json::from_str(&input.text).map_err(|e| {
+                    SourceError::at(
+                        &input.path,
+                        (e.line().max(1), e.column().max(1)),
+                        format!("invalid JSON: {}", json_message(&e)),
+                        "fix the JSON syntax",
+                    )
+                })?;
+                out.push(Fragment {
+                    file: input.path.clone(),
+                    line: 1,
+                    heading: None,
+                    value,
+                });
+            }
+            Some(Kind::Yaml) => {
+                let value = crate::yaml::from_str(&input.text).map_err(|e| {
+                    let location = Location {
+                        file: Some(input.path.clone()),
+                        line: e.line,
+                        column: e.line.and(e.column),
+                    };
+                    SourceError::new(
+                        location,
+                        format!("invalid YAML: {}", e.message),
+                        "fix the YAML",
+                    )
+                })?;
+                out.push(Fragment {
+                    file: input.path.clone(),
+                    line: 1,
+                    heading: None,
+                    value,
+                });
+            }
+            None => {
+                return Err(SourceError::in_file(
+                    &input.path,
+                    "not a markdown page, JSON file or YAML file",
+                    INPUT_HELP,
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// serde_json's message without its own " at line L column C" suffix (the location is shown
+/// in front of the message instead).
+fn json_message(e: &serde_json::Error) -> String {
+    let full = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    match full.strip_suffix(&suffix) {
+        Some(message) => message.to_owned(),
+        None => full,
+    }
+}
+
+/// Byte offsets to 1-based lines and columns, for one text.
+struct LineIndex<'a> {
+    text: &'a str,
+    /// The byte offset where each line starts.
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(text: &'a str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { text, starts }
+    }
+
+    /// The 1-based line and column (in characters) of byte `offset`.
+    fn locate(&self, offset: usize) -> (usize, usize) {
+        let line = self.starts.partition_point(|&start| start <= offset).max(1);
+        let start = self.starts.get(line - 1).copied().unwrap_or(0);
+        let column = match self.text.get(start..offset) {
+            Some(prefix) => prefix.chars().count() + 1,
+            None => offset.saturating_sub(start) + 1,
+        };
+        (line, column)
+    }
+
+    /// The text of 1-based line `line`, without its line ending.
+    fn line_text(&self, line: usize) -> &'a str {
+        let Some(&start) = self.starts.get(line.wrapping_sub(1)) else {
+            return "";
+        };
+        let end = self.starts.get(line).copied().unwrap_or(self.text.len());
+        let text = self.text.get(start..end).unwrap_or_default();
+        text.trim_end_matches(['\n', '\r'])
+    }
+}
+
+/// The language of a fenced code block that may hold a fragment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FenceLanguage {
+    Json,
+    Yaml,
+}
+
+impl FenceLanguage {
+    fn of(info: &str) -> Option<FenceLanguage> {
+        let word = info.split_whitespace().next()?.to_ascii_lowercase();
+        match word.as_str() {
+            "json" => Some(FenceLanguage::Json),
+            "yaml" | "yml" => Some(FenceLanguage::Yaml),
+            _ => None,
+        }
+    }
+}
+
+/// A fenced code block being read.
+struct Fence {
+    language: FenceLanguage,
+    /// The page line of the first content line (the line after the opening fence).
+    first_line: usize,
+    content: String,
+}
+
+/// A heading being read.
+struct OpenHeading {
+    line: usize,
+    text: String,
+}
+
+fn page_fragments(input: &Input, out: &mut Vec<Fragment>) -> Result<(), SourceError> {
+    let index = LineIndex::new(&input.text);
+    let mut heading: Option<Heading> = None;
+    let mut open_heading: Option<OpenHeading> = None;
+    let mut fence: Option<Fence> = None;
+
+    let parser = Parser::new_ext(&input.text, pulldown_cmark::Options::empty());
+    for (event, range) in parser.into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { .. }) => {
+                let (line, _) = index.locate(range.start);
+                open_heading = Some(OpenHeading {
+                    line,
+                    text: String::new(),
+                });
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some(open) = open_heading.take() {
+                    heading = Heading::parse(open.text.trim(), open.line);
+                }
+            }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+                fence = FenceLanguage::of(&info).map(|language| Fence {
+                    language,
+                    first_line: index.locate(range.start).0 + 1,
+                    content: String::new(),
+                });
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some(fence) = fence.take() {
+                    let found = fence_fragment(input, &index, &fence, heading.as_ref())?;
+                    out.extend(found);
+                }
+            }
+            Event::Text(text) | Event::Code(text) => {
+                if let Some(open) = open_heading.as_mut() {
+                    open.text.push_str(&text);
+                } else if let Some(fence) = fence.as_mut() {
+                    fence.content.push_str(&text);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(open) = open_heading.as_mut() {
+                    open.text.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The fragment in one fenced code block, if it holds one.
+fn fence_fragment(
+    input: &Input,
+    index: &LineIndex<'_>,
+    fence: &Fence,
+    heading: Option<&Heading>,
+) -> Result<Option<Fragment>, SourceError> {
+    let value = match fence.language {
+        FenceLanguage::Json => serde_json::from_str::<Value>(&fence.content).map_err(|e| {
+            let position = page_position(index, fence, e.line().max(1), e.column().max(1));
+            SourceError::at(
+                &input.path,
+                position,
+                format!("invalid JSON in a ```json block: {}", json_message(&e)),
+                "fix the JSON, or mark the block as another language if it is not JSON",
+            )
+        })?,
+        FenceLanguage::Yaml => match crate::yaml::from_str(&fence.content) {
+            Ok(value) => value,
+            // YAML blocks that do not even look like OpenAPI are examples, like JSON blocks
+            // without `openapi`; only report errors in ones that do.
+            Err(_)
+                if !fence
+                    .content
+                    .lines()
+                    .any(|line| line.starts_with("openapi:")) =>
+            {
+                return Ok(None);
+            }
+            Err(e) => {
+                let position = match (e.line, e.column) {
+                    (Some(line), Some(column)) => page_position(index, fence, line, column),
+                    _ => (fence.first_line, 1),
+                };
+                return Err(SourceError::at(
+                    &input.path,
+                    position,
+                    format!("invalid YAML in a ```yaml block: {}", e.message),
+                    "fix the YAML",
+                ));
+            }
+        },
+    };
+    let is_openapi = value
+        .as_object()
+        .is_some_and(|object| object.contains_key("openapi"));
+    if !is_openapi {
+        return Ok(None);
+    }
+    if let Some(heading) = heading {
+        check_heading(input, index, heading, fence.first_line, &value)?;
+    }
+    Ok(Some(Fragment {
+        file: input.path.clone(),
+        line: fence.first_line,
+        heading: heading.cloned(),
+        value,
+    }))
+}
+
+/// The page line and column of `(line, column)` within a fence's content. Content lines are
+/// page lines with any container prefix (indentation, `> `) removed, so the column is shifted by
+/// what was removed.
+fn page_position(
+    index: &LineIndex<'_>,
+    fence: &Fence,
+    line: usize,
+    column: usize,
+) -> (usize, usize) {
+    let page_line = fence.first_line + line - 1;
+    let content_line = fence.content.lines().nth(line - 1).unwrap_or_default();
+    let content_line = content_line.trim_end_matches('\r');
+    let page_text = index.line_text(page_line);
+    let removed = if page_text.ends_with(content_line) {
+        page_text
+            .chars()
+            .count()
+            .saturating_sub(content_line.chars().count())
+    } else {
+        0
+    };
+    (page_line, removed + column)
+}
+
+/// Checks that a fragment under an operation heading holds exactly that operation.
+fn check_heading(
+    input: &Input,
+    index: &LineIndex<'_>,
+    heading: &Heading,
+    fragment_line: usize,
+    value: &Value,
+) -> Result<(), SourceError> {
+    let operations = operations(value);
+    let agrees = matches!(
+        operations.as_slice(),
+        [(path, method)] if *path == heading.path && *method == heading.method
+    );
+    let single_path = value
+        .get("paths")
+        .and_then(Value::as_object)
+        .is_some_and(|paths| paths.len() == 1);
+    if agrees && single_path {
+        return Ok(());
+    }
+    let holds = if operations.is_empty() {
+        "no operation".to_owned()
+    } else {
+        operations
+            .iter()
+            .map(|(path, method)| format!("`{} {path}`", method.to_ascii_uppercase()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let column = heading_column(index, heading.line);
+    Err(SourceError::at(
+        &input.path,
+        (heading.line, column),
+        format!(
+            "the heading says `{heading}` but the OpenAPI block below it (line {fragment_line}) \
+             holds {holds}"
+        ),
+        "make the heading and the operation agree",
+    ))
+}
+
+/// The column where a heading's text starts (after `#`s and spaces), or 1.
+fn heading_column(index: &LineIndex<'_>, line: usize) -> usize {
+    let text = index.line_text(line);
+    let trimmed = text.trim_start().trim_start_matches('#').trim_start();
+    if trimmed.is_empty() {
+        return 1;
+    }
+    text.chars().count() - trimmed.chars().count() + 1
+}
+
+/// Every `(path, method)` in a document's `paths`, in document order.
+fn operations(value: &Value) -> Vec<(&str, &str)> {
+    let Some(paths) = value.get("paths").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (path, item) in paths {
+        if let Some(item) = item.as_object() {
+            for key in item.keys() {
+                if let Some(method) = METHODS.iter().find(|m| **m == key.as_str()) {
+                    out.push((path.as_str(), *method));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const JOBS: &str = include_str!("../../specs/syntho/jobs.md");
+
+    fn page(name: &str, text: &str) -> Input {
+        Input {
+            path: PathBuf::from(name),
+            text: text.to_owned(),
+        }
+    }
+
+    fn error_of<T: fmt::Debug>(result: Result<T, SourceError>) -> SourceError {
+        match result {
+            Ok(value) => panic!("expected an error, got {value:?}"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn seed_page_has_six_fragments_with_headings_and_lines() {
+        let found = fragments(&[page("specs/syntho/jobs.md", JOBS)]);
+        let Ok(found) = found else {
+            panic!("{found:?}")
+        };
+        let summary: Vec<(usize, String, String, usize)> = found
+            .iter()
+            .map(|f| {
+                let h = f
+                    .heading
+                    .clone()
+                    .unwrap_or_else(|| panic!("no heading at {}", f.line));
+                (f.line, h.method, h.path, h.line)
+            })
+            .collect();
+        let expected = [
+            (8, "get", "/api/v1/jobs/{engine_id}/latest/", 3),
+            (16, "get", "/api/v1/jobs/{engine_id}/list/", 11),
+            (24, "get", "/api/v1/jobs/{job_id}/", 19),
+            (32, "put", "/api/v1/jobs/{job_id}/cancel/", 27),
+            (40, "delete", "/api/v1/jobs/{job_id}/delete/", 35),
+            (48, "get", "/api/v1/jobs/{job_id}/download_log/", 43),
+        ];
+        let expected: Vec<_> = expected
+            .iter()
+            .map(|&(line, method, path, heading)| {
+                (line, method.to_owned(), path.to_owned(), heading)
+            })
+            .collect();
+        assert_eq!(summary, expected);
+        assert!(
+            found
+                .iter()
+                .all(|f| f.file == Path::new("specs/syntho/jobs.md"))
+        );
+    }
+
+    #[test]
+    fn examples_tags_quotes_and_object_sections_are_ordinary() {
+        let text = "# Things\n\n{% hint style=\"info\" %}\nSome prose.\n{% endhint %}\n\n\
+                    ## The Thing object\n\n>\n\n```json\n{\"openapi\":\"3.0.3\",\"components\":{}}\n```\n\n\
+                    ## GET /things\n\n> List\n\n```JSON title=x\n{\"openapi\":\"3.0.3\",\"paths\":{\"/things\":{\"get\":{}}}}\n```\n\n\
+                    ```json\n{\"example\": true}\n```\n\n```text\nnot json at all\n```\n";
+        let found = fragments(&[page("p.md", text)]);
+        let Ok(found) = found else {
+            panic!("{found:?}")
+        };
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].heading, None);
+        assert_eq!(found[0].line, 12);
+        let heading = Heading {
+            method: "get".into(),
+            path: "/things".into(),
+            line: 15,
+        };
+        assert_eq!(found[1].heading, Some(heading));
+        assert_eq!(found[1].line, 20);
+    }
+
+    #[test]
+    fn heading_and_operation_must_agree() {
+        let text = "# T\n\n## POST /api/v1/jobs/{job\\_id}/\n\n```json\n\
+                    {\"openapi\":\"3.0.3\",\"paths\":{\"/api/v1/jobs/{job_id}/\":{\"get\":{}}}}\n```\n";
+        let error = error_of(fragments(&[page("p.md", text)]));
+        let shown = error.to_string();
+        assert_eq!(error.location.line, Some(3), "{shown}");
+        assert!(shown.starts_with("p.md:3:4: "), "{shown}");
+        assert!(shown.contains("`POST /api/v1/jobs/{job_id}/`"), "{shown}");
+        assert!(shown.contains("`GET /api/v1/jobs/{job_id}/`"), "{shown}");
+        assert!(
+            shown.ends_with("\n  help: make the heading and the operation agree"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn heading_with_two_operations_is_an_error() {
+        let text = "## GET /a\n\n```json\n\
+                    {\"openapi\":\"3.0.3\",\"paths\":{\"/a\":{\"get\":{},\"put\":{}}}}\n```\n";
+        let error = error_of(fragments(&[page("p.md", text)]));
+        assert!(error.to_string().contains("`GET /a`, `PUT /a`"), "{error}");
+    }
+
+    #[test]
+    fn invalid_json_points_at_the_page_line() {
+        let text =
+            "# T\n\n## GET /a\n\n```json\n{\"openapi\": \"3.0.3\",\n  \"paths\": {,}\n}\n```\n";
+        let error = error_of(fragments(&[page("p.md", text)]));
+        assert_eq!(error.location.line, Some(7), "{error}");
+        assert_eq!(error.location.column, Some(13), "{error}");
+        assert!(
+            error.to_string().starts_with("p.md:7:13: invalid JSON"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn invalid_json_in_a_quoted_fence_counts_the_prefix() {
+        let text = "> ```json\n> {\"a\": ]}\n> ```\n";
+        let error = error_of(fragments(&[page("p.md", text)]));
+        assert_eq!(
+            (error.location.line, error.location.column),
+            (Some(2), Some(9)),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn yaml_fences_and_whole_files() {
+        let text = "## GET /a\n\n```yaml\nopenapi: 3.0.3\npaths:\n  /a:\n    get: {}\n```\n\n\
+                    ```yaml\nnot: [valid\n```\n";
+        let found = fragments(&[page("p.md", text)]);
+        let Ok(found) = found else {
+            panic!("{found:?}")
+        };
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].line, 4);
+        assert_eq!(found[0].value["paths"]["/a"]["get"], serde_json::json!({}));
+
+        let whole = page(
+            "api.yaml",
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n",
+        );
+        let found = fragments(&[whole]);
+        let Ok(found) = found else {
+            panic!("{found:?}")
+        };
+        assert_eq!(found.len(), 1);
+        assert_eq!((found[0].line, found[0].heading.clone()), (1, None));
+        assert_eq!(found[0].value["info"]["version"], "1");
+
+        let error = error_of(fragments(&[page("api.yml", "a: [1,\nb: 2\n")]));
+        assert!(error.location.line.is_some(), "{error}");
+        let error = error_of(fragments(&[page("api.json", "{\n  \"a\": 1,\n}")]));
+        assert_eq!(error.location.line, Some(3), "{error}");
+    }
+
+    #[test]
+    fn read_inputs_walks_sorts_and_deduplicates() {
+        let Ok(dir) = tempfile::tempdir() else {
+            panic!("tempdir")
+        };
+        let root = dir.path();
+        let write = |name: &str| {
+            let path = root.join(name);
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{e}"));
+            }
+            fs::write(&path, "# x\n").unwrap_or_else(|e| panic!("{e}"));
+        };
+        write("b.md");
+        write("a/z.yaml");
+        write("a/c.json");
+        write("a/notes.txt");
+        write(".hidden/x.md");
+        write("a/.secret.md");
+        fs::create_dir_all(root.join("empty")).unwrap_or_else(|e| panic!("{e}"));
+
+        let forward = read_inputs(&[root.join("b.md"), root.to_path_buf()]);
+        let backward = read_inputs(&[root.to_path_buf(), root.join("b.md")]);
+        let (Ok(forward), Ok(backward)) = (forward, backward) else {
+            panic!("read failed")
+        };
+        assert_eq!(forward, backward);
+        let names: Vec<_> = forward
+            .iter()
+            .map(|i| i.path.strip_prefix(root).ok())
+            .collect();
+        let expected = ["a/c.json", "a/z.yaml", "b.md"].map(|n| Some(Path::new(n)));
+        assert_eq!(names, expected);
+
+        let error = error_of(read_inputs(&[root.join("empty")]));
+        assert!(error.to_string().contains("empty input folder"), "{error}");
+        let error = error_of(read_inputs(&[root.join("missing.md")]));
+        assert!(
+            error.to_string().contains("no such file or folder"),
+            "{error}"
+        );
+        let error = error_of(read_inputs(&[]));
+        assert!(
+            error.to_string().starts_with("no inputs given\n  help: "),
+            "{error}"
+        );
+
+        fs::write(root.join("bad.md"), b"ok\n\xff").unwrap_or_else(|e| panic!("{e}"));
+        let error = error_of(read_inputs(&[root.join("bad.md")]));
+        assert_eq!(
+            (error.location.line, error.location.column),
+            (Some(2), Some(1))
+        );
+    }
+}
