@@ -1,0 +1,771 @@
+//! Turns OpenAPI prose into text that is safe to emit as rustdoc.
+//!
+//! The `description` and `summary` fields of an OpenAPI document hold CommonMark written by
+//! API authors, often with raw HTML, bare URLs, square brackets such as `[optional]` and code
+//! samples. Emitted verbatim as `#[doc = "..."]` in the generated crate, that text breaks
+//! `cargo doc` under `-D warnings` (`rustdoc::invalid_html_tags`, `rustdoc::bare_urls`,
+//! `rustdoc::broken_intra_doc_links`) and `cargo test` (an unlabelled or `rust` code block
+//! becomes a doctest that fails to compile).
+//!
+//! [`to_rustdoc`] parses the text with `pulldown-cmark`, using the extensions rustdoc enables,
+//! and makes small edits on the source by byte range, so the rest of the text reads as the
+//! author wrote it:
+//!
+//! - every code block becomes a fenced block labelled `text`;
+//! - raw HTML is escaped (`<` as `&lt;`, `>` as `&gt;`), so it shows literally;
+//! - bare `http://` and `https://` URLs are wrapped in `<...>` (autolinks);
+//! - square brackets that do not form a link are escaped as `\[` and `\]`;
+//! - links whose destination rustdoc would take for an item path (`[Pet](Pet)`) get a `./`
+//!   prefix, so rustdoc leaves them alone;
+//! - line endings become `\n`, trailing whitespace and leading/trailing blank lines go.
+//!
+//! The edits run until the text no longer changes (escaping an HTML block can turn its
+//! content into ordinary text that needs a pass of its own). Should that not settle, the
+//! whole text is shown as one `text` code block, which is always safe.
+
+use std::ops::Range;
+
+use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
+
+/// How many rewriting passes to try before falling back to one `text` code block.
+const MAX_PASSES: usize = 6;
+
+/// Converts an OpenAPI `description`/`summary` into text safe for a `#[doc = "..."]`
+/// attribute: no doctests, no raw HTML, no bare URLs and no accidental intra-doc links.
+///
+/// Never panics; empty or blank input gives an empty string.
+pub fn to_rustdoc(text: &str) -> String {
+    let mut current = tidy(&normalize_line_endings(text));
+    for _ in 0..MAX_PASSES {
+        let next = tidy(&rewrite(&current));
+        if next == current {
+            return current;
+        }
+        current = next;
+    }
+    as_text_block(&current)
+}
+
+/// Replaces `\r\n` and lone `\r` with `\n`.
+fn normalize_line_endings(text: &str) -> String {
+    text.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+/// Trims trailing whitespace on every line and drops leading and trailing blank lines.
+fn tidy(text: &str) -> String {
+    let lines: Vec<&str> = text.split('\n').map(str::trim_end).collect();
+    let first = lines.iter().position(|l| !l.is_empty());
+    let last = lines.iter().rposition(|l| !l.is_empty());
+    match (first, last) {
+        (Some(first), Some(last)) => lines[first..=last].join("\n"),
+        _ => String::new(),
+    }
+}
+
+/// The last resort: the whole text as one fenced `text` block, which nothing can escape.
+fn as_text_block(text: &str) -> String {
+    if text.is_empty() {
+        return String::new();
+    }
+    let fence = fence_for(text);
+    format!("{fence}text\n{text}\n{fence}")
+}
+
+/// A backtick fence longer than any backtick run in `content` (at least three).
+fn fence_for(content: &str) -> String {
+    let mut longest = 0;
+    let mut run = 0;
+    for c in content.chars() {
+        if c == '`' {
+            run += 1;
+            longest = longest.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    "`".repeat((longest + 1).max(3))
+}
+
+/// The markdown extensions rustdoc itself enables, so constructs are seen as rustdoc sees them.
+fn rustdoc_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+}
+
+/// One replacement of a byte range of the source.
+struct Edit {
+    range: Range<usize>,
+    with: String,
+}
+
+/// A code block being read: where it is, what kind, and its content so far.
+struct CodeBlock {
+    range: Range<usize>,
+    indented: bool,
+    content: String,
+}
+
+/// A link being read: where it is, where it points, and the span of its text.
+struct OpenLink {
+    range: Range<usize>,
+    dest: String,
+    title: String,
+    fix: bool,
+    inner: Option<Range<usize>>,
+}
+
+/// One pass: parses `src` and returns it with every unsafe construct edited.
+fn rewrite(src: &str) -> String {
+    let mut edits: Vec<Edit> = Vec::new();
+    let mut code: Option<CodeBlock> = None;
+    let mut links: Vec<OpenLink> = Vec::new();
+    // Images hide URLs from `bare_urls` just like links do.
+    let mut images = 0usize;
+    // Contiguous text, gathered so that URLs split over several events are seen whole.
+    let mut pending: Option<Range<usize>> = None;
+    let mut pending_in_link = false;
+
+    for (event, range) in Parser::new_ext(src, rustdoc_options()).into_offset_iter() {
+        if let Some(link) = links.last_mut() {
+            if !matches!(event, Event::End(TagEnd::Link)) {
+                link.inner = Some(match link.inner.take() {
+                    Some(inner) => inner.start.min(range.start)..inner.end.max(range.end),
+                    None => range.clone(),
+                });
+            }
+        }
+        let in_link = !links.is_empty() || images > 0;
+        if let Event::Text(t) = &event {
+            if let Some(block) = code.as_mut() {
+                block.content.push_str(t);
+                continue;
+            }
+            match pending.as_mut() {
+                Some(p) if p.end == range.start && pending_in_link == in_link => {
+                    p.end = range.end;
+                }
+                _ => {
+                    if let Some(p) = pending.take() {
+                        text_edits(src, p, pending_in_link, &mut edits);
+                    }
+                    pending = Some(range.clone());
+                    pending_in_link = in_link;
+                }
+            }
+            continue;
+        }
+        if let Some(p) = pending.take() {
+            text_edits(src, p, pending_in_link, &mut edits);
+        }
+        match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                code = Some(CodeBlock {
+                    range,
+                    indented: matches!(kind, CodeBlockKind::Indented),
+                    content: String::new(),
+                });
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some(block) = code.take() {
+                    edits.push(code_block_edit(src, block));
+                }
+            }
+            Event::Html(_) | Event::InlineHtml(_) => html_edits(src, range, &mut edits),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                ..
+            }) => links.push(OpenLink {
+                range,
+                fix: !matches!(link_type, LinkType::Autolink | LinkType::Email)
+                    && rustdoc_takes_as_path(&dest_url),
+                dest: dest_url.to_string(),
+                title: title.to_string(),
+                inner: None,
+            }),
+            Event::End(TagEnd::Link) => {
+                if let Some(link) = links.pop() {
+                    if link.fix {
+                        edits.push(link_edit(src, link));
+                    }
+                }
+            }
+            Event::Start(Tag::Image { .. }) => images += 1,
+            Event::End(TagEnd::Image) => images = images.saturating_sub(1),
+            _ => {}
+        }
+    }
+    if let Some(p) = pending.take() {
+        text_edits(src, p, pending_in_link, &mut edits);
+    }
+    apply(src, edits)
+}
+
+/// Applies edits in source order; an edit overlapping an earlier one is dropped.
+fn apply(src: &str, mut edits: Vec<Edit>) -> String {
+    edits.sort_by_key(|e| (e.range.start, e.range.end));
+    let mut out = String::with_capacity(src.len() + edits.len() * 4);
+    let mut pos = 0;
+    for edit in edits {
+        let Range { start, end } = edit.range;
+        if start < pos || end < start || end > src.len() {
+            continue;
+        }
+        let (Some(kept), Some(_)) = (src.get(pos..start), src.get(start..end)) else {
+            continue;
+        };
+        out.push_str(kept);
+        out.push_str(&edit.with);
+        pos = end;
+    }
+    out.push_str(src.get(pos..).unwrap_or_default());
+    out
+}
+
+/// Edits for one stretch of plain text: escape stray brackets, wrap bare URLs.
+fn text_edits(src: &str, range: Range<usize>, in_link: bool, edits: &mut Vec<Edit>) {
+    let Some(text) = src.get(range.clone()) else {
+        return;
+    };
+    if !in_link {
+        for url in find_urls(text) {
+            let (start, end) = (range.start + url.start, range.start + url.end);
+            edits.push(Edit {
+                range: start..start,
+                with: "<".to_owned(),
+            });
+            edits.push(Edit {
+                range: end..end,
+                with: ">".to_owned(),
+            });
+        }
+    }
+    for (i, c) in text.char_indices() {
+        if (c == '[' || c == ']') && !is_escaped(src, range.start + i) {
+            let at = range.start + i;
+            edits.push(Edit {
+                range: at..at + 1,
+                with: format!("\\{c}"),
+            });
+        }
+    }
+}
+
+/// Whether the character at `pos` is preceded by an odd number of backslashes.
+fn is_escaped(src: &str, pos: usize) -> bool {
+    let before = src.as_bytes().get(..pos).unwrap_or_default();
+    before.iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 1
+}
+
+/// Byte ranges, within `text`, of the bare `http://` and `https://` URLs in it.
+fn find_urls(text: &str) -> Vec<Range<usize>> {
+    let mut urls = Vec::new();
+    let mut from = 0;
+    while let Some(start) = next_scheme(text, from) {
+        let scheme_len = if text.as_bytes().get(start + 4) == Some(&b's') {
+            8
+        } else {
+            7
+        };
+        let rest = text.get(start..).unwrap_or_default();
+        let mut end = start
+            + rest
+                .char_indices()
+                .find(|&(_, c)| ends_url(c))
+                .map_or(rest.len(), |(i, _)| i);
+        // Trailing punctuation belongs to the sentence, not to the URL.
+        while let Some(url) = text.get(start..end) {
+            let Some(last) = url.chars().last() else {
+                break;
+            };
+            let unbalanced_paren =
+                last == ')' && url.matches(')').count() > url.matches('(').count();
+            if ".,;:!?'*_~".contains(last) || unbalanced_paren {
+                end -= last.len_utf8();
+            } else {
+                break;
+            }
+        }
+        if end > start + scheme_len {
+            urls.push(start..end);
+        }
+        from = end.max(start + scheme_len);
+    }
+    urls
+}
+
+/// The byte offset of the next `http://` or `https://` (any case) at or after `from`.
+fn next_scheme(text: &str, from: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    (from..bytes.len()).find(|&i| {
+        let rest = &bytes[i..];
+        let starts = |p: &[u8]| rest.len() >= p.len() && rest[..p.len()].eq_ignore_ascii_case(p);
+        starts(b"http://") || starts(b"https://")
+    })
+}
+
+/// Characters that cannot be part of a bare URL (nor of an autolink).
+fn ends_url(c: char) -> bool {
+    c.is_whitespace() || c.is_control() || "<>\"`[]{}|\\".contains(c)
+}
+
+/// Whether rustdoc would try to resolve a link destination as an item path (and warn when it
+/// cannot). Mirrors rustdoc: destinations with `/` are real links, `#frag` is an anchor, and
+/// only path-like characters make a candidate.
+fn rustdoc_takes_as_path(dest: &str) -> bool {
+    if dest.contains('/') {
+        return false;
+    }
+    let path = dest.replace('`', "");
+    let path = path.split('#').next().unwrap_or_default().trim();
+    !path.is_empty()
+        && path
+            .chars()
+            .all(|c| c.is_alphanumeric() || ":_<>, !*&;@()".contains(c))
+}
+
+/// Rewrites a link whose destination rustdoc would take as a path: `[Pet](Pet)` becomes
+/// `[Pet](<./Pet>)`, which points to the same place but has a `/`.
+fn link_edit(src: &str, link: OpenLink) -> Edit {
+    let mut dest = String::from("./");
+    for c in link.dest.chars() {
+        if matches!(c, '<' | '>' | '\\') {
+            dest.push('\\');
+        }
+        if c != '\n' {
+            dest.push(c);
+        }
+    }
+    let mut tail = format!("](<{dest}>");
+    if !link.title.is_empty() {
+        tail.push_str(" \"");
+        for c in link.title.chars() {
+            match c {
+                '"' | '\\' => {
+                    tail.push('\\');
+                    tail.push(c);
+                }
+                '\n' => tail.push(' '),
+                _ => tail.push(c),
+            }
+        }
+        tail.push('"');
+    }
+    tail.push(')');
+    match link.inner {
+        Some(inner) if inner.start > link.range.start && inner.end <= link.range.end => Edit {
+            range: inner.end..link.range.end,
+            with: tail,
+        },
+        _ => {
+            let opening = if src
+                .get(link.range.clone())
+                .is_some_and(|s| s.starts_with('!'))
+            {
+                "!["
+            } else {
+                "["
+            };
+            Edit {
+                range: link.range,
+                with: format!("{opening}{tail}"),
+            }
+        }
+    }
+}
+
+/// Escapes `<` and `>` of raw HTML so that it shows literally.
+fn html_edits(src: &str, range: Range<usize>, edits: &mut Vec<Edit>) {
+    let Some(html) = src.get(range.clone()) else {
+        return;
+    };
+    for (i, c) in html.char_indices() {
+        let with = match c {
+            '<' => "&lt;",
+            '>' => "&gt;",
+            _ => continue,
+        };
+        let at = range.start + i;
+        edits.push(Edit {
+            range: at..at + 1,
+            with: with.to_owned(),
+        });
+    }
+}
+
+/// Rewrites a code block as a fenced `text` block, keeping the prefix of its containers
+/// (block quotes, list items) on every line.
+fn code_block_edit(src: &str, block: CodeBlock) -> Edit {
+    let CodeBlock {
+        range,
+        indented,
+        mut content,
+    } = block;
+    let line_start = src
+        .get(..range.start)
+        .and_then(|s| s.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let prefix = src.get(line_start..range.start).unwrap_or_default();
+    // An indented block starts after its four columns of indentation: take them back.
+    let mut cut = prefix.len();
+    if indented {
+        let mut columns = 0;
+        while columns < 4 {
+            match prefix.get(..cut).and_then(|p| p.chars().last()) {
+                Some(' ') => columns += 1,
+                Some('\t') => columns += 4,
+                _ => break,
+            }
+            cut -= 1;
+        }
+    }
+    // Keep block quote markers, turn list markers into spaces. A `>` directly followed by
+    // text gets the optional space after it, so the columns after it stay the same.
+    let mut container = String::new();
+    let mut chars = prefix.get(..cut).unwrap_or_default().chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '>' => {
+                container.push('>');
+                if !matches!(chars.peek(), Some(' ' | '\t')) {
+                    container.push(' ');
+                }
+            }
+            ' ' | '\t' => container.push(c),
+            _ => container.push(' '),
+        }
+    }
+    let start = line_start + cut;
+    let mut end = range.end;
+    if src.get(..end).is_some_and(|s| s.ends_with('\n')) && end > start {
+        end -= 1;
+    }
+    if !content.is_empty() && !content.ends_with('\n') {
+        content.push('\n');
+    }
+    let fence = fence_for(&content);
+    let mut with = format!("{fence}text\n");
+    for line in content.split_inclusive('\n') {
+        with.push_str(&container);
+        with.push_str(line);
+    }
+    with.push_str(&container);
+    with.push_str(&fence);
+    Edit {
+        range: start..end,
+        with,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Events of the converted text, for checking what rustdoc will see.
+    fn events(text: &str) -> Vec<Event<'_>> {
+        Parser::new_ext(text, rustdoc_options()).collect()
+    }
+
+    /// Asserts the invariants every output must meet.
+    fn assert_safe(input: &str) {
+        let out = to_rustdoc(input);
+        let mut in_link = 0;
+        let mut in_code = false;
+        for (event, range) in Parser::new_ext(&out, rustdoc_options()).into_offset_iter() {
+            match event {
+                Event::Start(Tag::CodeBlock(kind)) => {
+                    in_code = true;
+                    assert_eq!(
+                        kind,
+                        CodeBlockKind::Fenced("text".into()),
+                        "{input:?} -> {out:?}"
+                    );
+                }
+                Event::End(TagEnd::CodeBlock) => in_code = false,
+                Event::Html(_) | Event::InlineHtml(_) => panic!("raw HTML in {out:?}"),
+                Event::Start(Tag::Link { .. } | Tag::Image { .. }) => in_link += 1,
+                Event::End(TagEnd::Link | TagEnd::Image) => in_link -= 1,
+                Event::Text(t) if !in_code => {
+                    let source = &out[range.clone()];
+                    for (i, c) in source.char_indices() {
+                        if c == '[' || c == ']' {
+                            assert!(
+                                is_escaped(&out, range.start + i),
+                                "bracket in {input:?} -> {out:?}"
+                            );
+                        }
+                    }
+                    if in_link == 0 {
+                        // What rustdoc's `bare_urls` looks for: a scheme and then a host.
+                        for scheme in ["http://", "https://"] {
+                            for (i, _) in t.match_indices(scheme) {
+                                let next = t[i + scheme.len()..].chars().next();
+                                assert!(
+                                    !next.is_some_and(char::is_alphanumeric),
+                                    "bare URL in {input:?} -> {out:?}"
+                                );
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        assert!(!out.contains('\r'));
+        assert_eq!(out, out.trim_matches('\n'));
+        assert!(out.lines().all(|l| l == l.trim_end()), "{out:?}");
+        // The conversion is idempotent.
+        assert_eq!(to_rustdoc(&out), out, "not idempotent for {input:?}");
+    }
+
+    #[test]
+    fn empty_input_gives_empty_output() {
+        assert_eq!(to_rustdoc(""), "");
+        assert_eq!(to_rustdoc(" \n\r\n\t\n"), "");
+    }
+
+    #[test]
+    fn plain_text_is_untouched() {
+        let text = "Returns the *current* user.\n\nSee `GET /users/{id}`.";
+        assert_eq!(to_rustdoc(text), text);
+    }
+
+    #[test]
+    fn html_anchor_is_escaped() {
+        let text = "Use <a href='/api/playground/#/Auth/auth_create'>POST /api/v1/auth/</a> first.";
+        assert_eq!(
+            to_rustdoc(text),
+            "Use &lt;a href='/api/playground/#/Auth/auth_create'&gt;POST /api/v1/auth/&lt;/a&gt; first."
+        );
+        assert_safe(text);
+    }
+
+    #[test]
+    fn html_block_is_escaped_and_its_content_made_safe() {
+        let text = "<div>\nSee [x] at https://a.example/b\n</div>";
+        let out = to_rustdoc(text);
+        assert!(out.starts_with("&lt;div&gt;"), "{out}");
+        assert!(out.contains("\\[x\\]"), "{out}");
+        assert!(out.contains("<https://a.example/b>"), "{out}");
+        assert_safe(text);
+        assert_safe("<!-- a comment -->\n\ntext<br>more<br/>");
+        assert_safe("> <div>\n> <p>quoted</p>\n> </div>");
+    }
+
+    #[test]
+    fn json_block_becomes_text() {
+        let text = "Example:\n\n```json\n{\"a\": [1, 2]}\n```\n\nDone.";
+        assert_eq!(
+            to_rustdoc(text),
+            "Example:\n\n```text\n{\"a\": [1, 2]}\n```\n\nDone."
+        );
+    }
+
+    #[test]
+    fn rust_block_becomes_text() {
+        let text = "```rust\nfn main() { panic!() }\n```";
+        assert_eq!(to_rustdoc(text), "```text\nfn main() { panic!() }\n```");
+        assert_eq!(
+            to_rustdoc("~~~\nlet x = 1;\n~~~"),
+            "```text\nlet x = 1;\n```"
+        );
+    }
+
+    #[test]
+    fn indented_block_becomes_text() {
+        let text = "Call it like this:\n\n    client.get()\n        .send()\n\nThen wait.";
+        assert_eq!(
+            to_rustdoc(text),
+            "Call it like this:\n\n```text\nclient.get()\n    .send()\n```\n\nThen wait."
+        );
+        assert_eq!(to_rustdoc("    only code"), "```text\nonly code\n```");
+    }
+
+    #[test]
+    fn code_blocks_in_containers_keep_their_container() {
+        assert_eq!(
+            to_rustdoc("- item\n\n      code\n\n- next"),
+            "- item\n\n  ```text\n  code\n  ```\n\n- next"
+        );
+        assert_eq!(
+            to_rustdoc("> ```sh\n> curl x\n> ```\n> after"),
+            "> ```text\n> curl x\n> ```\n> after"
+        );
+        assert_eq!(
+            to_rustdoc("1. ```\n   a\n   ```"),
+            "1. ```text\n   a\n   ```"
+        );
+        // A `>` without its optional space: the columns after it are kept.
+        assert_eq!(
+            to_rustdoc(">1. ```\n>    a\n>    ```"),
+            ">1. ```text\n>    a\n>    ```"
+        );
+        assert_safe("- a\n  - b\n\n        deep code\n");
+        assert_safe("> - ```\n>   x\n>   ```");
+        assert_safe("-     code after marker");
+    }
+
+    #[test]
+    fn fence_outgrows_backticks_in_code() {
+        let out = to_rustdoc("````\n```\ninner\n```\n````");
+        assert_eq!(out, "````text\n```\ninner\n```\n````");
+        assert_safe("```\n`````\n");
+    }
+
+    #[test]
+    fn unterminated_fence_is_closed() {
+        assert_eq!(
+            to_rustdoc("```rust\nlet x = 1;"),
+            "```text\nlet x = 1;\n```"
+        );
+        assert_eq!(to_rustdoc("```"), "```text\n```");
+    }
+
+    #[test]
+    fn bare_urls_are_wrapped() {
+        assert_eq!(
+            to_rustdoc("see https://example.com/x."),
+            "see <https://example.com/x>."
+        );
+        assert_eq!(
+            to_rustdoc("(docs: http://a.example/b_(c)), more"),
+            "(docs: <http://a.example/b_(c)>), more"
+        );
+        assert_eq!(
+            to_rustdoc("https://a.example/?q=1&r=2, then"),
+            "<https://a.example/?q=1&r=2>, then"
+        );
+        assert_eq!(to_rustdoc("http:// alone"), "http:// alone");
+    }
+
+    #[test]
+    fn links_and_autolinks_stay() {
+        for text in [
+            "[a link](https://x.y)",
+            "<https://x.y/z>",
+            "[https://x.y](https://x.y)",
+            "[ref][r]\n\n[r]: https://x.y",
+            "![img](https://x.y/i.png)",
+            "[anchor](#section)",
+            "[mail](mailto:a@b.example)",
+        ] {
+            assert_eq!(to_rustdoc(text), text);
+        }
+    }
+
+    #[test]
+    fn path_like_link_destinations_get_a_slash() {
+        assert_eq!(to_rustdoc("[Pet](Pet)"), "[Pet](<./Pet>)");
+        assert_eq!(
+            to_rustdoc("[the pet](Pet \"A \\\"pet\\\"\")"),
+            "[the pet](<./Pet> \"A \\\"pet\\\"\")"
+        );
+        assert_eq!(to_rustdoc("[](Foo)"), "[](<./Foo>)");
+        assert_eq!(to_rustdoc("[x][r]\n\n[r]: Bar"), "[x](<./Bar>)\n\n[r]: Bar");
+    }
+
+    #[test]
+    fn stray_brackets_are_escaped() {
+        assert_eq!(to_rustdoc("[optional]"), "\\[optional\\]");
+        assert_eq!(to_rustdoc("type: array[string]"), "type: array\\[string\\]");
+        assert_eq!(to_rustdoc("[missing][ref]"), "\\[missing\\]\\[ref\\]");
+        assert_eq!(to_rustdoc("already \\[escaped\\]"), "already \\[escaped\\]");
+        assert_eq!(
+            to_rustdoc("[see https://x.example]"),
+            "\\[see <https://x.example>\\]"
+        );
+        assert_safe("| a | b[] |\n|---|---|\n| [x] | y |");
+        assert_safe("# Title [beta]\n\ntext");
+    }
+
+    #[test]
+    fn inline_code_is_untouched() {
+        let text = "Use `a[0]`, `<b>` and `https://x.y` as is.";
+        assert_eq!(to_rustdoc(text), text);
+    }
+
+    #[test]
+    fn line_endings_and_whitespace_are_normalised() {
+        assert_eq!(to_rustdoc("\r\n\r\na  \r\nb\rc\t\n\n\n"), "a\nb\nc");
+    }
+
+    #[test]
+    fn tricky_inputs_never_panic() {
+        let pieces = [
+            "```",
+            "~~~",
+            "<",
+            ">",
+            "[",
+            "]",
+            "\r\n",
+            "\r",
+            "\n",
+            "    ",
+            "\t",
+            "`a",
+            "<!--",
+            "-->",
+            "\\",
+            "http://",
+            "https://x.y",
+            "é",
+            "日本",
+            "🦀",
+            "\u{0}",
+            "\u{feff}",
+            "> ",
+            "- ",
+            "1. ",
+            "|",
+            "![",
+            "](",
+            ")",
+            "&amp;",
+            "&#91;",
+            "*",
+            "_",
+            "[^1]",
+            "[^1]: n",
+            "<a href='x'>",
+            "</div>",
+            "\u{2028}",
+            "#",
+            "[x]: y",
+        ];
+        let mut checked = 0;
+        for a in pieces {
+            for b in pieces {
+                for c in ["", "\n", " text ", "\n\n    "] {
+                    let input = format!("{a}{c}{b}{a}");
+                    assert_safe(&input);
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 1000);
+        // A few longer mixtures.
+        let mut s = String::new();
+        for (i, p) in pieces.iter().enumerate() {
+            s.push_str(p);
+            if i % 3 == 0 {
+                s.push('\n');
+            }
+            assert_safe(&s);
+        }
+    }
+
+    #[test]
+    fn output_has_no_doctest_blocks() {
+        let out = to_rustdoc("```\nassert!(false);\n```\n\n    indented();\n\n```ignore\nx\n```");
+        for event in events(&out) {
+            if let Event::Start(Tag::CodeBlock(kind)) = event {
+                assert_eq!(kind, CodeBlockKind::Fenced("text".into()));
+            }
+        }
+    }
+}
