@@ -1,0 +1,618 @@
+//! Stage 3: the merged OpenAPI document to an intermediate representation of Rust types and
+//! operations.
+//!
+//! Every `$ref` is resolved, every name chosen and every shape decided here, once; the emit
+//! stage only prints what this module decided.
+
+mod names;
+mod operation;
+mod schema;
+
+use std::collections::BTreeMap;
+
+use openapiv3::OpenAPI;
+
+pub use names::{camel, is_keyword, snake};
+
+use crate::Options;
+
+/// The whole client: what the emit stage prints.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// Package name of the generated crate (`syntho-client`).
+    pub crate_name: String,
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// Named types, sorted by name.
+    pub types: Vec<TypeDef>,
+    /// Operations, sorted by method name.
+    pub operations: Vec<Operation>,
+    /// Security schemes, sorted by builder method name.
+    pub security_schemes: Vec<SecurityScheme>,
+}
+
+/// A reference to a Rust type, as used by a field, parameter or body.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TypeRef {
+    /// `String`.
+    String,
+    /// `bool`.
+    Bool,
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+    /// `f32`.
+    F32,
+    /// `f64`.
+    F64,
+    /// `uuid::Uuid` (`format: uuid`).
+    Uuid,
+    /// `chrono::DateTime<chrono::Utc>` (`format: date-time`).
+    DateTime,
+    /// `chrono::NaiveDate` (`format: date`).
+    Date,
+    /// `Vec<u8>`: raw bytes of a binary body.
+    Bytes,
+    /// `serde_json::Value`: any JSON.
+    Json,
+    /// `serde_json::Map<String, serde_json::Value>`: any JSON object.
+    JsonObject,
+    /// A type of [`Api::types`], by its Rust name.
+    Named(String),
+    /// `Vec<T>`.
+    Vec(Box<TypeRef>),
+    /// `std::collections::BTreeMap<String, T>`.
+    Map(Box<TypeRef>),
+    /// `Option<T>`.
+    Option(Box<TypeRef>),
+    /// `Box<T>` (breaks recursion).
+    Box(Box<TypeRef>),
+}
+
+impl TypeRef {
+    /// Wraps in `Option` unless it already is one.
+    pub fn optional(self) -> TypeRef {
+        match self {
+            TypeRef::Option(_) => self,
+            other => TypeRef::Option(Box::new(other)),
+        }
+    }
+
+    /// True for `Option<_>`.
+    pub fn is_option(&self) -> bool {
+        matches!(self, TypeRef::Option(_))
+    }
+}
+
+/// A named type of the generated `types` module.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// Rust name (`JobSchema`).
+    pub name: String,
+    /// Rustdoc text (already made safe by [`crate::doc::to_rustdoc`]).
+    pub doc: String,
+    /// The shape.
+    pub kind: TypeKind,
+}
+
+/// The shape of a named type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// A struct with named fields.
+    Struct {
+        /// Fields, in the order the schema lists its properties.
+        fields: Vec<Field>,
+    },
+    /// An open string enum: known values plus `Unknown(String)`.
+    Enum {
+        /// Known values.
+        variants: Vec<EnumVariant>,
+    },
+    /// A union of distinct JSON shapes (`anyOf`/`oneOf`), tried in order.
+    Union {
+        /// One variant per branch.
+        variants: Vec<UnionVariant>,
+    },
+    /// A type alias (`pub type X = Vec<Y>;`).
+    Alias(TypeRef),
+}
+
+/// A struct field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// Rust name (without `r#`; see [`is_keyword`]).
+    pub name: String,
+    /// Name on the wire.
+    pub wire: String,
+    /// The Rust type (an `Option` when the property is not required or is nullable).
+    pub ty: TypeRef,
+    /// Required by the schema (a required `Option` is still sent, as `null`).
+    pub required: bool,
+    /// Rustdoc text.
+    pub doc: String,
+}
+
+/// A known value of an open enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumVariant {
+    /// Rust name.
+    pub name: String,
+    /// Value on the wire.
+    pub value: String,
+    /// Rustdoc text.
+    pub doc: String,
+}
+
+/// A branch of a union.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    /// Rust name.
+    pub name: String,
+    /// Payload type.
+    pub ty: TypeRef,
+}
+
+/// One API operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// Method name on `Client` (snake case `operationId`).
+    pub name: String,
+    /// Name of the request builder type (`JobsList`); the error enum is `{type_name}Error`.
+    pub type_name: String,
+    /// HTTP method, lowercase (`get`).
+    pub method: String,
+    /// The path template as written (`/api/v1/jobs/{job_id}/`).
+    pub path: String,
+    /// The path split into literal text and parameters.
+    pub path_parts: Vec<PathPart>,
+    /// Rustdoc text.
+    pub doc: String,
+    /// Parameters: required ones first (in spec order), then optional ones (in spec order).
+    pub params: Vec<Param>,
+    /// The request body, if any.
+    pub body: Option<RequestBody>,
+    /// Documented responses.
+    pub responses: Vec<Response>,
+    /// What the success value is.
+    pub success: Success,
+    /// Keys of the security schemes whose credentials this operation sends when configured.
+    pub security: Vec<String>,
+}
+
+/// A piece of a path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathPart {
+    /// Literal text, sent as is.
+    Literal(String),
+    /// The parameter with this Rust name, percent-encoded as one segment.
+    Param(String),
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// In the path.
+    Path,
+    /// In the query string.
+    Query,
+    /// In a header.
+    Header,
+    /// In the `Cookie` header.
+    Cookie,
+}
+
+/// An operation parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// Rust name.
+    pub name: String,
+    /// Name on the wire.
+    pub wire: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// The Rust type, without the `Option` of an optional parameter.
+    pub ty: TypeRef,
+    /// Required parameters are positional arguments; optional ones are builder methods.
+    pub required: bool,
+    /// For arrays in the query: one `name=value` pair per item (`explode`, the default).
+    pub explode: bool,
+    /// Rustdoc text.
+    pub doc: String,
+}
+
+/// A request body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestBody {
+    /// Media type sent.
+    pub media_type: String,
+    /// How it is encoded.
+    pub encoding: BodyEncoding,
+    /// The Rust type.
+    pub ty: TypeRef,
+    /// Required bodies are positional arguments; optional ones are a builder method.
+    pub required: bool,
+    /// Rustdoc text.
+    pub doc: String,
+}
+
+/// How a body (request or response) is carried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum BodyEncoding {
+    /// JSON (`application/json` and `+json`).
+    Json,
+    /// Plain text.
+    Text,
+    /// Raw bytes.
+    Bytes,
+}
+
+/// Which responses a status code matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StatusMatch {
+    /// Exactly this code.
+    Code(u16),
+    /// Every code of this class (`4XX` is `Class(4)`).
+    Class(u16),
+    /// Every code not matched otherwise.
+    Default,
+}
+
+impl StatusMatch {
+    /// True when the matched statuses are successes (2xx).
+    pub fn is_success(self) -> bool {
+        match self {
+            StatusMatch::Code(code) => (200..300).contains(&code),
+            StatusMatch::Class(class) => class == 2,
+            StatusMatch::Default => false,
+        }
+    }
+}
+
+/// A documented response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    /// The statuses it covers.
+    pub status: StatusMatch,
+    /// A success response (2xx; `default` too when no 2xx response is documented).
+    pub success: bool,
+    /// Variant name in the error enum or the success enum.
+    pub variant: String,
+    /// The body: how it is decoded, and into what (`None`: no body).
+    pub body: Option<(BodyEncoding, TypeRef)>,
+    /// Rustdoc text.
+    pub doc: String,
+}
+
+/// The value a successful call returns.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Success {
+    /// Nothing (`()`): no documented success body.
+    Unit,
+    /// One type for every success status.
+    Type(TypeRef),
+    /// Several success statuses with different bodies: `{type_name}Response`, one variant each.
+    Enum,
+}
+
+/// A security scheme: one `ClientBuilder` method.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecurityScheme {
+    /// The key in `components.securitySchemes` (`OIDC`).
+    pub key: String,
+    /// The builder method (`oidc`).
+    pub method: String,
+    /// How the credential is sent.
+    pub kind: SchemeKind,
+    /// Rustdoc text.
+    pub doc: String,
+}
+
+/// How a credential is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemeKind {
+    /// An API key in this header.
+    Header(String),
+    /// An API key in this query parameter.
+    Query(String),
+    /// An API key in this cookie.
+    Cookie(String),
+    /// `Authorization: Bearer <token>` (http bearer, OAuth2, OpenID Connect).
+    Bearer,
+    /// `Authorization: Basic ...` from a user name and password.
+    Basic,
+}
+
+/// The merged document cannot be turned into Rust.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    /// The merged document is not a valid OpenAPI 3.0 document.
+    #[error(
+        "the merged document is not valid OpenAPI 3.0: {0}\n  help: check the fragments against the OpenAPI 3.0 specification"
+    )]
+    Invalid(String),
+    /// A construct stitch does not support yet.
+    #[error("{place}: {what} is not supported yet\n  help: {help}")]
+    Unsupported {
+        /// Where, as a JSON pointer into the merged document.
+        place: String,
+        /// What.
+        what: String,
+        /// What the user can do.
+        help: String,
+    },
+    /// The crate name is not a valid Cargo package name.
+    #[error(
+        "`{0}` is not a valid crate name\n  help: use ASCII letters, digits, `-` and `_`, starting with a letter"
+    )]
+    CrateName(String),
+    /// A `$ref` that resolves nowhere.
+    #[error(
+        "{place}: `$ref` {reference} resolves nowhere\n  help: add the component or fix the reference"
+    )]
+    UnresolvedRef {
+        /// Where.
+        place: String,
+        /// The reference.
+        reference: String,
+    },
+}
+
+impl Api {
+    /// Builds the model from the merged document.
+    pub fn from_merged(merged: &serde_json::Value, options: &Options) -> Result<Api, ModelError> {
+        if !crate::valid_crate_name(&options.crate_name) {
+            return Err(ModelError::CrateName(options.crate_name.clone()));
+        }
+        let spec: OpenAPI = serde_json::from_value(merged.clone())
+            .map_err(|e| ModelError::Invalid(e.to_string()))?;
+        let mut types = schema::TypeBuilder::new(&spec)?;
+        let security_schemes = operation::security_schemes(&spec)?;
+        let operations = operation::operations(&spec, &mut types, &security_schemes)?;
+        let types = types.finish();
+        Ok(Api {
+            crate_name: options.crate_name.clone(),
+            title: spec.info.title.clone(),
+            version: spec.info.version.clone(),
+            description: spec.info.description.clone(),
+            types,
+            operations,
+            security_schemes,
+        })
+    }
+
+    /// Named types by name.
+    pub fn type_map(&self) -> BTreeMap<&str, &TypeDef> {
+        self.types.iter().map(|t| (t.name.as_str(), t)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn api(doc: serde_json::Value) -> Api {
+        let options = Options {
+            crate_name: "test-client".to_owned(),
+        };
+        match Api::from_merged(&doc, &options) {
+            Ok(api) => api,
+            Err(e) => panic!("model failed: {e}"),
+        }
+    }
+
+    fn doc(schemas: serde_json::Value, paths: serde_json::Value) -> serde_json::Value {
+        json!({
+            "openapi": "3.0.3",
+            "info": {"title": "T", "version": "1"},
+            "paths": paths,
+            "components": {"schemas": schemas}
+        })
+    }
+
+    fn def<'a>(api: &'a Api, name: &str) -> &'a TypeDef {
+        match api.types.iter().find(|t| t.name == name) {
+            Some(def) => def,
+            None => panic!(
+                "no type {name} in {:?}",
+                api.types.iter().map(|t| &t.name).collect::<Vec<_>>()
+            ),
+        }
+    }
+
+    fn fields(def: &TypeDef) -> &[Field] {
+        match &def.kind {
+            TypeKind::Struct { fields } => fields,
+            other => panic!("{} is not a struct: {other:?}", def.name),
+        }
+    }
+
+    #[test]
+    fn nullable_any_of_is_option_and_string_object_union_is_an_enum() {
+        let api = api(doc(
+            json!({"Job": {"type": "object", "required": ["id", "type"], "properties": {
+                "id": {"type": "string", "format": "uuid"},
+                "type": {"type": "string"},
+                "engine_id": {"anyOf": [{"type": "string", "format": "uuid"}, {"type": "null"}], "default": null},
+                "created": {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "null"}]},
+                "settings": {"anyOf": [{"type": "string"}, {"type": "object"}, {"type": "null"}]}
+            }}}),
+            json!({}),
+        ));
+        let job = fields(def(&api, "Job"));
+        let ty = |name: &str| &job.iter().find(|f| f.name == name).unwrap().ty;
+        assert_eq!(ty("id"), &TypeRef::Uuid);
+        assert_eq!(ty("type"), &TypeRef::String);
+        assert_eq!(ty("engine_id"), &TypeRef::Option(Box::new(TypeRef::Uuid)));
+        assert_eq!(ty("created"), &TypeRef::Option(Box::new(TypeRef::DateTime)));
+        assert_eq!(
+            ty("settings"),
+            &TypeRef::Option(Box::new(TypeRef::Named("JobSettings".into())))
+        );
+        match &def(&api, "JobSettings").kind {
+            TypeKind::Union { variants } => {
+                let names: Vec<_> = variants.iter().map(|v| v.name.as_str()).collect();
+                assert_eq!(names, ["String", "Object"]);
+                assert_eq!(variants[1].ty, TypeRef::JsonObject);
+            }
+            other => panic!("not a union: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn inline_enum_with_the_same_values_reuses_the_component() {
+        let api = api(doc(
+            json!({"Kind": {"type": "string", "enum": ["a", "b", "c"]}}),
+            json!({"/x": {"get": {"operationId": "list_x", "parameters": [
+                {"in": "query", "name": "kind", "schema": {"type": "string", "enum": ["c", "a", "b"]}},
+                {"in": "query", "name": "other", "schema": {"type": "string", "enum": ["z"]}}
+            ], "responses": {"204": {"description": "done"}}}}}),
+        ));
+        let op = &api.operations[0];
+        assert_eq!(op.params[0].ty, TypeRef::Named("Kind".into()));
+        assert!(!op.params[0].required);
+        assert_eq!(op.params[1].ty, TypeRef::Named("ListXOther".into()));
+        assert_eq!(op.success, Success::Unit);
+    }
+
+    #[test]
+    fn error_statuses_are_typed_by_code_and_bodiless_ones_are_unit() {
+        let api = api(doc(
+            json!({"Err": {"type": "object", "properties": {"msg": {"type": "string"}}}}),
+            json!({"/x/{id}": {"get": {"parameters": [{"in": "path", "name": "id", "required": true, "schema": {"type": "string"}}],
+            "responses": {
+                "200": {"description": "ok", "content": {"application/json": {"schema": {"type": "string"}}}},
+                "422": {"description": "bad", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Err"}}}},
+                "503": {"description": "down"}
+            }}}}),
+        ));
+        let op = &api.operations[0];
+        assert_eq!(op.name, "get_x_id");
+        assert_eq!(op.success, Success::Type(TypeRef::String));
+        let errors: Vec<_> = op
+            .responses
+            .iter()
+            .filter(|r| !r.success)
+            .map(|r| (r.variant.as_str(), r.body.is_some()))
+            .collect();
+        assert_eq!(
+            errors,
+            [("UnprocessableEntity", true), ("ServiceUnavailable", false)]
+        );
+        assert_eq!(
+            op.path_parts,
+            [
+                PathPart::Literal("/x/".into()),
+                PathPart::Param("id".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn keywords_collisions_and_recursion() {
+        let api = api(doc(
+            json!({
+                "Node": {"type": "object", "properties": {
+                    "type": {"type": "string"}, "Type": {"type": "string"},
+                    "next": {"$ref": "#/components/schemas/Node"},
+                    "children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}
+                }},
+                "node": {"type": "string"}
+            }),
+            json!({}),
+        ));
+        let node = fields(def(&api, "Node"));
+        let names: Vec<_> = node.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["type", "type2", "next", "children"]);
+        assert!(is_keyword(&node[0].name));
+        assert_eq!(
+            node[2].ty,
+            TypeRef::Option(Box::new(TypeRef::Box(Box::new(TypeRef::Named(
+                "Node".into()
+            )))))
+        );
+        assert_eq!(
+            node[3].ty,
+            TypeRef::Option(Box::new(TypeRef::Vec(Box::new(TypeRef::Named(
+                "Node".into()
+            )))))
+        );
+        // `Node` and `node` both want the name `Node`: sorted keys decide, deterministically.
+        assert!(api.types.iter().any(|t| t.name == "Node2"));
+    }
+
+    #[test]
+    fn all_of_objects_merge_into_one_struct_and_cycles_are_errors() {
+        let api = api(doc(
+            json!({
+                "Base": {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}}},
+                "Full": {"allOf": [{"$ref": "#/components/schemas/Base"}, {"type": "object", "properties": {"name": {"type": "string"}}}]}
+            }),
+            json!({}),
+        ));
+        let full = fields(def(&api, "Full"));
+        assert_eq!(full.len(), 2);
+        assert_eq!(full[0].ty, TypeRef::I64);
+        assert!(full[0].required);
+
+        let cyclic = doc(
+            json!({
+                "A": {"allOf": [{"$ref": "#/components/schemas/B"}, {"type": "object"}]},
+                "B": {"allOf": [{"$ref": "#/components/schemas/A"}, {"type": "object"}]}
+            }),
+            json!({}),
+        );
+        let options = Options {
+            crate_name: "c".into(),
+        };
+        let err = Api::from_merged(&cyclic, &options)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("cyclic `allOf`"), "{err}");
+    }
+
+    #[test]
+    fn unresolved_refs_and_bad_crate_names_are_errors_not_panics() {
+        let options = Options {
+            crate_name: "c".into(),
+        };
+        let bad = doc(
+            json!({"A": {"$ref": "#/components/schemas/Missing"}}),
+            json!({}),
+        );
+        let err = Api::from_merged(&bad, &options)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.contains("#/components/schemas/Missing") && err.contains("resolves nowhere"),
+            "{err}"
+        );
+        let bad_name = Options {
+            crate_name: "no spaces".into(),
+        };
+        assert!(Api::from_merged(&doc(json!({}), json!({})), &bad_name).is_err());
+    }
+
+    #[test]
+    fn default_response_is_success_when_no_2xx_is_documented() {
+        let api = api(doc(
+            json!({}),
+            json!({"/p": {"post": {"operationId": "Create-Pet", "responses": {"default": {"description": "pet", "content": {"application/json": {"schema": {"type": "object", "properties": {"a": {"type": "boolean"}}}}}}}}}}),
+        ));
+        let op = &api.operations[0];
+        assert_eq!(op.name, "create_pet");
+        assert!(op.responses[0].success);
+        assert_eq!(
+            op.success,
+            Success::Type(TypeRef::Named("CreatePetResponseDefault".into()))
+        );
+    }
+}

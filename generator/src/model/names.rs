@@ -1,0 +1,149 @@
+//! Every name the generated crate uses is chosen here: casing with `heck`, Rust keywords
+//! escaped, and collisions resolved deterministically (first come, in sorted order, keeps the
+//! plain name; later ones get a numeric suffix).
+
+use std::collections::BTreeSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Words that cannot be identifiers even as raw identifiers (`r#self` is not allowed).
+const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+/// Strict and reserved keywords of Rust 2024: these become raw identifiers (`r#type`).
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false",
+    "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+    "ref", "return", "static", "struct", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "abstract", "become", "box", "do", "final", "macro", "override", "priv", "try",
+    "typeof", "unsized", "virtual", "yield",
+];
+
+/// Turns arbitrary text into something heck can case: anything that is not alphanumeric
+/// separates words.
+fn words(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect()
+}
+
+/// `snake_case` identifier for a field, parameter or method (`r#type` for keywords).
+pub fn snake(text: &str) -> String {
+    let mut name = words(text).to_snake_case();
+    if name.is_empty() {
+        name = "value".to_owned();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, '_');
+    }
+    if !name.is_ascii() {
+        name = ascii_only(&name, '_');
+    }
+    if NOT_RAW.contains(&name.as_str()) {
+        name.push('_');
+    }
+    name
+}
+
+/// `UpperCamelCase` identifier for a type or enum variant.
+pub fn camel(text: &str) -> String {
+    let mut name = words(text).to_upper_camel_case();
+    if !name.is_ascii() {
+        name = ascii_only(&name, 'X');
+    }
+    if name.is_empty() {
+        name = "Empty".to_owned();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'V');
+    }
+    if NOT_RAW.contains(&name.as_str()) {
+        name.push('_');
+    }
+    name
+}
+
+/// Replaces non-ASCII characters so identifiers stay portable and readable in any editor.
+fn ascii_only(name: &str, replacement: char) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else if !out.ends_with(replacement) {
+            out.push(replacement);
+        }
+    }
+    out
+}
+
+/// True when `name` must be written as a raw identifier (`r#name`).
+pub fn is_keyword(name: &str) -> bool {
+    KEYWORDS.contains(&name)
+}
+
+/// A namespace of identifiers: `claim` hands out `base`, or `base2`, `base3`, ... when taken.
+#[derive(Debug, Default, Clone)]
+pub struct Namespace {
+    used: BTreeSet<String>,
+}
+
+impl Namespace {
+    /// A namespace in which `reserved` are already taken.
+    pub fn with_reserved(reserved: &[&str]) -> Self {
+        Namespace {
+            used: reserved.iter().map(|s| (*s).to_owned()).collect(),
+        }
+    }
+
+    /// Takes `base` if free, else the first free `base{n}` for n = 2, 3, ...
+    pub fn claim(&mut self, base: &str) -> String {
+        if self.used.insert(base.to_owned()) {
+            return base.to_owned();
+        }
+        let sep = if base.ends_with(|c: char| c.is_ascii_digit()) {
+            "_"
+        } else {
+            ""
+        };
+        let mut n = 2u64;
+        loop {
+            let candidate = format!("{base}{sep}{n}");
+            if self.used.insert(candidate.clone()) {
+                return candidate;
+            }
+            n += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn casing_and_keywords() {
+        assert_eq!(camel("HTTPValidationError"), "HttpValidationError");
+        assert_eq!(camel("fk_scan"), "FkScan");
+        assert_eq!(camel("IN_PROGRESS"), "InProgress");
+        assert_eq!(camel(""), "Empty");
+        assert_eq!(camel("2fa"), "V2fa");
+        assert_eq!(camel("a.b-c"), "ABC");
+        assert_eq!(camel("self"), "Self_");
+        assert_eq!(snake("engine_id"), "engine_id");
+        assert_eq!(snake("Engine Id"), "engine_id");
+        assert_eq!(snake("self"), "self_");
+        assert_eq!(snake("1st"), "_1st");
+        assert_eq!(snake("$ref"), "ref");
+        assert!(is_keyword("type"));
+        assert!(!is_keyword("status"));
+    }
+
+    #[test]
+    fn namespace_suffixes_deterministically() {
+        let mut ns = Namespace::with_reserved(&["Client"]);
+        assert_eq!(ns.claim("Client"), "Client2");
+        assert_eq!(ns.claim("Job"), "Job");
+        assert_eq!(ns.claim("Job"), "Job2");
+        assert_eq!(ns.claim("V2"), "V2");
+        assert_eq!(ns.claim("V2"), "V2_2");
+    }
+}
