@@ -1,0 +1,712 @@
+//! The runtime module every generated crate carries: the client, its builder, errors, retries,
+//! credentials and encoding helpers. It is the same for every API (nothing here depends on the
+//! model), written once per crate rather than once per operation.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// The tokens of the `runtime` module.
+pub(super) fn runtime_module() -> TokenStream {
+    quote! {
+        use std::fmt;
+        use std::time::Duration;
+
+        use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+        use reqwest::{Method, StatusCode};
+
+        /// A credential: kept out of `Debug` output and error messages.
+        #[derive(Clone)]
+        pub(crate) struct Secret(String);
+
+        impl Secret {
+            pub(crate) fn new(value: impl Into<String>) -> Self {
+                Secret(value.into())
+            }
+
+            fn expose(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Debug for Secret {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("<redacted>")
+            }
+        }
+
+        /// How one security scheme's credential is sent.
+        #[derive(Clone, Debug)]
+        pub(crate) enum Credential {
+            Header { name: &'static str, value: Secret },
+            Query { name: &'static str, value: Secret },
+            Cookie { name: &'static str, value: Secret },
+            Bearer(Secret),
+            Basic { user: Secret, password: Secret },
+        }
+
+        /// When and how requests are retried.
+        ///
+        /// Only idempotent requests (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) are retried: after a
+        /// connection that failed or closed before the response (not after a timeout), and after
+        /// the statuses 429, 502, 503 and 504. The wait doubles from `initial_backoff` up to
+        /// `max_backoff`, with jitter (a random wait between half and all of it); a `Retry-After`
+        /// header in seconds replaces it, up to `max_retry_after`. The default is 3 retries from
+        /// 100 ms up to 5 s, `Retry-After` up to 60 s.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct RetryPolicy {
+            max_retries: u32,
+            initial_backoff: Duration,
+            max_backoff: Duration,
+            max_retry_after: Duration,
+        }
+
+        impl Default for RetryPolicy {
+            fn default() -> Self {
+                RetryPolicy {
+                    max_retries: 3,
+                    initial_backoff: Duration::from_millis(100),
+                    max_backoff: Duration::from_secs(5),
+                    max_retry_after: Duration::from_secs(60),
+                }
+            }
+        }
+
+        impl RetryPolicy {
+            /// Never retry.
+            pub fn none() -> Self {
+                RetryPolicy { max_retries: 0, ..RetryPolicy::default() }
+            }
+
+            /// Retry at most `retries` times (0: never).
+            pub fn max_retries(mut self, retries: u32) -> Self {
+                self.max_retries = retries;
+                self
+            }
+
+            /// The wait before the first retry; it doubles for each further one.
+            pub fn initial_backoff(mut self, wait: Duration) -> Self {
+                self.initial_backoff = wait;
+                self
+            }
+
+            /// The longest wait between two attempts when the server gives no `Retry-After`.
+            pub fn max_backoff(mut self, wait: Duration) -> Self {
+                self.max_backoff = wait;
+                self
+            }
+
+            /// The longest `Retry-After` honoured; a longer one is cut to this.
+            pub fn max_retry_after(mut self, wait: Duration) -> Self {
+                self.max_retry_after = wait;
+                self
+            }
+
+            /// The number of retries this policy allows.
+            pub fn retries(&self) -> u32 {
+                self.max_retries
+            }
+
+            fn backoff(&self, attempt: u32) -> Duration {
+                let factor = 2u32.saturating_pow(attempt);
+                let full = self.initial_backoff.saturating_mul(factor).min(self.max_backoff);
+                full.mul_f64(0.5 + random_fraction() / 2.0)
+            }
+
+            fn wait(&self, attempt: u32, headers: &HeaderMap) -> Duration {
+                let retry_after = headers
+                    .get(reqwest::header::RETRY_AFTER)
+                    .and_then(|value| value.to_str().ok())
+                    .and_then(|value| value.trim().parse::<u64>().ok())
+                    .map(Duration::from_secs);
+                match retry_after {
+                    Some(wait) => wait.min(self.max_retry_after),
+                    None => self.backoff(attempt),
+                }
+            }
+        }
+
+        /// Whether a failed attempt may be tried again: the connection failed, or it closed before
+        /// the response arrived (a restarting server, a stale keep-alive connection). A timeout may
+        /// not: the server may still be working on the request.
+        fn retryable(error: &reqwest::Error) -> bool {
+            error.is_connect() || (error.is_request() && !error.is_timeout())
+        }
+
+        /// A number in [0, 1) from the standard library's per-process random hash keys.
+        fn random_fraction() -> f64 {
+            use std::hash::{BuildHasher, Hasher};
+            let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or_default();
+            hasher.write_u128(nanos);
+            (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
+        }
+
+        /// A decoded response value with the status and headers it came with.
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct ResponseValue<T> {
+            status: StatusCode,
+            headers: Box<HeaderMap>,
+            value: T,
+        }
+
+        impl<T> ResponseValue<T> {
+            /// The response status.
+            pub fn status(&self) -> StatusCode {
+                self.status
+            }
+
+            /// The response headers.
+            pub fn headers(&self) -> &HeaderMap {
+                &self.headers
+            }
+
+            /// The decoded value.
+            pub fn value(&self) -> &T {
+                &self.value
+            }
+
+            /// The decoded value, dropping status and headers.
+            pub fn into_inner(self) -> T {
+                self.value
+            }
+
+            /// Status, headers and value.
+            pub fn into_parts(self) -> (StatusCode, HeaderMap, T) {
+                (self.status, *self.headers, self.value)
+            }
+
+            /// Applies `f` to the value, keeping status and headers.
+            pub fn map<U>(self, f: impl FnOnce(T) -> U) -> ResponseValue<U> {
+                ResponseValue { status: self.status, headers: self.headers, value: f(self.value) }
+            }
+        }
+
+        impl<T> std::ops::Deref for ResponseValue<T> {
+            type Target = T;
+
+            fn deref(&self) -> &T {
+                &self.value
+            }
+        }
+
+        /// A response as it arrived: status, headers and the raw body.
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct RawResponse {
+            status: StatusCode,
+            headers: Box<HeaderMap>,
+            body: Vec<u8>,
+        }
+
+        impl RawResponse {
+            /// The response status.
+            pub fn status(&self) -> StatusCode {
+                self.status
+            }
+
+            /// The response headers.
+            pub fn headers(&self) -> &HeaderMap {
+                &self.headers
+            }
+
+            /// The raw body.
+            pub fn body(&self) -> &[u8] {
+                &self.body
+            }
+
+            /// The body as text (invalid UTF-8 replaced).
+            pub fn text(&self) -> String {
+                String::from_utf8_lossy(&self.body).into_owned()
+            }
+
+            /// The media type of the body, lowercase, without parameters.
+            fn media_type(&self) -> Option<String> {
+                let value = self.headers.get(reqwest::header::CONTENT_TYPE)?.to_str().ok()?;
+                let essence = value.split(';').next().unwrap_or_default().trim();
+                Some(essence.to_ascii_lowercase())
+            }
+
+            /// Decodes a JSON body; a body with another declared media type is an error.
+            pub(crate) fn json<T: serde::de::DeserializeOwned, E>(self) -> Result<ResponseValue<T>, Error<E>> {
+                if let Some(media_type) = self.media_type() {
+                    if media_type != "application/json" && !media_type.ends_with("+json") {
+                        return Err(Error::UnexpectedContentType(self));
+                    }
+                }
+                match serde_json::from_slice(&self.body) {
+                    Ok(value) => Ok(ResponseValue { status: self.status, headers: self.headers, value }),
+                    Err(error) => Err(Error::Decode { message: error.to_string(), response: self }),
+                }
+            }
+
+            /// Decodes a text body.
+            pub(crate) fn text_value<E>(self) -> Result<ResponseValue<String>, Error<E>> {
+                match String::from_utf8(self.body) {
+                    Ok(value) => Ok(ResponseValue { status: self.status, headers: self.headers, value }),
+                    Err(error) => {
+                        let message = error.utf8_error().to_string();
+                        let response = RawResponse { status: self.status, headers: self.headers, body: error.into_bytes() };
+                        Err(Error::Decode { message, response })
+                    }
+                }
+            }
+
+            /// Keeps a binary body as it is.
+            pub(crate) fn bytes_value(self) -> ResponseValue<Vec<u8>> {
+                ResponseValue { status: self.status, headers: self.headers, value: self.body }
+            }
+
+            /// A response whose body is not read: `value` stands for it.
+            pub(crate) fn unit<T>(self, value: T) -> ResponseValue<T> {
+                ResponseValue { status: self.status, headers: self.headers, value }
+            }
+        }
+
+        /// Everything that can go wrong with a call; `E` is the operation's documented errors.
+        ///
+        /// Documented error statuses arrive typed in [`Error::Api`]; everything else keeps the
+        /// status and the raw body. Messages never contain credentials.
+        #[derive(Debug)]
+        #[non_exhaustive]
+        pub enum Error<E = std::convert::Infallible> {
+            /// The server answered with an error status the API documents; `E` holds it.
+            Api(ResponseValue<E>),
+            /// The server answered with a status the API does not document for this operation.
+            UnexpectedStatus(RawResponse),
+            /// The response declares a content type other than the documented one.
+            UnexpectedContentType(RawResponse),
+            /// The response body does not decode as the documented type.
+            Decode {
+                /// The response as it arrived.
+                response: RawResponse,
+                /// What the decoder said.
+                message: String,
+            },
+            /// The request could not be sent, or no response arrived (connection, timeout, TLS).
+            Transport {
+                /// The request's method.
+                method: Method,
+                /// The request's path (without the query string).
+                path: String,
+                /// What failed.
+                source: reqwest::Error,
+            },
+            /// The request could not be built from the arguments or the client's settings.
+            InvalidRequest(String),
+        }
+
+        impl<E> Error<E> {
+            /// The response status, when a response arrived.
+            pub fn status(&self) -> Option<StatusCode> {
+                match self {
+                    Error::Api(value) => Some(value.status()),
+                    Error::UnexpectedStatus(response)
+                    | Error::UnexpectedContentType(response)
+                    | Error::Decode { response, .. } => Some(response.status()),
+                    Error::Transport { .. } | Error::InvalidRequest(_) => None,
+                }
+            }
+
+            /// The raw response, for the variants that keep it.
+            pub fn raw_response(&self) -> Option<&RawResponse> {
+                match self {
+                    Error::UnexpectedStatus(response)
+                    | Error::UnexpectedContentType(response)
+                    | Error::Decode { response, .. } => Some(response),
+                    _ => None,
+                }
+            }
+
+            /// The documented error, when the server sent one.
+            pub fn api_error(&self) -> Option<&E> {
+                match self {
+                    Error::Api(value) => Some(value.value()),
+                    _ => None,
+                }
+            }
+        }
+
+        /// At most this many characters of a body go into an error message.
+        const BODY_EXCERPT: usize = 200;
+
+        fn excerpt(response: &RawResponse) -> String {
+            let text = response.text();
+            let mut chars = text.chars();
+            let mut short: String = chars.by_ref().take(BODY_EXCERPT).collect();
+            if chars.next().is_some() {
+                short.push('…');
+            }
+            short
+        }
+
+        impl<E: fmt::Debug> fmt::Display for Error<E> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self {
+                    Error::Api(value) => write!(f, "the server answered {}: {:?}", value.status(), value.value()),
+                    Error::UnexpectedStatus(response) => write!(
+                        f,
+                        "the server answered {}, a status the API does not document here: {}",
+                        response.status(),
+                        excerpt(response)
+                    ),
+                    Error::UnexpectedContentType(response) => write!(
+                        f,
+                        "the server answered {} with content type {:?}, not the documented one: {}",
+                        response.status(),
+                        response.media_type().unwrap_or_default(),
+                        excerpt(response)
+                    ),
+                    Error::Decode { response, message } => write!(
+                        f,
+                        "the {} response does not decode ({message}): {}",
+                        response.status(),
+                        excerpt(response)
+                    ),
+                    Error::Transport { method, path, source } => write!(f, "{method} {path} failed: {source}"),
+                    Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
+                }
+            }
+        }
+
+        impl<E: fmt::Debug> std::error::Error for Error<E> {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                match self {
+                    Error::Transport { source, .. } => Some(source),
+                    _ => None,
+                }
+            }
+        }
+
+        /// A failure before any documented response: converts into every operation's error.
+        #[derive(Debug)]
+        pub(crate) enum Failure {
+            Transport { method: Method, path: String, source: reqwest::Error },
+            InvalidRequest(String),
+        }
+
+        impl<E> From<Failure> for Error<E> {
+            fn from(failure: Failure) -> Self {
+                match failure {
+                    Failure::Transport { method, path, source } => Error::Transport { method, path, source },
+                    Failure::InvalidRequest(message) => Error::InvalidRequest(message),
+                }
+            }
+        }
+
+        /// Per-request settings that override the client's.
+        #[derive(Debug, Clone, Default)]
+        pub(crate) struct RequestOptions {
+            /// `Some(None)`: this request has no timeout, whatever the client's.
+            pub(crate) timeout: Option<Option<Duration>>,
+            pub(crate) retry: Option<RetryPolicy>,
+        }
+
+        /// A request, ready to send (and to send again).
+        #[derive(Debug)]
+        pub(crate) struct Request {
+            pub(crate) method: Method,
+            pub(crate) path: String,
+            pub(crate) query: Vec<(&'static str, String)>,
+            pub(crate) headers: Vec<(&'static str, String)>,
+            pub(crate) cookies: Vec<(&'static str, String)>,
+            pub(crate) body: Option<(&'static str, Vec<u8>)>,
+            /// Keys of the security schemes whose configured credentials go with it.
+            pub(crate) schemes: &'static [&'static str],
+        }
+
+        impl Request {
+            pub(crate) fn new(method: Method, path: String, schemes: &'static [&'static str]) -> Self {
+                Request { method, path, query: Vec::new(), headers: Vec::new(), cookies: Vec::new(), body: None, schemes }
+            }
+        }
+
+        /// Characters left as they are in a path segment: RFC 3986 unreserved.
+        const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+            .remove(b'-')
+            .remove(b'_')
+            .remove(b'.')
+            .remove(b'~');
+
+        /// Percent-encodes a path parameter as exactly one segment.
+        pub(crate) fn path_segment(name: &str, value: &str) -> Result<String, Failure> {
+            if value.is_empty() || value == "." || value == ".." {
+                return Err(Failure::InvalidRequest(format!(
+                    "the path parameter `{name}` is {value:?}, which cannot stand as a path segment"
+                )));
+            }
+            Ok(percent_encoding::utf8_percent_encode(value, SEGMENT).to_string())
+        }
+
+        /// Serializes a JSON request body.
+        pub(crate) fn json_body<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, Failure> {
+            serde_json::to_vec(value)
+                .map_err(|error| Failure::InvalidRequest(format!("the request body does not serialize: {error}")))
+        }
+
+        fn header_name(name: &str) -> Result<HeaderName, Failure> {
+            HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Failure::InvalidRequest(format!("`{name}` is not a valid HTTP header name")))
+        }
+
+        /// A header value, refused (not panicking) when it holds CR, LF or another control
+        /// character; `what` names it in the error without showing the value.
+        fn header_value(what: &str, value: &str, sensitive: bool) -> Result<HeaderValue, Failure> {
+            let mut header = HeaderValue::from_str(value).map_err(|_| {
+                Failure::InvalidRequest(format!(
+                    "{what} contains a character not allowed in an HTTP header (such as CR or LF)"
+                ))
+            })?;
+            header.set_sensitive(sensitive);
+            Ok(header)
+        }
+
+        fn check_cookie(what: &str, value: &str) -> Result<(), Failure> {
+            if value.chars().any(|c| c.is_control() || c == ';' || c == ',') {
+                return Err(Failure::InvalidRequest(format!(
+                    "{what} contains a character not allowed in a cookie (such as `;`, `,`, CR or LF)"
+                )));
+            }
+            Ok(())
+        }
+
+        fn base64(input: &[u8]) -> String {
+            const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+            let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
+            for chunk in input.chunks(3) {
+                let b = [chunk[0], chunk.get(1).copied().unwrap_or(0), chunk.get(2).copied().unwrap_or(0)];
+                let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+                for i in 0..4 {
+                    if i <= chunk.len() {
+                        out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
+                    } else {
+                        out.push('=');
+                    }
+                }
+            }
+            out
+        }
+
+        /// The API client. Cheap to clone: clones share one connection pool.
+        ///
+        /// Its `Debug` output shows which credentials are set, never their values.
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            http: reqwest::Client,
+            base_url: String,
+            credentials: Vec<(&'static str, Credential)>,
+            retry: RetryPolicy,
+            timeout: Option<Duration>,
+        }
+
+        /// Configures a [`Client`]: credentials (one method per security scheme), timeouts,
+        /// retries.
+        #[derive(Debug)]
+        pub struct ClientBuilder {
+            base_url: String,
+            credentials: Vec<(&'static str, Credential)>,
+            retry: RetryPolicy,
+            timeout: Option<Duration>,
+            connect_timeout: Option<Duration>,
+            user_agent: String,
+            http: Option<reqwest::Client>,
+        }
+
+        impl Client {
+            /// A client for the API at `base_url` (e.g. `https://api.example.com`), without
+            /// credentials and with the default settings.
+            pub fn new(base_url: impl Into<String>) -> Result<Client, Error> {
+                Client::builder(base_url).build()
+            }
+
+            /// Starts configuring a client for the API at `base_url`.
+            pub fn builder(base_url: impl Into<String>) -> ClientBuilder {
+                ClientBuilder {
+                    base_url: base_url.into(),
+                    credentials: Vec::new(),
+                    retry: RetryPolicy::default(),
+                    timeout: Some(Duration::from_secs(30)),
+                    connect_timeout: Some(Duration::from_secs(10)),
+                    user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned(),
+                    http: None,
+                }
+            }
+
+            /// The base URL requests go to.
+            pub fn base_url(&self) -> &str {
+                &self.base_url
+            }
+
+            /// Sends `request`, retrying as the policy allows, and reads the whole response.
+            pub(crate) async fn execute(&self, request: Request, options: &RequestOptions) -> Result<RawResponse, Failure> {
+                let url = format!("{}{}", self.base_url, request.path);
+                let mut headers = HeaderMap::new();
+                let mut query = request.query;
+                let mut cookies = Vec::new();
+                for (name, value) in &request.headers {
+                    let what = format!("the header parameter `{name}`");
+                    headers.append(header_name(name)?, header_value(&what, value, false)?);
+                }
+                for (name, value) in &request.cookies {
+                    check_cookie(&format!("the cookie parameter `{name}`"), value)?;
+                    cookies.push(format!("{name}={value}"));
+                }
+                for (scheme, credential) in &self.credentials {
+                    if !request.schemes.contains(scheme) {
+                        continue;
+                    }
+                    let what = format!("the credential of `{scheme}`");
+                    match credential {
+                        Credential::Header { name, value } => {
+                            headers.insert(header_name(name)?, header_value(&what, value.expose(), true)?);
+                        }
+                        Credential::Query { name, value } => query.push((*name, value.expose().to_owned())),
+                        Credential::Cookie { name, value } => {
+                            check_cookie(&what, value.expose())?;
+                            cookies.push(format!("{name}={}", value.expose()));
+                        }
+                        Credential::Bearer(token) => {
+                            let value = format!("Bearer {}", token.expose());
+                            headers.insert(reqwest::header::AUTHORIZATION, header_value(&what, &value, true)?);
+                        }
+                        Credential::Basic { user, password } => {
+                            let pair = format!("{}:{}", user.expose(), password.expose());
+                            let value = format!("Basic {}", base64(pair.as_bytes()));
+                            headers.insert(reqwest::header::AUTHORIZATION, header_value(&what, &value, true)?);
+                        }
+                    }
+                }
+                if !cookies.is_empty() {
+                    headers.insert(reqwest::header::COOKIE, header_value("a cookie", &cookies.join("; "), true)?);
+                }
+                if let Some((content_type, _)) = &request.body {
+                    headers.insert(reqwest::header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+                }
+                let retry = options.retry.as_ref().unwrap_or(&self.retry);
+                let timeout = options.timeout.unwrap_or(self.timeout);
+                let idempotent = [Method::GET, Method::HEAD, Method::PUT, Method::DELETE, Method::OPTIONS, Method::TRACE]
+                    .contains(&request.method);
+                let mut attempt = 0u32;
+                loop {
+                    let mut builder = self.http.request(request.method.clone(), &url).headers(headers.clone());
+                    if !query.is_empty() {
+                        builder = builder.query(&query);
+                    }
+                    if let Some(timeout) = timeout {
+                        builder = builder.timeout(timeout);
+                    }
+                    if let Some((_, body)) = &request.body {
+                        builder = builder.body(body.clone());
+                    }
+                    let may_retry = idempotent && attempt < retry.max_retries;
+                    let transport = |source: reqwest::Error| Failure::Transport {
+                        method: request.method.clone(),
+                        path: request.path.clone(),
+                        source: source.without_url(),
+                    };
+                    match builder.send().await {
+                        Ok(response) => {
+                            let status = response.status();
+                            if may_retry && matches!(status.as_u16(), 429 | 502 | 503 | 504) {
+                                let wait = retry.wait(attempt, response.headers());
+                                drop(response);
+                                tokio::time::sleep(wait).await;
+                                attempt += 1;
+                                continue;
+                            }
+                            let headers = Box::new(response.headers().clone());
+                            let body = response.bytes().await.map_err(transport)?;
+                            return Ok(RawResponse { status, headers, body: body.to_vec() });
+                        }
+                        Err(source) if may_retry && retryable(&source) => {
+                            tokio::time::sleep(retry.backoff(attempt)).await;
+                            attempt += 1;
+                        }
+                        Err(source) => return Err(transport(source)),
+                    }
+                }
+            }
+        }
+
+        impl ClientBuilder {
+            /// The timeout of each attempt of a request, from connecting to the end of the body
+            /// (default 30 s; `None`: no timeout). A request can override it.
+            pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
+                self.timeout = timeout;
+                self
+            }
+
+            /// The timeout for connecting (default 10 s; `None`: no timeout).
+            pub fn connect_timeout(mut self, timeout: Option<Duration>) -> Self {
+                self.connect_timeout = timeout;
+                self
+            }
+
+            /// The retry policy (see [`RetryPolicy`]). A request can override it.
+            pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+                self.retry = policy;
+                self
+            }
+
+            /// The `User-Agent` header (default: this crate's name and version).
+            pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+                self.user_agent = user_agent.into();
+                self
+            }
+
+            /// Uses a `reqwest::Client` you configured (proxies, TLS roots, ...); the user agent
+            /// and connect timeout set here are then ignored.
+            pub fn http_client(mut self, client: reqwest::Client) -> Self {
+                self.http = Some(client);
+                self
+            }
+
+            pub(crate) fn credential(mut self, scheme: &'static str, credential: Credential) -> Self {
+                self.credentials.retain(|(key, _)| *key != scheme);
+                self.credentials.push((scheme, credential));
+                self
+            }
+
+            /// Checks the settings and builds the client.
+            pub fn build(self) -> Result<Client, Error> {
+                let base_url = self.base_url.trim_end_matches('/').to_owned();
+                match reqwest::Url::parse(&base_url) {
+                    Ok(url) if matches!(url.scheme(), "http" | "https") && url.query().is_none() => {}
+                    _ => {
+                        return Err(Error::InvalidRequest(
+                            "the base URL must be an absolute http or https URL without a query".to_owned(),
+                        ));
+                    }
+                }
+                for (scheme, credential) in &self.credentials {
+                    let what = format!("the credential of `{scheme}`");
+                    match credential {
+                        Credential::Header { value, .. } | Credential::Bearer(value) => {
+                            header_value(&what, value.expose(), true)?;
+                        }
+                        Credential::Cookie { value, .. } => check_cookie(&what, value.expose())?,
+                        Credential::Basic { user, password } => {
+                            header_value(&what, user.expose(), true)?;
+                            header_value(&what, password.expose(), true)?;
+                        }
+                        Credential::Query { .. } => {}
+                    }
+                }
+                let http = match self.http {
+                    Some(http) => http,
+                    None => {
+                        let mut builder = reqwest::Client::builder().user_agent(self.user_agent);
+                        if let Some(timeout) = self.connect_timeout {
+                            builder = builder.connect_timeout(timeout);
+                        }
+                        builder
+                            .build()
+                            .map_err(|error| Failure::InvalidRequest(format!("the HTTP client cannot be built: {error}")))?
+                    }
+                };
+                Ok(Client { http, base_url, credentials: self.credentials, retry: self.retry, timeout: self.timeout })
+            }
+        }
+    }
+}
