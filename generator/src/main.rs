@@ -1,0 +1,343 @@
+//! The `stitch` command line: `generate`, `merge` and `check`.
+//!
+//! Exit codes: 0 done (or up to date), 1 drift (`check` only), 2 bad input or any other error.
+//! Diagnostics go to stderr, prefixed `error: `; nothing here panics on input.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use stitch::write::{self, DocumentFormat, WriteOutcome};
+
+/// Turns API reference pages (markdown with OpenAPI fragments) and OpenAPI 3 files into a typed
+/// Rust client crate.
+///
+/// INPUT is a markdown page, an OpenAPI JSON or YAML file, or a folder of them (read in sorted
+/// path order).
+#[derive(Debug, Parser)]
+#[command(name = "stitch", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Generate the client crate into DIR.
+    ///
+    /// The write is atomic (a sibling folder, then a swap by rename). The generator owns the
+    /// files it writes and everything under DIR/src; README, examples and other files are kept.
+    Generate {
+        /// Markdown pages, OpenAPI JSON/YAML files, or folders of them.
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<PathBuf>,
+        /// The crate folder to write (created when missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// The package name of the crate [default: the name in DIR/Cargo.toml, else DIR's name].
+        #[arg(long, value_name = "NAME")]
+        crate_name: Option<String>,
+        /// What to do when two inputs define one component differently.
+        #[arg(long, value_enum, value_name = "POLICY", default_value_t = OnConflict::Error)]
+        on_conflict: OnConflict,
+    },
+    /// Print (or write) the merged OpenAPI document.
+    Merge {
+        /// Markdown pages, OpenAPI JSON/YAML files, or folders of them.
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<PathBuf>,
+        /// Write to FILE instead of stdout: YAML when it ends in .yaml or .yml, JSON otherwise.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Check that DIR holds what `generate` would write.
+    ///
+    /// Exit code 0 when up to date, 1 on drift (with a report naming each file), 2 on bad input.
+    Check {
+        /// Markdown pages, OpenAPI JSON/YAML files, or folders of them.
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<PathBuf>,
+        /// The crate folder to compare with.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+}
+
+/// How conflicting definitions of one component are resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum OnConflict {
+    /// Report the conflict, naming both places, and stop.
+    Error,
+    /// Keep both, renaming the later one (not implemented yet).
+    Rename,
+    /// Merge both into one schema that accepts either (not implemented yet).
+    Widen,
+}
+
+/// How a command ended, when it did not fail.
+enum Done {
+    Ok,
+    Drift,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // `--help` and `--version` land here too, with exit code 0.
+            let _ignored = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
+    match run(cli.command) {
+        Ok(Done::Ok) => ExitCode::SUCCESS,
+        Ok(Done::Drift) => ExitCode::from(1),
+        Err(message) => {
+            say(&format!("error: {message}"));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// A line on stderr; a closed stderr is not worth a panic.
+fn say(line: &str) {
+    let _ignored = writeln!(io::stderr().lock(), "{}", line.trim_end());
+}
+
+fn run(command: Command) -> Result<Done, String> {
+    match command {
+        Command::Generate {
+            inputs,
+            out,
+            crate_name,
+            on_conflict,
+        } => {
+            if on_conflict != OnConflict::Error {
+                let value = on_conflict
+                    .to_possible_value()
+                    .map(|v| v.get_name().to_owned())
+                    .unwrap_or_default();
+                return Err(format!(
+                    "--on-conflict {value} is not implemented yet\n  help: use --on-conflict error (the default) and make the conflicting definitions agree in the inputs"
+                ));
+            }
+            let options = stitch::Options {
+                crate_name: crate_name_for(crate_name, &out)?,
+            };
+            let krate = stitch::generate(&inputs, &options).map_err(|e| e.to_string())?;
+            match write::write_crate(&krate, &out).map_err(|e| e.to_string())? {
+                WriteOutcome::Unchanged => say(&format!("{} is up to date", out.display())),
+                WriteOutcome::Written {
+                    written,
+                    removed,
+                    warning,
+                } => {
+                    let mut line = format!(
+                        "wrote {} to {}",
+                        count(written.len(), "file"),
+                        out.display()
+                    );
+                    if !removed.is_empty() {
+                        line.push_str(&format!(", removed {}", count(removed.len(), "stale file")));
+                    }
+                    say(&line);
+                    if let Some(warning) = warning {
+                        say(&format!("warning: {warning}"));
+                    }
+                }
+            }
+            Ok(Done::Ok)
+        }
+        Command::Merge { inputs, out } => {
+            let merged = stitch::merge_inputs(&inputs).map_err(|e| e.to_string())?;
+            let summary = merge_summary(&merged);
+            match out {
+                Some(file) => {
+                    write::write_document(&merged, &file).map_err(|e| e.to_string())?;
+                    say(&format!("merged {summary} into {}", file.display()));
+                }
+                None => {
+                    let text = write::render_document(&merged, DocumentFormat::Json)
+                        .map_err(|e| e.to_string())?;
+                    let mut stdout = io::stdout().lock();
+                    stdout
+                        .write_all(text.as_bytes())
+                        .and_then(|()| stdout.flush())
+                        .map_err(|e| format!("cannot write to stdout: {e}"))?;
+                    say(&format!("merged {summary}"));
+                }
+            }
+            Ok(Done::Ok)
+        }
+        Command::Check { inputs, out } => {
+            let options = stitch::Options {
+                crate_name: crate_name_for(None, &out)?,
+            };
+            let krate = stitch::generate(&inputs, &options).map_err(|e| e.to_string())?;
+            let drift = write::check_crate(&krate, &out).map_err(|e| e.to_string())?;
+            if drift.is_clean() {
+                say(&format!("{} is up to date", out.display()));
+                return Ok(Done::Ok);
+            }
+            let inputs: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
+            let fix = format!(
+                "stitch generate {} --out {}",
+                inputs.join(" "),
+                out.display()
+            );
+            say(&drift.report(&out, &fix));
+            Ok(Done::Drift)
+        }
+    }
+}
+
+/// "1 file", "3 files".
+fn count(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+/// "12 paths and 20 schemas".
+fn merge_summary(merged: &serde_json::Value) -> String {
+    let len = |pointer: &str| {
+        merged
+            .pointer(pointer)
+            .and_then(|v| v.as_object())
+            .map_or(0, |o| o.len())
+    };
+    format!(
+        "{} and {}",
+        count(len("/paths"), "path"),
+        count(len("/components/schemas"), "schema")
+    )
+}
+
+/// The crate name: the one given, else the one in `out/Cargo.toml` (so regenerating or checking
+/// an existing crate keeps its name), else the folder's name.
+fn crate_name_for(given: Option<String>, out: &Path) -> Result<String, String> {
+    if let Some(name) = given {
+        return Ok(name);
+    }
+    if let Some(name) = fs::read_to_string(out.join("Cargo.toml"))
+        .ok()
+        .as_deref()
+        .and_then(package_name)
+    {
+        return Ok(name);
+    }
+    let folder = match out.file_name() {
+        Some(name) => Some(name.to_owned()),
+        None => fs::canonicalize(out)
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_owned())),
+    };
+    folder
+        .and_then(|name| name.to_str().map(str::to_owned))
+        .ok_or_else(|| {
+            format!(
+                "cannot take a crate name from the folder {}\n  help: pass --crate-name NAME",
+                out.display()
+            )
+        })
+}
+
+/// `name` in the `[package]` table of a `Cargo.toml` such as the generator writes
+/// (`name = "..."` on one line; a TOML basic string reads as a JSON string).
+fn package_name(manifest: &str) -> Option<String> {
+    let mut in_package = false;
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_package = line == "[package]";
+        } else if in_package
+            && let Some(value) = line.strip_prefix("name").map(str::trim_start)
+            && let Some(value) = value.strip_prefix('=')
+        {
+            return serde_json::from_str::<String>(value.trim()).ok();
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_package_name_is_read_from_a_generated_manifest() {
+        let manifest = "# Generated\n[package]\nname = \"syntho-client\"\nversion = \"0.1.0\"\n\n[dependencies]\nname = \"x\"\n";
+        assert_eq!(package_name(manifest).as_deref(), Some("syntho-client"));
+        assert_eq!(package_name("[dependencies]\nname = \"x\"\n"), None);
+        assert_eq!(package_name("[package]\nnamespace = 1\n"), None);
+    }
+
+    #[test]
+    fn the_crate_name_defaults_to_the_folder_name() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("my-client");
+        assert_eq!(crate_name_for(None, &out).as_deref(), Ok("my-client"));
+        assert_eq!(crate_name_for(Some("x".into()), &out).as_deref(), Ok("x"));
+        fs::create_dir_all(&out).expect("mkdir");
+        fs::write(out.join("Cargo.toml"), "[package]\nname = \"kept\"\n").expect("manifest");
+        assert_eq!(crate_name_for(None, &out).as_deref(), Ok("kept"));
+    }
+
+    #[test]
+    fn the_command_line_parses_as_documented() {
+        let cli = Cli::try_parse_from([
+            "stitch",
+            "generate",
+            "a.md",
+            "b/",
+            "--out",
+            "o",
+            "--on-conflict",
+            "widen",
+        ])
+        .expect("parse");
+        let Command::Generate {
+            inputs,
+            on_conflict,
+            crate_name,
+            ..
+        } = cli.command
+        else {
+            panic!("not generate")
+        };
+        assert_eq!(inputs.len(), 2);
+        assert_eq!(on_conflict, OnConflict::Widen);
+        assert_eq!(crate_name, None);
+        assert!(Cli::try_parse_from(["stitch", "generate", "--out", "o"]).is_err());
+        assert!(Cli::try_parse_from(["stitch", "check", "a.md"]).is_err());
+        assert!(Cli::try_parse_from(["stitch", "merge", "a.md"]).is_ok());
+        assert!(
+            Cli::try_parse_from([
+                "stitch",
+                "generate",
+                "a",
+                "--out",
+                "o",
+                "--on-conflict",
+                "x"
+            ])
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn unimplemented_conflict_policies_are_errors() {
+        let error = run(Command::Generate {
+            inputs: vec![PathBuf::from("absent.md")],
+            out: PathBuf::from("absent-out"),
+            crate_name: None,
+            on_conflict: OnConflict::Rename,
+        })
+        .err()
+        .unwrap_or_default();
+        assert!(error.contains("not implemented yet"), "{error}");
+    }
+}
