@@ -86,6 +86,24 @@ fn positional(op: &Operation) -> Vec<(syn::Ident, TokenStream)> {
     args
 }
 
+/// Builder methods: optional parameters, then an optional body (name, type, doc).
+fn optional(op: &Operation) -> Vec<(syn::Ident, TokenStream, &str)> {
+    let mut setters: Vec<(syn::Ident, TokenStream, &str)> = op
+        .params
+        .iter()
+        .filter(|p| !p.required)
+        .map(|p| (ident(&p.name), type_tokens(&p.ty, false), p.doc.as_str()))
+        .collect();
+    if let Some(body) = op.body.as_ref().filter(|b| !b.required) {
+        setters.push((
+            body_ident(op),
+            type_tokens(&body.ty, false),
+            body.doc.as_str(),
+        ));
+    }
+    setters
+}
+
 /// The body's argument name: `body`, unless a parameter took it.
 fn body_ident(op: &Operation) -> syn::Ident {
     let mut name = "body".to_owned();
@@ -134,24 +152,8 @@ fn operation_items(op: &Operation) -> TokenStream {
         inits.push(quote!(#name,));
     }
     let mut setters = Vec::new();
-    for param in op.params.iter().filter(|p| !p.required) {
-        let name = ident(&param.name);
-        let ty = type_tokens(&param.ty, false);
-        let doc = doc_attrs(&param.doc);
-        fields.push(quote!(#name: Option<#ty>,));
-        inits.push(quote!(#name: None,));
-        setters.push(quote! {
-            #doc
-            pub fn #name(mut self, value: impl Into<#ty>) -> Self {
-                self.#name = Some(value.into());
-                self
-            }
-        });
-    }
-    if let Some(body) = op.body.as_ref().filter(|b| !b.required) {
-        let name = body_ident(op);
-        let ty = type_tokens(&body.ty, false);
-        let doc = doc_attrs(&body.doc);
+    for (name, ty, doc) in optional(op) {
+        let doc = doc_attrs(doc);
         fields.push(quote!(#name: Option<#ty>,));
         inits.push(quote!(#name: None,));
         setters.push(quote! {

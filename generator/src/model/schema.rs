@@ -13,6 +13,7 @@
 //!   property of `JobSchema`), made unique in one namespace, in a deterministic order;
 //! - a field that reaches its own struct without going through a `Vec` or a map is boxed.
 
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{
@@ -83,28 +84,17 @@ impl<'a> TypeBuilder<'a> {
     }
 
     /// The Rust type for `schema`, defining inline types named after `hint` as needed.
-    pub(crate) fn type_of(
+    ///
+    /// Generic over `Schema` and `Box<Schema>`: openapiv3 boxes properties and items.
+    pub(crate) fn type_of<S: Borrow<Schema>>(
         &mut self,
-        schema: &ReferenceOr<Schema>,
+        schema: &ReferenceOr<S>,
         hint: &str,
         place: &str,
     ) -> Result<TypeRef, ModelError> {
         match schema {
             ReferenceOr::Reference { reference } => self.resolve(reference, place),
-            ReferenceOr::Item(item) => self.item_type(item, hint, place),
-        }
-    }
-
-    /// Same as [`Self::type_of`] for the boxed schemas openapiv3 uses for properties and items.
-    pub(crate) fn boxed_type_of(
-        &mut self,
-        schema: &ReferenceOr<Box<Schema>>,
-        hint: &str,
-        place: &str,
-    ) -> Result<TypeRef, ModelError> {
-        match schema {
-            ReferenceOr::Reference { reference } => self.resolve(reference, place),
-            ReferenceOr::Item(item) => self.item_type(item, hint, place),
+            ReferenceOr::Item(item) => self.item_type(item.borrow(), hint, place),
         }
     }
 
@@ -119,10 +109,7 @@ impl<'a> TypeBuilder<'a> {
             place: place.to_owned(),
             reference: reference.to_owned(),
         };
-        let key = reference
-            .strip_prefix("#/components/schemas/")
-            .ok_or_else(unresolved)?;
-        let key = key.replace("~1", "/").replace("~0", "~");
+        let key = schema_key(reference).ok_or_else(unresolved)?;
         self.components
             .get(&key)
             .map(|name| TypeRef::Named(name.clone()))
@@ -135,11 +122,7 @@ impl<'a> TypeBuilder<'a> {
             place: place.to_owned(),
             reference: reference.to_owned(),
         };
-        let key = reference
-            .strip_prefix("#/components/schemas/")
-            .ok_or_else(unresolved)?
-            .replace("~1", "/")
-            .replace("~0", "~");
+        let key = schema_key(reference).ok_or_else(unresolved)?;
         let spec: &'a OpenAPI = self.spec;
         let found = spec
             .components
@@ -271,11 +254,8 @@ impl<'a> TypeBuilder<'a> {
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
             SchemaKind::Type(Type::Array(array)) => match &array.items {
                 Some(items) => {
-                    let inner = self.boxed_type_of(
-                        items,
-                        &format!("{hint}Item"),
-                        &format!("{place}/items"),
-                    )?;
+                    let inner =
+                        self.type_of(items, &format!("{hint}Item"), &format!("{place}/items"))?;
                     TypeRef::Vec(Box::new(inner))
                 }
                 None => TypeRef::Vec(Box::new(TypeRef::Json)),
@@ -308,11 +288,8 @@ impl<'a> TypeBuilder<'a> {
                 } else if !any.properties.is_empty() && any.all_of.is_empty() {
                     self.named_inline(item, hint, place)?
                 } else if let Some(items) = &any.items {
-                    let inner = self.boxed_type_of(
-                        items,
-                        &format!("{hint}Item"),
-                        &format!("{place}/items"),
-                    )?;
+                    let inner =
+                        self.type_of(items, &format!("{hint}Item"), &format!("{place}/items"))?;
                     TypeRef::Vec(Box::new(inner))
                 } else if any.typ.as_deref() == Some("object") {
                     self.map_type(any.additional_properties.as_ref(), hint, place)?
@@ -392,7 +369,7 @@ impl<'a> TypeBuilder<'a> {
                 "{place}/properties/{}",
                 wire.replace('~', "~0").replace('/', "~1")
             );
-            let ty = self.boxed_type_of(schema, &hint, &prop_place)?;
+            let ty = self.type_of(schema, &hint, &prop_place)?;
             let is_required = required.contains(wire);
             let ty = if is_required { ty } else { ty.optional() };
             let doc = match schema {
@@ -511,6 +488,12 @@ mod indexmap_like {
             self.required.extend(required.iter().cloned());
         }
     }
+}
+
+/// The component key a `#/components/schemas/...` reference names (JSON pointer unescaped).
+fn schema_key(reference: &str) -> Option<String> {
+    let key = reference.strip_prefix("#/components/schemas/")?;
+    Some(key.replace("~1", "/").replace("~0", "~"))
 }
 
 /// The values of a string enum schema (`enum` on a string, or on a schema without a type).
