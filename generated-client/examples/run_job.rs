@@ -100,7 +100,7 @@ pub async fn run(
     let client = builder.build()?;
 
     let job = client
-        .jobs_latest_retrieve(config.engine_id.as_str(), JobType::Synthesize.as_str())
+        .jobs_latest_retrieve(config.engine_id.as_str(), JobType::Synthesize)
         .await?;
     let id = job.id.to_string();
     writeln!(out, "job {id} ({}): {}", job.r#type, job.status)?;

@@ -4,6 +4,10 @@ use std::path::{Path, PathBuf};
 
 pub mod fake_server;
 
+/// The examples of `generated-client/README.md`, compiled as doctests so they stay true.
+#[doc = include_str!("../../generated-client/README.md")]
+pub mod client_readme {}
+
 /// The folder of the Syntho pages (`specs/syntho`).
 pub fn syntho_specs() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/syntho")
