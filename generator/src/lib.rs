@@ -10,8 +10,11 @@
 //! 4. [`emit`]: turn the model into formatted Rust source with `quote`, `syn` and `prettyplease`;
 //! 5. [`write`](mod@write): write the crate atomically, or compare it with what is on disk.
 //!
-//! [`generate`] runs stages 1–4 and returns the files of the crate in memory.
+//! [`generate`] runs stages 1–4 and returns the files of the crate in memory;
+//! [`generate_diagnosed`] does the same and also explains every problem and warning as a
+//! [`diagnostic::Diagnostic`] that names file, line and column in the pages.
 
+pub mod diagnostic;
 pub mod doc;
 pub mod emit;
 pub mod merge;
@@ -23,6 +26,9 @@ mod yaml;
 use std::path::PathBuf;
 
 pub use emit::GeneratedCrate;
+pub use merge::OnConflict;
+
+use diagnostic::Diagnostic;
 
 /// Characters a crate name may hold (Cargo's rule for package names).
 fn valid_crate_name(name: &str) -> bool {
@@ -63,6 +69,126 @@ pub enum Error {
     /// Generating the Rust source failed (a bug in stitch).
     #[error(transparent)]
     Emit(#[from] emit::EmitError),
+    /// More than one problem, in the order found (never fewer than two).
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Several(Vec<Error>),
+}
+
+impl Error {
+    /// One error for a list of problems: the problem itself when there is one.
+    fn of_all(mut errors: Vec<Error>) -> Error {
+        if errors.len() == 1 {
+            errors.swap_remove(0)
+        } else {
+            Error::Several(errors)
+        }
+    }
+}
+
+/// The outcome of a run together with its diagnostics: on failure one error diagnostic per
+/// problem, and in any case the warnings (duplicate operation ids, renamed or widened
+/// components).
+#[derive(Debug)]
+pub struct Diagnosed<T> {
+    /// What the run produced, or why it failed.
+    pub result: Result<T, Error>,
+    /// Every error and warning, errors first, in the order found.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Finds and merges the fragments of already-read sources, reporting every problem of both
+/// stages (a bad fence does not hide the conflicts of the others).
+pub fn merge_diagnosed(
+    sources: &[source::Input],
+    on_conflict: OnConflict,
+) -> Diagnosed<merge::Merged> {
+    let (fragments, source_errors) = source::find_fragments(sources);
+    let mut errors: Vec<Error> = source_errors.into_iter().map(Error::Source).collect();
+    let merged = if fragments.is_empty() && !errors.is_empty() {
+        // Every fragment was bad: "no fragments" would only repeat that.
+        None
+    } else {
+        match merge::merge_with(&fragments, on_conflict) {
+            Ok(merged) => Some(merged),
+            Err(merge_errors) => {
+                errors.extend(merge_errors.into_iter().map(Error::Merge));
+                None
+            }
+        }
+    };
+    match merged {
+        Some(merged) if errors.is_empty() => {
+            let diagnostics = diagnostic::of_merged(&merged, &Default::default());
+            Diagnosed {
+                result: Ok(merged),
+                diagnostics,
+            }
+        }
+        _ => {
+            let error = Error::of_all(errors);
+            Diagnosed {
+                diagnostics: diagnostic::of_error(&error, None),
+                result: Err(error),
+            }
+        }
+    }
+}
+
+/// Runs the whole pipeline on already-read sources, resolving component conflicts as
+/// `on_conflict` says and explaining every problem and warning.
+pub fn generate_diagnosed(
+    sources: &[source::Input],
+    options: &Options,
+    on_conflict: OnConflict,
+) -> Diagnosed<GeneratedCrate> {
+    let merged = merge_diagnosed(sources, on_conflict);
+    let Diagnosed {
+        result,
+        diagnostics,
+    } = merged;
+    let merged = match result {
+        Ok(merged) => merged,
+        Err(error) => {
+            return Diagnosed {
+                result: Err(error),
+                diagnostics,
+            };
+        }
+    };
+    let api = match model::Api::from_merged(&merged.value, options) {
+        Ok(api) => api,
+        Err(e) => {
+            let error = Error::Model(e);
+            let mut all = diagnostic::of_error(&error, Some(&merged));
+            all.extend(diagnostics);
+            return Diagnosed {
+                result: Err(error),
+                diagnostics: all,
+            };
+        }
+    };
+    // The warnings again, now with the method names the model chose.
+    let names: diagnostic::OperationNames = api
+        .operations
+        .iter()
+        .map(|op| ((op.path.clone(), op.method.clone()), op.name.clone()))
+        .collect();
+    let diagnostics = diagnostic::of_merged(&merged, &names);
+    match emit::emit_crate(&api, &merged.value) {
+        Ok(krate) => Diagnosed {
+            result: Ok(krate),
+            diagnostics,
+        },
+        Err(e) => {
+            let error = Error::Emit(e);
+            let mut all = diagnostic::of_error(&error, Some(&merged));
+            all.extend(diagnostics);
+            Diagnosed {
+                result: Err(error),
+                diagnostics: all,
+            }
+        }
+    }
 }
 
 /// Reads `inputs` (files or folders) and merges every fragment into one OpenAPI document.
@@ -71,10 +197,19 @@ pub fn merge_inputs(inputs: &[PathBuf]) -> Result<serde_json::Value, Error> {
     merge_sources(&sources)
 }
 
-/// Merges already-read sources into one OpenAPI document.
+/// Merges already-read sources into one OpenAPI document (conflicts are errors).
 pub fn merge_sources(sources: &[source::Input]) -> Result<serde_json::Value, Error> {
-    let fragments = source::fragments(sources)?;
-    Ok(merge::merge(&fragments)?)
+    merge_sources_with(sources, OnConflict::Error)
+}
+
+/// Merges already-read sources into one OpenAPI document, resolving conflicts as told.
+pub fn merge_sources_with(
+    sources: &[source::Input],
+    on_conflict: OnConflict,
+) -> Result<serde_json::Value, Error> {
+    merge_diagnosed(sources, on_conflict)
+        .result
+        .map(|merged| merged.value)
 }
 
 /// Runs the whole pipeline on `inputs` and returns the generated crate in memory.
@@ -88,9 +223,7 @@ pub fn generate_from_sources(
     sources: &[source::Input],
     options: &Options,
 ) -> Result<GeneratedCrate, Error> {
-    let merged = merge_sources(sources)?;
-    let api = model::Api::from_merged(&merged, options)?;
-    Ok(emit::emit_crate(&api, &merged)?)
+    generate_diagnosed(sources, options, OnConflict::Error).result
 }
 
 /// Runs the pipeline on already-read sources and returns the client as the source of one Rust

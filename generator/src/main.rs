@@ -1,7 +1,9 @@
 //! The `stitch` command line: `generate`, `merge` and `check`.
 //!
 //! Exit codes: 0 done (or up to date), 1 drift (`check` only), 2 bad input or any other error.
-//! Diagnostics go to stderr, prefixed `error: `; nothing here panics on input.
+//! Diagnostics go to stderr, rendered like a compiler's (file:line:column, the offending line,
+//! what is wrong and what to do) or, with `--format json`, as one JSON object per line; every
+//! problem of a run is reported, not only the first. Nothing here panics on input.
 
 use std::fs;
 use std::io::{self, Write};
@@ -9,18 +11,36 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use stitch::diagnostic::{Diagnostic, Severity};
+use stitch::source::{self, Input};
 use stitch::write::{self, DocumentFormat, WriteOutcome};
 
 /// Turns API reference pages (markdown with OpenAPI fragments) and OpenAPI 3 files into a typed
 /// Rust client crate.
 ///
 /// INPUT is a markdown page, an OpenAPI JSON or YAML file, or a folder of them (read in sorted
-/// path order).
+/// path order). Exit codes: 0 done, 1 drift (check), 2 bad input.
 #[derive(Debug, Parser)]
 #[command(name = "stitch", version)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Print only errors: no progress lines, no warnings.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    /// How diagnostics are written to stderr.
+    #[arg(long, value_enum, global = true, value_name = "FORMAT", default_value_t = Format::Human)]
+    format: Format,
+}
+
+/// How diagnostics are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Like a compiler: file:line:column, the offending line, what is wrong, what to do.
+    Human,
+    /// One JSON object per diagnostic and line: severity, message, file, line, column, help,
+    /// notes and labels.
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -51,6 +71,9 @@ enum Command {
         /// Write to FILE instead of stdout: YAML when it ends in .yaml or .yml, JSON otherwise.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// What to do when two inputs define one component differently.
+        #[arg(long, value_enum, value_name = "POLICY", default_value_t = OnConflict::Error)]
+        on_conflict: OnConflict,
     },
     /// Check that DIR holds what `generate` would write.
     ///
@@ -62,6 +85,9 @@ enum Command {
         /// The crate folder to compare with.
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        /// What to do when two inputs define one component differently.
+        #[arg(long, value_enum, value_name = "POLICY", default_value_t = OnConflict::Error)]
+        on_conflict: OnConflict,
     },
 }
 
@@ -70,16 +96,77 @@ enum Command {
 enum OnConflict {
     /// Report the conflict, naming both places, and stop.
     Error,
-    /// Keep both, renaming the later one (not implemented yet).
+    /// Keep both, the later one under a name with its file's name as suffix, each page's
+    /// references pointing at its own.
     Rename,
-    /// Merge both into one schema that accepts either (not implemented yet).
+    /// Merge object schemas into one (union of properties; required only where every page
+    /// requires it); incompatible types stay an error.
     Widen,
+}
+
+impl From<OnConflict> for stitch::OnConflict {
+    fn from(policy: OnConflict) -> Self {
+        match policy {
+            OnConflict::Error => stitch::OnConflict::Error,
+            OnConflict::Rename => stitch::OnConflict::Rename,
+            OnConflict::Widen => stitch::OnConflict::Widen,
+        }
+    }
 }
 
 /// How a command ended, when it did not fail.
 enum Done {
     Ok,
     Drift,
+}
+
+/// Where diagnostics and progress lines go, and how they look.
+struct Reporter {
+    quiet: bool,
+    format: Format,
+    /// The inputs read so far, so diagnostics can show the offending lines.
+    sources: Vec<Input>,
+    errors: usize,
+}
+
+impl Reporter {
+    /// A progress line (not in `--quiet` or `--format json`).
+    fn info(&self, line: &str) {
+        if !self.quiet && self.format == Format::Human {
+            say(line);
+        }
+    }
+
+    fn report(&mut self, diagnostic: &Diagnostic) {
+        if diagnostic.severity == Severity::Error {
+            self.errors += 1;
+        } else if self.quiet {
+            return;
+        }
+        match self.format {
+            Format::Human => say(&diagnostic.render(&self.sources)),
+            Format::Json => say(&diagnostic.to_json(&self.sources)),
+        }
+    }
+
+    fn report_all(&mut self, diagnostics: &[Diagnostic]) {
+        for diagnostic in diagnostics {
+            self.report(diagnostic);
+        }
+    }
+
+    /// Reports a failure that has no place in the inputs.
+    fn fail(&mut self, message: &str) {
+        let (message, help) = match message.split_once("\n  help: ") {
+            Some((message, help)) => (message, Some(help)),
+            None => (message, None),
+        };
+        let mut diagnostic = Diagnostic::error(message);
+        if let Some(help) = help {
+            diagnostic = diagnostic.help(help);
+        }
+        self.report(&diagnostic);
+    }
 }
 
 fn main() -> ExitCode {
@@ -91,22 +178,66 @@ fn main() -> ExitCode {
             return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
         }
     };
-    match run(cli.command) {
+    let mut reporter = Reporter {
+        quiet: cli.quiet,
+        format: cli.format,
+        sources: Vec::new(),
+        errors: 0,
+    };
+    match run(cli.command, &mut reporter) {
         Ok(Done::Ok) => ExitCode::SUCCESS,
         Ok(Done::Drift) => ExitCode::from(1),
-        Err(message) => {
-            say(&format!("error: {message}"));
+        Err(Failed) => {
+            if reporter.format == Format::Human && reporter.errors > 1 {
+                say(&format!(
+                    "error: stopped after {} problems; nothing was written",
+                    reporter.errors
+                ));
+            }
             ExitCode::from(2)
         }
     }
 }
+
+/// A command failed; its diagnostics have been reported.
+struct Failed;
 
 /// A line on stderr; a closed stderr is not worth a panic.
 fn say(line: &str) {
     let _ignored = writeln!(io::stderr().lock(), "{}", line.trim_end());
 }
 
-fn run(command: Command) -> Result<Done, String> {
+/// Reads the inputs, reporting a failure.
+fn read(inputs: &[PathBuf], reporter: &mut Reporter) -> Result<(), Failed> {
+    match source::read_inputs(inputs) {
+        Ok(sources) => {
+            reporter.sources = sources;
+            Ok(())
+        }
+        Err(e) => {
+            reporter.report_all(&stitch::diagnostic::of_error(
+                &stitch::Error::Source(e),
+                None,
+            ));
+            Err(Failed)
+        }
+    }
+}
+
+/// Generates the crate in memory, reporting every diagnostic.
+fn generated(
+    inputs: &[PathBuf],
+    options: &stitch::Options,
+    on_conflict: stitch::OnConflict,
+    reporter: &mut Reporter,
+) -> Result<stitch::GeneratedCrate, Failed> {
+    read(inputs, reporter)?;
+    let run = stitch::generate_diagnosed(&reporter.sources, options, on_conflict);
+    reporter.report_all(&run.diagnostics);
+    run.result.map_err(|_| Failed)
+}
+
+fn run(command: Command, reporter: &mut Reporter) -> Result<Done, Failed> {
     match command {
         Command::Generate {
             inputs,
@@ -114,21 +245,20 @@ fn run(command: Command) -> Result<Done, String> {
             crate_name,
             on_conflict,
         } => {
-            if on_conflict != OnConflict::Error {
-                let value = on_conflict
-                    .to_possible_value()
-                    .map(|v| v.get_name().to_owned())
-                    .unwrap_or_default();
-                return Err(format!(
-                    "--on-conflict {value} is not implemented yet\n  help: use --on-conflict error (the default) and make the conflicting definitions agree in the inputs"
-                ));
-            }
-            let options = stitch::Options {
-                crate_name: crate_name_for(crate_name, &out)?,
-            };
-            let krate = stitch::generate(&inputs, &options).map_err(|e| e.to_string())?;
-            match write::write_crate(&krate, &out).map_err(|e| e.to_string())? {
-                WriteOutcome::Unchanged => say(&format!("{} is up to date", out.display())),
+            let crate_name = crate_name_for(crate_name, &out).map_err(|e| {
+                reporter.fail(&e);
+                Failed
+            })?;
+            let options = stitch::Options { crate_name };
+            let krate = generated(&inputs, &options, on_conflict.into(), reporter)?;
+            let outcome = write::write_crate(&krate, &out).map_err(|e| {
+                reporter.fail(&e.to_string());
+                Failed
+            })?;
+            match outcome {
+                WriteOutcome::Unchanged => {
+                    reporter.info(&format!("{} is up to date", out.display()))
+                }
                 WriteOutcome::Written {
                     written,
                     removed,
@@ -142,43 +272,65 @@ fn run(command: Command) -> Result<Done, String> {
                     if !removed.is_empty() {
                         line.push_str(&format!(", removed {}", count(removed.len(), "stale file")));
                     }
-                    say(&line);
+                    reporter.info(&line);
                     if let Some(warning) = warning {
-                        say(&format!("warning: {warning}"));
+                        reporter.report(&Diagnostic::warning(warning));
                     }
                 }
             }
             Ok(Done::Ok)
         }
-        Command::Merge { inputs, out } => {
-            let merged = stitch::merge_inputs(&inputs).map_err(|e| e.to_string())?;
+        Command::Merge {
+            inputs,
+            out,
+            on_conflict,
+        } => {
+            read(&inputs, reporter)?;
+            let run = stitch::merge_diagnosed(&reporter.sources, on_conflict.into());
+            reporter.report_all(&run.diagnostics);
+            let merged = run.result.map_err(|_| Failed)?.value;
             let summary = merge_summary(&merged);
-            match out {
-                Some(file) => {
-                    write::write_document(&merged, &file).map_err(|e| e.to_string())?;
-                    say(&format!("merged {summary} into {}", file.display()));
-                }
-                None => {
-                    let text = write::render_document(&merged, DocumentFormat::Json)
-                        .map_err(|e| e.to_string())?;
-                    let mut stdout = io::stdout().lock();
-                    stdout
-                        .write_all(text.as_bytes())
-                        .and_then(|()| stdout.flush())
-                        .map_err(|e| format!("cannot write to stdout: {e}"))?;
-                    say(&format!("merged {summary}"));
+            let written = match out {
+                Some(file) => write::write_document(&merged, &file)
+                    .map(|()| format!("merged {summary} into {}", file.display()))
+                    .map_err(|e| e.to_string()),
+                None => write::render_document(&merged, DocumentFormat::Json)
+                    .map_err(|e| e.to_string())
+                    .and_then(|text| {
+                        let mut stdout = io::stdout().lock();
+                        stdout
+                            .write_all(text.as_bytes())
+                            .and_then(|()| stdout.flush())
+                            .map_err(|e| format!("cannot write to stdout: {e}"))
+                    })
+                    .map(|()| format!("merged {summary}")),
+            };
+            match written {
+                Ok(line) => reporter.info(&line),
+                Err(e) => {
+                    reporter.fail(&e);
+                    return Err(Failed);
                 }
             }
             Ok(Done::Ok)
         }
-        Command::Check { inputs, out } => {
-            let options = stitch::Options {
-                crate_name: crate_name_for(None, &out)?,
-            };
-            let krate = stitch::generate(&inputs, &options).map_err(|e| e.to_string())?;
-            let drift = write::check_crate(&krate, &out).map_err(|e| e.to_string())?;
+        Command::Check {
+            inputs,
+            out,
+            on_conflict,
+        } => {
+            let crate_name = crate_name_for(None, &out).map_err(|e| {
+                reporter.fail(&e);
+                Failed
+            })?;
+            let options = stitch::Options { crate_name };
+            let krate = generated(&inputs, &options, on_conflict.into(), reporter)?;
+            let drift = write::check_crate(&krate, &out).map_err(|e| {
+                reporter.fail(&e.to_string());
+                Failed
+            })?;
             if drift.is_clean() {
-                say(&format!("{} is up to date", out.display()));
+                reporter.info(&format!("{} is up to date", out.display()));
                 return Ok(Done::Ok);
             }
             let inputs: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
@@ -187,7 +339,21 @@ fn run(command: Command) -> Result<Done, String> {
                 inputs.join(" "),
                 out.display()
             );
-            say(&drift.report(&out, &fix));
+            let report = drift.report(&out, &fix);
+            match reporter.format {
+                Format::Human => say(&report),
+                Format::Json => {
+                    let mut lines = report.lines();
+                    let mut diagnostic =
+                        Diagnostic::error(lines.next().unwrap_or("drift")).help(fix);
+                    diagnostic.notes = lines
+                        .map(str::trim)
+                        .filter(|l| !l.is_empty())
+                        .map(str::to_owned)
+                        .collect();
+                    say(&diagnostic.to_json(&[]));
+                }
+            }
             Ok(Done::Drift)
         }
     }
@@ -329,15 +495,15 @@ mod tests {
     }
 
     #[test]
-    fn unimplemented_conflict_policies_are_errors() {
-        let error = run(Command::Generate {
-            inputs: vec![PathBuf::from("absent.md")],
-            out: PathBuf::from("absent-out"),
-            crate_name: None,
-            on_conflict: OnConflict::Rename,
-        })
-        .err()
-        .unwrap_or_default();
-        assert!(error.contains("not implemented yet"), "{error}");
+    fn conflict_policies_map_to_the_library() {
+        assert_eq!(
+            stitch::OnConflict::from(OnConflict::Rename),
+            stitch::OnConflict::Rename
+        );
+        assert_eq!(
+            stitch::OnConflict::from(OnConflict::Widen),
+            stitch::OnConflict::Widen
+        );
+        assert!(Cli::try_parse_from(["stitch", "merge", "a.md", "--format", "json", "-q"]).is_ok());
     }
 }

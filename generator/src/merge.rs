@@ -60,6 +60,9 @@ pub enum MergeError {
 pub struct Conflict {
     /// What is defined twice, e.g. `components.schemas.JobSchema`, `paths./a.get` or `info`.
     pub what: String,
+    /// The same place as a JSON pointer into either fragment, e.g.
+    /// `/components/schemas/JobSchema`.
+    pub pointer: String,
     /// Where the first definition is (file and line of its fragment).
     pub first: (PathBuf, usize),
     /// Where the differing definition is.
@@ -74,12 +77,16 @@ impl fmt::Display for Conflict {
         write!(
             f,
             "{}: conflicting definitions of {}\n  first defined at {}\n  difference: {}\n  \
-             help: make the two definitions identical (a later --on-conflict policy will also \
-             resolve this)",
+             help: make the two definitions identical{}",
             At(&self.second),
             self.what,
             At(&self.first),
-            self.difference
+            self.difference,
+            if self.pointer.starts_with("/components/") {
+                ", or choose --on-conflict rename (keep both) or widen (merge them)"
+            } else {
+                ""
+            }
         )
     }
 }
@@ -101,23 +108,273 @@ impl fmt::Display for At<'_> {
     }
 }
 
-/// Merges `fragments` into one OpenAPI 3.0 document.
+/// Merges `fragments` into one OpenAPI 3.0 document; conflicts are errors.
 pub fn merge(fragments: &[Fragment]) -> Result<Value, MergeError> {
-    if fragments.is_empty() {
-        return Err(MergeError::NoFragments);
+    match merge_with(fragments, OnConflict::Error) {
+        Ok(merged) => Ok(merged.value),
+        Err(mut errors) => Err(if errors.len() == 1 {
+            errors.swap_remove(0)
+        } else {
+            // Several problems: the first fragment error, else every conflict together.
+            let position = errors
+                .iter()
+                .position(|e| matches!(e, MergeError::Fragment { .. }))
+                .unwrap_or(0);
+            errors.swap_remove(position)
+        }),
     }
-    let mut order: Vec<&Fragment> = fragments.iter().collect();
+}
+
+/// How different definitions of one component are resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OnConflict {
+    /// Report the conflict, naming both places, and fail.
+    #[default]
+    Error,
+    /// Keep every definition under its own name: the first (in file and line order) keeps the
+    /// name, the others take their file's name as a suffix (`JobSchemaDatabaseReport`), and
+    /// each fragment's `$ref`s point at its own definition.
+    Rename,
+    /// Merge object schemas into one: the union of their properties, a property required only
+    /// where every definition requires it, enum values joined. Incompatible definitions stay an
+    /// error.
+    Widen,
+}
+
+impl OnConflict {
+    /// The policy's name on the command line and in configuration files.
+    pub fn name(self) -> &'static str {
+        match self {
+            OnConflict::Error => "error",
+            OnConflict::Rename => "rename",
+            OnConflict::Widen => "widen",
+        }
+    }
+
+    /// Reads a policy name (`error`, `rename`, `widen`).
+    pub fn from_name(name: &str) -> Option<OnConflict> {
+        [OnConflict::Error, OnConflict::Rename, OnConflict::Widen]
+            .into_iter()
+            .find(|policy| policy.name() == name)
+    }
+}
+
+/// Where a piece of the merged document was first defined: the fragment's file and line, and the
+/// piece's JSON pointer inside that fragment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// The file of the fragment.
+    pub file: PathBuf,
+    /// The fragment's first line.
+    pub line: usize,
+    /// The JSON pointer inside the fragment (`/components/schemas/JobSchema`).
+    pub pointer: String,
+}
+
+/// The merged document, where its pieces came from, and what the merge resolved on its own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Merged {
+    /// The merged OpenAPI document.
+    pub value: Value,
+    /// For each top-level key, path item key (`/paths/~1a/get`) and component
+    /// (`/components/schemas/X`) of the merged document, where it was first defined.
+    pub origins: BTreeMap<String, Origin>,
+    /// Operation ids used by more than one operation (a warning: the model suffixes them).
+    pub duplicate_operation_ids: Vec<DuplicateOperationId>,
+    /// `{name}`s in a path that the operation does not declare as a path parameter (a
+    /// warning: the model sends them as required strings): path, method, name, and where the
+    /// operation is defined.
+    pub undeclared_path_parameters: Vec<(String, String, String, Origin)>,
+    /// Components renamed by `--on-conflict rename`.
+    pub renamed: Vec<Renamed>,
+    /// Components merged by `--on-conflict widen`.
+    pub widened: Vec<Widened>,
+}
+
+impl Merged {
+    /// Where the piece of the merged document at JSON pointer `pointer` (with or without a
+    /// leading `#`) was defined: the origin of its longest known prefix, with the rest of the
+    /// pointer appended.
+    pub fn origin_of(&self, pointer: &str) -> Option<Origin> {
+        let pointer = pointer.strip_prefix('#').unwrap_or(pointer);
+        let mut prefix = pointer;
+        loop {
+            if let Some(origin) = self.origins.get(prefix) {
+                let rest = pointer.get(prefix.len()..).unwrap_or_default();
+                return Some(Origin {
+                    pointer: format!("{}{rest}", origin.pointer),
+                    ..origin.clone()
+                });
+            }
+            prefix = &prefix[..prefix.rfind('/')?];
+        }
+    }
+}
+
+/// One `operationId` shared by several operations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateOperationId {
+    /// The shared id.
+    pub id: String,
+    /// Each operation using it: path, method, and where it is defined.
+    pub operations: Vec<(String, String, Origin)>,
+}
+
+/// A component kept under a new name by `--on-conflict rename`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Renamed {
+    /// The components section (`schemas`).
+    pub section: String,
+    /// The name both definitions had.
+    pub from: String,
+    /// The new name of this definition.
+    pub to: String,
+    /// Where the renamed definition is.
+    pub at: Origin,
+    /// Where the definition that kept the name is.
+    pub kept: Origin,
+}
+
+/// A component merged from different definitions by `--on-conflict widen`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Widened {
+    /// What, e.g. `components.schemas.JobSchema`.
+    pub what: String,
+    /// Where each definition is.
+    pub places: Vec<Origin>,
+    /// What was widened, one line each: ``/properties/workflow_id: added (missing in a.md:8)``.
+    pub changes: Vec<String>,
+}
+
+/// How many rounds of renaming may cascade (a renamed schema changes the schemas that refer to
+/// it) before the remaining differences are reported as conflicts.
+const MAX_RENAME_ROUNDS: usize = 16;
+
+/// Merges `fragments` into one OpenAPI 3.0 document, resolving component conflicts as
+/// `on_conflict` says, and reports every problem found: each fragment that is not a usable
+/// OpenAPI 3.0 document, and every conflict.
+pub fn merge_with(
+    fragments: &[Fragment],
+    on_conflict: OnConflict,
+) -> Result<Merged, Vec<MergeError>> {
+    if fragments.is_empty() {
+        return Err(vec![MergeError::NoFragments]);
+    }
+    let mut order: Vec<Fragment> = fragments.to_vec();
     order.sort_by(|a, b| {
         (&a.file, a.line)
             .cmp(&(&b.file, b.line))
             .then_with(|| compact(&a.value).cmp(&compact(&b.value)))
     });
 
-    let mut merger = Merger::default();
-    for fragment in order {
-        merger.add(fragment)?;
+    let mut renamed = Vec::new();
+    let mut round = 0;
+    loop {
+        let mut merger = Merger::default();
+        let mut errors = Vec::new();
+        for (index, fragment) in order.iter().enumerate() {
+            merger.current = index;
+            if let Err(e) = merger.add(fragment) {
+                errors.push(e);
+            }
+        }
+        if on_conflict == OnConflict::Rename && errors.is_empty() && round < MAX_RENAME_ROUNDS {
+            let plan = merger.rename_plan(&order);
+            if !plan.is_empty() {
+                for step in plan {
+                    if let Some(fragment) = order.get_mut(step.fragment) {
+                        rename_in(&mut fragment.value, &step.section, &step.from, &step.to);
+                    }
+                    renamed.push(step.renamed);
+                }
+                round += 1;
+                continue;
+            }
+        }
+        let finished = merger.finish(on_conflict);
+        if !errors.is_empty() {
+            if let Err(conflicts) = finished {
+                errors.push(conflicts);
+            }
+            return Err(errors);
+        }
+        let mut merged = finished.map_err(|e| vec![e])?;
+        renamed.sort_by(|a, b| (&a.section, &a.from, &a.to).cmp(&(&b.section, &b.from, &b.to)));
+        renamed.dedup();
+        merged.renamed = renamed;
+        return Ok(merged);
     }
-    merger.finish()
+}
+
+/// One fragment's component to rename.
+struct RenameStep {
+    fragment: usize,
+    section: String,
+    from: String,
+    to: String,
+    renamed: Renamed,
+}
+
+/// Renames component `from` to `to` in `section` of one fragment, and every `$ref` to it.
+fn rename_in(fragment: &mut Value, section: &str, from: &str, to: &str) {
+    if let Some(entries) = fragment
+        .get_mut("components")
+        .and_then(|c| c.get_mut(section))
+        .and_then(Value::as_object_mut)
+    {
+        let old = std::mem::take(entries);
+        *entries = old
+            .into_iter()
+            .map(|(name, value)| {
+                if name == from {
+                    (to.to_owned(), value)
+                } else {
+                    (name, value)
+                }
+            })
+            .collect();
+    }
+    let old_ref = format!("#{}", pointer_of(&["components", section, from]));
+    let new_ref = format!("#{}", pointer_of(&["components", section, to]));
+    rewrite_refs(fragment, &old_ref, &new_ref);
+}
+
+fn rewrite_refs(value: &mut Value, old: &str, new: &str) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map.iter_mut() {
+                if key == "$ref"
+                    && let Value::String(reference) = child
+                {
+                    if reference == old {
+                        *reference = new.to_owned();
+                    } else if let Some(rest) = reference.strip_prefix(old)
+                        && rest.starts_with('/')
+                    {
+                        *reference = format!("{new}{rest}");
+                    }
+                } else {
+                    rewrite_refs(child, old, new);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| rewrite_refs(v, old, new)),
+        _ => {}
+    }
+}
+
+/// A JSON pointer from unescaped tokens.
+fn pointer_of(tokens: &[&str]) -> String {
+    let mut pointer = String::new();
+    for token in tokens {
+        push_token(&mut pointer, token);
+    }
+    pointer
+}
+
+/// The `file:line` of a location, for messages.
+pub fn place(file: &std::path::Path, line: usize) -> String {
+    format!("{}:{line}", file.display())
 }
 
 fn compact(value: &Value) -> String {
@@ -135,27 +392,33 @@ struct Variant {
     value: Value,
     compact: String,
     at: (PathBuf, usize),
+    /// The fragments (indexes in merge order) that give this definition.
+    sources: Vec<usize>,
 }
 
 /// Every distinct definition of one named thing, first one first.
 #[derive(Debug)]
 struct Slot {
     what: String,
+    /// The slot as a JSON pointer (`/components/schemas/JobSchema`).
+    pointer: String,
     variants: Vec<Variant>,
 }
 
 impl Slot {
-    fn new(what: String) -> Self {
+    fn new(what: String, pointer: String) -> Self {
         Slot {
             what,
+            pointer,
             variants: Vec::new(),
         }
     }
 
-    fn add(&mut self, value: &Value, at: &(PathBuf, usize)) {
+    fn add(&mut self, value: &Value, at: &(PathBuf, usize), source: usize) {
         let text = compact(value);
         match self.variants.iter_mut().find(|v| v.value == *value) {
             Some(variant) => {
+                variant.sources.push(source);
                 // Equal, perhaps with keys in another order: keep the smallest writing, so the
                 // choice does not depend on which fragment came first.
                 if smaller(&text, &variant.compact) {
@@ -167,6 +430,7 @@ impl Slot {
                 value: value.clone(),
                 compact: text,
                 at: at.clone(),
+                sources: vec![source],
             }),
         }
     }
@@ -185,6 +449,7 @@ impl Slot {
         for other in rest {
             out.push(Conflict {
                 what: self.what.clone(),
+                pointer: self.pointer.clone(),
                 first: first.at.clone(),
                 second: other.at.clone(),
                 difference: difference(&first.value, &other.value, &first.at, &other.at),
@@ -213,6 +478,8 @@ enum Section {
 
 #[derive(Debug, Default)]
 struct Merger {
+    /// The index (in merge order) of the fragment being added.
+    current: usize,
     /// The highest `openapi` version seen: its patch number and its text.
     version: Option<(u64, String)>,
     /// Top-level keys other than `openapi`, `paths`, `components` and `tags`.
@@ -274,8 +541,8 @@ impl Merger {
                 _ => {
                     self.top
                         .entry(key.clone())
-                        .or_insert_with(|| Slot::new(key.clone()))
-                        .add(value, &at);
+                        .or_insert_with(|| Slot::new(key.clone(), pointer_of(&[key])))
+                        .add(value, &at, self.current);
                 }
             }
         }
@@ -284,7 +551,11 @@ impl Merger {
 
     fn add_version(&mut self, version: Option<&Value>) -> Result<(), String> {
         let Some(version) = version else {
-            return Err("no `openapi` version: stitch reads OpenAPI 3.0.x documents".to_owned());
+            return Err(
+                "not an OpenAPI document: it has no `openapi` version (stitch reads OpenAPI \
+                 3.0.x documents)"
+                    .to_owned(),
+            );
         };
         let unsupported = || {
             format!(
@@ -319,14 +590,17 @@ impl Merger {
         paths: &Map<String, Value>,
         at: &(PathBuf, usize),
     ) -> Result<(), String> {
+        let current = self.current;
         for (path, item) in paths {
             if path.starts_with("x-") {
-                let entry = self
-                    .paths
-                    .entry(path.clone())
-                    .or_insert_with(|| PathEntry::Extension(Slot::new(format!("paths.{path}"))));
+                let entry = self.paths.entry(path.clone()).or_insert_with(|| {
+                    PathEntry::Extension(Slot::new(
+                        format!("paths.{path}"),
+                        pointer_of(&["paths", path]),
+                    ))
+                });
                 if let PathEntry::Extension(slot) = entry {
-                    slot.add(item, at);
+                    slot.add(item, at, current);
                 }
                 continue;
             }
@@ -340,8 +614,13 @@ impl Merger {
             if let PathEntry::Item(keys) = entry {
                 for (key, value) in item {
                     keys.entry(key.clone())
-                        .or_insert_with(|| Slot::new(format!("paths.{path}.{key}")))
-                        .add(value, at);
+                        .or_insert_with(|| {
+                            Slot::new(
+                                format!("paths.{path}.{key}"),
+                                pointer_of(&["paths", path, key]),
+                            )
+                        })
+                        .add(value, at, current);
                 }
             }
         }
@@ -353,13 +632,17 @@ impl Merger {
         components: &Map<String, Value>,
         at: &(PathBuf, usize),
     ) -> Result<(), String> {
+        let current = self.current;
         for (section, entries) in components {
             if section.starts_with("x-") {
                 let entry = self.components.entry(section.clone()).or_insert_with(|| {
-                    Section::Extension(Slot::new(format!("components.{section}")))
+                    Section::Extension(Slot::new(
+                        format!("components.{section}"),
+                        pointer_of(&["components", section]),
+                    ))
                 });
                 if let Section::Extension(slot) = entry {
-                    slot.add(entries, at);
+                    slot.add(entries, at, current);
                 }
                 continue;
             }
@@ -374,8 +657,13 @@ impl Merger {
                 for (name, value) in entries {
                     names
                         .entry(name.clone())
-                        .or_insert_with(|| Slot::new(format!("components.{section}.{name}")))
-                        .add(value, at);
+                        .or_insert_with(|| {
+                            Slot::new(
+                                format!("components.{section}.{name}"),
+                                pointer_of(&["components", section, name]),
+                            )
+                        })
+                        .add(value, at, current);
                 }
             }
         }
@@ -383,6 +671,7 @@ impl Merger {
     }
 
     fn add_tags(&mut self, tags: &Value, at: &(PathBuf, usize)) -> Result<(), String> {
+        let current = self.current;
         let tags = tags
             .as_array()
             .ok_or_else(|| format!("`tags` is a {}, not a list", kind(tags)))?;
@@ -393,13 +682,182 @@ impl Merger {
                 .ok_or_else(|| format!("the tag {} has no string `name`", short(tag)))?;
             self.tags
                 .entry(name.to_owned())
-                .or_insert_with(|| Slot::new(format!("tags.{name}")))
-                .add(tag, at);
+                .or_insert_with(|| Slot::new(format!("tags.{name}"), "/tags".to_owned()))
+                .add(tag, at, current);
         }
         Ok(())
     }
 
-    fn finish(self) -> Result<Value, MergeError> {
+    /// The renames that `--on-conflict rename` makes for the component conflicts found so far.
+    fn rename_plan(&self, order: &[Fragment]) -> Vec<RenameStep> {
+        let mut plan = Vec::new();
+        for (section, entry) in &self.components {
+            let Section::Named(names) = entry else {
+                continue;
+            };
+            let mut taken: std::collections::BTreeSet<String> = names.keys().cloned().collect();
+            for (name, slot) in names {
+                let Some((first, rest)) = slot.variants.split_first() else {
+                    continue;
+                };
+                let kept = origin(&first.at, &slot.pointer);
+                for variant in rest {
+                    let suffix = variant
+                        .sources
+                        .first()
+                        .and_then(|&i| order.get(i))
+                        .and_then(|f| f.file.file_stem())
+                        .map(|stem| {
+                            use heck::ToUpperCamelCase;
+                            stem.to_string_lossy().to_upper_camel_case()
+                        })
+                        .filter(|s| !s.is_empty())
+                        .unwrap_or_else(|| "Other".to_owned());
+                    let base = format!("{name}{suffix}");
+                    let mut to = base.clone();
+                    let mut n = 2;
+                    while taken.contains(&to) {
+                        to = format!("{base}{n}");
+                        n += 1;
+                    }
+                    taken.insert(to.clone());
+                    let renamed = Renamed {
+                        section: section.clone(),
+                        from: name.clone(),
+                        to: to.clone(),
+                        // The page still says the old name.
+                        at: origin(&variant.at, &pointer_of(&["components", section, name])),
+                        kept: kept.clone(),
+                    };
+                    for &fragment in &variant.sources {
+                        plan.push(RenameStep {
+                            fragment,
+                            section: section.clone(),
+                            from: name.clone(),
+                            to: to.clone(),
+                            renamed: renamed.clone(),
+                        });
+                    }
+                }
+            }
+        }
+        plan
+    }
+
+    /// Where each slot was first defined.
+    fn origins(&self) -> BTreeMap<String, Origin> {
+        let mut origins = BTreeMap::new();
+        let mut note = |slot: &Slot| {
+            if let Some(first) = slot.variants.first() {
+                origins.insert(slot.pointer.clone(), origin(&first.at, &slot.pointer));
+            }
+        };
+        self.top.values().for_each(&mut note);
+        for entry in self.paths.values() {
+            match entry {
+                PathEntry::Item(keys) => keys.values().for_each(&mut note),
+                PathEntry::Extension(slot) => note(slot),
+            }
+        }
+        for section in self.components.values() {
+            match section {
+                Section::Named(names) => names.values().for_each(&mut note),
+                Section::Extension(slot) => note(slot),
+            }
+        }
+        origins
+    }
+
+    /// Operation ids used more than once, in path and method order.
+    fn duplicate_operation_ids(&self) -> Vec<DuplicateOperationId> {
+        let mut by_id: BTreeMap<String, Vec<(String, String, Origin)>> = BTreeMap::new();
+        for (path, entry) in &self.paths {
+            let PathEntry::Item(keys) = entry else {
+                continue;
+            };
+            for method in METHODS {
+                let Some(slot) = keys.get(method) else {
+                    continue;
+                };
+                let Some(first) = slot.variants.first() else {
+                    continue;
+                };
+                if let Some(id) = first.value.get("operationId").and_then(Value::as_str) {
+                    by_id.entry(id.to_owned()).or_default().push((
+                        path.clone(),
+                        method.to_owned(),
+                        origin(&first.at, &format!("{}/operationId", slot.pointer)),
+                    ));
+                }
+            }
+        }
+        by_id
+            .into_iter()
+            .filter(|(_, operations)| operations.len() > 1)
+            .map(|(id, operations)| DuplicateOperationId { id, operations })
+            .collect()
+    }
+
+    /// Widens every conflicting schema into one definition, or leaves it conflicting.
+    fn widen(&mut self) -> Vec<Widened> {
+        let mut widened = Vec::new();
+        let Some(Section::Named(schemas)) = self.components.get_mut("schemas") else {
+            return widened;
+        };
+        for slot in schemas.values_mut() {
+            let Some((first, rest)) = slot.variants.split_first() else {
+                continue;
+            };
+            if rest.is_empty() {
+                continue;
+            }
+            let mut value = first.value.clone();
+            let mut changes = Vec::new();
+            let mut places = vec![origin(&first.at, &slot.pointer)];
+            let mut seen = At(&first.at).to_string();
+            let mut ok = true;
+            for other in rest {
+                let here = At(&other.at).to_string();
+                let mut pointer = String::new();
+                match widen(
+                    &value,
+                    &other.value,
+                    &mut pointer,
+                    (&seen, &here),
+                    &mut changes,
+                ) {
+                    Ok(wider) => value = wider,
+                    Err(_) => {
+                        ok = false;
+                        break;
+                    }
+                }
+                places.push(origin(&other.at, &slot.pointer));
+                seen = format!("{seen} and {here}");
+            }
+            if !ok {
+                continue;
+            }
+            if let Some(first) = slot.variants.first_mut() {
+                first.compact = compact(&value);
+                first.value = value;
+            }
+            slot.variants.truncate(1);
+            widened.push(Widened {
+                what: slot.what.clone(),
+                places,
+                changes,
+            });
+        }
+        widened
+    }
+
+    fn finish(mut self, on_conflict: OnConflict) -> Result<Merged, MergeError> {
+        let widened = if on_conflict == OnConflict::Widen {
+            self.widen()
+        } else {
+            Vec::new()
+        };
         let mut conflicts = Vec::new();
         for key in LEADING_KEYS {
             if let Some(slot) = self.top.get(key) {
@@ -433,8 +891,18 @@ impl Merger {
             }
         }
         if !conflicts.is_empty() {
+            if on_conflict == OnConflict::Widen {
+                for conflict in &mut conflicts {
+                    if let Some(reason) = self.why_not_widened(conflict) {
+                        conflict.difference =
+                            format!("{}; cannot widen: {reason}", conflict.difference);
+                    }
+                }
+            }
             return Err(MergeError::Conflicts { conflicts });
         }
+        let origins = self.origins();
+        let duplicate_operation_ids = self.duplicate_operation_ids();
 
         let mut out = Map::new();
         if let Some((_, version)) = &self.version {
@@ -489,8 +957,296 @@ impl Merger {
                 out.insert(key.clone(), slot.value());
             }
         }
-        Ok(Value::Object(out))
+        let value = Value::Object(out);
+        let undeclared_path_parameters = undeclared_path_parameters(&value, &origins);
+        Ok(Merged {
+            value,
+            origins,
+            duplicate_operation_ids,
+            undeclared_path_parameters,
+            renamed: Vec::new(),
+            widened,
+        })
     }
+
+    /// Why `--on-conflict widen` left a conflict.
+    fn why_not_widened(&self, conflict: &Conflict) -> Option<String> {
+        let Some(name) = conflict.pointer.strip_prefix("/components/schemas/") else {
+            return Some("only component schemas are widened".to_owned());
+        };
+        let Some(Section::Named(schemas)) = self.components.get("schemas") else {
+            return None;
+        };
+        // The pointer's token is escaped; the map is keyed by the plain name.
+        let name = name.replace("~1", "/").replace("~0", "~");
+        let slot = schemas.get(&name)?;
+        let (first, rest) = slot.variants.split_first()?;
+        let mut value = first.value.clone();
+        for other in rest {
+            let (a, b) = (At(&first.at).to_string(), At(&other.at).to_string());
+            match widen(
+                &value,
+                &other.value,
+                &mut String::new(),
+                (&a, &b),
+                &mut Vec::new(),
+            ) {
+                Ok(wider) => value = wider,
+                Err(reason) => return Some(reason),
+            }
+        }
+        None
+    }
+}
+
+/// Every `{name}` in a path that its operation does not declare with `in: path` (at path or
+/// operation level; `$ref` parameters are looked up in `components.parameters`).
+fn undeclared_path_parameters(
+    document: &Value,
+    origins: &BTreeMap<String, Origin>,
+) -> Vec<(String, String, String, Origin)> {
+    let mut out = Vec::new();
+    let Some(paths) = document.get("paths").and_then(Value::as_object) else {
+        return out;
+    };
+    let declared_in = |list: Option<&Value>| -> Vec<String> {
+        let mut names = Vec::new();
+        for param in list.and_then(Value::as_array).into_iter().flatten() {
+            let param = match param.get("$ref").and_then(Value::as_str) {
+                Some(reference) => reference
+                    .strip_prefix('#')
+                    .and_then(|pointer| document.pointer(pointer))
+                    .unwrap_or(param),
+                None => param,
+            };
+            if param.get("in").and_then(Value::as_str) == Some("path")
+                && let Some(name) = param.get("name").and_then(Value::as_str)
+            {
+                names.push(name.to_owned());
+            }
+        }
+        names
+    };
+    for (path, item) in paths {
+        let template: Vec<&str> = path
+            .split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+            .collect();
+        if template.is_empty() {
+            continue;
+        }
+        let shared = declared_in(item.get("parameters"));
+        for method in METHODS {
+            let Some(operation) = item.get(method) else {
+                continue;
+            };
+            let own = declared_in(operation.get("parameters"));
+            for name in &template {
+                if shared.iter().chain(&own).any(|declared| declared == name) {
+                    continue;
+                }
+                let pointer = pointer_of(&["paths", path, method]);
+                if let Some(origin) = origins.get(&pointer) {
+                    out.push((
+                        path.clone(),
+                        method.to_owned(),
+                        (*name).to_owned(),
+                        origin.clone(),
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn origin(at: &(PathBuf, usize), pointer: &str) -> Origin {
+    Origin {
+        file: at.0.clone(),
+        line: at.1,
+        pointer: pointer.to_owned(),
+    }
+}
+
+/// Keys that only describe a schema: when two definitions differ there, the first is kept.
+const ANNOTATIONS: [&str; 6] = [
+    "description",
+    "title",
+    "example",
+    "examples",
+    "externalDocs",
+    "deprecated",
+];
+
+/// Widens schema `a` (defined at `places.0`) and `b` (at `places.1`) into one that accepts
+/// both, recording each change; fails naming the first incompatible place.
+fn widen(
+    a: &Value,
+    b: &Value,
+    pointer: &mut String,
+    places: (&str, &str),
+    changes: &mut Vec<String>,
+) -> Result<Value, String> {
+    if a == b {
+        return Ok(a.clone());
+    }
+    let incompatible = |pointer: &str| {
+        format!(
+            "{}: {} in {}, {} in {}",
+            show_pointer(pointer),
+            short(a),
+            places.0,
+            short(b),
+            places.1
+        )
+    };
+    let (Value::Object(a_map), Value::Object(b_map)) = (a, b) else {
+        return Err(incompatible(pointer));
+    };
+    if a_map.contains_key("$ref") || b_map.contains_key("$ref") {
+        return Err(incompatible(pointer));
+    }
+    let mut out = Map::new();
+    let keys: Vec<&String> = a_map
+        .keys()
+        .chain(b_map.keys().filter(|k| !a_map.contains_key(*k)))
+        .collect();
+    for key in keys {
+        let len = push_token(pointer, key);
+        let value = match (a_map.get(key), b_map.get(key)) {
+            (Some(x), Some(y)) if x == y => x.clone(),
+            (Some(x), Some(y)) => match key.as_str() {
+                "properties" => widen_properties(x, y, pointer, places, changes)?,
+                "required" => {
+                    let (Some(x), Some(y)) = (x.as_array(), y.as_array()) else {
+                        return Err(incompatible(pointer));
+                    };
+                    let both: Vec<Value> = x.iter().filter(|v| y.contains(v)).cloned().collect();
+                    for dropped in x.iter().chain(y).filter(|v| !both.contains(v)) {
+                        let change = format!(
+                            "{}: {} is optional (not required everywhere)",
+                            show_pointer(pointer),
+                            short(dropped)
+                        );
+                        if !changes.contains(&change) {
+                            changes.push(change);
+                        }
+                    }
+                    Value::Array(both)
+                }
+                "enum" => {
+                    let (Some(x), Some(y)) = (x.as_array(), y.as_array()) else {
+                        return Err(incompatible(pointer));
+                    };
+                    let mut all = x.clone();
+                    for value in y {
+                        if !all.contains(value) {
+                            changes.push(format!(
+                                "{}: added the value {} (from {})",
+                                show_pointer(pointer),
+                                short(value),
+                                places.1
+                            ));
+                            all.push(value.clone());
+                        }
+                    }
+                    Value::Array(all)
+                }
+                _ if ANNOTATIONS.contains(&key.as_str()) || key.starts_with("x-") => x.clone(),
+                _ => {
+                    let message = format!(
+                        "{}: {} in {}, {} in {}",
+                        show_pointer(pointer),
+                        short(x),
+                        places.0,
+                        short(y),
+                        places.1
+                    );
+                    pointer.truncate(len);
+                    return Err(message);
+                }
+            },
+            (Some(x), None) | (None, Some(x)) => {
+                let absent_in_b = a_map.contains_key(key);
+                if key == "required" {
+                    // Required on one side only: required nowhere.
+                    changes.push(format!(
+                        "{}: dropped (no `required` in {})",
+                        show_pointer(pointer),
+                        if absent_in_b { places.1 } else { places.0 }
+                    ));
+                    pointer.truncate(len);
+                    continue;
+                }
+                if !(ANNOTATIONS.contains(&key.as_str()) || key.starts_with("x-")) {
+                    let message = format!(
+                        "{}: present in {}, missing in {}",
+                        show_pointer(pointer),
+                        if absent_in_b { places.0 } else { places.1 },
+                        if absent_in_b { places.1 } else { places.0 }
+                    );
+                    pointer.truncate(len);
+                    return Err(message);
+                }
+                x.clone()
+            }
+            (None, None) => {
+                pointer.truncate(len);
+                continue;
+            }
+        };
+        pointer.truncate(len);
+        out.insert(key.clone(), value);
+    }
+    Ok(Value::Object(out))
+}
+
+/// The union of two `properties` objects; properties in both are widened.
+fn widen_properties(
+    a: &Value,
+    b: &Value,
+    pointer: &mut String,
+    places: (&str, &str),
+    changes: &mut Vec<String>,
+) -> Result<Value, String> {
+    let (Some(a), Some(b)) = (a.as_object(), b.as_object()) else {
+        return Err(format!(
+            "{}: `properties` is not an object in both",
+            show_pointer(pointer)
+        ));
+    };
+    let mut out = a.clone();
+    for (name, schema) in b {
+        let len = push_token(pointer, name);
+        match a.get(name) {
+            Some(existing) => {
+                let wider = widen(existing, schema, pointer, places, changes)?;
+                out.insert(name.clone(), wider);
+            }
+            None => {
+                changes.push(format!(
+                    "{}: added from {} (missing in {})",
+                    show_pointer(pointer),
+                    places.1,
+                    places.0
+                ));
+                out.insert(name.clone(), schema.clone());
+            }
+        }
+        pointer.truncate(len);
+    }
+    for name in a.keys().filter(|name| !b.contains_key(*name)) {
+        let len = push_token(pointer, name);
+        changes.push(format!(
+            "{}: kept from {} (missing in {})",
+            show_pointer(pointer),
+            places.0,
+            places.1
+        ));
+        pointer.truncate(len);
+    }
+    Ok(Value::Object(out))
 }
 
 /// A path item's keys in output order: path-level keys sorted, then methods in OpenAPI order.
@@ -917,6 +1673,150 @@ mod tests {
             "api.json:1: unsupported OpenAPI version \"3.1.0\"; stitch reads 3.0.x\n  help: convert the document to OpenAPI 3.0.x"
         );
         assert_eq!(merge(&[]), Err(MergeError::NoFragments));
+    }
+
+    fn schema_doc(schema: Value, reference: &str) -> Value {
+        json!({"openapi": "3.0.3",
+            "paths": {reference: {"get": {"responses": {"200": {"description": "ok",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/S"}}}}}}}},
+            "components": {"schemas": {"S": schema}}})
+    }
+
+    fn merged_with(fragments: &[Fragment], policy: OnConflict) -> Merged {
+        merge_with(fragments, policy).unwrap_or_else(|e| panic!("{e:?}"))
+    }
+
+    #[test]
+    fn rename_keeps_both_and_rewires_each_fragment() {
+        let a = schema_doc(
+            json!({"type": "object", "properties": {"x": {"type": "string"}}}),
+            "/a",
+        );
+        let b = schema_doc(
+            json!({"type": "object", "properties": {"y": {"type": "string"}}}),
+            "/b",
+        );
+        let all = [
+            fragment("pages/b_page.md", 3, b),
+            fragment("pages/a.md", 9, a),
+        ];
+        let merged = merged_with(&all, OnConflict::Rename);
+        let schemas = &merged.value["components"]["schemas"];
+        assert!(
+            schemas["S"]["properties"].get("x").is_some(),
+            "a.md is first: keeps S"
+        );
+        assert!(
+            schemas["SBPage"]["properties"].get("y").is_some(),
+            "{schemas}"
+        );
+        let reference = |path: &str| {
+            merged.value["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+                ["schema"]["$ref"]
+                .clone()
+        };
+        assert_eq!(reference("/a"), "#/components/schemas/S");
+        assert_eq!(reference("/b"), "#/components/schemas/SBPage");
+        assert_eq!(merged.renamed.len(), 1);
+        assert_eq!(
+            (
+                merged.renamed[0].from.as_str(),
+                merged.renamed[0].to.as_str()
+            ),
+            ("S", "SBPage")
+        );
+        // The same in any order.
+        let reversed = [all[1].clone(), all[0].clone()];
+        assert_eq!(
+            merged_with(&reversed, OnConflict::Rename).value,
+            merged.value
+        );
+    }
+
+    #[test]
+    fn widen_unions_properties_and_intersects_required() {
+        let a = schema_doc(
+            json!({"type": "object", "required": ["x", "y"], "properties": {"x": {"type": "string"}, "y": {"type": "string"}}}),
+            "/a",
+        );
+        let b = schema_doc(
+            json!({"type": "object", "required": ["x"], "properties": {"x": {"type": "string"}, "z": {"type": "integer"}}}),
+            "/a",
+        );
+        let merged = merged_with(
+            &[fragment("a.md", 1, a.clone()), fragment("b.md", 1, b)],
+            OnConflict::Widen,
+        );
+        let schema = &merged.value["components"]["schemas"]["S"];
+        assert_eq!(schema["required"], json!(["x"]));
+        let names: Vec<&String> = schema["properties"]
+            .as_object()
+            .map_or(Vec::new(), |o| o.keys().collect());
+        assert_eq!(names, ["x", "y", "z"]);
+        assert_eq!(merged.widened.len(), 1);
+        let changes = merged.widened[0].changes.join("\n");
+        assert!(
+            changes.contains("/required: \"y\" is optional"),
+            "{changes}"
+        );
+        assert!(
+            changes.contains("/properties/z: added from b.md:1 (missing in a.md:1)"),
+            "{changes}"
+        );
+
+        let c = schema_doc(
+            json!({"type": "object", "properties": {"x": {"type": "integer"}}}),
+            "/a",
+        );
+        let Err(errors) = merge_with(
+            &[fragment("a.md", 1, a), fragment("c.md", 1, c)],
+            OnConflict::Widen,
+        ) else {
+            panic!("incompatible types must fail")
+        };
+        let shown = format!("{}", errors[0]);
+        assert!(
+            shown.contains(
+                "cannot widen: /properties/x/type: \"string\" in a.md:1, \"integer\" in c.md:1"
+            ),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn duplicate_operation_ids_and_origins_are_reported() {
+        let op = |path: &str| json!({"openapi": "3.0.3", "paths": {path: {"get": {"operationId": "same", "responses": {}}}}});
+        let merged = merged_with(
+            &[fragment("a.md", 4, op("/a")), fragment("b.md", 6, op("/b"))],
+            OnConflict::Error,
+        );
+        assert_eq!(merged.duplicate_operation_ids.len(), 1);
+        let places: Vec<(String, usize)> = merged.duplicate_operation_ids[0]
+            .operations
+            .iter()
+            .map(|(_, _, o)| (o.file.display().to_string(), o.line))
+            .collect();
+        assert_eq!(places, [("a.md".to_owned(), 4), ("b.md".to_owned(), 6)]);
+        let origin = merged.origin_of("#/paths/~1b/get/responses");
+        assert_eq!(
+            origin.map(|o| (o.line, o.pointer)),
+            Some((6, "/paths/~1b/get/responses".to_owned()))
+        );
+    }
+
+    #[test]
+    fn every_bad_fragment_is_reported() {
+        let Err(errors) = merge_with(
+            &[
+                fragment("a.json", 1, json!([1])),
+                fragment("b.json", 1, json!({"openapi": "2.0"})),
+                fragment("c.json", 1, json!({"openapi": "3.0.3", "paths": {}})),
+            ],
+            OnConflict::Error,
+        ) else {
+            panic!("must fail")
+        };
+        assert_eq!(errors.len(), 2, "{errors:?}");
     }
 
     #[test]

@@ -322,12 +322,41 @@ fn read_text(path: &Path) -> Result<String, SourceError> {
     }
 }
 
-/// Finds every fragment in `inputs`, in input order and, within a page, in page order.
+/// Finds every fragment in `inputs`, in input order and, within a page, in page order; fails
+/// with the first problem. [`find_fragments`] reports them all.
 pub fn fragments(inputs: &[Input]) -> Result<Vec<Fragment>, SourceError> {
+    let (found, mut errors) = find_fragments(inputs);
+    if errors.is_empty() {
+        Ok(found)
+    } else {
+        Err(errors.swap_remove(0))
+    }
+}
+
+/// Finds every fragment in `inputs` and every problem: a bad fence or file does not stop the
+/// search, so one run reports them all. Fragments come in input order and, within a page, in
+/// page order; problems in the same order.
+pub fn find_fragments(inputs: &[Input]) -> (Vec<Fragment>, Vec<SourceError>) {
     let mut out = Vec::new();
+    let mut errors = Vec::new();
     for input in inputs {
+        if let Err(e) = input_fragments(input, &mut out, &mut errors) {
+            errors.push(e);
+        }
+    }
+    (out, errors)
+}
+
+/// The fragments of one input; problems in a page's fences go to `errors`, a whole file that
+/// cannot be read is the error returned.
+fn input_fragments(
+    input: &Input,
+    out: &mut Vec<Fragment>,
+    errors: &mut Vec<SourceError>,
+) -> Result<(), SourceError> {
+    {
         match Kind::of(&input.path) {
-            Some(Kind::Markdown) => page_fragments(input, &mut out)?,
+            Some(Kind::Markdown) => page_fragments(input, out, errors),
             Some(Kind::Json) => {
                 let value = serde_json::from_str(&input.text).map_err(|e| {
                     SourceError::at(
@@ -373,7 +402,7 @@ pub fn fragments(inputs: &[Input]) -> Result<Vec<Fragment>, SourceError> {
             }
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// serde_json's message without its own " at line L column C" suffix (the location is shown
@@ -456,7 +485,7 @@ struct OpenHeading {
     text: String,
 }
 
-fn page_fragments(input: &Input, out: &mut Vec<Fragment>) -> Result<(), SourceError> {
+fn page_fragments(input: &Input, out: &mut Vec<Fragment>, errors: &mut Vec<SourceError>) {
     let index = LineIndex::new(&input.text);
     let mut heading: Option<Heading> = None;
     let mut open_heading: Option<OpenHeading> = None;
@@ -486,8 +515,10 @@ fn page_fragments(input: &Input, out: &mut Vec<Fragment>) -> Result<(), SourceEr
             }
             Event::End(TagEnd::CodeBlock) => {
                 if let Some(fence) = fence.take() {
-                    let found = fence_fragment(input, &index, &fence, heading.as_ref())?;
-                    out.extend(found);
+                    match fence_fragment(input, &index, &fence, heading.as_ref()) {
+                        Ok(found) => out.extend(found),
+                        Err(e) => errors.push(e),
+                    }
                 }
             }
             Event::Text(text) | Event::Code(text) => {
@@ -505,7 +536,6 @@ fn page_fragments(input: &Input, out: &mut Vec<Fragment>) -> Result<(), SourceEr
             _ => {}
         }
     }
-    Ok(())
 }
 
 /// The fragment in one fenced code block, if it holds one.
@@ -776,6 +806,18 @@ mod tests {
             error.to_string().starts_with("p.md:7:13: invalid JSON"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn every_bad_fence_is_reported_and_good_ones_kept() {
+        let text = "## GET /a\n\n```json\n{\"openapi\": }\n```\n\n## GET /b\n\n```json\n\
+                    {\"openapi\":\"3.0.3\",\"paths\":{\"/b\":{\"get\":{}}}}\n```\n\n\
+                    ## PUT /c\n\n```json\n{\"openapi\":\"3.0.3\",\"paths\":{\"/c\":{\"get\":{}}}}\n```\n";
+        let (found, errors) = find_fragments(&[page("p.md", text)]);
+        assert_eq!(found.len(), 1);
+        let lines: Vec<Option<usize>> = errors.iter().map(|e| e.location.line).collect();
+        assert_eq!(lines, [Some(4), Some(13)]);
+        assert_eq!(error_of(fragments(&[page("p.md", text)])), errors[0]);
     }
 
     #[test]
