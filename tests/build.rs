@@ -1,4 +1,5 @@
-//! Generates one Rust module per fixture page (`fixtures/*.md`) and one for the Syntho pages
+//! Generates one Rust module per fixture (`fixtures/*.md` pages, and whole OpenAPI files
+//! `fixtures/*.json`, `*.yaml`, `*.yml`) and one for the Syntho pages
 //! (`../specs/syntho`), written to `$OUT_DIR/<name>.rs`, so `tests/fixtures_compile.rs` can
 //! `include!` them and prove that what the generator writes compiles and works.
 
@@ -28,7 +29,10 @@ fn run() -> Result<(), String> {
         .map_err(|e| format!("cannot read {}: {e}", fixtures_dir.display()))?
     {
         let path = entry.map_err(|e| e.to_string())?.path();
-        if path.extension().is_some_and(|ext| ext == "md") {
+        if path
+            .extension()
+            .is_some_and(|ext| ["md", "json", "yaml", "yml"].iter().any(|e| ext == *e))
+        {
             fixtures.push(path);
         }
     }

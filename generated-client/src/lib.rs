@@ -8,6 +8,7 @@
 //! request builder that you `.await`. Schemas are in [`types`]; each operation's
 //! documented errors are an enum in [`operations`], inside [`Error::Api`].
 #![cfg_attr(rustfmt, rustfmt::skip)]
+#![recursion_limit = "256"]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #[rustfmt::skip]

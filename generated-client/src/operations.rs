@@ -364,7 +364,7 @@ impl<'a> JobsLatestRetrieve<'a> {
         );
         {
             let value = &self.job_type;
-            request.query.push(("job_type", value.clone()));
+            request.query.push(("job_type".into(), value.clone()));
         }
         let response = self.client.execute(request, &self.options).await?;
         match response.status().as_u16() {
@@ -468,7 +468,7 @@ impl<'a> JobsList<'a> {
             &["OIDC", "authentication"],
         );
         if let Some(value) = &self.job_type {
-            request.query.push(("job_type", value.to_string()));
+            request.query.push(("job_type".into(), value.to_string()));
         }
         let response = self.client.execute(request, &self.options).await?;
         match response.status().as_u16() {

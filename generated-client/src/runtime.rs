@@ -403,7 +403,7 @@ pub(crate) struct RequestOptions {
 pub(crate) struct Request {
     pub(crate) method: Method,
     pub(crate) path: String,
-    pub(crate) query: Vec<(&'static str, String)>,
+    pub(crate) query: Vec<(std::borrow::Cow<'static, str>, String)>,
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) cookies: Vec<(&'static str, String)>,
     pub(crate) body: Option<(&'static str, Vec<u8>)>,
@@ -446,12 +446,252 @@ pub(crate) fn path_segment(name: &str, value: &str) -> Result<String, Failure> {
     }
     Ok(percent_encoding::utf8_percent_encode(value, SEGMENT).to_string())
 }
+/// The text of a path, header or cookie parameter of any shape (`simple` style), from
+/// its JSON: a string as it is, a number or boolean as written, an array's items joined
+/// with commas, an object as `key,value,...`.
+pub(crate) fn param_text<T: serde::Serialize>(
+    name: &str,
+    value: &T,
+) -> Result<String, Failure> {
+    use serde_json::Value;
+    fn text(value: &Value) -> String {
+        match value {
+            Value::Null => String::new(),
+            Value::String(text) => text.clone(),
+            other => other.to_string(),
+        }
+    }
+    let value = serde_json::to_value(value)
+        .map_err(|error| {
+            Failure::InvalidRequest(
+                format!("the parameter `{name}` does not serialize: {error}"),
+            )
+        })?;
+    Ok(
+        match &value {
+            Value::Array(items) => items.iter().map(text).collect::<Vec<_>>().join(","),
+            Value::Object(map) => {
+                map.iter()
+                    .map(|(k, v)| format!("{k},{}", text(v)))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            }
+            other => text(other),
+        },
+    )
+}
+/// Adds a query parameter of any shape, from its JSON: a scalar is `name=value`; an array
+/// repeats the name per item (`explode`) or joins the items with commas; an object sends
+/// each property as its own pair (`explode`), or `name=k,v,...`; with `deep` (`deepObject`)
+/// properties are `name[k]=v`, nested ones `name[k][j]=v`, array items `name[k][]=v`.
+/// `null` sends nothing; anything nested that the style cannot express is sent as JSON.
+pub(crate) fn query_value<T: serde::Serialize>(
+    query: &mut Vec<(std::borrow::Cow<'static, str>, String)>,
+    name: &'static str,
+    value: &T,
+    explode: bool,
+    deep: bool,
+) -> Result<(), Failure> {
+    use serde_json::Value;
+    fn text(value: &Value) -> Option<String> {
+        match value {
+            Value::Null => None,
+            Value::String(text) => Some(text.clone()),
+            other => Some(other.to_string()),
+        }
+    }
+    fn deep_pairs(
+        query: &mut Vec<(std::borrow::Cow<'static, str>, String)>,
+        key: String,
+        value: &Value,
+    ) {
+        match value {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    deep_pairs(query, format!("{key}[{k}]"), v);
+                }
+            }
+            Value::Array(items) => {
+                for item in items {
+                    deep_pairs(query, format!("{key}[]"), item);
+                }
+            }
+            other => {
+                if let Some(text) = text(other) {
+                    query.push((key.into(), text));
+                }
+            }
+        }
+    }
+    let value = serde_json::to_value(value)
+        .map_err(|error| {
+            Failure::InvalidRequest(
+                format!("the query parameter `{name}` does not serialize: {error}"),
+            )
+        })?;
+    if deep {
+        deep_pairs(query, name.to_owned(), &value);
+        return Ok(());
+    }
+    match &value {
+        Value::Array(items) if explode => {
+            for item in items {
+                if let Some(text) = text(item) {
+                    query.push((name.into(), text));
+                }
+            }
+        }
+        Value::Array(items) => {
+            let joined: Vec<String> = items.iter().filter_map(text).collect();
+            query.push((name.into(), joined.join(",")));
+        }
+        Value::Object(map) if explode => {
+            for (k, v) in map {
+                if let Some(text) = text(v) {
+                    query.push((k.clone().into(), text));
+                }
+            }
+        }
+        Value::Object(map) => {
+            let joined: Vec<String> = map
+                .iter()
+                .filter_map(|(k, v)| text(v).map(|v| format!("{k},{v}")))
+                .collect();
+            query.push((name.into(), joined.join(",")));
+        }
+        other => {
+            if let Some(text) = text(other) {
+                query.push((name.into(), text));
+            }
+        }
+    }
+    Ok(())
+}
 /// Serializes a JSON request body.
 pub(crate) fn json_body<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, Failure> {
     serde_json::to_vec(value)
         .map_err(|error| Failure::InvalidRequest(
             format!("the request body does not serialize: {error}"),
         ))
+}
+/// Characters left as they are in a form-urlencoded name or value.
+const FORM: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'*');
+/// Serializes an `application/x-www-form-urlencoded` request body: each property of the
+/// object is one `name=value` pair (in the order of `serde_json`'s map), an array repeats the name
+/// once per item, `null` is left out, and a nested object is sent as JSON text.
+pub(crate) fn form_body<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, Failure> {
+    let invalid = |message: String| Failure::InvalidRequest(message);
+    let value = serde_json::to_value(value)
+        .map_err(|error| invalid(
+            format!("the request body does not serialize: {error}"),
+        ))?;
+    let serde_json::Value::Object(map) = value else {
+        return Err(invalid("a form request body must be an object".to_owned()));
+    };
+    fn text(value: &serde_json::Value) -> Option<String> {
+        match value {
+            serde_json::Value::Null => None,
+            serde_json::Value::String(text) => Some(text.clone()),
+            other => Some(other.to_string()),
+        }
+    }
+    let mut pairs = Vec::new();
+    for (name, value) in &map {
+        let items: Vec<&serde_json::Value> = match value {
+            serde_json::Value::Array(items) => items.iter().collect(),
+            other => vec![other],
+        };
+        for item in items {
+            if let Some(text) = text(item) {
+                pairs
+                    .push(
+                        format!(
+                            "{}={}", percent_encoding::utf8_percent_encode(name, FORM),
+                            percent_encoding::utf8_percent_encode(& text, FORM)
+                        ),
+                    );
+            }
+        }
+    }
+    Ok(pairs.join("&").into_bytes())
+}
+/// The boundary between the parts of a `multipart/form-data` body; a part that
+/// contains it is refused.
+const MULTIPART_BOUNDARY: &str = "stitch-part-8f3c1e6a9b2d4f70a5c7e1b3d9f2a6c4";
+/// The `Content-Type` of a `multipart/form-data` body.
+pub(crate) const MULTIPART_CONTENT_TYPE: &str = "multipart/form-data; boundary=stitch-part-8f3c1e6a9b2d4f70a5c7e1b3d9f2a6c4";
+/// A `multipart/form-data` body being built, one part at a time.
+#[derive(Debug, Default)]
+pub(crate) struct Multipart {
+    body: Vec<u8>,
+}
+impl Multipart {
+    fn part(
+        &mut self,
+        name: &str,
+        file: bool,
+        content_type: Option<&str>,
+        data: &[u8],
+    ) -> Result<(), Failure> {
+        if name.chars().any(|c| c == '"' || c.is_control()) {
+            return Err(
+                Failure::InvalidRequest(
+                    format!("the part name {name:?} cannot be sent in a multipart body"),
+                ),
+            );
+        }
+        if data
+            .windows(MULTIPART_BOUNDARY.len())
+            .any(|w| w == MULTIPART_BOUNDARY.as_bytes())
+        {
+            return Err(
+                Failure::InvalidRequest(
+                    format!("the part `{name}` contains the multipart boundary"),
+                ),
+            );
+        }
+        let mut head = format!(
+            "--{MULTIPART_BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\""
+        );
+        if file {
+            head.push_str(&format!("; filename=\"{name}\""));
+        }
+        head.push_str("\r\n");
+        if let Some(content_type) = content_type {
+            head.push_str(&format!("Content-Type: {content_type}\r\n"));
+        }
+        head.push_str("\r\n");
+        self.body.extend_from_slice(head.as_bytes());
+        self.body.extend_from_slice(data);
+        self.body.extend_from_slice(b"\r\n");
+        Ok(())
+    }
+    /// A text part.
+    pub(crate) fn text(&mut self, name: &str, value: &str) -> Result<(), Failure> {
+        self.part(name, false, None, value.as_bytes())
+    }
+    /// A file part (`application/octet-stream`), named after the part.
+    pub(crate) fn file(&mut self, name: &str, value: &[u8]) -> Result<(), Failure> {
+        self.part(name, true, Some("application/octet-stream"), value)
+    }
+    /// A JSON part.
+    pub(crate) fn json<T: serde::Serialize>(
+        &mut self,
+        name: &str,
+        value: &T,
+    ) -> Result<(), Failure> {
+        let data = json_body(value)?;
+        self.part(name, false, Some("application/json"), &data)
+    }
+    /// The whole body.
+    pub(crate) fn finish(mut self) -> Vec<u8> {
+        self.body.extend_from_slice(format!("--{MULTIPART_BOUNDARY}--\r\n").as_bytes());
+        self.body
+    }
 }
 fn header_name(name: &str) -> Result<HeaderName, Failure> {
     HeaderName::from_bytes(name.as_bytes())
@@ -587,7 +827,7 @@ impl Client {
                         );
                 }
                 Credential::Query { name, value } => {
-                    query.push((*name, value.expose().to_owned()))
+                    query.push(((*name).into(), value.expose().to_owned()))
                 }
                 Credential::Cookie { name, value } => {
                     check_cookie(&what, value.expose())?;

@@ -143,6 +143,7 @@ pub struct JobSchema {
 /// Decoded by trying each variant in order; encoded as the variant's own JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[allow(clippy::large_enum_variant)]
 pub enum JobSchemaSettings {
     /// The `String` shape.
     String(String),
@@ -360,9 +361,10 @@ pub struct ValidationError {
 /// Decoded by trying each variant in order; encoded as the variant's own JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[allow(clippy::large_enum_variant)]
 pub enum ValidationErrorLocItem {
-    /// The `String` shape.
-    String(String),
     /// The `Integer` shape.
     Integer(i64),
+    /// The `String` shape.
+    String(String),
 }

@@ -28,13 +28,31 @@ pub fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
 }
 
-/// Names (file stems) of every fixture page, sorted.
+/// Extensions of fixture files: pages, and whole OpenAPI files.
+pub const FIXTURE_EXTENSIONS: &[&str] = &["md", "json", "yaml", "yml"];
+
+/// True for a fixture file (a page or a whole OpenAPI file).
+pub fn is_fixture(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|ext| FIXTURE_EXTENSIONS.iter().any(|e| ext == *e))
+}
+
+/// The fixture file named `name` (a page or a whole OpenAPI file).
+pub fn fixture_path(name: &str) -> PathBuf {
+    FIXTURE_EXTENSIONS
+        .iter()
+        .map(|ext| fixtures_dir().join(format!("{name}.{ext}")))
+        .find(|path| path.is_file())
+        .unwrap_or_else(|| panic!("no fixture named {name} in {}", fixtures_dir().display()))
+}
+
+/// Names (file stems) of every fixture (pages and whole OpenAPI files), sorted.
 pub fn fixture_names() -> Vec<String> {
     let dir = fixtures_dir();
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
         .map(|entry| entry.expect("fixture dir entry").path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
+        .filter(|path| is_fixture(path))
         .map(|path| {
             path.file_stem()
                 .and_then(|stem| stem.to_str())
@@ -58,7 +76,7 @@ pub fn read_input(path: &Path) -> stitch::source::Input {
 
 /// Generates the client for one fixture page as a single module's source.
 pub fn fixture_module(name: &str) -> String {
-    let path = fixtures_dir().join(format!("{name}.md"));
+    let path = fixture_path(name);
     let options = stitch::Options {
         crate_name: format!("{name}-client"),
     };

@@ -29,9 +29,11 @@ macro_rules! generated {
 }
 
 generated!(
+    awkward_names_and_params,
     bodiless_error,
     inline_enum_reuse,
     nullable_anyof,
+    polymorphic_pets,
     shared_tags,
     string_object_union,
     two_security_schemes,
@@ -45,6 +47,7 @@ struct Seen {
     /// Path and query, as sent (still percent-encoded).
     uri: String,
     headers: axum::http::HeaderMap,
+    body: Vec<u8>,
 }
 
 /// A local HTTP server that answers every request with one fixed response and records what it
@@ -66,10 +69,16 @@ impl Server {
             let record = Arc::clone(&record);
             let body = body.clone();
             async move {
+                let (parts, received) = request.into_parts();
+                let received = axum::body::to_bytes(received, usize::MAX)
+                    .await
+                    .map(|b| b.to_vec())
+                    .unwrap_or_default();
                 record.lock().expect("lock").push(Seen {
-                    method: request.method().to_string(),
-                    uri: request.uri().to_string(),
-                    headers: request.headers().clone(),
+                    method: parts.method.to_string(),
+                    uri: parts.uri.to_string(),
+                    headers: parts.headers.clone(),
+                    body: received,
                 });
                 let status = axum::http::StatusCode::from_u16(status).expect("status");
                 match body {
@@ -428,4 +437,649 @@ async fn syntho_module_works() {
         seen.uri,
         "/api/v1/jobs/engine%201/list/?job_type=synthesize"
     );
+}
+
+/// A `discriminator` with a `mapping` is an internally tagged enum whose variants hold the
+/// component structs: each variant round-trips with its tag (which the struct keeps as its own
+/// field), a branch missing from the mapping goes by its component name, an unknown tag is kept
+/// whole, and a known tag with a bad body is an error, not `Unknown`.
+#[test]
+fn discriminator_is_an_internally_tagged_enum() {
+    use polymorphic_pets::types::{Cat, Dog, Lizard, Owner, Pet};
+
+    let cat = json!({ "pet_type": "cat", "name": "Tom", "lives": 7,
+        "owner": { "name": "Ann", "avatar": "aGk=", "nickname": "annie", "labels": { "a": "b" } } });
+    let (typed, back) = round_trip::<Pet>(cat.clone());
+    assert_eq!(back, cat);
+    let Pet::Cat(Cat {
+        owner:
+            Some(Owner {
+                additional_properties,
+                avatar,
+                ..
+            }),
+        lives,
+        ..
+    }) = &typed
+    else {
+        panic!("not a cat with an owner: {typed:?}");
+    };
+    assert_eq!(additional_properties["nickname"], "annie");
+    assert_eq!(avatar.as_deref(), Some("aGk="));
+    assert_eq!(*lives, Some(7));
+
+    let dog = json!({ "pet_type": "dog", "name": "Rex", "good": true, "weight": 12.5, "id": 3 });
+    let (typed, back) = round_trip::<Pet>(dog.clone());
+    assert_eq!(back, dog);
+    assert!(
+        matches!(
+            &typed,
+            Pet::Dog(Dog {
+                good: true,
+                id: Some(3),
+                ..
+            })
+        ),
+        "{typed:?}"
+    );
+
+    let lizard = json!({ "pet_type": "Lizard", "scales": 18_446_744_073_709_551_615u64 });
+    let (typed, back) = round_trip::<Pet>(lizard.clone());
+    assert_eq!(back, lizard);
+    assert_eq!(
+        typed,
+        Pet::Lizard(Lizard {
+            pet_type: "Lizard".to_owned(),
+            scales: Some(u64::MAX)
+        })
+    );
+
+    let fish = json!({ "pet_type": "fish", "fins": 4 });
+    let (typed, back) = round_trip::<Pet>(fish.clone());
+    assert_eq!(typed, Pet::Unknown(fish.clone()));
+    assert_eq!(back, fish);
+
+    assert!(serde_json::from_value::<Pet>(json!({ "pet_type": "dog", "name": "Rex" })).is_err());
+}
+
+/// A `discriminator` without a mapping uses the component names as tags; a variant whose
+/// struct lacks the tag property still gets it when serialized.
+#[test]
+fn discriminator_without_mapping_adds_the_tag() {
+    use polymorphic_pets::types::{Shape, Square};
+
+    let square = Shape::Square(Square { side: 2.0 });
+    let value = serde_json::to_value(&square).expect("serialize");
+    assert_eq!(value, json!({ "kind": "Square", "side": 2.0 }));
+    let (typed, back) = round_trip::<Shape>(value.clone());
+    assert_eq!(typed, square);
+    assert_eq!(back, value);
+    let (typed, _) = round_trip::<Shape>(json!({ "kind": "Circle", "radius": 1.5 }));
+    assert!(matches!(typed, Shape::Circle(c) if c.radius == 1.5));
+}
+
+/// An untagged union of two objects tries the one with more required properties first, so
+/// both shapes round-trip; `anyOf [.., {type: null}]` is an `Option`; maps of integers and
+/// mutual recursion (boxed) round-trip too.
+#[test]
+fn untagged_objects_maps_and_recursion_round_trip() {
+    use polymorphic_pets::types::{Event, EventPayload, Forest, Tree};
+
+    for event in [
+        json!({ "payload": { "code": 4, "message": "late" }, "counts": { "a": 1 } }),
+        json!({ "payload": { "note": "hello" } }),
+        json!({}),
+    ] {
+        let (typed, back) = round_trip::<Event>(event.clone());
+        assert_eq!(back, event);
+        if event
+            .get("payload")
+            .is_some_and(|p| p.get("code").is_some())
+        {
+            assert!(
+                matches!(typed.payload, Some(EventPayload::Object(_))),
+                "{typed:?}"
+            );
+        }
+    }
+    let (typed, back) = round_trip::<Event>(json!({ "payload": null }));
+    assert_eq!(typed.payload, None);
+    assert_eq!(back, json!({}));
+
+    let tree = json!({ "value": "root", "forest": { "trees": [{ "value": "leaf" }],
+        "biggest": { "value": "oak", "forest": {} } } });
+    let (typed, back) = round_trip::<Tree>(tree.clone());
+    assert_eq!(back, tree);
+    let forest: Forest = *typed.forest.expect("forest");
+    assert_eq!(forest.biggest.and_then(|t| t.value).as_deref(), Some("oak"));
+}
+
+/// readOnly properties are optional (a request leaves them out), writeOnly ones too (a
+/// response leaves them out), even where the schema requires them.
+#[test]
+fn read_only_and_write_only_properties_are_optional() {
+    use polymorphic_pets::types::{Dog, Owner};
+
+    let dog = Dog {
+        id: None,
+        pet_type: "dog".to_owned(),
+        name: "Rex".to_owned(),
+        owner: Some(Owner {
+            name: "Ann".to_owned(),
+            password: Some("secret".to_owned()),
+            avatar: None,
+            extra: Some(json!([1, { "two": 2 }])),
+            labels: None,
+            additional_properties: Default::default(),
+        }),
+        good: false,
+        weight: None,
+    };
+    let value = serde_json::to_value(&dog).expect("serialize");
+    assert_eq!(
+        value,
+        json!({ "pet_type": "dog", "name": "Rex", "good": false,
+            "owner": { "name": "Ann", "password": "secret", "extra": [1, { "two": 2 }] } })
+    );
+}
+
+/// A PUT with a tagged enum body sends the tag once; a GET decodes it and exposes the
+/// documented response headers through `send()`.
+#[tokio::test]
+async fn tagged_body_is_sent_with_one_tag() {
+    use polymorphic_pets::types::{Lizard, Pet};
+    use polymorphic_pets::{Client, RetryPolicy};
+
+    let server = Server::start(204, None).await;
+    let client = Client::builder(&server.base_url)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("client");
+    let pet = Pet::Lizard(Lizard {
+        pet_type: "Lizard".to_owned(),
+        scales: None,
+    });
+    client.put_pet(5, pet).await.expect("stored");
+    let seen = server.only_request();
+    assert_eq!(
+        (seen.method.as_str(), seen.uri.as_str()),
+        ("PUT", "/pets/5")
+    );
+    assert_eq!(seen.body, br#"{"pet_type":"Lizard"}"#);
+
+    let server = Server::start(200, Some(json!({ "pet_type": "cat", "name": "Tom" }))).await;
+    let client = Client::builder(&server.base_url)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("client");
+    let response = client.get_pet(1).send().await.expect("pet");
+    assert!(matches!(response.value(), Pet::Cat(cat) if cat.name == "Tom"));
+}
+
+/// Schemas named after std types (`Option`, `Result`, `String`, `Vec`, `Box`) get another
+/// name (`Option2`, ...) so generated code keeps meaning std's; `Error` stays as it is;
+/// properties and enum values that are keywords, start with digits, are only punctuation or
+/// are not ASCII become valid identifiers and keep their wire names.
+#[test]
+fn awkward_names_are_valid_rust() {
+    use awkward_names_and_params::types::{Box2, Error, Option2, Result2, String2, Vec2};
+
+    let option =
+        json!({ "Self": "s", "crate": "c", "1st": "f", "ünïcödé": "u", "---": "p", "type": "t" });
+    let (typed, back) = round_trip::<Option2>(option.clone());
+    assert_eq!(back, option);
+    assert_eq!(typed.self_.as_deref(), Some("s"));
+    assert_eq!(typed.crate_.as_deref(), Some("c"));
+    assert_eq!(typed._1st.as_deref(), Some("f"));
+    assert_eq!(typed.value.as_deref(), Some("p"));
+    assert_eq!(typed.r#type.as_deref(), Some("t"));
+
+    for value in [
+        "", "1st", "a b", "A-B", "a_b", "+1", "-1", "Self", "crate", "ünï",
+    ] {
+        let typed = String2::from(value);
+        assert!(
+            !matches!(typed, String2::Unknown(_)),
+            "{value:?} is unknown"
+        );
+        assert_eq!(typed.as_str(), value);
+    }
+    assert_eq!(String2::from("-1"), String2::V1_2);
+
+    let result = json!({ "value": "Self", "list": [{ "type": "x" }], "error": { "message": "m" },
+        "boxed": { "inner": { "inner": {} } } });
+    let (typed, back) = round_trip::<Result2>(result.clone());
+    assert_eq!(back, result);
+    assert_eq!(typed.value, String2::Self_);
+    let _: Option<Vec2> = typed.list;
+    let _: Option<Error> = typed.error;
+    let _: Option<Box2> = typed.boxed;
+}
+
+/// Parameters in every place: an array in the path and in a header (comma-joined), a cookie,
+/// an object in the query (one pair per property), a non-exploded array (comma-joined), a
+/// keyword name, and `deepObject` parameters (a union holding an object: `created[gt]=1`; an
+/// array: `expand[]=a`); the global apiKey is sent.
+#[tokio::test]
+async fn parameters_in_every_place() {
+    use awkward_names_and_params::types::{Filter, GetItem3Created, GetItem3CreatedObject};
+    use awkward_names_and_params::{Client, RetryPolicy};
+
+    let server = Server::start(200, Some(json!({ "value": "a b" }))).await;
+    let client = Client::builder(&server.base_url)
+        .api_key("k")
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("client");
+    let at = chrono::NaiveDate::from_ymd_opt(2024, 5, 6).expect("date");
+    client
+        .get_item3(vec![1, 2])
+        .x_tags(vec!["a".to_owned(), "b".to_owned()])
+        .session_hint("h")
+        .filter(Filter {
+            kind: "big one".to_owned(),
+            min: None,
+            at: Some(at),
+        })
+        .fields(vec!["x".to_owned(), "y".to_owned()])
+        .r#type("t")
+        .created(GetItem3Created::Object(GetItem3CreatedObject {
+            gt: Some(1),
+            lt: None,
+        }))
+        .expand(vec!["a".to_owned(), "b".to_owned()])
+        .await
+        .expect("result");
+    let seen = server.only_request();
+    assert_eq!(
+        seen.uri,
+        "/items/1%2C2?kind=big+one&at=2024-05-06&fields=x%2Cy&type=t\
+         &created%5Bgt%5D=1&expand%5B%5D=a&expand%5B%5D=b"
+    );
+    assert_eq!(seen.headers["x-tags"], "a,b");
+    assert_eq!(seen.headers["cookie"], "session-hint=h");
+    assert_eq!(seen.headers["x-api-key"], "k");
+}
+
+/// Operation ids that collide after casing (`get_item`, `GetItem`, `getItem`) get suffixes
+/// in path order. Per-operation security: `[{}]` sends no credential even when one is configured;
+/// `[{}, {bearer: []}]` sends the bearer token when set and nothing otherwise. A form body is
+/// chosen over multipart and encoded as `name=value` pairs, arrays repeating the name.
+#[tokio::test]
+async fn anonymous_security_and_form_bodies() {
+    use awkward_names_and_params::types::Login;
+    use awkward_names_and_params::{Client, RetryPolicy};
+
+    let server = Server::start(204, None).await;
+    let client = Client::builder(&server.base_url)
+        .api_key("k")
+        .bearer("t")
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("client");
+    client.get_item().await.expect("public");
+    let seen = server.only_request();
+    assert!(
+        !seen.headers.contains_key("x-api-key"),
+        "{:?}",
+        seen.headers
+    );
+    assert!(!seen.headers.contains_key("authorization"));
+
+    let login = Login {
+        user: "a b&c".to_owned(),
+        scopes: Some(vec!["read".to_owned(), "write".to_owned()]),
+        remember: Some(true),
+    };
+    for with_token in [true, false] {
+        let server = Server::start(201, Some(json!({}))).await;
+        let mut builder = Client::builder(&server.base_url).retry_policy(RetryPolicy::none());
+        if with_token {
+            builder = builder.bearer("t");
+        }
+        let client = builder.build().expect("client");
+        client.get_item2(login.clone()).await.expect("made");
+        let seen = server.only_request();
+        assert_eq!(
+            seen.headers["content-type"],
+            "application/x-www-form-urlencoded"
+        );
+        // Pair order follows serde_json's maps (struct order here, sorted without
+        // `preserve_order`); the pairs are what matters.
+        let body = String::from_utf8_lossy(&seen.body).into_owned();
+        let mut pairs: Vec<&str> = body.split('&').collect();
+        pairs.sort_unstable();
+        assert_eq!(
+            pairs,
+            [
+                "remember=true",
+                "scopes=read",
+                "scopes=write",
+                "user=a%20b%26c"
+            ]
+        );
+        assert_eq!(
+            seen.headers
+                .get("authorization")
+                .map(|v| v.to_str().unwrap_or_default().to_owned()),
+            with_token.then(|| "Bearer t".to_owned())
+        );
+    }
+}
+
+/// A `multipart/form-data` body: a `format: binary` property is bytes sent as a file part, an
+/// array of them one file part each, scalars and enums text parts, an object a JSON part;
+/// unset optional properties send no part.
+#[tokio::test]
+async fn multipart_body_sends_one_part_per_property() {
+    use awkward_names_and_params::types::{String2, UploadFilesBody, UploadFilesBodyMeta};
+    use awkward_names_and_params::{Client, RetryPolicy};
+
+    let server = Server::start(204, None).await;
+    let client = Client::builder(&server.base_url)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("client");
+    let body = UploadFilesBody {
+        title: Some("report".to_owned()),
+        file: vec![0, 159, 146, 150],
+        extra: Some(vec![b"a".to_vec(), b"b".to_vec()]),
+        count: None,
+        kind: Some(String2::AB),
+        meta: Some(UploadFilesBodyMeta { a: Some(1) }),
+    };
+    client.upload_files(body).await.expect("stored");
+    let seen = server.only_request();
+    let content_type = seen.headers["content-type"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    let boundary = content_type
+        .strip_prefix("multipart/form-data; boundary=")
+        .expect("multipart content type");
+    let mut expected = Vec::new();
+    let mut part = |head: &str, data: &[u8]| {
+        expected.extend_from_slice(format!("--{boundary}\r\n{head}\r\n\r\n").as_bytes());
+        expected.extend_from_slice(data);
+        expected.extend_from_slice(b"\r\n");
+    };
+    part(r#"Content-Disposition: form-data; name="title""#, b"report");
+    let file = "Content-Type: application/octet-stream";
+    part(
+        &format!("Content-Disposition: form-data; name=\"file\"; filename=\"file\"\r\n{file}"),
+        &[0, 159, 146, 150],
+    );
+    part(
+        &format!("Content-Disposition: form-data; name=\"extra\"; filename=\"extra\"\r\n{file}"),
+        b"a",
+    );
+    part(
+        &format!("Content-Disposition: form-data; name=\"extra\"; filename=\"extra\"\r\n{file}"),
+        b"b",
+    );
+    part(r#"Content-Disposition: form-data; name="kind""#, b"a b");
+    part(
+        "Content-Disposition: form-data; name=\"meta\"\r\nContent-Type: application/json",
+        br#"{"a":1}"#,
+    );
+    expected.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    assert_eq!(
+        String::from_utf8_lossy(&seen.body),
+        String::from_utf8_lossy(&expected)
+    );
+}
+
+/// A request body of a media type stitch has no encoder for (`application/jwt`) is raw bytes
+/// sent with that type.
+#[tokio::test]
+async fn unusual_request_media_type_is_raw_bytes() {
+    use awkward_names_and_params::{Client, RetryPolicy};
+
+    let server = Server::start(204, None).await;
+    let client = Client::builder(&server.base_url)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("client");
+    client
+        .post_token(b"eyJ.x.y".to_vec())
+        .await
+        .expect("accepted");
+    let seen = server.only_request();
+    assert_eq!(seen.headers["content-type"], "application/jwt");
+    assert_eq!(seen.body, b"eyJ.x.y");
+}
+
+/// A `{name}` in the path that no parameter declares is a required string path parameter;
+/// an HTTP scheme other than bearer and basic (`digest`) sends the `Authorization` value as
+/// given.
+#[tokio::test]
+async fn undeclared_path_parameter_and_other_http_scheme() {
+    use awkward_names_and_params::{Client, RetryPolicy};
+
+    let server = Server::start(204, None).await;
+    let client = Client::builder(&server.base_url)
+        .digest("Digest username=\"a\"")
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("client");
+    client.list_members("acme corp").await.expect("listed");
+    let seen = server.only_request();
+    assert_eq!(seen.uri, "/orgs/acme%20corp/members");
+    assert_eq!(seen.headers["authorization"], "Digest username=\"a\"");
+}
+
+/// `allOf` of an object and a `oneOf`: one struct with the object's fields and the union
+/// flattened beside them; both branches round-trip.
+#[test]
+fn all_of_with_a_one_of_part_flattens_the_union() {
+    use polymorphic_pets::types::{BankAccount, Card, Payment, PaymentVariant};
+
+    let card = json!({ "amount": 5, "card_number": "4242" });
+    let (typed, back) = round_trip::<Payment>(card.clone());
+    assert_eq!(back, card);
+    assert_eq!(
+        typed,
+        Payment {
+            amount: 5,
+            variant: PaymentVariant::Card(Card {
+                card_number: "4242".to_owned()
+            }),
+        }
+    );
+    let bank = json!({ "amount": 7, "iban": "DE00" });
+    let (typed, back) = round_trip::<Payment>(bank.clone());
+    assert_eq!(back, bank);
+    assert_eq!(
+        typed.variant,
+        PaymentVariant::BankAccount(BankAccount {
+            iban: "DE00".to_owned()
+        })
+    );
+}
+
+/// An apiKey in the query and http basic, each required by one operation, go where the schemes
+/// say; credentials of schemes an operation does not name are not sent.
+#[tokio::test]
+async fn query_key_and_basic_credentials() {
+    use awkward_names_and_params::{Client, RetryPolicy};
+
+    let server = Server::start(204, None).await;
+    let client = Client::builder(&server.base_url)
+        .key_in_query("q k")
+        .basic("user", "pa:ss")
+        .api_key("k")
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("client");
+    client.default().await.expect("deleted");
+    let seen = server.only_request();
+    assert_eq!(
+        (seen.method.as_str(), seen.uri.as_str()),
+        ("DELETE", "/items?key=q+k")
+    );
+    assert!(!seen.headers.contains_key("authorization"));
+    assert!(!seen.headers.contains_key("x-api-key"));
+
+    let server = Server::start(204, None).await;
+    let client = Client::builder(&server.base_url)
+        .basic("user", "pa:ss")
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("client");
+    client.r#type().await.expect("done");
+    let seen = server.only_request();
+    assert_eq!((seen.method.as_str(), seen.uri.as_str()), ("PUT", "/items"));
+    // base64("user:pa:ss")
+    assert_eq!(seen.headers["authorization"], "Basic dXNlcjpwYTpzcw==");
+}
+
+/// A `discriminator` on a base schema that others extend with `allOf` (no `oneOf`) makes the
+/// base a tagged enum of its mapping and of the schemas that extend it (by component name).
+#[test]
+fn discriminator_on_a_base_schema_covers_its_extensions() {
+    use polymorphic_pets::types::{Boat, Car, Vehicle};
+
+    let car = json!({ "kind": "car", "name": "Herbie", "wheels": 4 });
+    let (typed, back) = round_trip::<Vehicle>(car.clone());
+    assert_eq!(back, car);
+    assert_eq!(
+        typed,
+        Vehicle::Car(Car {
+            kind: "car".to_owned(),
+            name: Some("Herbie".to_owned()),
+            wheels: 4
+        })
+    );
+    let boat = json!({ "kind": "Boat", "sails": 2 });
+    let (typed, back) = round_trip::<Vehicle>(boat.clone());
+    assert_eq!(back, boat);
+    assert!(matches!(typed, Vehicle::Boat(Boat { sails: Some(2), .. })));
+    let (typed, _) = round_trip::<Vehicle>(json!({ "kind": "Vehicle" }));
+    assert!(matches!(typed, Vehicle::Unknown(_)));
+}
+
+/// A `$ref` that points inside another schema (`#/components/schemas/Owner/properties/name`,
+/// through `items` too) takes the type of the schema it points at.
+#[test]
+fn refs_inside_schemas_take_the_pointed_type() {
+    use polymorphic_pets::types::Leash;
+
+    let leash = json!({ "owner_name": "Ann", "labels": { "colour": "red" }, "tree_value": "oak" });
+    let (typed, back) = round_trip::<Leash>(leash.clone());
+    assert_eq!(back, leash);
+    let owner_name: String = typed.owner_name;
+    let labels: Option<std::collections::BTreeMap<String, String>> = typed.labels;
+    let tree_value: Option<String> = typed.tree_value;
+    assert_eq!(
+        (
+            owner_name.as_str(),
+            labels.map(|l| l.len()),
+            tree_value.as_deref()
+        ),
+        ("Ann", Some(1), Some("oak"))
+    );
+}
+
+/// A union of object shapes whose properties are all optional decodes as the shape that names
+/// the most properties, so each branch round-trips (serde's untagged decoding would take the
+/// first shape for everything and drop the properties it does not name).
+#[test]
+fn union_of_optional_objects_picks_the_best_fit() {
+    use polymorphic_pets::types::Profile;
+
+    for profile in [
+        json!({ "nick": "ann" }),
+        json!({ "avatar_url": "https://x.example/a.png", "size": 64 }),
+        json!({}),
+    ] {
+        let (typed, back) = round_trip::<Profile>(profile.clone());
+        assert_eq!(back, profile);
+        if profile.get("size").is_some() {
+            assert!(matches!(typed, Profile::Object2(_)), "{typed:?}");
+        } else {
+            assert!(matches!(typed, Profile::Object(_)), "{typed:?}");
+        }
+    }
+    assert!(serde_json::from_value::<Profile>(json!("text")).is_err());
+}
+
+/// Path and header parameters that are unions (`oneOf [integer, string]`, as GitHub's
+/// `workflow_id`) are sent as the text of whichever branch they hold; a multipart body that is
+/// only binary (as Jira's attachments) is one file part named `file`.
+#[tokio::test]
+async fn union_path_parameters_and_binary_multipart() {
+    use awkward_names_and_params::types::{GetWorkflowWorkflowId, GetWorkflowXTrace};
+    use awkward_names_and_params::{Client, RetryPolicy};
+
+    let server = Server::start(204, None).await;
+    let client = Client::builder(&server.base_url)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("client");
+    client
+        .get_workflow(GetWorkflowWorkflowId::Integer(42))
+        .x_trace(GetWorkflowXTrace::String("t-1".to_owned()))
+        .await
+        .expect("found");
+    let seen = server.only_request();
+    assert_eq!(seen.uri, "/workflows/42");
+    assert_eq!(seen.headers["x-trace"], "t-1");
+
+    let server = Server::start(204, None).await;
+    let client = Client::builder(&server.base_url)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("client");
+    client
+        .get_workflow(GetWorkflowWorkflowId::String("ci.yml".to_owned()))
+        .await
+        .expect("found");
+    assert_eq!(server.only_request().uri, "/workflows/ci.yml");
+
+    let server = Server::start(204, None).await;
+    let client = Client::builder(&server.base_url)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("client");
+    client
+        .add_attachment(vec![1u8, 2, 3])
+        .await
+        .expect("attached");
+    let seen = server.only_request();
+    let body = String::from_utf8_lossy(&seen.body).into_owned();
+    assert!(
+        body.contains("Content-Disposition: form-data; name=\"file\"; filename=\"file\"\r\nContent-Type: application/octet-stream\r\n\r\n\u{1}\u{2}\u{3}\r\n"),
+        "{body:?}"
+    );
+}
+
+/// A `$ref` to a schema inside another operation's response (not a component) takes that
+/// schema's type: both operations return the same Rust type. Delimited query styles.
+#[tokio::test]
+async fn refs_to_schemas_inside_paths_share_the_type() {
+    use awkward_names_and_params::{Client, RetryPolicy};
+
+    let server = Server::start(200, Some(json!({ "msg": "hi" }))).await;
+    let client = Client::builder(&server.base_url)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("client");
+    let first = client.echo().await.expect("echo");
+    let again = client.echo_again().await.expect("echo again");
+    assert_eq!(first, again);
+    assert_eq!(again.msg.as_deref(), Some("hi"));
+
+    // `pipeDelimited` and `spaceDelimited` arrays are one value joined with `|` and ` `.
+    let server = Server::start(200, Some(json!({}))).await;
+    let client = Client::builder(&server.base_url)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("client");
+    client
+        .echo()
+        .ids(vec![1, 2])
+        .words(vec!["a".to_owned(), "b".to_owned()])
+        .await
+        .expect("echo");
+    assert_eq!(server.only_request().uri, "/echo?ids=1%7C2&words=a+b");
 }

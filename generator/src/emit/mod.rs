@@ -106,6 +106,9 @@ pub fn emit_crate(api: &Api, merged: &serde_json::Value) -> Result<GeneratedCrat
     let lib = quote! {
         #crate_doc
         #![cfg_attr(rustfmt, rustfmt::skip)]
+        // rustdoc works out auto traits (`Send`, `UnwindSafe`, ...) through every field: deeply
+        // nested schemas (Stripe's) need more than the default 128 levels.
+        #![recursion_limit = "256"]
         #![forbid(unsafe_code)]
         #![warn(missing_docs)]
         #(#decls)*
@@ -223,6 +226,7 @@ pub(crate) fn type_tokens(ty: &TypeRef, in_types: bool) -> TokenStream {
         TypeRef::Bool => quote!(bool),
         TypeRef::I32 => quote!(i32),
         TypeRef::I64 => quote!(i64),
+        TypeRef::U64 => quote!(u64),
         TypeRef::F32 => quote!(f32),
         TypeRef::F64 => quote!(f64),
         TypeRef::Uuid => quote!(uuid::Uuid),

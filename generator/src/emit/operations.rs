@@ -8,11 +8,11 @@ use quote::quote;
 use super::{doc_attrs, ident, type_tokens};
 use crate::model::{
     Api, BodyEncoding, Operation, Param, ParamLocation, PathPart, Response, SchemeKind,
-    SecurityScheme, StatusMatch, Success, TypeRef,
+    SecurityScheme, StatusMatch, Success, TypeKind, TypeRef,
 };
 
-/// More positional arguments than this and clippy asks for a struct: we allow it, since the
-/// API defines them.
+/// More arguments than this (`&self` or the client included) and clippy asks for a struct: we
+/// allow it, since the API defines them.
 const CLIPPY_MAX_ARGS: usize = 7;
 
 /// `impl Client { one method per operation }` and `impl ClientBuilder { one method per scheme }`.
@@ -32,7 +32,7 @@ pub(super) fn client_module(api: &Api) -> TokenStream {
 
 /// The `operations` module.
 pub(super) fn operations_module(api: &Api) -> TokenStream {
-    let items = api.operations.iter().map(operation_items);
+    let items = api.operations.iter().map(|op| operation_items(api, op));
     quote! { #(#items)* }
 }
 
@@ -119,7 +119,7 @@ fn client_method(op: &Operation) -> TokenStream {
     let builder = ident(&op.type_name);
     let args = positional(op);
     let allow =
-        (args.len() > CLIPPY_MAX_ARGS).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        (args.len() + 1 > CLIPPY_MAX_ARGS).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let params = args.iter().map(|(name, ty)| quote!(#name: impl Into<#ty>));
     let values = args.iter().map(|(name, _)| quote!(#name.into()));
     quote! {
@@ -131,7 +131,7 @@ fn client_method(op: &Operation) -> TokenStream {
     }
 }
 
-fn operation_items(op: &Operation) -> TokenStream {
+fn operation_items(api: &Api, op: &Operation) -> TokenStream {
     let builder = ident(&op.type_name);
     let error = ident(&format!("{}Error", op.type_name));
     let method_link = format!(
@@ -144,7 +144,7 @@ fn operation_items(op: &Operation) -> TokenStream {
 
     let args = positional(op);
     let allow =
-        (args.len() > CLIPPY_MAX_ARGS).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        (args.len() + 1 > CLIPPY_MAX_ARGS).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let mut fields = Vec::new();
     let mut inits = Vec::new();
     for (name, ty) in &args {
@@ -165,7 +165,7 @@ fn operation_items(op: &Operation) -> TokenStream {
         });
     }
     let arg_decls = args.iter().map(|(name, ty)| quote!(#name: #ty));
-    let send_body = send_body(op, &error);
+    let send_body = send_body(api, op, &error);
 
     quote! {
         #[doc = #method_link]
@@ -294,8 +294,8 @@ fn variant_decl(_op: &Operation, response: &Response) -> TokenStream {
 }
 
 /// The body of `send`: build the request, send it, decode the response by status.
-fn send_body(op: &Operation, error: &syn::Ident) -> TokenStream {
-    let path = path_expr(op);
+fn send_body(api: &Api, op: &Operation, error: &syn::Ident) -> TokenStream {
+    let path = path_expr(api, op);
     let method = match op.method.as_str() {
         "get" => quote!(reqwest::Method::GET),
         "put" => quote!(reqwest::Method::PUT),
@@ -311,14 +311,22 @@ fn send_body(op: &Operation, error: &syn::Ident) -> TokenStream {
         .params
         .iter()
         .filter(|p| p.location != ParamLocation::Path)
-        .map(param_statement);
+        .map(|p| param_statement(api, p));
     let body = op.body.as_ref().map(|body| {
         let name = body_ident(op);
-        let media_type = &body.media_type;
+        let media_type = match body.encoding {
+            BodyEncoding::Multipart => quote!(super::runtime::MULTIPART_CONTENT_TYPE),
+            _ => {
+                let media_type = &body.media_type;
+                quote!(#media_type)
+            }
+        };
         let bytes = match body.encoding {
+            BodyEncoding::Multipart => multipart_expr(api, &body.ty),
             BodyEncoding::Json => quote!(super::runtime::json_body(&value)?),
-            BodyEncoding::Text => quote!(String::from(value).into_bytes()),
-            BodyEncoding::Bytes => quote!(Vec::from(value)),
+            BodyEncoding::Text => quote!(value.into_bytes()),
+            BodyEncoding::Bytes => quote!(value),
+            BodyEncoding::Form => quote!(super::runtime::form_body(&value)?),
         };
         if body.required {
             quote! {
@@ -350,7 +358,7 @@ fn send_body(op: &Operation, error: &syn::Ident) -> TokenStream {
 }
 
 /// The path with every parameter percent-encoded as one segment.
-fn path_expr(op: &Operation) -> TokenStream {
+fn path_expr(api: &Api, op: &Operation) -> TokenStream {
     if !op
         .path_parts
         .iter()
@@ -370,10 +378,17 @@ fn path_expr(op: &Operation) -> TokenStream {
             let field = ident(name);
             let value = match ty {
                 TypeRef::String => quote!(&self.#field),
-                ty => {
+                TypeRef::Vec(item) if **item == TypeRef::String => quote!(&self.#field.join(",")),
+                TypeRef::Vec(item) if is_scalar(api, item) => {
+                    let text = to_param_string(item, quote!(item));
+                    quote!(&self.#field.iter().map(|item| #text).collect::<Vec<String>>().join(","))
+                }
+                ty if is_scalar(api, ty) => {
                     let text = to_param_string(ty, quote!(self.#field));
                     quote!(&#text)
                 }
+                // Any other shape (a union of an integer and a string, ...): from its JSON.
+                _ => quote!(&super::runtime::param_text(#wire, &self.#field)?),
             };
             quote!(&super::runtime::path_segment(#wire, #value)?)
         }
@@ -390,7 +405,7 @@ fn to_param_string(ty: &TypeRef, value: TokenStream) -> TokenStream {
     }
 }
 
-fn param_statement(param: &Param) -> TokenStream {
+fn param_statement(api: &Api, param: &Param) -> TokenStream {
     let field = ident(&param.name);
     let wire = &param.wire;
     let list = match param.location {
@@ -399,25 +414,93 @@ fn param_statement(param: &Param) -> TokenStream {
         ParamLocation::Cookie => quote!(request.cookies),
         ParamLocation::Path => return TokenStream::new(),
     };
+    // Query names may be built at run time (`Cow`); header and cookie names are static.
+    let query = param.location == ParamLocation::Query;
+    let push = |key: &str, text: TokenStream| {
+        if query {
+            quote!(#list.push((#key.into(), #text));)
+        } else {
+            quote!(#list.push((#key, #text));)
+        }
+    };
+    let scalar = |ty: &TypeRef| is_scalar(api, ty);
+    let flat_struct = |name: &str| {
+        struct_fields(api, name).filter(|fields| {
+            fields.iter().all(|f| {
+                !f.flatten
+                    && match &f.ty {
+                        TypeRef::Option(inner) => scalar(inner),
+                        other => scalar(other),
+                    }
+            })
+        })
+    };
     let push = match &param.ty {
-        TypeRef::Vec(item) if param.explode => {
+        TypeRef::Vec(item) if scalar(item) && param.deep_object => {
             let text = to_param_string(item, quote!(item));
+            let each = push(&format!("{wire}[]"), text);
             quote! {
                 for item in value {
-                    #list.push((#wire, #text));
+                    #each
                 }
             }
         }
-        TypeRef::Vec(item) => {
+        TypeRef::Vec(item) if scalar(item) && param.explode => {
             let text = to_param_string(item, quote!(item));
+            let each = push(wire, text);
             quote! {
-                let joined: Vec<String> = value.iter().map(|item| #text).collect();
-                #list.push((#wire, joined.join(",")));
+                for item in value {
+                    #each
+                }
             }
         }
-        ty => {
-            let text = to_param_string(ty, quote!(value));
-            quote!(#list.push((#wire, #text));)
+        TypeRef::Vec(item) if **item == TypeRef::String => {
+            let separator = param.separator.to_string();
+            push(wire, quote!(value.join(#separator)))
+        }
+        TypeRef::Vec(item) if scalar(item) => {
+            let text = to_param_string(item, quote!(item));
+            let separator = param.separator.to_string();
+            let one = push(wire, quote!(joined.join(#separator)));
+            quote! {
+                let joined: Vec<String> = value.iter().map(|item| #text).collect();
+                #one
+            }
+        }
+        TypeRef::Named(name) if flat_struct(name).is_some() => {
+            // An object, `form` style exploded: one pair per property that is set
+            // (`deepObject`: `name[property]`).
+            let fields = flat_struct(name).unwrap_or_default();
+            let pushes = fields.iter().map(|f| {
+                let field = ident(&f.name);
+                let key = if param.deep_object {
+                    format!("{wire}[{}]", f.wire)
+                } else {
+                    f.wire.clone()
+                };
+                match &f.ty {
+                    TypeRef::Option(inner) => {
+                        let one = push(&key, to_param_string(inner, quote!(inner)));
+                        quote! {
+                            if let Some(inner) = &value.#field {
+                                #one
+                            }
+                        }
+                    }
+                    ty => push(&key, to_param_string(ty, quote!(value.#field))),
+                }
+            });
+            quote!(#(#pushes)*)
+        }
+        ty if scalar(ty) => push(wire, to_param_string(ty, quote!(value))),
+        // Any other shape in a header or cookie: `simple` style, from its JSON.
+        _ if !query => push(wire, quote!(super::runtime::param_text(#wire, value)?)),
+        // Any other shape in the query (unions, nested objects, maps): encoded from its JSON
+        // at run time.
+        _ => {
+            let explode = param.explode;
+            let deep = param.deep_object;
+            quote!(super::runtime::query_value(&mut #list, #wire, value, #explode, #deep)?;)
         }
     };
     if param.required {
@@ -467,7 +550,9 @@ fn response_arms(op: &Operation, error: &syn::Ident) -> Vec<TokenStream> {
                     quote!(response.json::<#ty, #error>()? #map)
                 }
                 Some((BodyEncoding::Text, _)) => quote!(response.text_value::<#error>()? #map),
-                Some((BodyEncoding::Bytes, _)) => quote!(response.bytes_value() #map),
+                Some((BodyEncoding::Bytes | BodyEncoding::Form | BodyEncoding::Multipart, _)) => {
+                    quote!(response.bytes_value() #map)
+                }
                 None => {
                     let value = wrap.unwrap_or_else(|| quote!(()));
                     quote!(response.unit(#value))
@@ -496,4 +581,144 @@ fn response_arms(op: &Operation, error: &syn::Ident) -> Vec<TokenStream> {
         arms.push(quote!(_ => Err(super::Error::UnexpectedStatus(response)),));
     }
     arms
+}
+
+/// The fields of the named struct `name`, if it is one.
+fn struct_fields<'a>(api: &'a Api, name: &str) -> Option<&'a [crate::model::Field]> {
+    api.types
+        .iter()
+        .find(|t| t.name == name)
+        .and_then(|t| match &t.kind {
+            TypeKind::Struct { fields } => Some(fields.as_slice()),
+            _ => None,
+        })
+}
+
+/// Builds a `multipart/form-data` body from `value` (the body struct `ty`): one part per
+/// property that is set; bytes as file parts, scalars and enums as text, arrays as one part per
+/// item, anything else as a JSON part.
+fn multipart_expr(api: &Api, ty: &TypeRef) -> TokenStream {
+    let fields = match ty {
+        TypeRef::Named(name) => struct_fields(api, name).unwrap_or_default(),
+        // Not an object: the whole body is one part named `file`.
+        TypeRef::Bytes => {
+            return quote! {{
+                let mut form = super::runtime::Multipart::default();
+                form.file("file", &value)?;
+                form.finish()
+            }};
+        }
+        TypeRef::Vec(item) if **item == TypeRef::Bytes => {
+            return quote! {{
+                let mut form = super::runtime::Multipart::default();
+                for item in &value {
+                    form.file("file", item)?;
+                }
+                form.finish()
+            }};
+        }
+        _ => &[],
+    };
+    let is_enum = |ty: &TypeRef| match ty {
+        TypeRef::Named(name) => api
+            .types
+            .iter()
+            .any(|t| &t.name == name && matches!(t.kind, TypeKind::Enum { .. })),
+        _ => false,
+    };
+    let part = |ty: &TypeRef, wire: &str, value: TokenStream| -> TokenStream {
+        match ty {
+            TypeRef::Bytes => quote!(form.file(#wire, #value)?;),
+            TypeRef::String => quote!(form.text(#wire, #value)?;),
+            TypeRef::Bool
+            | TypeRef::I32
+            | TypeRef::I64
+            | TypeRef::U64
+            | TypeRef::F32
+            | TypeRef::F64
+            | TypeRef::Uuid
+            | TypeRef::Date => quote!(form.text(#wire, &#value.to_string())?;),
+            TypeRef::DateTime => quote!(form.text(#wire, &#value.to_rfc3339())?;),
+            named if is_enum(named) => quote!(form.text(#wire, #value.as_str())?;),
+            _ => quote!(form.json(#wire, #value)?;),
+        }
+    };
+    let parts = fields.iter().map(|field| {
+        let name = ident(&field.name);
+        let wire = field.wire.as_str();
+        if field.flatten && matches!(field.ty, TypeRef::Map(_)) {
+            return quote! {
+                for (key, item) in &value.#name {
+                    form.json(key, item)?;
+                }
+            };
+        }
+        if field.flatten {
+            // A flattened union: each property of whichever branch it holds is a JSON part.
+            return quote! {
+                if let Ok(serde_json::Value::Object(map)) = serde_json::to_value(&value.#name) {
+                    for (key, item) in &map {
+                        form.json(key, item)?;
+                    }
+                }
+            };
+        }
+        let (inner, optional) = match &field.ty {
+            TypeRef::Option(inner) => (inner.as_ref(), true),
+            other => (other, false),
+        };
+        let one = match inner {
+            TypeRef::Vec(item) if !matches!(item.as_ref(), TypeRef::Vec(_)) => {
+                let each = part(item, wire, quote!(item));
+                quote! {
+                    for item in field {
+                        #each
+                    }
+                }
+            }
+            other => part(other, wire, quote!(field)),
+        };
+        if optional {
+            quote! {
+                if let Some(field) = &value.#name {
+                    #one
+                }
+            }
+        } else {
+            quote! {
+                {
+                    let field = &value.#name;
+                    #one
+                }
+            }
+        }
+    });
+    quote! {
+        {
+            let mut form = super::runtime::Multipart::default();
+            #(#parts)*
+            form.finish()
+        }
+    }
+}
+
+/// True for types sent as one text value (scalars and open enums).
+fn is_scalar(api: &Api, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::String
+        | TypeRef::Bool
+        | TypeRef::I32
+        | TypeRef::I64
+        | TypeRef::U64
+        | TypeRef::F32
+        | TypeRef::F64
+        | TypeRef::Uuid
+        | TypeRef::DateTime
+        | TypeRef::Date => true,
+        TypeRef::Named(name) => api
+            .types
+            .iter()
+            .any(|t| &t.name == name && matches!(t.kind, TypeKind::Enum { .. })),
+        _ => false,
+    }
 }

@@ -4,13 +4,12 @@
 //! Every `$ref` is resolved, every name chosen and every shape decided here, once; the emit
 //! stage only prints what this module decided.
 
+mod lenient;
 mod names;
 mod operation;
 mod schema;
 
 use std::collections::BTreeMap;
-
-use openapiv3::OpenAPI;
 
 pub use names::{camel, is_keyword, snake};
 
@@ -46,6 +45,8 @@ pub enum TypeRef {
     I32,
     /// `i64`.
     I64,
+    /// `u64` (`format: uint64`).
+    U64,
     /// `f32`.
     F32,
     /// `f64`.
@@ -118,6 +119,14 @@ pub enum TypeKind {
         /// One variant per branch.
         variants: Vec<UnionVariant>,
     },
+    /// A `oneOf`/`anyOf` with a `discriminator`: internally tagged, one variant per tag value,
+    /// plus `Unknown(serde_json::Value)` for a tag this client does not know.
+    Tagged {
+        /// The tag property on the wire (`petType`).
+        tag: String,
+        /// One variant per tag value.
+        variants: Vec<TaggedVariant>,
+    },
     /// A type alias (`pub type X = Vec<Y>;`).
     Alias(TypeRef),
 }
@@ -133,6 +142,10 @@ pub struct Field {
     pub ty: TypeRef,
     /// Required by the schema (a required `Option` is still sent, as `null`).
     pub required: bool,
+    /// `#[serde(flatten)]` (`wire` is empty): the map that keeps properties the struct does
+    /// not name (`additionalProperties` beside `properties`; `ty` is a `Map`), or a union among
+    /// the parts of an `allOf` (`ty` is the union).
+    pub flatten: bool,
     /// Rustdoc text.
     pub doc: String,
 }
@@ -154,6 +167,17 @@ pub struct UnionVariant {
     /// Rust name.
     pub name: String,
     /// Payload type.
+    pub ty: TypeRef,
+}
+
+/// A variant of a tagged union.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaggedVariant {
+    /// Rust name.
+    pub name: String,
+    /// The tag's value on the wire.
+    pub value: String,
+    /// Payload type (a named struct).
     pub ty: TypeRef,
 }
 
@@ -221,6 +245,12 @@ pub struct Param {
     pub required: bool,
     /// For arrays in the query: one `name=value` pair per item (`explode`, the default).
     pub explode: bool,
+    /// `style: deepObject` in the query: an object's properties are sent as `name[prop]=value`
+    /// and an array's items as `name[]=value`.
+    pub deep_object: bool,
+    /// What joins an array's items when they share one value: `,` (`form` and `simple`),
+    /// ` ` (`spaceDelimited`) or `|` (`pipeDelimited`).
+    pub separator: char,
     /// Rustdoc text.
     pub doc: String,
 }
@@ -249,6 +279,13 @@ pub enum BodyEncoding {
     Text,
     /// Raw bytes.
     Bytes,
+    /// `application/x-www-form-urlencoded` (requests only): each property of the body
+    /// object is one `name=value` pair; arrays repeat the name; nested objects are sent as JSON.
+    Form,
+    /// `multipart/form-data` (requests only): each property of the body object is one part;
+    /// `format: binary` properties are bytes sent as file parts, arrays are one part per
+    /// item, objects are JSON parts.
+    Multipart,
 }
 
 /// Which responses a status code matches.
@@ -284,6 +321,8 @@ pub struct Response {
     pub variant: String,
     /// The body: how it is decoded, and into what (`None`: no body).
     pub body: Option<(BodyEncoding, TypeRef)>,
+    /// Names of the documented response headers, sorted (read with `ResponseValue::headers`).
+    pub headers: Vec<String>,
     /// Rustdoc text.
     pub doc: String,
 }
@@ -368,9 +407,8 @@ impl Api {
         if !crate::valid_crate_name(&options.crate_name) {
             return Err(ModelError::CrateName(options.crate_name.clone()));
         }
-        let spec: OpenAPI = serde_json::from_value(merged.clone())
-            .map_err(|e| ModelError::Invalid(e.to_string()))?;
-        let mut types = schema::TypeBuilder::new(&spec)?;
+        let (spec, pointers) = lenient::parse(merged)?;
+        let mut types = schema::TypeBuilder::new(&spec, &pointers)?;
         let security_schemes = operation::security_schemes(&spec)?;
         let operations = operation::operations(&spec, &mut types, &security_schemes)?;
         let types = types.finish();
@@ -613,6 +651,194 @@ mod tests {
         assert_eq!(
             op.success,
             Success::Type(TypeRef::Named("CreatePetResponseDefault".into()))
+        );
+    }
+
+    fn model_error(doc: serde_json::Value) -> String {
+        let options = Options {
+            crate_name: "c".into(),
+        };
+        match Api::from_merged(&doc, &options) {
+            Ok(_) => panic!("expected a model error"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn std_type_names_are_reserved_for_schemas_and_operations() {
+        let api = api(doc(
+            json!({"Option": {"type": "object", "properties": {"a": {"type": "string"}}},
+                   "Result": {"type": "string", "enum": ["x"]},
+                   "Error": {"type": "object", "properties": {"a": {"type": "string"}}}}),
+            json!({"/r": {"get": {"operationId": "result", "responses": {"204": {"description": "ok"}}}}}),
+        ));
+        let names: Vec<_> = api.types.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["Error", "Option2", "Result2"]);
+        assert_eq!(api.operations[0].name, "result");
+        assert_eq!(api.operations[0].type_name, "Result2");
+    }
+
+    #[test]
+    fn discriminator_is_tagged_and_inline_branches_stay_untagged() {
+        let api = api(doc(
+            json!({
+                "Pet": {"oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
+                        "discriminator": {"propertyName": "kind", "mapping": {"dog": "#/components/schemas/Dog"}}},
+                "Cat": {"type": "object", "properties": {"kind": {"type": "string"}}},
+                "Dog": {"type": "object", "properties": {"kind": {"type": "string"}}},
+                "Mixed": {"oneOf": [{"$ref": "#/components/schemas/Cat"}, {"type": "string"}],
+                          "discriminator": {"propertyName": "kind"}}
+            }),
+            json!({}),
+        ));
+        match &def(&api, "Pet").kind {
+            TypeKind::Tagged { tag, variants } => {
+                assert_eq!(tag, "kind");
+                let pairs: Vec<_> = variants
+                    .iter()
+                    .map(|v| (v.name.as_str(), v.value.as_str()))
+                    .collect();
+                assert_eq!(pairs, [("Dog", "dog"), ("Cat", "Cat")]);
+            }
+            other => panic!("not tagged: {other:?}"),
+        }
+        assert!(matches!(def(&api, "Mixed").kind, TypeKind::Union { .. }));
+    }
+
+    #[test]
+    fn read_only_all_of_nullable_formats_and_additional_properties() {
+        let api = api(doc(
+            json!({
+                "Base": {"type": "object", "properties": {"a": {"type": "string"}}},
+                "Thing": {"type": "object", "required": ["id", "base", "big", "mode"],
+                    "additionalProperties": {"type": "integer"},
+                    "properties": {
+                        "id": {"type": "integer", "readOnly": true},
+                        "base": {"allOf": [{"$ref": "#/components/schemas/Base"}], "nullable": true},
+                        "big": {"type": "integer", "format": "uint64"},
+                        "mode": {"type": "string", "enum": ["on", "off", null]}
+                    }}
+            }),
+            json!({}),
+        ));
+        let thing = fields(def(&api, "Thing"));
+        let summary: Vec<_> = thing
+            .iter()
+            .map(|f| (f.name.as_str(), f.required, f.flatten))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("id", false, false),
+                ("base", true, false),
+                ("big", true, false),
+                ("mode", true, false),
+                ("additional_properties", false, true)
+            ]
+        );
+        assert_eq!(thing[0].ty, TypeRef::I64.optional());
+        assert_eq!(thing[1].ty, TypeRef::Named("Base".into()).optional());
+        assert_eq!(thing[2].ty, TypeRef::U64);
+        assert_eq!(thing[3].ty, TypeRef::Named("ThingMode".into()).optional());
+        assert_eq!(thing[4].ty, TypeRef::Map(Box::new(TypeRef::I64)));
+    }
+
+    #[test]
+    fn unsupported_constructs_are_diagnostics_with_places() {
+        let all_of_union = doc(
+            json!({"A": {"allOf": [
+                {"type": "object", "properties": {"a": {"type": "string"}}},
+                {"type": "array", "items": {"type": "string"}}
+            ]}}),
+            json!({}),
+        );
+        let err = model_error(all_of_union);
+        assert!(
+            err.contains("#/components/schemas/A/allOf/1") && err.contains("not supported"),
+            "{err}"
+        );
+
+        let pipes = doc(
+            json!({}),
+            json!({"/x": {"get": {"parameters": [{"in": "query", "name": "f", "style": "pipeDelimited",
+                "schema": {"type": "object", "properties": {"a": {"type": "string"}}}}],
+                "responses": {"204": {"description": "ok"}}}}}),
+        );
+        let err = model_error(pipes);
+        assert!(
+            err.contains("#/paths/~1x/get/parameters/0") && err.contains("pipeDelimited"),
+            "{err}"
+        );
+
+        let multipart = doc(
+            json!({}),
+            json!({"/x": {"post": {"requestBody": {"content": {"multipart/form-data": {"schema": {"type": "object"}}}},
+                "responses": {"204": {"description": "ok"}}}}}),
+        );
+        let err = model_error(multipart);
+        assert!(
+            err.contains("#/paths/~1x/post/requestBody") && err.contains("multipart/form-data"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn chained_component_refs_resolve_and_cycles_are_diagnostics() {
+        let mut chained = doc(
+            json!({}),
+            json!({"/x": {"get": {"parameters": [{"$ref": "#/components/parameters/A"}],
+                "responses": {"200": {"$ref": "#/components/responses/R"}}}}}),
+        );
+        chained["components"]["parameters"] = json!({
+            "A": {"$ref": "#/components/parameters/B"},
+            "B": {"in": "query", "name": "b", "schema": {"type": "integer", "format": "int32"}}
+        });
+        chained["components"]["responses"] = json!({
+            "R": {"$ref": "#/components/responses/S"},
+            "S": {"description": "ok", "content": {"text/plain": {"schema": {"type": "string"}}}}
+        });
+        let api = api(chained.clone());
+        let op = &api.operations[0];
+        assert_eq!(
+            (op.params[0].wire.as_str(), &op.params[0].ty),
+            ("b", &TypeRef::I32)
+        );
+        assert_eq!(op.success, Success::Type(TypeRef::String));
+
+        chained["components"]["parameters"]["B"] = json!({"$ref": "#/components/parameters/A"});
+        let err = model_error(chained);
+        assert!(
+            err.contains("#/paths/~1x/get/parameters/0") && err.contains("cycle"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn validation_keywords_openapiv3_rejects_are_forgiven_and_bad_parts_are_located() {
+        let api = api(doc(
+            json!({"S": {"type": "object", "properties": {
+                "a": {"type": "string", "required": true, "maxLength": -1, "format": 7},
+                "n": {"type": "number", "exclusiveMinimum": 0, "minimum": "5"},
+                "o": {"type": "string", "nullable": "true"}
+            }}}),
+            json!({"/x": {"get": {"parameters": [{"in": "query", "name": "q",
+                "schema": {"type": "integer", "maximum": "9"}}],
+                "responses": {"204": {"description": "ok"}}}}}),
+        ));
+        let s = fields(def(&api, "S"));
+        let summary: Vec<_> = s.iter().map(|f| (f.name.as_str(), f.required)).collect();
+        assert_eq!(summary, [("a", true), ("n", false), ("o", false)]);
+        assert_eq!(s[2].ty, TypeRef::String.optional());
+        assert_eq!(api.operations[0].params[0].ty, TypeRef::I64);
+
+        let bad = doc(
+            json!({"Fine": {"type": "string"}, "Bad": {"type": "object", "properties": {"y": {"type": 7}}}}),
+            json!({}),
+        );
+        let err = model_error(bad);
+        assert!(
+            err.contains("#/components/schemas/Bad: invalid type"),
+            "{err}"
         );
     }
 }

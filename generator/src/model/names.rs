@@ -18,6 +18,13 @@ const KEYWORDS: &[&str] = &[
     "typeof", "unsized", "virtual", "yield",
 ];
 
+/// Standard types and traits that generated code names unqualified (`String`, `Option`,
+/// `Result`, `Default::default()`, ...): a schema or operation may not take these names, so a
+/// schema called `Option` becomes `Option2` instead of shadowing `std`'s `Option`.
+pub const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Box", "Default", "From", "Into", "Option", "Result", "Send", "String", "Sync", "Vec",
+];
+
 /// Turns arbitrary text into something heck can case: anything that is not alphanumeric
 /// separates words.
 fn words(text: &str) -> String {

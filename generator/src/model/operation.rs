@@ -1,4 +1,21 @@
 //! Operations and security schemes: method names, parameters, bodies and typed responses.
+//!
+//! Decisions:
+//! - method names are the snake-case `operationId` (or method and path), suffixed on
+//!   collision in path order; builder types avoid std names ([`RESERVED_TYPE_NAMES`]);
+//! - query parameters are `form` style (arrays repeat the name unless `explode: false`, objects
+//!   send one pair per property) or `deepObject` (`name[prop]=v`, `name[]=v`); any shape is
+//!   accepted there (unions and nested objects are encoded from their JSON at run time).
+//!   Path, header and cookie parameters are `simple` style (arrays comma-joined; other shapes
+//!   from their JSON at run time). `spaceDelimited`/`pipeDelimited` are a diagnostic. A `{name}` in the path
+//!   that no parameter declares is a required string parameter;
+//! - request bodies: JSON first, then form-urlencoded, multipart, text, then raw bytes (any
+//!   other media type is sent as raw bytes with that type); responses: JSON, text, else bytes;
+//! - documented response headers are listed in the docs and read through
+//!   `ResponseValue::headers()`;
+//! - security: an operation's `security` replaces the document's; `[{}]` sends nothing, and
+//!   each alternative's schemes are sent when their credentials are configured. HTTP schemes
+//!   other than bearer and basic take the whole `Authorization` value.
 
 use std::collections::BTreeSet;
 
@@ -7,7 +24,7 @@ use openapiv3::{
     ReferenceOr, StatusCode,
 };
 
-use super::names::{Namespace, camel, snake};
+use super::names::{Namespace, RESERVED_TYPE_NAMES, camel, snake};
 use super::schema::TypeBuilder;
 use super::{
     BodyEncoding, ModelError, Operation, Param, ParamLocation, PathPart, RequestBody, Response,
@@ -16,7 +33,16 @@ use super::{
 use crate::doc::to_rustdoc;
 
 /// Methods of `Client` that operations must not take.
-const CLIENT_METHODS: &[&str] = &["new", "builder", "base_url", "execute", "http_client"];
+/// (`clone` and `fmt` too: an inherent method would shadow the derived trait's.)
+const CLIENT_METHODS: &[&str] = &[
+    "new",
+    "builder",
+    "base_url",
+    "execute",
+    "http_client",
+    "clone",
+    "fmt",
+];
 /// Methods of `ClientBuilder` that security schemes must not take.
 const BUILDER_METHODS: &[&str] = &[
     "new",
@@ -31,6 +57,8 @@ const BUILDER_METHODS: &[&str] = &[
 /// Fields and methods of a request builder that parameters must not take.
 const REQUEST_METHODS: &[&str] = &[
     "new",
+    "clone",
+    "fmt",
     "send",
     "timeout",
     "retry_policy",
@@ -103,13 +131,22 @@ pub(crate) fn security_schemes(spec: &OpenAPI) -> Result<Vec<SecurityScheme>, Mo
                 description,
                 "Sent as `Authorization: Basic ...` from a user name and password.".to_owned(),
             ),
-            S::HTTP { scheme, .. } => {
-                return Err(ModelError::Unsupported {
-                    place,
-                    what: format!("the HTTP authentication scheme `{scheme}`"),
-                    help: "stitch supports `bearer` and `basic`".to_owned(),
-                });
-            }
+            // Any other HTTP scheme (`digest`, `hoba`, a vendor's own): the caller gives the
+            // whole `Authorization` value.
+            S::HTTP {
+                scheme,
+                description,
+                ..
+            } => (
+                SchemeKind::Header("Authorization".to_owned()),
+                description,
+                format!(
+                    "Sent as the `Authorization` header, exactly as given: the `{}` scheme's \
+                     name and credentials (`{} ...`).",
+                    scheme.replace('`', "'"),
+                    scheme.replace('`', "'")
+                ),
+            ),
             S::OAuth2 { description, .. } | S::OpenIDConnect { description, .. } => (
                 SchemeKind::Bearer,
                 description,
@@ -141,7 +178,7 @@ pub(crate) fn operations(
     schemes: &[SecurityScheme],
 ) -> Result<Vec<Operation>, ModelError> {
     let mut method_names = Namespace::with_reserved(CLIENT_METHODS);
-    let mut type_names = Namespace::default();
+    let mut type_names = Namespace::with_reserved(RESERVED_TYPE_NAMES);
     let mut operations = Vec::new();
     // Paths come sorted from the merge stage; sort again so any OpenAPI file is deterministic.
     let mut paths: Vec<_> = spec.paths.paths.iter().collect();
@@ -252,10 +289,20 @@ impl<'a> OpContext<'a> {
         for (param, place) in merged {
             let data = param.parameter_data_ref();
             let location = location_of(param);
-            let ParameterSchemaOrContent::Schema(schema) = &data.format else {
+            // A parameter described by `content` takes the schema of its (first) media type.
+            let schema = match &data.format {
+                ParameterSchemaOrContent::Schema(schema) => Some(schema),
+                ParameterSchemaOrContent::Content(content) => {
+                    content.values().next().and_then(|m| m.schema.as_ref())
+                }
+            };
+            let Some(schema) = schema else {
                 return Err(ModelError::Unsupported {
                     place,
-                    what: format!("parameter `{}` described by `content`", data.name),
+                    what: format!(
+                        "parameter `{}` with neither `schema` nor a media type with one",
+                        data.name
+                    ),
                     help: "describe the parameter with `schema`".to_owned(),
                 });
             };
@@ -264,20 +311,55 @@ impl<'a> OpContext<'a> {
                 TypeRef::Option(inner) => *inner,
                 other => other,
             };
+            // Query parameters are `form` style (arrays repeat the name when exploded, the
+            // default, else are joined with commas; objects are one pair per property);
+            // path, header and cookie parameters are `simple` style (arrays joined with commas).
+            let deep_object = matches!(
+                param,
+                Parameter::Query {
+                    style: QueryStyle::DeepObject,
+                    ..
+                }
+            );
             let explode = match param {
                 Parameter::Query { style, .. } => {
-                    if !matches!(style, QueryStyle::Form) {
+                    let array = matches!(ty, TypeRef::Vec(_));
+                    let delimited = matches!(
+                        style,
+                        QueryStyle::SpaceDelimited | QueryStyle::PipeDelimited
+                    );
+                    if !(matches!(style, QueryStyle::Form | QueryStyle::DeepObject)
+                        || delimited && array)
+                    {
+                        let style = match style {
+                            QueryStyle::SpaceDelimited => "spaceDelimited",
+                            QueryStyle::PipeDelimited => "pipeDelimited",
+                            QueryStyle::DeepObject => "deepObject",
+                            QueryStyle::Form => "form",
+                        };
                         return Err(ModelError::Unsupported {
                             place,
-                            what: format!("query parameter style {style:?}"),
-                            help: "stitch sends query parameters in `form` style".to_owned(),
+                            what: format!("query parameter `{}` in style `{style}`", data.name),
+                            help: "stitch sends query parameters in `form` and `deepObject` style (and arrays `spaceDelimited` or `pipeDelimited`); remove `style` or describe the parameter as a string".to_owned(),
                         });
                     }
-                    data.explode.unwrap_or(true)
+                    // `spaceDelimited` and `pipeDelimited` arrays are one value unless exploded.
+                    let explode_default = !delimited;
+                    data.explode.unwrap_or(explode_default) || deep_object
                 }
-                _ => data.explode.unwrap_or(false),
+                _ => false,
             };
-            check_param_type(types, &ty, location, &data.name, &place)?;
+            let separator = match param {
+                Parameter::Query {
+                    style: QueryStyle::SpaceDelimited,
+                    ..
+                } => ' ',
+                Parameter::Query {
+                    style: QueryStyle::PipeDelimited,
+                    ..
+                } => '|',
+                _ => ',',
+            };
             let doc = match data.description.as_deref().filter(|d| !d.trim().is_empty()) {
                 Some(description) => to_rustdoc(description),
                 None => format!("The `{}` {} parameter.", data.name, location_word(location)),
@@ -289,8 +371,33 @@ impl<'a> OpContext<'a> {
                 ty,
                 required: data.required || location == ParamLocation::Path,
                 explode,
+                deep_object,
+                separator,
                 doc,
             });
+        }
+        // A `{name}` in the path that no parameter declares (a common slip in real
+        // descriptions) is a required string path parameter.
+        for wire in path_template_names(self.path) {
+            let declared = params
+                .iter()
+                .any(|p| p.location == ParamLocation::Path && p.wire == wire);
+            if !declared {
+                params.push(Param {
+                    name: names.claim(&snake(&wire)),
+                    doc: format!(
+                        "The `{}` path parameter (not declared in the API description).",
+                        wire.replace('`', "'")
+                    ),
+                    wire,
+                    location: ParamLocation::Path,
+                    ty: TypeRef::String,
+                    required: true,
+                    explode: false,
+                    deep_object: false,
+                    separator: ',',
+                });
+            }
         }
         // Required parameters are positional, in spec order; optional ones follow.
         params.sort_by_key(|p| !p.required);
@@ -302,25 +409,13 @@ impl<'a> OpContext<'a> {
         param: &'a ReferenceOr<Parameter>,
         place: &str,
     ) -> Result<&'a Parameter, ModelError> {
-        match param {
-            ReferenceOr::Item(param) => Ok(param),
-            ReferenceOr::Reference { reference } => {
-                let key = reference.strip_prefix("#/components/parameters/");
-                let found = key.and_then(|key| {
-                    self.spec
-                        .components
-                        .as_ref()
-                        .and_then(|c| c.parameters.get(key))
-                });
-                match found {
-                    Some(ReferenceOr::Item(param)) => Ok(param),
-                    _ => Err(ModelError::UnresolvedRef {
-                        place: place.to_owned(),
-                        reference: reference.clone(),
-                    }),
-                }
-            }
-        }
+        let spec: &'a OpenAPI = self.spec;
+        resolve_component(
+            param,
+            "#/components/parameters/",
+            |key| spec.components.as_ref().and_then(|c| c.parameters.get(key)),
+            place,
+        )
     }
 
     fn path_parts(&self, params: &[Param]) -> Result<Vec<PathPart>, ModelError> {
@@ -375,40 +470,73 @@ impl<'a> OpContext<'a> {
     ) -> Result<Option<RequestBody>, ModelError> {
         let Some(body) = body else { return Ok(None) };
         let place = format!("{}/requestBody", self.place);
-        let body = match body {
-            ReferenceOr::Item(body) => body,
-            ReferenceOr::Reference { reference } => {
-                let found = reference
-                    .strip_prefix("#/components/requestBodies/")
-                    .and_then(|key| {
-                        self.spec
-                            .components
-                            .as_ref()
-                            .and_then(|c| c.request_bodies.get(key))
-                    });
-                match found {
-                    Some(ReferenceOr::Item(body)) => body,
-                    _ => {
-                        return Err(ModelError::UnresolvedRef {
-                            place,
-                            reference: reference.clone(),
-                        });
-                    }
-                }
-            }
+        let spec = self.spec;
+        let body = resolve_component(
+            body,
+            "#/components/requestBodies/",
+            |key| {
+                spec.components
+                    .as_ref()
+                    .and_then(|c| c.request_bodies.get(key))
+            },
+            &place,
+        )?;
+        if body.content.is_empty() {
+            return Ok(None);
+        }
+        // An unusual media type (`application/jwt`, `application/xml`, ...): raw bytes, sent
+        // with that type.
+        let fallback = || {
+            let mut keys: Vec<&String> = body.content.keys().collect();
+            keys.sort();
+            keys.first()
+                .map(|k| (k.as_str(), BodyEncoding::Bytes, &body.content[k.as_str()]))
         };
-        let Some((media_type, encoding, media)) = choose_media(&body.content) else {
+        let Some((media_type, encoding, media)) =
+            choose_media(&body.content, true).or_else(fallback)
+        else {
             return Err(ModelError::Unsupported {
                 place,
                 what: format!(
                     "request bodies of type {}",
                     body.content.keys().cloned().collect::<Vec<_>>().join(", ")
                 ),
-                help: "stitch sends JSON, text and raw bytes bodies".to_owned(),
+                help: "stitch sends JSON, form-urlencoded, multipart, text and raw bytes bodies"
+                    .to_owned(),
             });
         };
         let hint = format!("{}Body", self.type_name);
-        let ty = media_type_of(types, encoding, media, &hint, &format!("{place}/content"))?;
+        let content_place = format!("{place}/content/{}", escape_pointer(media_type));
+        let ty = if encoding == BodyEncoding::Multipart {
+            let schema = media
+                .schema
+                .as_ref()
+                .ok_or_else(|| ModelError::Unsupported {
+                    place: content_place.clone(),
+                    what: "a `multipart/form-data` body without a schema".to_owned(),
+                    help: "describe the parts with an object schema".to_owned(),
+                })?;
+            let ty = types.multipart_type_of(schema, &hint, &format!("{content_place}/schema"))?;
+            let is_struct = matches!(&ty, TypeRef::Named(n)
+                if matches!(types.kind_of(n), Some(TypeKind::Struct { .. })));
+            // A binary schema (or an array of them) is one `file` part (or one per item).
+            let is_files = match &ty {
+                TypeRef::Bytes => true,
+                TypeRef::Vec(item) => **item == TypeRef::Bytes,
+                _ => false,
+            };
+            if !is_struct && !is_files {
+                return Err(ModelError::Unsupported {
+                    place: format!("{content_place}/schema"),
+                    what: "a `multipart/form-data` body that is neither an object with properties nor binary"
+                        .to_owned(),
+                    help: "describe each part as a property of an object schema".to_owned(),
+                });
+            }
+            ty
+        } else {
+            media_type_of(types, encoding, media, &hint, &content_place)?
+        };
         let doc = match body.description.as_deref().filter(|d| !d.trim().is_empty()) {
             Some(description) => to_rustdoc(description),
             None => "The request body.".to_owned(),
@@ -446,56 +574,66 @@ impl<'a> OpContext<'a> {
         let mut out = Vec::with_capacity(entries.len());
         for (status, response) in entries {
             let label = status_label(status);
-            let place = format!("{}/responses/{label}", self.place);
-            let response = match response {
-                ReferenceOr::Item(r) => r,
-                ReferenceOr::Reference { reference } => {
-                    let found = reference
-                        .strip_prefix("#/components/responses/")
-                        .and_then(|key| {
-                            self.spec
-                                .components
-                                .as_ref()
-                                .and_then(|c| c.responses.get(key))
-                        });
-                    match found {
-                        Some(ReferenceOr::Item(r)) => r,
-                        _ => {
-                            return Err(ModelError::UnresolvedRef {
-                                place,
-                                reference: reference.clone(),
-                            });
-                        }
-                    }
-                }
-            };
+            let place = format!("{}/responses/{}", self.place, escape_pointer(&label));
+            let spec = self.spec;
+            let response = resolve_component(
+                response,
+                "#/components/responses/",
+                |key| spec.components.as_ref().and_then(|c| c.responses.get(key)),
+                &place,
+            )?;
             let body = if response.content.is_empty() {
                 None
             } else {
-                let (encoding, media) = match choose_media(&response.content) {
-                    Some((_, encoding, media)) => (encoding, Some(media)),
+                let (encoding, media) = match choose_media(&response.content, false) {
+                    Some((key, encoding, media)) => (encoding, Some((key, media))),
                     // An unusual media type: keep the raw bytes.
                     None => (BodyEncoding::Bytes, None),
                 };
                 let hint = format!("{}Response{}", self.type_name, camel(&label));
                 let ty = match media {
-                    Some(media) => {
-                        media_type_of(types, encoding, media, &hint, &format!("{place}/content"))?
+                    Some((key, media)) => {
+                        let content_place = format!("{place}/content/{}", escape_pointer(key));
+                        media_type_of(types, encoding, media, &hint, &content_place)?
                     }
                     None => TypeRef::Bytes,
                 };
                 Some((encoding, ty))
             };
-            let doc = if response.description.trim().is_empty() {
+            let mut doc = if response.description.trim().is_empty() {
                 format!("Status {label}.")
             } else {
                 to_rustdoc(&response.description)
             };
+            // Documented response headers: listed, and read with `ResponseValue::headers()`.
+            let mut headers: Vec<(&String, &ReferenceOr<openapiv3::Header>)> =
+                response.headers.iter().collect();
+            headers.sort_by(|a, b| a.0.cmp(b.0));
+            let header_names: Vec<String> = headers.iter().map(|(n, _)| (*n).clone()).collect();
+            if !headers.is_empty() {
+                doc.push_str("\n\nHeaders (read them with `headers()`):");
+                for (name, header) in headers {
+                    let description = match header {
+                        ReferenceOr::Item(h) => h
+                            .description
+                            .as_deref()
+                            .map(|d| to_rustdoc(d).lines().next().unwrap_or_default().to_owned())
+                            .filter(|d| !d.trim().is_empty()),
+                        ReferenceOr::Reference { .. } => None,
+                    };
+                    let name = name.replace('`', "'");
+                    match description {
+                        Some(d) => doc.push_str(&format!("\n- `{name}`: {d}")),
+                        None => doc.push_str(&format!("\n- `{name}`")),
+                    }
+                }
+            }
             out.push(Response {
                 status,
                 success: status.is_success(),
                 variant: variants.claim(&variant_name(status)),
                 body,
+                headers: header_names,
                 doc,
             });
         }
@@ -509,9 +647,47 @@ impl<'a> OpContext<'a> {
     }
 }
 
-/// Picks the media type to use: JSON first, then text, then raw bytes.
+/// How many `$ref`s in a row are followed before the chain is called cyclic.
+const MAX_REF_CHAIN: usize = 32;
+
+/// Follows a `$ref` into one section of `components` (`prefix`, e.g.
+/// `#/components/parameters/`), and a chain of them, to the item.
+fn resolve_component<'s, T>(
+    item: &'s ReferenceOr<T>,
+    prefix: &str,
+    lookup: impl Fn(&str) -> Option<&'s ReferenceOr<T>>,
+    place: &str,
+) -> Result<&'s T, ModelError> {
+    let mut current = item;
+    for _ in 0..MAX_REF_CHAIN {
+        match current {
+            ReferenceOr::Item(item) => return Ok(item),
+            ReferenceOr::Reference { reference } => {
+                let key = reference
+                    .strip_prefix(prefix)
+                    .map(|key| key.replace("~1", "/").replace("~0", "~"));
+                current =
+                    key.as_deref()
+                        .and_then(&lookup)
+                        .ok_or_else(|| ModelError::UnresolvedRef {
+                            place: place.to_owned(),
+                            reference: reference.clone(),
+                        })?;
+            }
+        }
+    }
+    Err(ModelError::Unsupported {
+        place: place.to_owned(),
+        what: format!("a chain of more than {MAX_REF_CHAIN} `$ref`s (or a cycle)"),
+        help: "point the `$ref` at the definition itself".to_owned(),
+    })
+}
+
+/// Picks the media type to use: JSON first, then (for requests) form-urlencoded, then text,
+/// then raw bytes.
 fn choose_media(
     content: &indexmap::IndexMap<String, MediaType>,
+    request: bool,
 ) -> Option<(&str, BodyEncoding, &MediaType)> {
     let mut keys: Vec<&String> = content.keys().collect();
     keys.sort();
@@ -522,6 +698,14 @@ fn choose_media(
     };
     if let Some((k, m)) = find(&|e| e == "application/json" || e.ends_with("+json") || e == "*/*") {
         return Some((k, BodyEncoding::Json, m));
+    }
+    if request {
+        if let Some((k, m)) = find(&|e| e == "application/x-www-form-urlencoded") {
+            return Some((k, BodyEncoding::Form, m));
+        }
+        if let Some((k, m)) = find(&|e| e == "multipart/form-data") {
+            return Some((k, BodyEncoding::Multipart, m));
+        }
     }
     if let Some((k, m)) = find(&|e| e.starts_with("text/")) {
         return Some((k, BodyEncoding::Text, m));
@@ -557,7 +741,7 @@ fn media_type_of(
     place: &str,
 ) -> Result<TypeRef, ModelError> {
     Ok(match encoding {
-        BodyEncoding::Json => match &media.schema {
+        BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart => match &media.schema {
             Some(schema) => types.type_of(schema, hint, &format!("{place}/schema"))?,
             None => TypeRef::Json,
         },
@@ -566,42 +750,21 @@ fn media_type_of(
     })
 }
 
-fn check_param_type(
-    types: &TypeBuilder<'_>,
-    ty: &TypeRef,
-    location: ParamLocation,
-    name: &str,
-    place: &str,
-) -> Result<(), ModelError> {
-    let scalar = |ty: &TypeRef| match ty {
-        TypeRef::String
-        | TypeRef::Bool
-        | TypeRef::I32
-        | TypeRef::I64
-        | TypeRef::F32
-        | TypeRef::F64
-        | TypeRef::Uuid
-        | TypeRef::DateTime
-        | TypeRef::Date => true,
-        TypeRef::Named(n) => matches!(types.kind_of(n), Some(TypeKind::Enum { .. })),
-        _ => false,
-    };
-    let ok = match ty {
-        TypeRef::Vec(inner) => location == ParamLocation::Query && scalar(inner),
-        other => scalar(other),
-    };
-    if ok {
-        Ok(())
-    } else {
-        Err(ModelError::Unsupported {
-            place: place.to_owned(),
-            what: format!(
-                "{} parameter `{name}` of this type",
-                location_word(location)
-            ),
-            help: "stitch sends scalars and enums (and arrays of them in the query)".to_owned(),
-        })
+/// The parameter names in a path template (`/a/{id}/b/{x}` → `id`, `x`), in order, once each.
+fn path_template_names(path: &str) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+            break;
+        };
+        let name = rest[open + 1..close].to_owned();
+        if !name.is_empty() && !names.contains(&name) {
+            names.push(name);
+        }
+        rest = &rest[close + 1..];
     }
+    names
 }
 
 fn location_of(param: &Parameter) -> ParamLocation {
@@ -750,6 +913,17 @@ fn operation_doc(
                 "\n- `{}`: {first_line}",
                 status_label(response.status)
             ));
+            if !response.headers.is_empty() {
+                let names: Vec<String> = response
+                    .headers
+                    .iter()
+                    .map(|n| format!("`{}`", n.replace('`', "'")))
+                    .collect();
+                list.push_str(&format!(
+                    " Headers (read with `send()` and `headers()`): {}.",
+                    names.join(", ")
+                ));
+            }
         }
         parts.push(list);
     }

@@ -1,14 +1,36 @@
 //! Schemas to Rust types: which shape each schema becomes, and what it is called.
 //!
 //! Decisions, in one place:
-//! - a `$ref` to `#/components/schemas/X` is the named type for `X`;
-//! - `anyOf`/`oneOf` with a `{"type": "null"}` branch (or `nullable: true`) is an `Option`;
-//!   the remaining branches are the type itself when one is left, otherwise an untagged union
-//!   tried in order (integers before numbers);
+//! - a `$ref` to `#/components/schemas/X` is the named type for `X`; a schema whose name
+//!   would shadow a std type the generated code names unqualified (`Option`, `Result`,
+//!   `String`, `Vec`, `Box`, ...: [`RESERVED_TYPE_NAMES`]) gets a suffix (`Option2`);
+//! - `anyOf`/`oneOf` with a `{"type": "null"}` branch (or `nullable: true`, or `null` among an
+//!   enum's values) is an `Option`; the remaining branches are the type itself when one is
+//!   left, otherwise an untagged union tried narrowest first (objects with more required
+//!   properties, then integers, booleans and arrays, then enums and formatted strings, then
+//!   strings and numbers, then free-form values);
+//! - `oneOf`/`anyOf` with a `discriminator` whose branches are all `$ref`s is a tagged enum:
+//!   one variant per tag value (the `mapping`, then unmapped branches under their component
+//!   names) holding the component's type, plus `Unknown(serde_json::Value)`; the component
+//!   struct keeps the tag property (see `emit::types` for why serde's `tag` is not used);
 //! - a string `enum` is an open enum; an inline enum with the same set of values as an enum
-//!   already defined (components first) reuses that enum;
-//! - an object with properties is a struct; `additionalProperties` alone is a map; any other
-//!   object is a JSON object; `allOf` of objects is one struct with every property;
+//!   already defined (components first) reuses that enum; an integer `enum` is a plain integer
+//!   with the known values in its docs;
+//! - formats: `int32` (and `int8`/`int16`/`uint8`/`uint16`) is `i32`, `uint64` is `u64`, other
+//!   integers `i64`; `float` is `f32`, other numbers `f64`; `byte` stays base64 text
+//!   (`String`); `binary` is `Vec<u8>` in multipart bodies and text elsewhere (raw bodies are
+//!   bytes anyway); `date-time`, `date`, `uuid` are chrono and uuid types; `{}` is JSON;
+//! - an object with properties is a struct; `additionalProperties: true` or a schema beside
+//!   properties adds a flattened `additional_properties` map that keeps the rest;
+//!   `additionalProperties` alone is a map; any other object is a JSON object;
+//! - `allOf` of objects is one struct with every property; parts that only add a description
+//!   or `nullable` are ignored (`allOf: [$ref X]` with `nullable` is `Option<X>`); a
+//!   `oneOf`/`anyOf` part is a flattened `variant` field; scalar or array parts beside others
+//!   are a diagnostic;
+//! - readOnly and writeOnly properties are optional (left out when `None`) even when required,
+//!   since one struct serves requests and responses;
+//! - documented defaults are shown in the docs; an absent field is `None` (the server applies
+//!   its default);
 //! - inline types are named after where they stand (`JobSchemaSettings` for the `settings`
 //!   property of `JobSchema`), made unique in one namespace, in a deterministic order;
 //! - a field that reaches its own struct without going through a `Vec` or a map is boxed.
@@ -17,12 +39,14 @@ use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{
-    AdditionalProperties, IntegerFormat, NumberFormat, OpenAPI, ReferenceOr, Schema, SchemaKind,
-    StringFormat, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, Discriminator, IntegerFormat, NumberFormat, OpenAPI, ReferenceOr, Schema,
+    SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 
-use super::names::{Namespace, camel, snake};
-use super::{EnumVariant, Field, ModelError, TypeDef, TypeKind, TypeRef, UnionVariant};
+use super::names::{Namespace, RESERVED_TYPE_NAMES, camel, snake};
+use super::{
+    EnumVariant, Field, ModelError, TaggedVariant, TypeDef, TypeKind, TypeRef, UnionVariant,
+};
 use crate::doc::to_rustdoc;
 
 /// How deep `allOf` may nest through references before it is called cyclic.
@@ -31,6 +55,9 @@ const MAX_ALL_OF_DEPTH: usize = 64;
 /// Builds named types while operations and components ask for them.
 pub(crate) struct TypeBuilder<'a> {
     spec: &'a OpenAPI,
+    /// Schemas that `$ref`s point at outside `#/components/schemas` (inside a path's
+    /// response, another response, ...), by reference.
+    pointers: &'a BTreeMap<String, Schema>,
     names: Namespace,
     /// Component key → Rust name.
     components: BTreeMap<String, String>,
@@ -38,17 +65,32 @@ pub(crate) struct TypeBuilder<'a> {
     defs: BTreeMap<String, TypeDef>,
     /// Sorted enum values → the enum defined for them first.
     enums: BTreeMap<Vec<String>, String>,
+    /// `format: binary` strings are bytes (`Vec<u8>`): set while building a multipart body.
+    binary_as_bytes: bool,
+    /// Component key → references of the components whose `allOf` names it directly (for
+    /// a `discriminator` on a base schema), sorted.
+    children: BTreeMap<String, Vec<String>>,
+    /// Types of `$ref`s that point inside a component schema
+    /// (`#/components/schemas/A/properties/b`), by reference.
+    deep_refs: BTreeMap<String, TypeRef>,
 }
 
 impl<'a> TypeBuilder<'a> {
     /// Names and defines every component schema.
-    pub(crate) fn new(spec: &'a OpenAPI) -> Result<Self, ModelError> {
+    pub(crate) fn new(
+        spec: &'a OpenAPI,
+        pointers: &'a BTreeMap<String, Schema>,
+    ) -> Result<Self, ModelError> {
         let mut builder = TypeBuilder {
             spec,
-            names: Namespace::default(),
+            pointers,
+            names: Namespace::with_reserved(RESERVED_TYPE_NAMES),
             components: BTreeMap::new(),
             defs: BTreeMap::new(),
             enums: BTreeMap::new(),
+            binary_as_bytes: false,
+            children: BTreeMap::new(),
+            deep_refs: BTreeMap::new(),
         };
         let schemas: BTreeMap<&String, &ReferenceOr<Schema>> = spec
             .components
@@ -58,6 +100,25 @@ impl<'a> TypeBuilder<'a> {
         for key in schemas.keys() {
             let name = builder.names.claim(&camel(key));
             builder.components.insert((*key).clone(), name);
+        }
+        for (key, schema) in &schemas {
+            if let ReferenceOr::Item(Schema {
+                schema_kind: SchemaKind::AllOf { all_of },
+                ..
+            }) = schema
+            {
+                for part in all_of {
+                    if let ReferenceOr::Reference { reference } = part {
+                        if let Some(parent) = schema_key(reference) {
+                            builder
+                                .children
+                                .entry(parent)
+                                .or_default()
+                                .push(format!("#/components/schemas/{key}"));
+                        }
+                    }
+                }
+            }
         }
         // Component enums first, so inline enums anywhere can reuse them.
         for (key, schema) in &schemas {
@@ -93,9 +154,169 @@ impl<'a> TypeBuilder<'a> {
         place: &str,
     ) -> Result<TypeRef, ModelError> {
         match schema {
-            ReferenceOr::Reference { reference } => self.resolve(reference, place),
-            ReferenceOr::Item(item) => self.item_type(item.borrow(), hint, place),
+            ReferenceOr::Reference { reference } => {
+                if self.pointers.contains_key(reference) || deep_pointer(reference).is_some() {
+                    self.deep_ref_type(reference, place)
+                } else {
+                    self.resolve(reference, place)
+                }
+            }
+            ReferenceOr::Item(item) => {
+                // A schema that a `$ref` elsewhere points at is built once, under the name of
+                // whichever use comes first.
+                if let Some(ty) = self.deep_refs.get(place) {
+                    return Ok(ty.clone());
+                }
+                let ty = self.item_type(item.borrow(), hint, place)?;
+                if self.pointers.contains_key(place) {
+                    self.deep_refs.insert(place.to_owned(), ty.clone());
+                }
+                Ok(ty)
+            }
         }
+    }
+
+    /// The type of a `$ref` that points at a schema other than a whole component
+    /// (`#/components/schemas/A/properties/b`, `#/paths/~1x/get/responses/200/content/...`):
+    /// the schema it points at, built once under a name from the pointer (`AB`...).
+    fn deep_ref_type(&mut self, reference: &str, place: &str) -> Result<TypeRef, ModelError> {
+        if let Some(ty) = self.deep_refs.get(reference) {
+            return Ok(ty.clone());
+        }
+        let schema = self.component_schema(reference, place)?;
+        // Recursion through the same pointer ends in free-form JSON rather than looping.
+        self.deep_refs.insert(reference.to_owned(), TypeRef::Json);
+        let hint: String = reference
+            .trim_start_matches('#')
+            .split('/')
+            .map(|s| s.replace("~1", "/").replace("~0", "~"))
+            // Structural words and media types (`application/json`) say nothing about the type;
+            // paths (`/users/{id}`) do.
+            .filter(|s| !s.contains('/') || s.starts_with('/'))
+            .filter(|s| {
+                !matches!(
+                    s.as_str(),
+                    "" | "components"
+                        | "schemas"
+                        | "properties"
+                        | "allOf"
+                        | "oneOf"
+                        | "anyOf"
+                        | "paths"
+                        | "content"
+                        | "schema"
+                        | "responses"
+                        | "requestBodies"
+                        | "parameters"
+                )
+            })
+            .map(|s| camel(&s))
+            .collect();
+        let ty = self.item_type(schema, &hint, place)?;
+        self.deep_refs.insert(reference.to_owned(), ty.clone());
+        Ok(ty)
+    }
+
+    /// The schema a pointer inside a component schema names.
+    fn pointer_schema(
+        &self,
+        reference: &str,
+        key: &str,
+        path: &[String],
+        place: &str,
+    ) -> Result<&'a Schema, ModelError> {
+        let unresolved = || ModelError::UnresolvedRef {
+            place: place.to_owned(),
+            reference: reference.to_owned(),
+        };
+        let root = format!(
+            "#/components/schemas/{}",
+            key.replace('~', "~0").replace('/', "~1")
+        );
+        let mut schema: &'a Schema = self.component_schema(&root, place)?;
+        let mut segments = path.iter();
+        while let Some(segment) = segments.next() {
+            let next: Option<ReferenceOr<&'a Schema>> =
+                match (segment.as_str(), &schema.schema_kind) {
+                    ("properties", kind) => {
+                        let name = segments.next().ok_or_else(unresolved)?;
+                        let properties = match kind {
+                            SchemaKind::Type(Type::Object(o)) => Some(&o.properties),
+                            SchemaKind::Any(a) => Some(&a.properties),
+                            _ => None,
+                        };
+                        properties.and_then(|p| p.get(name)).map(unbox)
+                    }
+                    ("items", SchemaKind::Type(Type::Array(array))) => {
+                        array.items.as_ref().map(unbox)
+                    }
+                    ("items", SchemaKind::Any(any)) => any.items.as_ref().map(unbox),
+                    ("additionalProperties", SchemaKind::Type(Type::Object(o))) => {
+                        match &o.additional_properties {
+                            Some(AdditionalProperties::Schema(s)) => Some(match s.as_ref() {
+                                ReferenceOr::Reference { reference } => ReferenceOr::Reference {
+                                    reference: reference.clone(),
+                                },
+                                ReferenceOr::Item(item) => ReferenceOr::Item(item),
+                            }),
+                            _ => None,
+                        }
+                    }
+                    (
+                        "allOf" | "oneOf" | "anyOf",
+                        SchemaKind::AllOf { all_of: parts }
+                        | SchemaKind::OneOf { one_of: parts }
+                        | SchemaKind::AnyOf { any_of: parts },
+                    ) => {
+                        let index: usize = segments
+                            .next()
+                            .and_then(|i| i.parse().ok())
+                            .ok_or_else(unresolved)?;
+                        parts.get(index).map(|p| match p {
+                            ReferenceOr::Reference { reference } => ReferenceOr::Reference {
+                                reference: reference.clone(),
+                            },
+                            ReferenceOr::Item(item) => ReferenceOr::Item(item),
+                        })
+                    }
+                    _ => None,
+                };
+            schema = match next.ok_or_else(unresolved)? {
+                ReferenceOr::Item(item) => item,
+                ReferenceOr::Reference { reference } => {
+                    if deep_pointer(&reference).is_some() {
+                        return Err(ModelError::Unsupported {
+                            place: place.to_owned(),
+                            what: format!(
+                                "a `$ref` ({reference}) reached through another one pointing inside a schema"
+                            ),
+                            help: "point the `$ref` at a component schema".to_owned(),
+                        });
+                    }
+                    self.component_schema(&reference, place)?
+                }
+            };
+        }
+        Ok(schema)
+    }
+
+    /// The type of a `multipart/form-data` body: always a type of its own (a `$ref` is
+    /// resolved and its schema built again under `hint`), in which `format: binary` strings
+    /// are bytes, sent as file parts.
+    pub(crate) fn multipart_type_of(
+        &mut self,
+        schema: &ReferenceOr<Schema>,
+        hint: &str,
+        place: &str,
+    ) -> Result<TypeRef, ModelError> {
+        let item: &Schema = match schema {
+            ReferenceOr::Reference { reference } => self.component_schema(reference, place)?,
+            ReferenceOr::Item(item) => item,
+        };
+        self.binary_as_bytes = true;
+        let ty = self.item_type(item, hint, place);
+        self.binary_as_bytes = false;
+        ty
     }
 
     /// The shape of the named type `name`, once defined.
@@ -118,6 +339,13 @@ impl<'a> TypeBuilder<'a> {
 
     /// The schema behind a component reference, for `allOf` flattening.
     fn component_schema(&self, reference: &str, place: &str) -> Result<&'a Schema, ModelError> {
+        let pointers: &'a BTreeMap<String, Schema> = self.pointers;
+        if let Some(schema) = pointers.get(reference) {
+            return Ok(schema);
+        }
+        if let Some((key, path)) = deep_pointer(reference) {
+            return self.pointer_schema(reference, &key, &path, place);
+        }
         let unresolved = || ModelError::UnresolvedRef {
             place: place.to_owned(),
             reference: reference.to_owned(),
@@ -143,13 +371,36 @@ impl<'a> TypeBuilder<'a> {
     ) -> Result<(), ModelError> {
         let item = match schema {
             ReferenceOr::Reference { reference } => {
-                let target = self.resolve(reference, place)?;
-                let doc = format!("An alias of [`{}`].", type_name_of(&target));
+                let target = self.type_of(schema, name, place)?;
+                let doc = match deep_pointer(reference).is_some()
+                    || self.pointers.contains_key(reference)
+                {
+                    true => format!("The schema at `{}`.", reference.replace('`', "'")),
+                    false => format!("An alias of [`{}`].", type_name_of(&target)),
+                };
                 self.insert(name, doc, TypeKind::Alias(target));
                 return Ok(());
             }
             ReferenceOr::Item(item) => item,
         };
+        // A `discriminator` on a base schema that others extend with `allOf`: the base is
+        // the tagged enum of its mapping and of the schemas that extend it.
+        if let Some(discriminator) = &item.schema_data.discriminator {
+            if !matches!(
+                item.schema_kind,
+                SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. }
+            ) {
+                let key = place.strip_prefix("#/components/schemas/").unwrap_or(place);
+                let children = self.children.get(key).cloned().unwrap_or_default();
+                if let Some(kind) =
+                    self.tagged_kind_of(discriminator, children, Some(place), place)?
+                {
+                    let doc = schema_doc(item, name);
+                    self.insert(name, doc, kind);
+                    return Ok(());
+                }
+            }
+        }
         if let Some(kind) = self.named_kind(name, item, place)? {
             let doc = schema_doc(item, name);
             self.insert(name, doc, kind);
@@ -185,25 +436,41 @@ impl<'a> TypeBuilder<'a> {
         }
         match &item.schema_kind {
             SchemaKind::Type(Type::Object(object)) if !object.properties.is_empty() => {
-                let fields = self.fields(name, &object.properties, &object.required, place)?;
+                let mut props = indexmap_like::Props::default();
+                props.add(
+                    &object.properties,
+                    &object.required,
+                    object.additional_properties.as_ref(),
+                );
+                let fields = self.fields_from(name, &props, place)?;
                 Ok(Some(TypeKind::Struct { fields }))
             }
             SchemaKind::Any(any) if !any.properties.is_empty() && any.all_of.is_empty() => {
-                let fields = self.fields(name, &any.properties, &any.required, place)?;
+                let mut props = indexmap_like::Props::default();
+                props.add(
+                    &any.properties,
+                    &any.required,
+                    any.additional_properties.as_ref(),
+                );
+                let fields = self.fields_from(name, &props, place)?;
                 Ok(Some(TypeKind::Struct { fields }))
             }
-            SchemaKind::AllOf { all_of } if all_of.len() > 1 => {
+            SchemaKind::AllOf { all_of } if meaningful_parts(all_of).len() > 1 => {
                 let mut properties = indexmap_like::Props::default();
                 for (i, part) in all_of.iter().enumerate() {
                     let part_place = format!("{place}/allOf/{i}");
                     self.collect_all_of(part, &mut properties, &part_place, 0)?;
                 }
-                let fields =
-                    self.fields_from(name, &properties.entries, &properties.required, place)?;
+                let fields = self.fields_from(name, &properties, place)?;
                 Ok(Some(TypeKind::Struct { fields }))
             }
             SchemaKind::AnyOf { any_of: branches } | SchemaKind::OneOf { one_of: branches } => {
                 let (non_null, _) = split_null(branches);
+                if let Some(discriminator) = &item.schema_data.discriminator {
+                    if let Some(kind) = self.tagged_kind(discriminator, &non_null, place)? {
+                        return Ok(Some(kind));
+                    }
+                }
                 if non_null.len() < 2 {
                     return Ok(None);
                 }
@@ -215,7 +482,13 @@ impl<'a> TypeBuilder<'a> {
     }
 
     fn item_type(&mut self, item: &Schema, hint: &str, place: &str) -> Result<TypeRef, ModelError> {
-        let nullable = item.schema_data.nullable;
+        // `nullable: true`, or `null` among the values of an enum.
+        let null_in_enum = match &item.schema_kind {
+            SchemaKind::Type(Type::String(string)) => string.enumeration.contains(&None),
+            SchemaKind::Any(any) => any.enumeration.iter().any(serde_json::Value::is_null),
+            _ => false,
+        };
+        let nullable = item.schema_data.nullable || null_in_enum;
         let ty = self.item_type_inner(item, hint, place)?;
         Ok(if nullable { ty.optional() } else { ty })
     }
@@ -240,11 +513,24 @@ impl<'a> TypeBuilder<'a> {
             SchemaKind::Type(Type::String(string)) => match &string.format {
                 VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
                 VariantOrUnknownOrEmpty::Item(StringFormat::Date) => TypeRef::Date,
+                VariantOrUnknownOrEmpty::Item(StringFormat::Binary) if self.binary_as_bytes => {
+                    TypeRef::Bytes
+                }
                 VariantOrUnknownOrEmpty::Unknown(format) if format == "uuid" => TypeRef::Uuid,
                 _ => TypeRef::String,
             },
             SchemaKind::Type(Type::Integer(integer)) => match &integer.format {
                 VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
+                VariantOrUnknownOrEmpty::Unknown(format)
+                    if matches!(format.as_str(), "int8" | "int16" | "uint8" | "uint16") =>
+                {
+                    TypeRef::I32
+                }
+                VariantOrUnknownOrEmpty::Unknown(format)
+                    if matches!(format.as_str(), "uint64" | "uint") =>
+                {
+                    TypeRef::U64
+                }
                 _ => TypeRef::I64,
             },
             SchemaKind::Type(Type::Number(number)) => match &number.format {
@@ -276,11 +562,20 @@ impl<'a> TypeBuilder<'a> {
                 };
                 if has_null { ty.optional() } else { ty }
             }
-            SchemaKind::AllOf { all_of } => match all_of.as_slice() {
-                [only] => self.type_of(only, hint, &format!("{place}/allOf/0"))?,
-                [] => TypeRef::Json,
-                _ => self.named_inline(item, hint, place)?,
-            },
+            SchemaKind::AllOf { all_of } => {
+                let parts = meaningful_parts(all_of);
+                // `allOf: [{$ref: X}, {nullable: true}]` is an optional X.
+                let nullable = all_of.iter().any(|part| {
+                    matches!(part, ReferenceOr::Item(p) if p.schema_data.nullable
+                        || matches!(&p.schema_kind, SchemaKind::Any(any) if any.typ.as_deref() == Some("null")))
+                });
+                let ty = match parts.as_slice() {
+                    [(i, only)] => self.type_of(*only, hint, &format!("{place}/allOf/{i}"))?,
+                    [] => TypeRef::Json,
+                    _ => self.named_inline(item, hint, place)?,
+                };
+                if nullable { ty.optional() } else { ty }
+            }
             SchemaKind::Not { .. } => TypeRef::Json,
             SchemaKind::Any(any) => {
                 if any.typ.as_deref() == Some("null") {
@@ -339,38 +634,27 @@ impl<'a> TypeBuilder<'a> {
         })
     }
 
-    fn fields(
-        &mut self,
-        owner: &str,
-        properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
-        required: &[String],
-        place: &str,
-    ) -> Result<Vec<Field>, ModelError> {
-        let entries: Vec<(String, ReferenceOr<Box<Schema>>)> = properties
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        let required: BTreeSet<String> = required.iter().cloned().collect();
-        self.fields_from(owner, &entries, &required, place)
-    }
-
     fn fields_from(
         &mut self,
         owner: &str,
-        properties: &[(String, ReferenceOr<Box<Schema>>)],
-        required: &BTreeSet<String>,
+        props: &indexmap_like::Props,
         place: &str,
     ) -> Result<Vec<Field>, ModelError> {
+        let required = &props.required;
         let mut field_names = Namespace::default();
-        let mut fields = Vec::with_capacity(properties.len());
-        for (wire, schema) in properties {
+        let mut fields = Vec::with_capacity(props.entries.len() + 1);
+        for (wire, schema) in &props.entries {
             let hint = format!("{owner}{}", camel(wire));
             let prop_place = format!(
                 "{place}/properties/{}",
                 wire.replace('~', "~0").replace('/', "~1")
             );
             let ty = self.type_of(schema, &hint, &prop_place)?;
-            let is_required = required.contains(wire);
+            // readOnly and writeOnly properties are only ever in one direction, and one struct
+            // serves both: they are optional (and left out when `None`) even when required.
+            let one_way = matches!(schema, ReferenceOr::Item(item)
+                if item.schema_data.read_only || item.schema_data.write_only);
+            let is_required = required.contains(wire) && !one_way;
             let ty = if is_required { ty } else { ty.optional() };
             let doc = match schema {
                 ReferenceOr::Item(item) => property_doc(item, wire),
@@ -381,7 +665,40 @@ impl<'a> TypeBuilder<'a> {
                 wire: wire.clone(),
                 ty,
                 required: is_required,
+                flatten: false,
                 doc,
+            });
+        }
+        // A union among the `allOf` parts: one flattened field holding whichever branch fits.
+        for (part, part_place) in &props.unions {
+            let ty = self.type_of(part, &format!("{owner}Variant"), part_place)?;
+            fields.push(Field {
+                name: field_names.claim("variant"),
+                wire: String::new(),
+                ty,
+                required: true,
+                flatten: true,
+                doc: "The `oneOf`/`anyOf` part of this schema's `allOf`: its properties sit beside the ones above.".to_owned(),
+            });
+        }
+        // `additionalProperties` beside `properties`: the other properties are kept in a map.
+        let value = match &props.additional {
+            Some(AdditionalProperties::Any(true)) => Some(TypeRef::Json),
+            Some(AdditionalProperties::Schema(schema)) => Some(self.type_of(
+                schema,
+                &format!("{owner}Value"),
+                &format!("{place}/additionalProperties"),
+            )?),
+            _ => None,
+        };
+        if let Some(value) = value {
+            fields.push(Field {
+                name: field_names.claim("additional_properties"),
+                wire: String::new(),
+                ty: TypeRef::Map(Box::new(value)),
+                required: false,
+                flatten: true,
+                doc: "Properties not named above (`additionalProperties`).".to_owned(),
             });
         }
         Ok(fields)
@@ -407,11 +724,19 @@ impl<'a> TypeBuilder<'a> {
         };
         match &schema.schema_kind {
             SchemaKind::Type(Type::Object(object)) => {
-                into.add(&object.properties, &object.required);
+                into.add(
+                    &object.properties,
+                    &object.required,
+                    object.additional_properties.as_ref(),
+                );
                 Ok(())
             }
             SchemaKind::Any(any) => {
-                into.add(&any.properties, &any.required);
+                into.add(
+                    &any.properties,
+                    &any.required,
+                    any.additional_properties.as_ref(),
+                );
                 for (i, inner) in any.all_of.iter().enumerate() {
                     self.collect_all_of(inner, into, &format!("{place}/allOf/{i}"), depth + 1)?;
                 }
@@ -423,9 +748,21 @@ impl<'a> TypeBuilder<'a> {
                 }
                 Ok(())
             }
+            // A union beside the other parts: kept whole, flattened into the struct.
+            SchemaKind::OneOf { one_of: branches } | SchemaKind::AnyOf { any_of: branches } => {
+                match split_null(branches).0.as_slice() {
+                    [only] => self.collect_all_of(only, into, place, depth + 1),
+                    [] => Ok(()),
+                    _ => {
+                        into.unions.push((part.clone(), place.to_owned()));
+                        Ok(())
+                    }
+                }
+            }
             _ => Err(ModelError::Unsupported {
                 place: place.to_owned(),
-                what: "an `allOf` part that is not an object".to_owned(),
+                what: "an `allOf` part that is not an object (a scalar or an array beside other parts)"
+                .to_owned(),
                 help: "stitch merges `allOf` parts that are objects; describe the type with one schema".to_owned(),
             }),
         }
@@ -437,21 +774,36 @@ impl<'a> TypeBuilder<'a> {
         branches: &[&ReferenceOr<Schema>],
         place: &str,
     ) -> Result<Vec<UnionVariant>, ModelError> {
-        let mut ordered: Vec<(usize, &ReferenceOr<Schema>)> =
-            branches.iter().copied().enumerate().collect();
-        // Untagged unions try variants in order: an integer must be tried before a number.
-        ordered.sort_by_key(|(i, branch)| (usize::from(branch_word(branch) == "Number"), *i));
+        // Untagged unions try variants in order, so the narrower shapes go first: objects
+        // with more required properties, then integers, booleans and arrays, then enums and
+        // formatted strings, then plain strings and numbers, then free-form values.
+        let mut ordered: Vec<(usize, &ReferenceOr<Schema>, (u8, i64))> =
+            Vec::with_capacity(branches.len());
+        for (i, branch) in branches.iter().copied().enumerate() {
+            let schema = match branch {
+                ReferenceOr::Reference { reference } => self.component_schema(reference, place)?,
+                ReferenceOr::Item(item) => item,
+            };
+            ordered.push((i, branch, branch_rank(schema)));
+        }
+        ordered.sort_by_key(|(i, _, rank)| (*rank, *i));
         let mut variant_names = Namespace::with_reserved(&[]);
         let mut variants = Vec::with_capacity(ordered.len());
-        for (i, branch) in ordered {
+        for (i, branch, _) in ordered {
             let word = match branch {
-                ReferenceOr::Reference { reference } => {
-                    type_name_of(&self.resolve(reference, place)?)
-                }
+                ReferenceOr::Reference { reference } => match deep_pointer(reference) {
+                    Some((key, path)) => camel(path.last().unwrap_or(&key)),
+                    None if self.pointers.contains_key(reference) => "Ref".to_owned(),
+                    None => type_name_of(&self.resolve(reference, place)?),
+                },
                 ReferenceOr::Item(_) => branch_word(branch).to_owned(),
             };
             let hint = format!("{owner}{word}");
-            let ty = self.type_of(branch, &hint, &format!("{place}/anyOf/{i}"))?;
+            // The union as a whole is optional when a branch is nullable; the payload is not.
+            let ty = match self.type_of(branch, &hint, &format!("{place}/anyOf/{i}"))? {
+                TypeRef::Option(inner) => *inner,
+                ty => ty,
+            };
             variants.push(UnionVariant {
                 name: variant_names.claim(&word),
                 ty,
@@ -459,18 +811,89 @@ impl<'a> TypeBuilder<'a> {
         }
         Ok(variants)
     }
+
+    /// A `discriminator` over branches that all name component schemas: one variant per tag
+    /// value (the `mapping` first, in its order, then each branch not mapped, under its
+    /// component name). `None` when a branch is inline: that stays an untagged union.
+    fn tagged_kind(
+        &mut self,
+        discriminator: &Discriminator,
+        branches: &[&ReferenceOr<Schema>],
+        place: &str,
+    ) -> Result<Option<TypeKind>, ModelError> {
+        let mut refs = Vec::with_capacity(branches.len());
+        for branch in branches {
+            match branch {
+                ReferenceOr::Reference { reference } => refs.push(reference.clone()),
+                ReferenceOr::Item(_) => return Ok(None),
+            }
+        }
+        self.tagged_kind_of(discriminator, refs, None, place)
+    }
+
+    /// The tagged enum over `refs` and the `mapping` (leaving out `exclude`, the base schema
+    /// itself), or `None` when no variant is left.
+    fn tagged_kind_of(
+        &mut self,
+        discriminator: &Discriminator,
+        refs: Vec<String>,
+        exclude: Option<&str>,
+        place: &str,
+    ) -> Result<Option<TypeKind>, ModelError> {
+        let mut entries: Vec<(String, String)> = Vec::new();
+        for (value, target) in &discriminator.mapping {
+            let reference = if target.starts_with('#') {
+                target.clone()
+            } else {
+                format!("#/components/schemas/{target}")
+            };
+            if Some(reference.as_str()) != exclude {
+                entries.push((value.clone(), reference));
+            }
+        }
+        for reference in refs {
+            if !entries.iter().any(|(_, r)| *r == reference) {
+                let value = schema_key(&reference).ok_or_else(|| ModelError::UnresolvedRef {
+                    place: place.to_owned(),
+                    reference: reference.clone(),
+                })?;
+                entries.push((value, reference));
+            }
+        }
+        if entries.is_empty() {
+            return Ok(None);
+        }
+        let mut names = Namespace::with_reserved(&["Unknown"]);
+        let mut variants = Vec::with_capacity(entries.len());
+        for (value, reference) in entries {
+            let ty = self.resolve(&reference, &format!("{place}/discriminator"))?;
+            variants.push(TaggedVariant {
+                name: names.claim(&type_name_of(&ty)),
+                value,
+                ty,
+            });
+        }
+        Ok(Some(TypeKind::Tagged {
+            tag: discriminator.property_name.clone(),
+            variants,
+        }))
+    }
 }
 
 /// Properties gathered from the parts of an `allOf`, in first-seen order.
 mod indexmap_like {
     use std::collections::BTreeSet;
 
-    use openapiv3::{ReferenceOr, Schema};
+    use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
 
     #[derive(Default)]
     pub(super) struct Props {
         pub(super) entries: Vec<(String, ReferenceOr<Box<Schema>>)>,
         pub(super) required: BTreeSet<String>,
+        /// The last part's `additionalProperties` that allows any (`true` or a schema).
+        pub(super) additional: Option<AdditionalProperties>,
+        /// `oneOf`/`anyOf` parts, with their places: flattened into the struct.
+        pub(super) unions: Vec<(ReferenceOr<Schema>, String)>,
     }
 
     impl Props {
@@ -478,7 +901,13 @@ mod indexmap_like {
             &mut self,
             properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
             required: &[String],
+            additional: Option<&AdditionalProperties>,
         ) {
+            if let Some(additional) = additional {
+                if !matches!(additional, AdditionalProperties::Any(false)) {
+                    self.additional = Some(additional.clone());
+                }
+            }
             for (name, schema) in properties {
                 match self.entries.iter_mut().find(|(n, _)| n == name) {
                     Some(entry) => entry.1 = schema.clone(),
@@ -488,6 +917,76 @@ mod indexmap_like {
             self.required.extend(required.iter().cloned());
         }
     }
+}
+
+/// The parts of an `allOf` that say something about the shape (with their index): parts
+/// that only add a description or `nullable: true` are left out.
+fn meaningful_parts(parts: &[ReferenceOr<Schema>]) -> Vec<(usize, &ReferenceOr<Schema>)> {
+    parts
+        .iter()
+        .enumerate()
+        .filter(|(_, part)| match part {
+            ReferenceOr::Reference { .. } => true,
+            ReferenceOr::Item(item) => match &item.schema_kind {
+                SchemaKind::Any(any) => {
+                    !(any.properties.is_empty()
+                        && any.all_of.is_empty()
+                        && any.any_of.is_empty()
+                        && any.one_of.is_empty()
+                        && any.items.is_none()
+                        && any.enumeration.is_empty()
+                        && any.additional_properties.is_none()
+                        && matches!(any.typ.as_deref(), None | Some("null")))
+                }
+                _ => true,
+            },
+        })
+        .collect()
+}
+
+/// Where a union branch goes in the order variants are tried (lower first), and among
+/// objects, more required properties first.
+fn branch_rank(schema: &Schema) -> (u8, i64) {
+    let required = |r: &[String]| -i64::try_from(r.len()).unwrap_or(i64::MAX);
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(object)) if !object.properties.is_empty() => {
+            (0, required(&object.required))
+        }
+        SchemaKind::Any(any) if !any.properties.is_empty() => (0, required(&any.required)),
+        SchemaKind::AllOf { .. } => (0, 0),
+        SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => (1, 0),
+        SchemaKind::Type(Type::Integer(_) | Type::Boolean(_) | Type::Array(_)) => (1, 0),
+        SchemaKind::Type(Type::String(string))
+            if !string.enumeration.is_empty()
+                || !matches!(string.format, VariantOrUnknownOrEmpty::Empty) =>
+        {
+            (2, 0)
+        }
+        SchemaKind::Type(Type::String(_) | Type::Number(_)) => (3, 0),
+        _ => (4, 0),
+    }
+}
+
+/// A schema reference as `ReferenceOr<&Schema>`, from a boxed one.
+fn unbox(schema: &ReferenceOr<Box<Schema>>) -> ReferenceOr<&Schema> {
+    match schema {
+        ReferenceOr::Reference { reference } => ReferenceOr::Reference {
+            reference: reference.clone(),
+        },
+        ReferenceOr::Item(item) => ReferenceOr::Item(item),
+    }
+}
+
+/// For a `$ref` that points inside a component schema (`#/components/schemas/A/properties/b`):
+/// the component key and the rest of the pointer, unescaped. `None` for a plain component.
+fn deep_pointer(reference: &str) -> Option<(String, Vec<String>)> {
+    let rest = reference.strip_prefix("#/components/schemas/")?;
+    let mut segments = rest
+        .split('/')
+        .map(|s| s.replace("~1", "/").replace("~0", "~"));
+    let key = segments.next()?;
+    let path: Vec<String> = segments.collect();
+    (!path.is_empty()).then_some((key, path))
 }
 
 /// The component key a `#/components/schemas/...` reference names (JSON pointer unescaped).
@@ -603,11 +1102,39 @@ fn schema_doc(item: &Schema, name: &str) -> String {
 
 fn property_doc(item: &Schema, wire: &str) -> String {
     let data = &item.schema_data;
-    match (&data.title, &data.description) {
+    let mut doc = match (&data.title, &data.description) {
         (_, Some(description)) if !description.trim().is_empty() => to_rustdoc(description),
         (Some(title), _) if !title.trim().is_empty() => to_rustdoc(title),
         _ => format!("`{}`.", wire.replace('`', "'")),
+    };
+    // An integer enum stays a plain integer (any value is accepted); the known ones are listed.
+    if let SchemaKind::Type(Type::Integer(integer)) = &item.schema_kind {
+        let values: Vec<String> = integer
+            .enumeration
+            .iter()
+            .flatten()
+            .map(i64::to_string)
+            .collect();
+        if !values.is_empty() {
+            doc.push_str(&format!("\n\nKnown values: `{}`.", values.join("`, `")));
+        }
     }
+    // A documented default is the server's business (an absent field is `None`); it is shown.
+    if let Some(default) = data.default.as_ref().filter(|d| !d.is_null()) {
+        let text = default.to_string().replace('`', "'");
+        if text.len() <= 80 {
+            doc.push_str(&format!("\n\nDefault: `{text}`."));
+        }
+    }
+    if let SchemaKind::Type(Type::String(string)) = &item.schema_kind {
+        if matches!(
+            &string.format,
+            VariantOrUnknownOrEmpty::Item(StringFormat::Byte)
+        ) {
+            doc.push_str("\n\nBase64-encoded bytes (`format: byte`), kept as text.");
+        }
+    }
+    doc
 }
 
 /// Boxes every struct field and union payload that reaches its own type by value.
@@ -662,6 +1189,7 @@ fn held_types(kind: &TypeKind) -> Box<dyn Iterator<Item = &TypeRef> + '_> {
     match kind {
         TypeKind::Struct { fields } => Box::new(fields.iter().map(|f| &f.ty)),
         TypeKind::Union { variants } => Box::new(variants.iter().map(|v| &v.ty)),
+        TypeKind::Tagged { variants, .. } => Box::new(variants.iter().map(|v| &v.ty)),
         TypeKind::Alias(ty) => Box::new(std::iter::once(ty)),
         TypeKind::Enum { .. } => Box::new(std::iter::empty()),
     }
@@ -671,6 +1199,7 @@ fn held_types_mut(kind: &mut TypeKind) -> Box<dyn Iterator<Item = &mut TypeRef> 
     match kind {
         TypeKind::Struct { fields } => Box::new(fields.iter_mut().map(|f| &mut f.ty)),
         TypeKind::Union { variants } => Box::new(variants.iter_mut().map(|v| &mut v.ty)),
+        TypeKind::Tagged { variants, .. } => Box::new(variants.iter_mut().map(|v| &mut v.ty)),
         TypeKind::Alias(_) | TypeKind::Enum { .. } => Box::new(std::iter::empty()),
     }
 }
