@@ -481,7 +481,7 @@ struct Merger {
     /// The index (in merge order) of the fragment being added.
     current: usize,
     /// The highest `openapi` version seen: its patch number and its text.
-    version: Option<(u64, String)>,
+    version: Option<((u64, u64), String)>,
     /// Top-level keys other than `openapi`, `paths`, `components` and `tags`.
     top: BTreeMap<String, Slot>,
     tags: BTreeMap<String, Slot>,
@@ -508,7 +508,9 @@ impl Merger {
             ));
         };
         self.add_version(document.get("openapi"))
-            .map_err(|message| invalid(message, "convert the document to OpenAPI 3.0.x"))?;
+            .map_err(|message| {
+                invalid(message, "convert the document to OpenAPI 3.0.x or 3.1.x")
+            })?;
 
         for (key, value) in document {
             match key.as_str() {
@@ -553,27 +555,35 @@ impl Merger {
         let Some(version) = version else {
             return Err(
                 "not an OpenAPI document: it has no `openapi` version (stitch reads OpenAPI \
-                 3.0.x documents)"
+                 3.0.x and 3.1.x documents)"
                     .to_owned(),
             );
         };
         let unsupported = || {
             format!(
-                "unsupported OpenAPI version {}; stitch reads 3.0.x",
+                "unsupported OpenAPI version {}; stitch reads 3.0.x and 3.1.x",
                 short(version)
             )
         };
         let text = version.as_str().ok_or_else(unsupported)?;
-        let patch_text = text.strip_prefix("3.0.").ok_or_else(unsupported)?;
+        let (minor, patch_text) = if let Some(rest) = text.strip_prefix("3.0.") {
+            (0, rest)
+        } else if let Some(rest) = text.strip_prefix("3.1.") {
+            (1, rest)
+        } else {
+            return Err(unsupported());
+        };
         let digits: String = patch_text
             .chars()
             .take_while(char::is_ascii_digit)
             .collect();
         let patch = digits.parse::<u64>().map_err(|_| unsupported())?;
-        let candidate = (patch, text.to_owned());
+        // The merged document says the newest version any fragment says: 3.1 reads 3.0's
+        // schemas the same but for `nullable`, which the model reads in either.
+        let candidate = ((minor, patch), text.to_owned());
         let replace = match &self.version {
             None => true,
-            Some((best_patch, best_text)) => match patch.cmp(best_patch) {
+            Some((best, best_text)) => match candidate.0.cmp(best) {
                 Ordering::Greater => true,
                 Ordering::Less => false,
                 Ordering::Equal => smaller(text, best_text),
@@ -1663,14 +1673,14 @@ mod tests {
         let error = merge(&[fragment(
             "api.json",
             1,
-            json!({"openapi": "3.1.0", "paths": {}}),
+            json!({"openapi": "3.2.0", "paths": {}}),
         )]);
         let Err(error) = error else {
             panic!("must fail")
         };
         assert_eq!(
             error.to_string(),
-            "api.json:1: unsupported OpenAPI version \"3.1.0\"; stitch reads 3.0.x\n  help: convert the document to OpenAPI 3.0.x"
+            "api.json:1: unsupported OpenAPI version \"3.2.0\"; stitch reads 3.0.x and 3.1.x\n  help: convert the document to OpenAPI 3.0.x or 3.1.x"
         );
         assert_eq!(merge(&[]), Err(MergeError::NoFragments));
     }
@@ -1684,6 +1694,17 @@ mod tests {
 
     fn merged_with(fragments: &[Fragment], policy: OnConflict) -> Merged {
         merge_with(fragments, policy).unwrap_or_else(|e| panic!("{e:?}"))
+    }
+
+    #[test]
+    fn fragments_of_3_0_and_3_1_merge_under_the_newest_version() {
+        let doc = merge(&[
+            fragment("a.json", 1, json!({"openapi": "3.1.0", "paths": {}})),
+            fragment("b.json", 1, json!({"openapi": "3.0.3", "paths": {}})),
+            fragment("c.json", 1, json!({"openapi": "3.1.1", "paths": {}})),
+        ])
+        .expect("3.0 and 3.1 fragments merge");
+        assert_eq!(doc["openapi"], "3.1.1");
     }
 
     #[test]

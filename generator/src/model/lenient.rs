@@ -6,6 +6,12 @@
 //! copy of the document (the crate's `openapi.json` keeps the original): validation keywords
 //! of the wrong type are dropped, and `required: true` on a property moves to its parent's
 //! `required` list. What still does not parse is reported with the place it is at.
+//!
+//! OpenAPI 3.1 documents (JSON Schema 2020-12 schemas) are read the same way: their
+//! spellings are turned into the 3.0 ones that mean the same for a Rust type ([`from_3_1`]):
+//! `type: [T, "null"]` is `type: T, nullable: true`, `const` a one-value `enum`, a boolean
+//! schema `true` the free-form `{}`, `contentEncoding: base64` a `format: byte` string, and a
+//! document without `paths` has none.
 
 use std::collections::BTreeMap;
 
@@ -54,6 +60,7 @@ const FLAGS: &[&str] = &[
 /// schema, a property of another response, ...), by reference.
 pub(super) fn parse(merged: &Value) -> Result<(OpenAPI, BTreeMap<String, Schema>), ModelError> {
     let mut doc = merged.clone();
+    super::refs::canonicalize(&mut doc);
     normalize_document(&mut doc);
     let spec =
         serde_json::from_value(doc.clone()).map_err(|error| locate(&doc, &error.to_string()))?;
@@ -70,8 +77,12 @@ fn collect_pointers(doc: &Value, value: &Value, into: &mut BTreeMap<String, Sche
             if let Some(Value::String(reference)) = map.get("$ref") {
                 let segments = reference.strip_prefix("#/").map(|p| p.split('/').count());
                 let whole_component = reference.starts_with("#/components/") && segments == Some(3);
-                let inside_component_schema = reference.starts_with("#/components/schemas/");
-                if !whole_component && !inside_component_schema && !into.contains_key(reference) {
+                // Inside a component schema, the model walks `properties`, `items`, ... itself;
+                // anything else (`definitions`, `$defs`) is looked up here.
+                let walked_by_model = reference
+                    .strip_prefix("#/components/schemas/")
+                    .is_some_and(|rest| walkable(rest.split('/').skip(1)));
+                if !whole_component && !walked_by_model && !into.contains_key(reference) {
                     let target = reference.strip_prefix('#').and_then(|p| doc.pointer(p));
                     if let Some(target) = target.filter(|t| t.get("$ref").is_none()) {
                         if let Ok(schema) = serde_json::from_value::<Schema>(target.clone()) {
@@ -93,8 +104,33 @@ fn collect_pointers(doc: &Value, value: &Value, into: &mut BTreeMap<String, Sche
     }
 }
 
+/// Whether the model's walk inside a component schema (`model::schema`'s `pointer_schema`)
+/// follows these pointer segments: `properties/<name>`, `items`, `additionalProperties`,
+/// `allOf|oneOf|anyOf/<index>`.
+fn walkable<'s>(mut segments: impl Iterator<Item = &'s str>) -> bool {
+    while let Some(segment) = segments.next() {
+        let ok = match segment {
+            "properties" => segments.next().is_some(),
+            "items" | "additionalProperties" => true,
+            "allOf" | "oneOf" | "anyOf" => {
+                segments.next().is_some_and(|i| i.parse::<usize>().is_ok())
+            }
+            _ => false,
+        };
+        if !ok {
+            return false;
+        }
+    }
+    true
+}
+
 /// Normalizes every schema the document holds, wherever it stands.
 fn normalize_document(doc: &mut Value) {
+    // 3.1 made `paths` optional (a document may hold only webhooks and components).
+    if let Some(map) = doc.as_object_mut() {
+        map.entry("paths")
+            .or_insert_with(|| Value::Object(Map::new()));
+    }
     if let Some(components) = doc.get_mut("components") {
         for schema in values_mut(components.get_mut("schemas")) {
             normalize_schema(schema);
@@ -164,9 +200,15 @@ fn normalize_content(holder: &mut Value) {
 
 /// One schema and every schema inside it.
 fn normalize_schema(schema: &mut Value) {
+    // 3.1: `true` is the schema that allows anything, `false` the one that allows nothing
+    // (no Rust value can be built for it, so it reads as anything too).
+    if schema.is_boolean() {
+        *schema = Value::Object(Map::new());
+    }
     let Some(map) = schema.as_object_mut() else {
         return;
     };
+    from_3_1(map);
     for key in NUMERIC {
         let bad = map
             .get(*key)
@@ -226,16 +268,100 @@ fn normalize_schema(schema: &mut Value) {
             }
         }
     }
-    for key in ["items", "additionalProperties", "not"] {
+    for key in ["items", "not"] {
         if let Some(inner) = map.get_mut(key) {
             normalize_schema(inner);
         }
+    }
+    // `additionalProperties: true|false` is valid as it is.
+    if let Some(inner) = map
+        .get_mut("additionalProperties")
+        .filter(|v| v.is_object())
+    {
+        normalize_schema(inner);
     }
     for key in ["allOf", "oneOf", "anyOf"] {
         if let Some(Value::Array(parts)) = map.get_mut(key) {
             parts.iter_mut().for_each(normalize_schema);
         }
     }
+}
+
+/// Rewrites one schema's OpenAPI 3.1 (JSON Schema 2020-12) spellings as the 3.0 ones that
+/// give the same Rust type. Keywords that are already 3.0 are left alone, so a 3.0 schema
+/// comes out unchanged.
+fn from_3_1(map: &mut Map<String, Value>) {
+    // `type: ["string", "null"]`: the non-null type, nullable; several non-null types become
+    // an `anyOf` of one branch per type.
+    if let Some(Value::Array(types)) = map.get("type") {
+        let nullable = types.iter().any(|t| t == "null");
+        let mut rest: Vec<Value> = types
+            .iter()
+            .filter(|t| t.is_string() && *t != "null")
+            .cloned()
+            .collect();
+        rest.dedup();
+        map.remove("type");
+        match rest.len() {
+            0 if nullable => {
+                map.insert("type".to_owned(), Value::from("null"));
+            }
+            0 => {}
+            1 => {
+                map.insert("type".to_owned(), rest.remove(0));
+            }
+            _ if !map.contains_key("anyOf") && !map.contains_key("oneOf") => {
+                let branches = rest
+                    .into_iter()
+                    .map(|t| Value::Object(Map::from_iter([("type".to_owned(), t)])))
+                    .collect();
+                map.insert("anyOf".to_owned(), Value::Array(branches));
+            }
+            _ => {}
+        }
+        if nullable && rest_is_typed(map) {
+            map.insert("nullable".to_owned(), Value::Bool(true));
+        }
+    }
+    if let Some(value) = map.remove("const") {
+        map.entry("enum")
+            .or_insert_with(|| Value::Array(vec![value]));
+    }
+    for (exclusive, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
+        if map.get(exclusive).is_some_and(Value::is_number) {
+            if let Some(value) = map.remove(exclusive) {
+                if !map.contains_key(bound) {
+                    map.insert(bound.to_owned(), value);
+                    map.insert(exclusive.to_owned(), Value::Bool(true));
+                }
+            }
+        }
+    }
+    if map.get("type").is_some_and(|t| t == "string") && !map.contains_key("format") {
+        let base64 = map.get("contentEncoding").is_some_and(|e| e == "base64");
+        let binary = map
+            .get("contentMediaType")
+            .and_then(Value::as_str)
+            .is_some_and(|media| !media.contains("json") && !media.starts_with("text/"));
+        if base64 {
+            map.insert("format".to_owned(), Value::from("byte"));
+        } else if binary {
+            map.insert("format".to_owned(), Value::from("binary"));
+        }
+    }
+    // Schemas kept under `$defs` are reached by `$ref` like any other place in the document.
+    if let Some(Value::Object(defs)) = map.get_mut("$defs") {
+        defs.values_mut().for_each(normalize_schema);
+    }
+}
+
+/// Whether a schema rewritten from a 3.1 type list says what it is (a `type` other than
+/// `null`, or branches), so `nullable` has something to qualify.
+fn rest_is_typed(map: &Map<String, Value>) -> bool {
+    map.get("type").is_some_and(|t| t != "null") || map.contains_key("anyOf")
 }
 
 /// The values of an object (nothing for anything else).

@@ -7,6 +7,7 @@
 mod lenient;
 mod names;
 mod operation;
+mod refs;
 mod schema;
 
 use std::collections::BTreeMap;
@@ -499,6 +500,36 @@ mod tests {
                 assert_eq!(names, ["String", "Object"]);
                 assert_eq!(variants[1].ty, TypeRef::JsonObject);
             }
+            other => panic!("not a union: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn openapi_3_1_schemas_read_as_their_3_0_meaning() {
+        let mut document = doc(
+            json!({"Pet": {"type": "object", "required": ["id", "kind", "tag", "any"], "properties": {
+                "id": {"type": ["integer", "null"], "format": "int64"},
+                "kind": {"const": "dog"},
+                "tag": {"type": ["string", "integer"]},
+                "any": true,
+                "photo": {"type": "string", "contentEncoding": "base64"},
+                "age": {"type": "integer", "exclusiveMinimum": 0}
+            }}}),
+            json!({}),
+        );
+        document["openapi"] = json!("3.1.0");
+        document.as_object_mut().map(|d| d.remove("paths"));
+        let api = api(document);
+        let pet = fields(def(&api, "Pet"));
+        let ty = |name: &str| &pet.iter().find(|f| f.name == name).unwrap().ty;
+        assert_eq!(ty("id"), &TypeRef::Option(Box::new(TypeRef::I64)));
+        assert_eq!(ty("kind"), &TypeRef::Named("PetKind".into()));
+        assert_eq!(ty("tag"), &TypeRef::Named("PetTag".into()));
+        assert_eq!(ty("any"), &TypeRef::Json);
+        // `contentEncoding: base64` is `format: byte`: base64 text, kept as a string.
+        assert_eq!(ty("photo"), &TypeRef::Option(Box::new(TypeRef::String)));
+        match &def(&api, "PetTag").kind {
+            TypeKind::Union { variants } => assert_eq!(variants.len(), 2),
             other => panic!("not a union: {other:?}"),
         }
     }
