@@ -57,11 +57,15 @@ pub const MAX_PAGES_BYTES: usize = 512 << 20;
 /// A component: its section (`schemas`, `parameters`, ..) and its name.
 type Component = (String, String);
 
-/// Splits `spec` into pages. Fails when the document has no operation, or when its pages would
-/// exceed [`MAX_PAGES_BYTES`].
+/// Splits `spec` into pages (a document without operations into one page of models). Fails
+/// when the document's `paths` is not an object, or when its pages would exceed [`MAX_PAGES_BYTES`].
 pub fn split(spec: &Value) -> Result<Split, String> {
-    let Some(paths) = spec.get("paths").and_then(Value::as_object) else {
-        return Err("the document has no `paths` object".to_owned());
+    // 3.1 made `paths` optional.
+    let no_paths = Map::new();
+    let paths = match spec.get("paths") {
+        None => &no_paths,
+        Some(Value::Object(paths)) => paths,
+        Some(_) => return Err("the document's `paths` is not an object".to_owned()),
     };
     // Page title -> sections, in the spec's order of paths and methods.
     let mut pages: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -103,7 +107,7 @@ pub fn split(spec: &Value) -> Result<Split, String> {
         }
     }
     if operations == 0 {
-        return Err("the document has no operations".to_owned());
+        return models_only(spec);
     }
     // File names from titles, unique even when two titles make the same name.
     let mut used = BTreeSet::new();
@@ -127,6 +131,27 @@ pub fn split(spec: &Value) -> Result<Split, String> {
     Ok(Split {
         pages: out,
         operations,
+    })
+}
+
+/// A document without operations (3.1 webhooks and their payload schemas, say): one page,
+/// `models.md`, whose one fence holds the whole document but its `paths`, so that the client
+/// generated from it holds the types.
+fn models_only(spec: &Value) -> Result<Split, String> {
+    let Some(document) = spec.as_object() else {
+        return Err("the document is not an object".to_owned());
+    };
+    let mut fragment = document.clone();
+    fragment.insert("paths".to_owned(), Value::Object(Map::new()));
+    let fence = serde_json::to_string(&fragment)
+        .map_err(|e| format!("cannot write the models fragment: {e}"))?;
+    let text = format!("# Models\n\n## Schemas\n\n```json\n{fence}\n```\n");
+    Ok(Split {
+        pages: vec![Page {
+            name: "models.md".to_owned(),
+            text,
+        }],
+        operations: 0,
     })
 }
 
@@ -154,8 +179,16 @@ pub fn expected(spec: &Value) -> Value {
         }
     }
     let mut out = Map::new();
+    let components = match paths.is_empty() {
+        // A document without operations splits into one page with all of its components.
+        true => spec
+            .get("components")
+            .cloned()
+            .unwrap_or_else(|| Value::Object(Map::new())),
+        false => components_of(spec, &reached),
+    };
     out.insert("paths".to_owned(), Value::Object(paths));
-    out.insert("components".to_owned(), components_of(spec, &reached));
+    out.insert("components".to_owned(), components);
     Value::Object(out)
 }
 
@@ -618,5 +651,23 @@ mod tests {
             Some(("schemas".into(), "a/b c".into()))
         );
         assert_eq!(component_of_ref("#/paths/x"), None);
+    }
+
+    #[test]
+    fn a_document_without_operations_is_one_page_of_models() {
+        let spec = json!({"openapi": "3.1.0", "info": {"title": "Hooks", "version": "1"},
+            "webhooks": {"paid": {"post": {"requestBody": {"content": {"application/json":
+                {"schema": {"$ref": "#/components/schemas/Payment"}}}}}}},
+            "components": {"schemas": {"Payment": {"type": "object"}}}});
+        let split = split(&spec).expect("splits");
+        assert_eq!(split.operations, 0);
+        assert_eq!(split.pages.len(), 1);
+        assert_eq!(split.pages[0].name, "models.md");
+        assert!(split.pages[0].text.contains("\"paths\":{}"));
+        assert!(split.pages[0].text.contains("\"webhooks\""));
+        assert_eq!(
+            expected(&spec),
+            json!({"paths": {}, "components": {"schemas": {"Payment": {"type": "object"}}}})
+        );
     }
 }
