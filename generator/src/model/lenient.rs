@@ -5,7 +5,8 @@
 //! a property). None of these change a Rust type, so before parsing they are normalized in a
 //! copy of the document (the crate's `openapi.json` keeps the original): validation keywords
 //! of the wrong type are dropped, and `required: true` on a property moves to its parent's
-//! `required` list. What still does not parse is reported with the place it is at.
+//! `required` list, and Swagger 2's file type is a binary string. What still does not parse
+//! is reported with the place it is at.
 //!
 //! OpenAPI 3.1 documents (JSON Schema 2020-12 schemas) are read the same way: their
 //! spellings are turned into the 3.0 ones that mean the same for a Rust type ([`from_3_1`]):
@@ -162,6 +163,11 @@ fn normalize_document(doc: &mut Value) {
 
 /// Parameters, request body and responses of an operation (or the parameters of a path item).
 fn normalize_operation(op: &mut Value) {
+    // Callbacks are requests the server makes, not the client: nothing to generate, and
+    // `openapiv3` cannot read one given by `$ref`.
+    if let Some(map) = op.as_object_mut() {
+        map.remove("callbacks");
+    }
     if let Some(Value::Array(parameters)) = op.get_mut("parameters") {
         parameters.iter_mut().for_each(normalize_holder);
     }
@@ -209,6 +215,16 @@ fn normalize_schema(schema: &mut Value) {
         return;
     };
     from_3_1(map);
+    // Swagger 2's file type (`type: file`, or `type: object, format: file` as converters
+    // write it) is binary content.
+    let file = map.get("type").is_some_and(|t| t == "file")
+        || (map.get("type").is_some_and(|t| t == "object")
+            && map.get("format").is_some_and(|f| f == "file")
+            && !map.contains_key("properties"));
+    if file {
+        map.insert("type".to_owned(), Value::from("string"));
+        map.insert("format".to_owned(), Value::from("binary"));
+    }
     for key in NUMERIC {
         let bad = map
             .get(*key)

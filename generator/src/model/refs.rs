@@ -29,23 +29,32 @@ pub(super) fn canonicalize(doc: &mut Value) {
     collect(doc, &mut found);
     found.sort();
     found.dedup();
-    let mut rewrites: BTreeMap<String, Rewrite> = BTreeMap::new();
+    let mut pointers: BTreeMap<String, Rewrite> = BTreeMap::new();
+    let mut inlined: Vec<(String, String)> = Vec::new();
     for reference in found {
         let Some(target) = canonical(doc, &reference, 0, false) else {
             continue;
         };
-        let rewrite = match inline_kind(&target) {
-            true => match pointer(doc, &target) {
-                Some(value) => Rewrite::Inline(value.clone()),
-                None => continue,
-            },
-            false if target != reference => Rewrite::Pointer(target),
-            false => continue,
-        };
-        rewrites.insert(reference, rewrite);
+        if inline_kind(&target) {
+            inlined.push((reference, target));
+        } else if target != reference {
+            pointers.insert(reference, Rewrite::Pointer(target));
+        }
     }
-    if !rewrites.is_empty() {
-        apply(doc, &rewrites);
+    if !pointers.is_empty() {
+        apply(doc, &pointers);
+    }
+    // Copies are taken after the pointers are rewritten, so what they hold is canonical too
+    // (the rewrite changes `$ref` strings only, never where things are).
+    let copies: BTreeMap<String, Rewrite> = inlined
+        .into_iter()
+        .filter_map(|(reference, target)| {
+            let value = pointer(doc, &target)?.clone();
+            Some((reference, Rewrite::Inline(value)))
+        })
+        .collect();
+    if !copies.is_empty() {
+        apply(doc, &copies);
     }
 }
 

@@ -455,7 +455,7 @@ impl<'a> TypeBuilder<'a> {
                 let fields = self.fields_from(name, &props, place)?;
                 Ok(Some(TypeKind::Struct { fields }))
             }
-            SchemaKind::AllOf { all_of } if meaningful_parts(all_of).len() > 1 => {
+            SchemaKind::AllOf { all_of } if self.all_of_parts(all_of, place)?.len() > 1 => {
                 let mut properties = indexmap_like::Props::default();
                 for (i, part) in all_of.iter().enumerate() {
                     let part_place = format!("{place}/allOf/{i}");
@@ -563,7 +563,7 @@ impl<'a> TypeBuilder<'a> {
                 if has_null { ty.optional() } else { ty }
             }
             SchemaKind::AllOf { all_of } => {
-                let parts = meaningful_parts(all_of);
+                let parts = self.all_of_parts(all_of, place)?;
                 // `allOf: [{$ref: X}, {nullable: true}]` is an optional X.
                 let nullable = all_of.iter().any(|part| {
                     matches!(part, ReferenceOr::Item(p) if p.schema_data.nullable
@@ -704,6 +704,45 @@ impl<'a> TypeBuilder<'a> {
         Ok(fields)
     }
 
+    /// The `allOf` parts that say something about the type ([`meaningful_parts`]). When none
+    /// of them is an object (`allOf: [{$ref: Id}, {type: string, maxLength: 8}]`), they all
+    /// describe one scalar or array, and the first says which: a `$ref` first, for its name.
+    fn all_of_parts<'p>(
+        &self,
+        all_of: &'p [ReferenceOr<Schema>],
+        place: &str,
+    ) -> Result<Vec<(usize, &'p ReferenceOr<Schema>)>, ModelError> {
+        let parts = meaningful_parts(all_of);
+        if parts.len() < 2 {
+            return Ok(parts);
+        }
+        for (_, part) in &parts {
+            let schema: &Schema = match part {
+                ReferenceOr::Reference { reference } => self.component_schema(reference, place)?,
+                ReferenceOr::Item(item) => item,
+            };
+            let scalar = matches!(
+                schema.schema_kind,
+                SchemaKind::Type(
+                    Type::String(_)
+                        | Type::Number(_)
+                        | Type::Integer(_)
+                        | Type::Boolean(_)
+                        | Type::Array(_)
+                )
+            );
+            if !scalar {
+                return Ok(parts);
+            }
+        }
+        let first = parts
+            .iter()
+            .find(|(_, part)| matches!(part, ReferenceOr::Reference { .. }))
+            .or_else(|| parts.first())
+            .copied();
+        Ok(first.into_iter().collect())
+    }
+
     fn collect_all_of(
         &self,
         part: &ReferenceOr<Schema>,
@@ -840,6 +879,24 @@ impl<'a> TypeBuilder<'a> {
         exclude: Option<&str>,
         place: &str,
     ) -> Result<Option<TypeKind>, ModelError> {
+        // A tagged enum names each variant's type, so every target must be a whole component
+        // schema; a mapping into another file or a branch pointing inside a schema leaves
+        // the union untagged (its branches are tried in turn).
+        let whole = |reference: &str| {
+            reference
+                .strip_prefix("#/components/schemas/")
+                .is_some_and(|key| !key.contains('/') && !key.contains('#'))
+        };
+        let mapped = discriminator
+            .mapping
+            .values()
+            .map(|target| match target.starts_with('#') {
+                true => target.clone(),
+                false => format!("#/components/schemas/{target}"),
+            });
+        if !refs.iter().cloned().chain(mapped).all(|r| whole(&r)) {
+            return Ok(None);
+        }
         let mut entries: Vec<(String, String)> = Vec::new();
         for (value, target) in &discriminator.mapping {
             let reference = if target.starts_with('#') {

@@ -181,10 +181,16 @@ pub fn expected(spec: &Value) -> Value {
     let mut out = Map::new();
     let components = match paths.is_empty() {
         // A document without operations splits into one page with all of its components.
-        true => spec
-            .get("components")
-            .cloned()
-            .unwrap_or_else(|| Value::Object(Map::new())),
+        true => {
+            // Empty sections say nothing (the merge leaves them out).
+            let mut all = spec
+                .get("components")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default();
+            all.retain(|_, section| section.as_object().is_none_or(|s| !s.is_empty()));
+            Value::Object(all)
+        }
         false => components_of(spec, &reached),
     };
     out.insert("paths".to_owned(), Value::Object(paths));
@@ -658,7 +664,7 @@ mod tests {
         let spec = json!({"openapi": "3.1.0", "info": {"title": "Hooks", "version": "1"},
             "webhooks": {"paid": {"post": {"requestBody": {"content": {"application/json":
                 {"schema": {"$ref": "#/components/schemas/Payment"}}}}}}},
-            "components": {"schemas": {"Payment": {"type": "object"}}}});
+            "components": {"schemas": {"Payment": {"type": "object"}}, "examples": {}}});
         let split = split(&spec).expect("splits");
         assert_eq!(split.operations, 0);
         assert_eq!(split.pages.len(), 1);
