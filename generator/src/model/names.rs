@@ -101,6 +101,18 @@ impl Namespace {
         }
     }
 
+    /// Takes `base` if free, else `alternative` if free, else what [`claim`](Self::claim)
+    /// gives for `base`.
+    pub fn claim_or(&mut self, base: &str, alternative: &str) -> String {
+        if self.used.insert(base.to_owned()) {
+            return base.to_owned();
+        }
+        if self.used.insert(alternative.to_owned()) {
+            return alternative.to_owned();
+        }
+        self.claim(base)
+    }
+
     /// Takes `base` if free, else the first free `base{n}` for n = 2, 3, ...
     pub fn claim(&mut self, base: &str) -> String {
         if self.used.insert(base.to_owned()) {
@@ -125,6 +137,15 @@ impl Namespace {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn claim_or_tries_the_alternative_before_numbering() {
+        let mut names = Namespace::with_reserved(&["timeout"]);
+        assert_eq!(names.claim_or("id", "id_query"), "id");
+        assert_eq!(names.claim_or("id", "id_header"), "id_header");
+        assert_eq!(names.claim_or("id", "id_header"), "id2");
+        assert_eq!(names.claim_or("timeout", "timeout_query"), "timeout_query");
+    }
 
     #[test]
     fn casing_and_keywords() {

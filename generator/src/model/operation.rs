@@ -364,8 +364,12 @@ impl<'a> OpContext<'a> {
                 Some(description) => to_rustdoc(description),
                 None => format!("The `{}` {} parameter.", data.name, location_word(location)),
             };
+            // Two parameters of one name in different places (`Last-Event-ID` in the query
+            // and in a header): the later one is named after its place too.
+            let base = snake(&data.name);
+            let by_place = format!("{base}_{}", location_word(location));
             params.push(Param {
-                name: names.claim(&snake(&data.name)),
+                name: names.claim_or(&base, &by_place),
                 wire: data.name.clone(),
                 location,
                 ty,
