@@ -101,6 +101,11 @@ impl Namespace {
         }
     }
 
+    /// Whether `name` is already handed out (or reserved).
+    pub fn is_taken(&self, name: &str) -> bool {
+        self.used.contains(name)
+    }
+
     /// Takes `base` if free, else `alternative` if free, else what [`claim`](Self::claim)
     /// gives for `base`.
     pub fn claim_or(&mut self, base: &str, alternative: &str) -> String {

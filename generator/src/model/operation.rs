@@ -242,16 +242,15 @@ fn claim_type_name(names: &mut Namespace, base: &str) -> String {
         } else {
             format!("{base}{n}")
         };
-        let mut probe = names.clone();
-        let all_free = [
+        let all = [
             candidate.clone(),
             format!("{candidate}Error"),
             format!("{candidate}Response"),
-        ]
-        .iter()
-        .all(|c| probe.claim(c) == *c);
-        if all_free {
-            *names = probe;
+        ];
+        if all.iter().all(|c| !names.is_taken(c)) {
+            for name in &all {
+                names.claim(name);
+            }
             return candidate;
         }
         n += 1;
@@ -521,6 +520,11 @@ impl<'a> OpContext<'a> {
                     help: "describe the parts with an object schema".to_owned(),
                 })?;
             let ty = types.multipart_type_of(schema, &hint, &format!("{content_place}/schema"))?;
+            // A nullable schema: there is still a form to send when there is a body at all.
+            let ty = match ty {
+                TypeRef::Option(inner) => *inner,
+                ty => ty,
+            };
             let is_struct = matches!(&ty, TypeRef::Named(n)
                 if matches!(types.kind_of(n), Some(TypeKind::Struct { .. })));
             // A binary schema (or an array of them) is one `file` part (or one per item).
