@@ -30,12 +30,12 @@ const LEADING_KEYS: [&str; 3] = ["info", "servers", "security"];
 pub enum MergeError {
     /// There was nothing to merge.
     #[error(
-        "no OpenAPI fragments found in the inputs\n  help: put each operation's OpenAPI 3.0 \
+        "no OpenAPI fragments found in the inputs\n  help: put each operation's OpenAPI \
          document in a ```json block under its `## METHOD /path` heading, or pass an OpenAPI \
          JSON or YAML file"
     )]
     NoFragments,
-    /// A fragment is not an OpenAPI 3.0 document of the expected shape.
+    /// A fragment is not an OpenAPI 3.0 or 3.1 document of the expected shape.
     #[error("{}:{line}: {message}\n  help: {help}", .file.display())]
     Fragment {
         /// The file the fragment came from.
@@ -504,7 +504,7 @@ impl Merger {
                     "not an OpenAPI document: a {} instead of an object",
                     kind(&fragment.value)
                 ),
-                "give an OpenAPI 3.0 document (an object with `openapi`, `info` and `paths`)",
+                "give an OpenAPI 3.0 or 3.1 document (an object with `openapi`, `info` and `paths`)",
             ));
         };
         self.add_version(document.get("openapi"))

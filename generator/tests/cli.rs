@@ -116,15 +116,15 @@ fn json_that_is_not_an_openapi_document() {
 
 #[test]
 fn an_unsupported_version_points_at_the_openapi_key() {
-    let text = page("GET /a", OK_GET_A).replace("3.0.3", "3.1.0");
+    let text = page("GET /a", OK_GET_A).replace("3.0.3", "2.9.0");
     bad(
         &[("p.md", &text)],
         &["p.md"],
         &[
-            "unsupported OpenAPI version \"3.1.0\"",
+            "unsupported OpenAPI version \"2.9.0\"",
             "--> p.md:8:2",
             "^^^^^^^^^",
-            "help: convert the document to OpenAPI 3.0.x",
+            "help: convert the document to OpenAPI 3.0.x or 3.1.x",
         ],
     );
 }

@@ -370,9 +370,9 @@ pub enum SchemeKind {
 /// The merged document cannot be turned into Rust.
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
-    /// The merged document is not a valid OpenAPI 3.0 document.
+    /// The merged document is not a valid OpenAPI 3.0 or 3.1 document.
     #[error(
-        "the merged document is not valid OpenAPI 3.0: {0}\n  help: check the fragments against the OpenAPI 3.0 specification"
+        "the merged document is not valid OpenAPI: {0}\n  help: check the fragments against the OpenAPI specification of their version"
     )]
     Invalid(String),
     /// A construct stitch does not support yet.
