@@ -13,6 +13,7 @@
 //! of two equal definitions written with their keys in a different order the one whose compact
 //! JSON is smallest is kept.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -260,7 +261,8 @@ pub fn merge_with(
     if fragments.is_empty() {
         return Err(vec![MergeError::NoFragments]);
     }
-    let mut order: Vec<Fragment> = fragments.to_vec();
+    // Fragments are borrowed; one is copied only when a rename rewrites it.
+    let mut order: Vec<Cow<'_, Fragment>> = fragments.iter().map(Cow::Borrowed).collect();
     order.sort_by(|a, b| {
         (&a.file, a.line)
             .cmp(&(&b.file, b.line))
@@ -283,7 +285,8 @@ pub fn merge_with(
             if !plan.is_empty() {
                 for step in plan {
                     if let Some(fragment) = order.get_mut(step.fragment) {
-                        rename_in(&mut fragment.value, &step.section, &step.from, &step.to);
+                        let value = &mut fragment.to_mut().value;
+                        rename_in(value, &step.section, &step.from, &step.to);
                     }
                     renamed.push(step.renamed);
                 }
@@ -381,6 +384,22 @@ fn compact(value: &Value) -> String {
     value.to_string()
 }
 
+/// Whether two values are written alike: equal, with object keys in the same order.
+fn same_writing(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Object(a), Value::Object(b)) => {
+            a.len() == b.len()
+                && a.iter()
+                    .zip(b.iter())
+                    .all(|((ka, va), (kb, vb))| ka == kb && same_writing(va, vb))
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| same_writing(x, y))
+        }
+        _ => a == b,
+    }
+}
+
 /// Orders compact serializations: shorter first, then by text.
 fn smaller(a: &str, b: &str) -> bool {
     (a.len(), a) < (b.len(), b)
@@ -390,7 +409,8 @@ fn smaller(a: &str, b: &str) -> bool {
 #[derive(Debug)]
 struct Variant {
     value: Value,
-    compact: String,
+    /// `value` as compact JSON, once it was needed.
+    compact: Option<String>,
     at: (PathBuf, usize),
     /// The fragments (indexes in merge order) that give this definition.
     sources: Vec<usize>,
@@ -415,30 +435,39 @@ impl Slot {
     }
 
     fn add(&mut self, value: &Value, at: &(PathBuf, usize), source: usize) {
-        let text = compact(value);
         match self.variants.iter_mut().find(|v| v.value == *value) {
             Some(variant) => {
                 variant.sources.push(source);
                 // Equal, perhaps with keys in another order: keep the smallest writing, so the
-                // choice does not depend on which fragment came first.
-                if smaller(&text, &variant.compact) {
-                    variant.value = value.clone();
-                    variant.compact = text;
+                // choice does not depend on which fragment came first. Written the same way
+                // (the common case: one component copied onto many pages), there is nothing
+                // to choose, and nothing is serialized.
+                if !same_writing(&variant.value, value) {
+                    let text = compact(value);
+                    let current = variant
+                        .compact
+                        .get_or_insert_with(|| compact(&variant.value));
+                    if smaller(&text, current) {
+                        variant.value = value.clone();
+                        variant.compact = Some(text);
+                    }
                 }
             }
             None => self.variants.push(Variant {
                 value: value.clone(),
-                compact: text,
+                compact: None,
                 at: at.clone(),
                 sources: vec![source],
             }),
         }
     }
 
-    fn value(&self) -> Value {
+    /// The slot's (first) definition, moved out: the merged document is built once, at the
+    /// end, and the slot is not read again.
+    fn take(&mut self) -> Value {
         self.variants
-            .first()
-            .map(|v| v.value.clone())
+            .first_mut()
+            .map(|v| std::mem::take(&mut v.value))
             .unwrap_or(Value::Null)
     }
 
@@ -699,7 +728,7 @@ impl Merger {
     }
 
     /// The renames that `--on-conflict rename` makes for the component conflicts found so far.
-    fn rename_plan(&self, order: &[Fragment]) -> Vec<RenameStep> {
+    fn rename_plan(&self, order: &[Cow<'_, Fragment>]) -> Vec<RenameStep> {
         let mut plan = Vec::new();
         for (section, entry) in &self.components {
             let Section::Named(names) = entry else {
@@ -849,7 +878,7 @@ impl Merger {
                 continue;
             }
             if let Some(first) = slot.variants.first_mut() {
-                first.compact = compact(&value);
+                first.compact = None;
                 first.value = value;
             }
             slot.variants.truncate(1);
@@ -919,52 +948,56 @@ impl Merger {
             out.insert("openapi".to_owned(), Value::String(version.clone()));
         }
         for key in LEADING_KEYS {
-            if let Some(slot) = self.top.get(key) {
-                out.insert(key.to_owned(), slot.value());
+            if let Some(slot) = self.top.get_mut(key) {
+                out.insert(key.to_owned(), slot.take());
             }
         }
         if !self.tags.is_empty() {
             out.insert(
                 "tags".to_owned(),
-                self.tags.values().map(Slot::value).collect(),
+                self.tags.values_mut().map(Slot::take).collect(),
             );
         }
         let mut paths = Map::new();
-        for (path, entry) in &self.paths {
+        for (path, entry) in &mut self.paths {
             let value = match entry {
                 PathEntry::Item(keys) => {
                     let mut item = Map::new();
-                    for key in item_key_order(keys) {
-                        if let Some(slot) = keys.get(key) {
-                            item.insert(key.to_owned(), slot.value());
+                    let order: Vec<String> = item_key_order(keys)
+                        .into_iter()
+                        .map(str::to_owned)
+                        .collect();
+                    for key in order {
+                        if let Some(slot) = keys.get_mut(&key) {
+                            item.insert(key, slot.take());
                         }
                     }
                     Value::Object(item)
                 }
-                PathEntry::Extension(slot) => slot.value(),
+                PathEntry::Extension(slot) => slot.take(),
             };
             paths.insert(path.clone(), value);
         }
         out.insert("paths".to_owned(), Value::Object(paths));
         if !self.components.is_empty() {
             let mut components = Map::new();
-            for (name, section) in &self.components {
+            for (name, section) in &mut self.components {
                 let value = match section {
                     Section::Named(names) => Value::Object(
                         names
-                            .iter()
-                            .map(|(name, slot)| (name.clone(), slot.value()))
+                            .iter_mut()
+                            .map(|(name, slot)| (name.clone(), slot.take()))
                             .collect(),
                     ),
-                    Section::Extension(slot) => slot.value(),
+                    Section::Extension(slot) => slot.take(),
                 };
                 components.insert(name.clone(), value);
             }
             out.insert("components".to_owned(), Value::Object(components));
         }
-        for (key, slot) in &self.top {
+        for (key, slot) in &mut self.top {
             if !LEADING_KEYS.contains(&key.as_str()) {
-                out.insert(key.clone(), slot.value());
+                out.insert(key.clone(), slot.take());
             }
         }
         let value = Value::Object(out);

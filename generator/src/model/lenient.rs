@@ -17,6 +17,7 @@
 use std::collections::BTreeMap;
 
 use openapiv3::{OpenAPI, Schema};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::ModelError;
@@ -63,8 +64,7 @@ pub(super) fn parse(merged: &Value) -> Result<(OpenAPI, BTreeMap<String, Schema>
     let mut doc = merged.clone();
     super::refs::canonicalize(&mut doc);
     normalize_document(&mut doc);
-    let spec =
-        serde_json::from_value(doc.clone()).map_err(|error| locate(&doc, &error.to_string()))?;
+    let spec = OpenAPI::deserialize(&doc).map_err(|error| locate(&doc, &error.to_string()))?;
     let mut pointers = BTreeMap::new();
     collect_pointers(&doc, &doc, &mut pointers);
     Ok((spec, pointers))
@@ -86,7 +86,7 @@ fn collect_pointers(doc: &Value, value: &Value, into: &mut BTreeMap<String, Sche
                 if !whole_component && !walked_by_model && !into.contains_key(reference) {
                     let target = reference.strip_prefix('#').and_then(|p| doc.pointer(p));
                     if let Some(target) = target.filter(|t| t.get("$ref").is_none()) {
-                        if let Ok(schema) = serde_json::from_value::<Schema>(target.clone()) {
+                        if let Ok(schema) = Schema::deserialize(target) {
                             into.insert(reference.clone(), schema);
                         }
                     }
@@ -398,32 +398,32 @@ fn locate(doc: &Value, message: &str) -> ModelError {
     let escape = |key: &str| key.replace('~', "~0").replace('/', "~1");
     let parts: [(&str, &str, Check); 6] = [
         ("components", "schemas", |v| {
-            serde_json::from_value::<openapiv3::ReferenceOr<openapiv3::Schema>>(v.clone())
+            openapiv3::ReferenceOr::<openapiv3::Schema>::deserialize(v)
                 .err()
                 .map(|e| e.to_string())
         }),
         ("components", "parameters", |v| {
-            serde_json::from_value::<openapiv3::ReferenceOr<openapiv3::Parameter>>(v.clone())
+            openapiv3::ReferenceOr::<openapiv3::Parameter>::deserialize(v)
                 .err()
                 .map(|e| e.to_string())
         }),
         ("components", "responses", |v| {
-            serde_json::from_value::<openapiv3::ReferenceOr<openapiv3::Response>>(v.clone())
+            openapiv3::ReferenceOr::<openapiv3::Response>::deserialize(v)
                 .err()
                 .map(|e| e.to_string())
         }),
         ("components", "requestBodies", |v| {
-            serde_json::from_value::<openapiv3::ReferenceOr<openapiv3::RequestBody>>(v.clone())
+            openapiv3::ReferenceOr::<openapiv3::RequestBody>::deserialize(v)
                 .err()
                 .map(|e| e.to_string())
         }),
         ("components", "securitySchemes", |v| {
-            serde_json::from_value::<openapiv3::ReferenceOr<openapiv3::SecurityScheme>>(v.clone())
+            openapiv3::ReferenceOr::<openapiv3::SecurityScheme>::deserialize(v)
                 .err()
                 .map(|e| e.to_string())
         }),
         ("paths", "", |v| {
-            serde_json::from_value::<openapiv3::ReferenceOr<openapiv3::PathItem>>(v.clone())
+            openapiv3::ReferenceOr::<openapiv3::PathItem>::deserialize(v)
                 .err()
                 .map(|e| e.to_string())
         }),
