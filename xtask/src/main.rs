@@ -5,7 +5,9 @@
 //! - `cargo xtask codegen --check` changes nothing and fails (exit 1), naming every stale file,
 //!   when `generated-client/` is not what the pages generate;
 //! - `cargo xtask corpus` runs the generator over APIs.guru's directory of public API
-//!   descriptions (see `corpus/mod.rs`).
+//!   descriptions (see `corpus/mod.rs`);
+//! - `cargo xtask bench` measures stitch beside other generators and writes `BENCHMARKS.md`
+//!   (see `bench/mod.rs`).
 //!
 //! Exit codes: 0 done, 1 drift, 2 usage or any other error.
 
@@ -15,6 +17,7 @@ use std::process::ExitCode;
 
 use stitch::write::{self, WriteOutcome};
 
+mod bench;
 mod config;
 mod corpus;
 
@@ -37,8 +40,8 @@ commands:
   corpus [..]        run the generator over a corpus of public API descriptions
                      (`cargo xtask corpus --help` for the options)
 
-planned (not implemented yet):
-  bench              run the benchmarks
+  bench [..]         time stitch beside progenitor and openapi-generator and write
+                     BENCHMARKS.md (`cargo xtask bench --help` for the options)
 ";
 
 /// How a task ended, when it did not fail.
@@ -80,9 +83,13 @@ fn main() -> ExitCode {
         ["corpus", rest @ ..] => workspace_root()
             .and_then(|root| corpus::run(&root, rest))
             .map(|()| Done::Ok),
-        [command @ "bench", ..] => Err(format!(
-            "`{command}` is planned but not implemented yet\n\n{USAGE}"
-        )),
+        ["bench", "help" | "--help" | "-h"] => {
+            let _ignored = io::stdout().lock().write_all(bench::USAGE.as_bytes());
+            return ExitCode::SUCCESS;
+        }
+        ["bench", rest @ ..] => workspace_root()
+            .and_then(|root| bench::run(&root, rest))
+            .map(|()| Done::Ok),
         [command, ..] => Err(format!("unknown command `{command}`\n\n{USAGE}")),
     };
     match result {

@@ -137,7 +137,7 @@ fn download(cache: &Path, tarball: &Path) -> Result<(), String> {
 }
 
 /// Removes a folder if it exists.
-fn remove_dir(path: &Path) -> Result<(), String> {
+pub(crate) fn remove_dir(path: &Path) -> Result<(), String> {
     match fs::remove_dir_all(path) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),

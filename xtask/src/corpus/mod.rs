@@ -13,7 +13,7 @@
 //! Failures are information (exit 0); a panic anywhere, or a corpus that cannot be fetched,
 //! fails the run.
 
-mod fetch;
+pub(crate) mod fetch;
 mod report;
 mod run;
 pub mod split;

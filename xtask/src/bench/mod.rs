@@ -1,0 +1,389 @@
+//! `cargo xtask bench`: stitch against the anchors (progenitor, openapi-generator), measured
+//! in one run on one machine.
+//!
+//! ```text
+//! cargo xtask bench [--runs N] [--check-runs N] [--quick] [--no-anchors] [--no-check] [--stages]
+//! ```
+//!
+//! For GitHub's REST API description, a few mid-sized specs of the APIs.guru corpus and the
+//! Syntho pages ([`inputs`]), it times `stitch generate` (the release binary) from the pages and
+//! from the whole JSON file and the anchors on the JSON file ([`generate`], [`anchors`]): wall
+//! time and peak memory ([`measure`]), lines and bytes of the generated Rust. Then it times
+//! `cargo check` of the generated GitHub and Syntho clients, and of openapi-generator's GitHub
+//! client, from a warm dependency cache ([`check`]). The tables go to stdout and, with the
+//! machine's facts ([`machine`]), into `BENCHMARKS.md` and `BENCHMARKS.json` at the
+//! repository root ([`report`]). Progress goes to stderr.
+//!
+//! Everything fetched, installed or written on the way lives in `.cache/bench/` (gitignored).
+//! An anchor that cannot be installed or fails is a row of the report; the run itself fails
+//! only when stitch cannot be built or a spec cannot be fetched.
+
+pub mod anchors;
+pub mod check;
+pub mod generate;
+pub mod inputs;
+pub mod machine;
+pub mod measure;
+pub mod report;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use anchors::Tool;
+use report::{Results, SpecResult};
+
+/// The bench cache, relative to the workspace root (gitignored with `/.cache`).
+pub const CACHE: &str = ".cache/bench";
+
+/// Usage of the bench command.
+pub const USAGE: &str = "\
+usage: cargo xtask bench [--runs N] [--check-runs N] [--quick] [--no-anchors] [--no-check]
+                         [--stages]
+
+  --runs N        runs of stitch per spec and input (default 5); the anchors run min(N, 3)
+                  times; medians are reported
+  --check-runs N  timed cargo check runs per client (default 1: a big client takes minutes)
+  --quick         GitHub and Syntho only, no anchors, no cargo check; prints the tables but
+                  does not write BENCHMARKS.md or BENCHMARKS.json
+  --no-anchors    do not install or run progenitor and openapi-generator
+  --no-check      do not time cargo check of the generated clients
+  --stages        also run the per-stage benches: cargo bench -p stitch --bench pipeline
+
+Fetches and installs into .cache/bench/ on first use (needs npm and tar for the specs,
+cargo for progenitor, python3 and Java for openapi-generator). Writes BENCHMARKS.md and
+BENCHMARKS.json at the repository root; the tables also go to stdout, progress to stderr.
+";
+
+/// Default runs of stitch.
+const STITCH_RUNS: usize = 5;
+/// The most runs of an anchor.
+const ANCHOR_RUNS: usize = 3;
+
+/// The parsed arguments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Args {
+    runs: usize,
+    check_runs: usize,
+    quick: bool,
+    anchors: bool,
+    check: bool,
+    stages: bool,
+}
+
+fn parse(args: &[&str]) -> Result<Args, String> {
+    let mut parsed = Args {
+        runs: STITCH_RUNS,
+        check_runs: 1,
+        quick: false,
+        anchors: true,
+        check: true,
+        stages: false,
+    };
+    let mut rest = args.iter();
+    while let Some(&arg) = rest.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((flag, value)) => (flag, Some(value)),
+            None => (arg, None),
+        };
+        match flag {
+            "--runs" | "--check-runs" => {
+                let value = inline
+                    .or_else(|| rest.next().copied())
+                    .ok_or_else(|| format!("{flag} needs a value\n\n{USAGE}"))?;
+                let n = match value.parse::<usize>() {
+                    Ok(n) if n > 0 => n,
+                    _ => {
+                        return Err(format!(
+                            "{flag} takes a number of at least 1, not `{value}`\n\n{USAGE}"
+                        ));
+                    }
+                };
+                if flag == "--runs" {
+                    parsed.runs = n;
+                } else {
+                    parsed.check_runs = n;
+                }
+            }
+            "--quick" => parsed.quick = true,
+            "--no-anchors" => parsed.anchors = false,
+            "--no-check" => parsed.check = false,
+            "--stages" => parsed.stages = true,
+            other => return Err(format!("unexpected argument `{other}`\n\n{USAGE}")),
+        }
+    }
+    if parsed.quick {
+        parsed.anchors = false;
+        parsed.check = false;
+    }
+    Ok(parsed)
+}
+
+/// A spec label as one folder name: `docker.com/engine` → `docker.com-engine`.
+pub fn slug(label: &str) -> String {
+    label.replace(['/', '\\'], "-")
+}
+
+/// Runs the bench command; `Err` when stitch cannot be built, a spec cannot be fetched, or the
+/// report cannot be written.
+pub fn run(root: &Path, raw: &[&str]) -> Result<(), String> {
+    if let [flag, rest @ ..] = raw
+        && *flag == measure::CHILD_FLAG
+    {
+        return measure::child(rest);
+    }
+    let args = parse(raw)?;
+    let start = Instant::now();
+    let cache = root.join(CACHE);
+    fs::create_dir_all(&cache).map_err(|e| format!("cannot create {}: {e}", cache.display()))?;
+    let anchor_runs = args.runs.min(ANCHOR_RUNS);
+
+    // Before the build, so that the load average is the machine's, not ours.
+    let machine = machine::read();
+    let stitch = build_stitch(root)?;
+    let meter = measure::Meter::install(&cache.join("bin"))?;
+
+    eprintln!("bench: preparing the specs");
+    let mut specs = vec![inputs::github(&cache)?];
+    if !args.quick {
+        specs.extend(inputs::corpus_specs(root, &cache)?);
+    }
+    specs.push(inputs::syntho(root, &cache)?);
+
+    let (progenitor, openapi_generator) = if args.anchors {
+        (
+            anchors::progenitor(&cache, &meter),
+            anchors::openapi_generator(&cache, &meter),
+        )
+    } else {
+        (
+            Err("not run (--no-anchors)".to_owned()),
+            Err("not run (--no-anchors)".to_owned()),
+        )
+    };
+
+    let mut results = Vec::new();
+    for spec in specs {
+        eprintln!(
+            "bench: {} ({} operations, {} pages)",
+            spec.label, spec.operations, spec.page_count
+        );
+        let stitch_program: anchors::Installed = Ok(stitch.clone());
+        let mut generated = vec![
+            generate::measure(
+                Tool::StitchPages,
+                &stitch_program,
+                &spec,
+                args.runs,
+                &cache,
+                &meter,
+            ),
+            generate::measure(
+                Tool::StitchJson,
+                &stitch_program,
+                &spec,
+                args.runs,
+                &cache,
+                &meter,
+            ),
+        ];
+        if args.anchors {
+            generated.push(generate::measure(
+                Tool::Progenitor,
+                &progenitor,
+                &spec,
+                anchor_runs,
+                &cache,
+                &meter,
+            ));
+            generated.push(generate::measure(
+                Tool::OpenApiGenerator,
+                &openapi_generator,
+                &spec,
+                anchor_runs,
+                &cache,
+                &meter,
+            ));
+        }
+        results.push(SpecResult { spec, generated });
+    }
+
+    let checks = if args.check {
+        checks(root, &cache, &results, args.check_runs, &meter)
+    } else {
+        Vec::new()
+    };
+
+    if args.stages {
+        stages(root, &cache)?;
+    }
+
+    let mut command = String::from("cargo xtask bench");
+    for arg in raw {
+        command.push(' ');
+        command.push_str(arg);
+    }
+    let results = Results {
+        command,
+        machine,
+        runs: (args.runs, if args.anchors { anchor_runs } else { 0 }),
+        check_runs: if args.check { args.check_runs } else { 0 },
+        specs: results,
+        checks,
+        total: start.elapsed(),
+    };
+    print!("{}", report::tables(&results));
+    if args.quick {
+        eprintln!("bench: --quick: BENCHMARKS.md and BENCHMARKS.json left as they were");
+        return Ok(());
+    }
+    let md = root.join("BENCHMARKS.md");
+    fs::write(&md, report::markdown(&results))
+        .map_err(|e| format!("cannot write {}: {e}", md.display()))?;
+    let json_path = root.join("BENCHMARKS.json");
+    let mut text = serde_json::to_string_pretty(&report::json(&results))
+        .map_err(|e| format!("cannot write the results as JSON: {e}"))?;
+    text.push('\n');
+    fs::write(&json_path, text)
+        .map_err(|e| format!("cannot write {}: {e}", json_path.display()))?;
+    eprintln!(
+        "bench: wrote BENCHMARKS.md and BENCHMARKS.json in {:.0} s",
+        results.total.as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Builds the release binary of stitch and returns its path.
+fn build_stitch(root: &Path) -> Result<PathBuf, String> {
+    eprintln!("bench: cargo build --release -p stitch");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .args(["build", "--release", "--quiet", "-p", "stitch"])
+        .current_dir(root)
+        .stdin(Stdio::null())
+        .status()
+        .map_err(|e| format!("cannot run cargo build: {e}"))?;
+    if !status.success() {
+        return Err(format!(
+            "cargo build --release -p stitch failed ({status}); fix the build and run again"
+        ));
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .map_or_else(|| root.join("target"), |dir| root.join(dir));
+    let program = target
+        .join("release")
+        .join(format!("stitch{}", std::env::consts::EXE_SUFFIX));
+    if !program.is_file() {
+        return Err(format!(
+            "cargo build --release -p stitch left no {}",
+            program.display()
+        ));
+    }
+    Ok(program)
+}
+
+/// Times `cargo check` of stitch's GitHub and Syntho clients and of openapi-generator's GitHub
+/// client, where they were generated.
+fn checks(
+    root: &Path,
+    cache: &Path,
+    results: &[SpecResult],
+    runs: usize,
+    meter: &measure::Meter,
+) -> Vec<check::Checked> {
+    let lockfile = root.join("Cargo.lock");
+    let lockfile = lockfile.is_file().then_some(lockfile);
+    let wanted = [
+        ("github", Tool::StitchPages),
+        ("github", Tool::OpenApiGenerator),
+        ("syntho", Tool::StitchPages),
+    ];
+    let mut out = Vec::new();
+    for (label, tool) in wanted {
+        let Some(spec) = results.iter().find(|r| r.spec.label == label) else {
+            continue;
+        };
+        let Some(generated) = spec.generated.iter().find(|g| g.tool == tool) else {
+            continue;
+        };
+        let checked = match &generated.outcome {
+            Ok(figures) => check::check(
+                label,
+                tool,
+                &figures.out,
+                if tool.is_stitch() {
+                    lockfile.as_deref()
+                } else {
+                    None
+                },
+                runs,
+                cache,
+                meter,
+            ),
+            Err(_) => check::Checked {
+                spec: label.to_owned(),
+                tool,
+                outcome: Err("not generated".to_owned()),
+            },
+        };
+        out.push(checked);
+    }
+    out
+}
+
+/// Runs the per-stage benches (`cargo bench -p stitch --bench pipeline`), their output on
+/// stderr, with GitHub's spec where this run put it.
+fn stages(root: &Path, cache: &Path) -> Result<(), String> {
+    eprintln!("bench: cargo bench -p stitch --bench pipeline");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .args(["bench", "-p", "stitch", "--bench", "pipeline"])
+        .current_dir(root)
+        .env("STITCH_BENCH_GITHUB", inputs::github_dir(cache))
+        .stdin(Stdio::null())
+        .stdout(Stdio::from(std::io::stderr()))
+        .status()
+        .map_err(|e| format!("cannot run cargo bench: {e}"))?;
+    if !status.success() {
+        return Err(format!(
+            "cargo bench -p stitch --bench pipeline failed ({status})"
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arguments() {
+        let defaults = parse(&[]).expect("parses");
+        assert_eq!(
+            defaults,
+            Args {
+                runs: 5,
+                check_runs: 1,
+                quick: false,
+                anchors: true,
+                check: true,
+                stages: false
+            }
+        );
+        let quick = parse(&["--quick", "--runs=2"]).expect("parses");
+        assert_eq!((quick.runs, quick.anchors, quick.check), (2, false, false));
+        assert_eq!(parse(&["--runs", "3"]).expect("parses").runs, 3);
+        assert_eq!(parse(&["--check-runs", "2"]).expect("parses").check_runs, 2);
+        assert!(parse(&["--runs", "0"]).is_err());
+        assert!(parse(&["--runs"]).is_err());
+        assert!(parse(&["--bogus"]).is_err());
+    }
+
+    #[test]
+    fn slugs_are_one_folder() {
+        assert_eq!(slug("docker.com/engine"), "docker.com-engine");
+        assert_eq!(slug("github"), "github");
+    }
+}
