@@ -2,6 +2,7 @@
 // change the input pages and regenerate (`cargo xtask codegen` in the stitch repository).
 
 //! One `Client` method per operation, one `ClientBuilder` method per security scheme.
+use super::{operations, runtime};
 impl super::Client {
     /// Cancel job
     ///
@@ -14,8 +15,11 @@ impl super::Client {
     pub fn jobs_cancel_update(
         &self,
         job_id: impl Into<String>,
-    ) -> super::operations::JobsCancelUpdate<'_> {
-        super::operations::JobsCancelUpdate::new(self, job_id.into())
+    ) -> operations::JobsCancelUpdate<'_> {
+        operations::JobsCancelUpdate {
+            call: self.call(),
+            job_id: job_id.into(),
+        }
     }
     /// Delete job
     ///
@@ -28,8 +32,11 @@ impl super::Client {
     pub fn jobs_delete_destroy(
         &self,
         job_id: impl Into<String>,
-    ) -> super::operations::JobsDeleteDestroy<'_> {
-        super::operations::JobsDeleteDestroy::new(self, job_id.into())
+    ) -> operations::JobsDeleteDestroy<'_> {
+        operations::JobsDeleteDestroy {
+            call: self.call(),
+            job_id: job_id.into(),
+        }
     }
     /// Job logs
     ///
@@ -42,8 +49,11 @@ impl super::Client {
     pub fn jobs_download_log_retrieve(
         &self,
         job_id: impl Into<String>,
-    ) -> super::operations::JobsDownloadLogRetrieve<'_> {
-        super::operations::JobsDownloadLogRetrieve::new(self, job_id.into())
+    ) -> operations::JobsDownloadLogRetrieve<'_> {
+        operations::JobsDownloadLogRetrieve {
+            call: self.call(),
+            job_id: job_id.into(),
+        }
     }
     /// Latest job
     ///
@@ -57,12 +67,12 @@ impl super::Client {
         &self,
         engine_id: impl Into<String>,
         job_type: impl Into<String>,
-    ) -> super::operations::JobsLatestRetrieve<'_> {
-        super::operations::JobsLatestRetrieve::new(
-            self,
-            engine_id.into(),
-            job_type.into(),
-        )
+    ) -> operations::JobsLatestRetrieve<'_> {
+        operations::JobsLatestRetrieve {
+            call: self.call(),
+            engine_id: engine_id.into(),
+            job_type: job_type.into(),
+        }
     }
     /// List jobs
     ///
@@ -72,11 +82,12 @@ impl super::Client {
     /// - `200`: Success: Jobs list
     /// - `422`: Validation error
     /// - `503`: Message: unable to fetch engine from external service
-    pub fn jobs_list(
-        &self,
-        engine_id: impl Into<String>,
-    ) -> super::operations::JobsList<'_> {
-        super::operations::JobsList::new(self, engine_id.into())
+    pub fn jobs_list(&self, engine_id: impl Into<String>) -> operations::JobsList<'_> {
+        operations::JobsList {
+            call: self.call(),
+            engine_id: engine_id.into(),
+            job_type: None,
+        }
     }
     /// Get Job
     ///
@@ -89,8 +100,11 @@ impl super::Client {
     pub fn jobs_retrieve(
         &self,
         job_id: impl Into<String>,
-    ) -> super::operations::JobsRetrieve<'_> {
-        super::operations::JobsRetrieve::new(self, job_id.into())
+    ) -> operations::JobsRetrieve<'_> {
+        operations::JobsRetrieve {
+            call: self.call(),
+            job_id: job_id.into(),
+        }
     }
 }
 impl super::ClientBuilder {
@@ -100,9 +114,9 @@ impl super::ClientBuilder {
     pub fn oidc(self, value: impl Into<String>) -> Self {
         self.credential(
             "OIDC",
-            super::runtime::Credential::Header {
+            runtime::Credential::Header {
                 name: "Authorization",
-                value: super::runtime::Secret::new(value),
+                value: runtime::Secret::new(value),
             },
         )
     }
@@ -114,9 +128,9 @@ impl super::ClientBuilder {
     pub fn authentication(self, value: impl Into<String>) -> Self {
         self.credential(
             "authentication",
-            super::runtime::Credential::Cookie {
+            runtime::Credential::Cookie {
                 name: "sessionid",
-                value: super::runtime::Secret::new(value),
+                value: runtime::Secret::new(value),
             },
         )
     }

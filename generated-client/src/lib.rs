@@ -11,15 +11,20 @@
 #![recursion_limit = "256"]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#[allow(missing_docs, clippy::large_enum_variant)]
 #[rustfmt::skip]
 pub mod types;
+#[allow(clippy::large_enum_variant, clippy::result_large_err)]
 #[rustfmt::skip]
 pub mod operations;
 #[rustfmt::skip]
 mod client;
-#[allow(dead_code)]
+#[allow(dead_code, unused_imports, unused_macros)]
 #[rustfmt::skip]
 mod runtime;
-pub use runtime::{Client, ClientBuilder, Error, RawResponse, ResponseValue, RetryPolicy};
+pub use runtime::{
+    Client, ClientBuilder, Error, RawResponse, ResponseValue, RetryPolicy, Sending,
+    ValueFuture,
+};
 pub use reqwest::StatusCode;
 pub use reqwest::header::HeaderMap;

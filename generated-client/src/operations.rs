@@ -2,600 +2,207 @@
 // change the input pages and regenerate (`cargo xtask codegen` in the stitch repository).
 
 //! Request builders, and the typed errors and responses of each operation.
-/// Request builder for [`Client::jobs_cancel_update`](super::Client::jobs_cancel_update).
-///
-/// Set optional parameters and per-request settings with its methods, then `.await` it
-/// for the value, or call [`send`](Self::send) for the value with status and headers.
+use super::{runtime, types};
+/// Request builder for [`Client::jobs_cancel_update`](super::Client::jobs_cancel_update): set optional parameters with its methods, then `.await` it for the value, or [`send`](Self::send) it for the value with status and headers.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct JobsCancelUpdate<'a> {
-    client: &'a super::Client,
-    job_id: String,
-    options: super::runtime::RequestOptions,
+    pub(super) call: runtime::Call<'a>,
+    pub(super) job_id: String,
 }
-impl<'a> JobsCancelUpdate<'a> {
-    pub(crate) fn new(client: &'a super::Client, job_id: String) -> Self {
-        JobsCancelUpdate {
-            client,
-            job_id,
-            options: Default::default(),
-        }
+runtime::builder!(JobsCancelUpdate, types::JobMessageSchema, JobsCancelUpdateError);
+impl JobsCancelUpdate<'_> {
+    fn request(self) -> Result<runtime::Request, runtime::Failure> {
+        let path = runtime::path("/api/v1/jobs/{job_id}/cancel/", &[&self.job_id])?;
+        Ok(runtime::Request::put(path, &["OIDC", "authentication"]))
     }
-    /// Overrides the client's timeout for this request (`None`: no timeout).
-    pub fn timeout(mut self, timeout: Option<std::time::Duration>) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's retry policy for this request.
-    pub fn retry_policy(mut self, policy: super::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the request; the value comes with the response's status and headers.
-    #[allow(clippy::result_large_err)]
-    pub async fn send(
-        self,
-    ) -> Result<
-        super::ResponseValue<super::types::JobMessageSchema>,
-        super::Error<JobsCancelUpdateError>,
-    > {
-        let path = [
-            "/api/v1/jobs/",
-            &super::runtime::path_segment("job_id", &self.job_id)?,
-            "/cancel/",
-        ]
-            .concat();
-        let request = super::runtime::Request::new(
-            reqwest::Method::PUT,
-            path,
-            &["OIDC", "authentication"],
-        );
-        let response = self.client.execute(request, &self.options).await?;
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
+        use JobsCancelUpdateError as Error;
         match response.status().as_u16() {
-            200 => {
-                Ok(
-                    response
-                        .json::<super::types::JobMessageSchema, JobsCancelUpdateError>()?,
-                )
-            }
-            422 => {
-                Err(
-                    super::Error::Api(
-                        response
-                            .json::<
-                                super::types::HttpValidationError,
-                                JobsCancelUpdateError,
-                            >()?
-                            .map(JobsCancelUpdateError::UnprocessableEntity),
-                    ),
-                )
-            }
-            503 => {
-                Err(
-                    super::Error::Api(
-                        response.unit(JobsCancelUpdateError::ServiceUnavailable),
-                    ),
-                )
-            }
-            _ => Err(super::Error::UnexpectedStatus(response)),
+            200 => response.json(),
+            422 => response.json_error(Error::UnprocessableEntity),
+            503 => response.error(Error::ServiceUnavailable),
+            _ => response.unexpected(),
         }
-    }
-}
-impl<'a> std::future::IntoFuture for JobsCancelUpdate<'a> {
-    type Output = Result<
-        super::types::JobMessageSchema,
-        super::Error<JobsCancelUpdateError>,
-    >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move { self.send().await.map(super::ResponseValue::into_inner) })
     }
 }
 /// The documented error responses of [`Client::jobs_cancel_update`](super::Client::jobs_cancel_update).
 #[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
 pub enum JobsCancelUpdateError {
     /// `422`: Validation error
-    UnprocessableEntity(super::types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
     /// `503`: Message: unable to fetch engine from external service
     ServiceUnavailable,
 }
-/// Request builder for [`Client::jobs_delete_destroy`](super::Client::jobs_delete_destroy).
-///
-/// Set optional parameters and per-request settings with its methods, then `.await` it
-/// for the value, or call [`send`](Self::send) for the value with status and headers.
+/// Request builder for [`Client::jobs_delete_destroy`](super::Client::jobs_delete_destroy): set optional parameters with its methods, then `.await` it for the value, or [`send`](Self::send) it for the value with status and headers.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct JobsDeleteDestroy<'a> {
-    client: &'a super::Client,
-    job_id: String,
-    options: super::runtime::RequestOptions,
+    pub(super) call: runtime::Call<'a>,
+    pub(super) job_id: String,
 }
-impl<'a> JobsDeleteDestroy<'a> {
-    pub(crate) fn new(client: &'a super::Client, job_id: String) -> Self {
-        JobsDeleteDestroy {
-            client,
-            job_id,
-            options: Default::default(),
-        }
+runtime::builder!(JobsDeleteDestroy, types::JobMessageSchema, JobsDeleteDestroyError);
+impl JobsDeleteDestroy<'_> {
+    fn request(self) -> Result<runtime::Request, runtime::Failure> {
+        let path = runtime::path("/api/v1/jobs/{job_id}/delete/", &[&self.job_id])?;
+        Ok(runtime::Request::delete(path, &["OIDC", "authentication"]))
     }
-    /// Overrides the client's timeout for this request (`None`: no timeout).
-    pub fn timeout(mut self, timeout: Option<std::time::Duration>) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's retry policy for this request.
-    pub fn retry_policy(mut self, policy: super::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the request; the value comes with the response's status and headers.
-    #[allow(clippy::result_large_err)]
-    pub async fn send(
-        self,
-    ) -> Result<
-        super::ResponseValue<super::types::JobMessageSchema>,
-        super::Error<JobsDeleteDestroyError>,
-    > {
-        let path = [
-            "/api/v1/jobs/",
-            &super::runtime::path_segment("job_id", &self.job_id)?,
-            "/delete/",
-        ]
-            .concat();
-        let request = super::runtime::Request::new(
-            reqwest::Method::DELETE,
-            path,
-            &["OIDC", "authentication"],
-        );
-        let response = self.client.execute(request, &self.options).await?;
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
+        use JobsDeleteDestroyError as Error;
         match response.status().as_u16() {
-            200 => {
-                Ok(
-                    response
-                        .json::<
-                            super::types::JobMessageSchema,
-                            JobsDeleteDestroyError,
-                        >()?,
-                )
-            }
-            422 => {
-                Err(
-                    super::Error::Api(
-                        response
-                            .json::<
-                                super::types::HttpValidationError,
-                                JobsDeleteDestroyError,
-                            >()?
-                            .map(JobsDeleteDestroyError::UnprocessableEntity),
-                    ),
-                )
-            }
-            503 => {
-                Err(
-                    super::Error::Api(
-                        response.unit(JobsDeleteDestroyError::ServiceUnavailable),
-                    ),
-                )
-            }
-            _ => Err(super::Error::UnexpectedStatus(response)),
+            200 => response.json(),
+            422 => response.json_error(Error::UnprocessableEntity),
+            503 => response.error(Error::ServiceUnavailable),
+            _ => response.unexpected(),
         }
-    }
-}
-impl<'a> std::future::IntoFuture for JobsDeleteDestroy<'a> {
-    type Output = Result<
-        super::types::JobMessageSchema,
-        super::Error<JobsDeleteDestroyError>,
-    >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move { self.send().await.map(super::ResponseValue::into_inner) })
     }
 }
 /// The documented error responses of [`Client::jobs_delete_destroy`](super::Client::jobs_delete_destroy).
 #[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
 pub enum JobsDeleteDestroyError {
     /// `422`: Validation error
-    UnprocessableEntity(super::types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
     /// `503`: Message: unable to fetch engine from external service
     ServiceUnavailable,
 }
-/// Request builder for [`Client::jobs_download_log_retrieve`](super::Client::jobs_download_log_retrieve).
-///
-/// Set optional parameters and per-request settings with its methods, then `.await` it
-/// for the value, or call [`send`](Self::send) for the value with status and headers.
+/// Request builder for [`Client::jobs_download_log_retrieve`](super::Client::jobs_download_log_retrieve): set optional parameters with its methods, then `.await` it for the value, or [`send`](Self::send) it for the value with status and headers.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct JobsDownloadLogRetrieve<'a> {
-    client: &'a super::Client,
-    job_id: String,
-    options: super::runtime::RequestOptions,
+    pub(super) call: runtime::Call<'a>,
+    pub(super) job_id: String,
 }
-impl<'a> JobsDownloadLogRetrieve<'a> {
-    pub(crate) fn new(client: &'a super::Client, job_id: String) -> Self {
-        JobsDownloadLogRetrieve {
-            client,
-            job_id,
-            options: Default::default(),
-        }
+runtime::builder!(JobsDownloadLogRetrieve, types::JobLogSchema, JobsDownloadLogRetrieveError);
+impl JobsDownloadLogRetrieve<'_> {
+    fn request(self) -> Result<runtime::Request, runtime::Failure> {
+        let path = runtime::path(
+            "/api/v1/jobs/{job_id}/download_log/",
+            &[&self.job_id],
+        )?;
+        Ok(runtime::Request::get(path, &["OIDC", "authentication"]))
     }
-    /// Overrides the client's timeout for this request (`None`: no timeout).
-    pub fn timeout(mut self, timeout: Option<std::time::Duration>) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's retry policy for this request.
-    pub fn retry_policy(mut self, policy: super::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the request; the value comes with the response's status and headers.
-    #[allow(clippy::result_large_err)]
-    pub async fn send(
-        self,
-    ) -> Result<
-        super::ResponseValue<super::types::JobLogSchema>,
-        super::Error<JobsDownloadLogRetrieveError>,
-    > {
-        let path = [
-            "/api/v1/jobs/",
-            &super::runtime::path_segment("job_id", &self.job_id)?,
-            "/download_log/",
-        ]
-            .concat();
-        let request = super::runtime::Request::new(
-            reqwest::Method::GET,
-            path,
-            &["OIDC", "authentication"],
-        );
-        let response = self.client.execute(request, &self.options).await?;
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
+        use JobsDownloadLogRetrieveError as Error;
         match response.status().as_u16() {
-            200 => {
-                Ok(
-                    response
-                        .json::<
-                            super::types::JobLogSchema,
-                            JobsDownloadLogRetrieveError,
-                        >()?,
-                )
-            }
-            422 => {
-                Err(
-                    super::Error::Api(
-                        response
-                            .json::<
-                                super::types::HttpValidationError,
-                                JobsDownloadLogRetrieveError,
-                            >()?
-                            .map(JobsDownloadLogRetrieveError::UnprocessableEntity),
-                    ),
-                )
-            }
-            503 => {
-                Err(
-                    super::Error::Api(
-                        response.unit(JobsDownloadLogRetrieveError::ServiceUnavailable),
-                    ),
-                )
-            }
-            _ => Err(super::Error::UnexpectedStatus(response)),
+            200 => response.json(),
+            422 => response.json_error(Error::UnprocessableEntity),
+            503 => response.error(Error::ServiceUnavailable),
+            _ => response.unexpected(),
         }
-    }
-}
-impl<'a> std::future::IntoFuture for JobsDownloadLogRetrieve<'a> {
-    type Output = Result<
-        super::types::JobLogSchema,
-        super::Error<JobsDownloadLogRetrieveError>,
-    >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move { self.send().await.map(super::ResponseValue::into_inner) })
     }
 }
 /// The documented error responses of [`Client::jobs_download_log_retrieve`](super::Client::jobs_download_log_retrieve).
 #[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
 pub enum JobsDownloadLogRetrieveError {
     /// `422`: Validation error
-    UnprocessableEntity(super::types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
     /// `503`: Message: unable to fetch engine from external service
     ServiceUnavailable,
 }
-/// Request builder for [`Client::jobs_latest_retrieve`](super::Client::jobs_latest_retrieve).
-///
-/// Set optional parameters and per-request settings with its methods, then `.await` it
-/// for the value, or call [`send`](Self::send) for the value with status and headers.
+/// Request builder for [`Client::jobs_latest_retrieve`](super::Client::jobs_latest_retrieve): set optional parameters with its methods, then `.await` it for the value, or [`send`](Self::send) it for the value with status and headers.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct JobsLatestRetrieve<'a> {
-    client: &'a super::Client,
-    engine_id: String,
-    job_type: String,
-    options: super::runtime::RequestOptions,
+    pub(super) call: runtime::Call<'a>,
+    pub(super) engine_id: String,
+    pub(super) job_type: String,
 }
-impl<'a> JobsLatestRetrieve<'a> {
-    pub(crate) fn new(
-        client: &'a super::Client,
-        engine_id: String,
-        job_type: String,
-    ) -> Self {
-        JobsLatestRetrieve {
-            client,
-            engine_id,
-            job_type,
-            options: Default::default(),
-        }
+runtime::builder!(JobsLatestRetrieve, types::JobSchema, JobsLatestRetrieveError);
+impl JobsLatestRetrieve<'_> {
+    fn request(self) -> Result<runtime::Request, runtime::Failure> {
+        let path = runtime::path(
+            "/api/v1/jobs/{engine_id}/latest/",
+            &[&self.engine_id],
+        )?;
+        let mut request = runtime::Request::get(path, &["OIDC", "authentication"]);
+        runtime::push(&mut request.query, "job_type", Some(&self.job_type));
+        Ok(request)
     }
-    /// Overrides the client's timeout for this request (`None`: no timeout).
-    pub fn timeout(mut self, timeout: Option<std::time::Duration>) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's retry policy for this request.
-    pub fn retry_policy(mut self, policy: super::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the request; the value comes with the response's status and headers.
-    #[allow(clippy::result_large_err)]
-    pub async fn send(
-        self,
-    ) -> Result<
-        super::ResponseValue<super::types::JobSchema>,
-        super::Error<JobsLatestRetrieveError>,
-    > {
-        let path = [
-            "/api/v1/jobs/",
-            &super::runtime::path_segment("engine_id", &self.engine_id)?,
-            "/latest/",
-        ]
-            .concat();
-        let mut request = super::runtime::Request::new(
-            reqwest::Method::GET,
-            path,
-            &["OIDC", "authentication"],
-        );
-        {
-            let value = &self.job_type;
-            request.query.push(("job_type".into(), value.clone()));
-        }
-        let response = self.client.execute(request, &self.options).await?;
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
+        use JobsLatestRetrieveError as Error;
         match response.status().as_u16() {
-            200 => {
-                Ok(response.json::<super::types::JobSchema, JobsLatestRetrieveError>()?)
-            }
-            422 => {
-                Err(
-                    super::Error::Api(
-                        response
-                            .json::<
-                                super::types::HttpValidationError,
-                                JobsLatestRetrieveError,
-                            >()?
-                            .map(JobsLatestRetrieveError::UnprocessableEntity),
-                    ),
-                )
-            }
-            503 => {
-                Err(
-                    super::Error::Api(
-                        response.unit(JobsLatestRetrieveError::ServiceUnavailable),
-                    ),
-                )
-            }
-            _ => Err(super::Error::UnexpectedStatus(response)),
+            200 => response.json(),
+            422 => response.json_error(Error::UnprocessableEntity),
+            503 => response.error(Error::ServiceUnavailable),
+            _ => response.unexpected(),
         }
-    }
-}
-impl<'a> std::future::IntoFuture for JobsLatestRetrieve<'a> {
-    type Output = Result<super::types::JobSchema, super::Error<JobsLatestRetrieveError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move { self.send().await.map(super::ResponseValue::into_inner) })
     }
 }
 /// The documented error responses of [`Client::jobs_latest_retrieve`](super::Client::jobs_latest_retrieve).
 #[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
 pub enum JobsLatestRetrieveError {
     /// `422`: Validation error
-    UnprocessableEntity(super::types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
     /// `503`: Message: unable to fetch engine from external service
     ServiceUnavailable,
 }
-/// Request builder for [`Client::jobs_list`](super::Client::jobs_list).
-///
-/// Set optional parameters and per-request settings with its methods, then `.await` it
-/// for the value, or call [`send`](Self::send) for the value with status and headers.
+/// Request builder for [`Client::jobs_list`](super::Client::jobs_list): set optional parameters with its methods, then `.await` it for the value, or [`send`](Self::send) it for the value with status and headers.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct JobsList<'a> {
-    client: &'a super::Client,
-    engine_id: String,
-    job_type: Option<super::types::JobType>,
-    options: super::runtime::RequestOptions,
+    pub(super) call: runtime::Call<'a>,
+    pub(super) engine_id: String,
+    pub(super) job_type: Option<types::JobType>,
 }
-impl<'a> JobsList<'a> {
-    pub(crate) fn new(client: &'a super::Client, engine_id: String) -> Self {
-        JobsList {
-            client,
-            engine_id,
-            job_type: None,
-            options: Default::default(),
-        }
-    }
+runtime::builder!(JobsList, types::ListOfJobSchema, JobsListError);
+impl JobsList<'_> {
     /// The `job_type` query parameter.
-    pub fn job_type(mut self, value: impl Into<super::types::JobType>) -> Self {
+    pub fn job_type(mut self, value: impl Into<types::JobType>) -> Self {
         self.job_type = Some(value.into());
         self
     }
-    /// Overrides the client's timeout for this request (`None`: no timeout).
-    pub fn timeout(mut self, timeout: Option<std::time::Duration>) -> Self {
-        self.options.timeout = Some(timeout);
-        self
+    fn request(self) -> Result<runtime::Request, runtime::Failure> {
+        let path = runtime::path("/api/v1/jobs/{engine_id}/list/", &[&self.engine_id])?;
+        let mut request = runtime::Request::get(path, &["OIDC", "authentication"]);
+        runtime::push(&mut request.query, "job_type", self.job_type.as_ref());
+        Ok(request)
     }
-    /// Overrides the client's retry policy for this request.
-    pub fn retry_policy(mut self, policy: super::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the request; the value comes with the response's status and headers.
-    #[allow(clippy::result_large_err)]
-    pub async fn send(
-        self,
-    ) -> Result<
-        super::ResponseValue<super::types::ListOfJobSchema>,
-        super::Error<JobsListError>,
-    > {
-        let path = [
-            "/api/v1/jobs/",
-            &super::runtime::path_segment("engine_id", &self.engine_id)?,
-            "/list/",
-        ]
-            .concat();
-        let mut request = super::runtime::Request::new(
-            reqwest::Method::GET,
-            path,
-            &["OIDC", "authentication"],
-        );
-        if let Some(value) = &self.job_type {
-            request.query.push(("job_type".into(), value.to_string()));
-        }
-        let response = self.client.execute(request, &self.options).await?;
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
+        use JobsListError as Error;
         match response.status().as_u16() {
-            200 => Ok(response.json::<super::types::ListOfJobSchema, JobsListError>()?),
-            422 => {
-                Err(
-                    super::Error::Api(
-                        response
-                            .json::<super::types::HttpValidationError, JobsListError>()?
-                            .map(JobsListError::UnprocessableEntity),
-                    ),
-                )
-            }
-            503 => {
-                Err(super::Error::Api(response.unit(JobsListError::ServiceUnavailable)))
-            }
-            _ => Err(super::Error::UnexpectedStatus(response)),
+            200 => response.json(),
+            422 => response.json_error(Error::UnprocessableEntity),
+            503 => response.error(Error::ServiceUnavailable),
+            _ => response.unexpected(),
         }
-    }
-}
-impl<'a> std::future::IntoFuture for JobsList<'a> {
-    type Output = Result<super::types::ListOfJobSchema, super::Error<JobsListError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move { self.send().await.map(super::ResponseValue::into_inner) })
     }
 }
 /// The documented error responses of [`Client::jobs_list`](super::Client::jobs_list).
 #[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
 pub enum JobsListError {
     /// `422`: Validation error
-    UnprocessableEntity(super::types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
     /// `503`: Message: unable to fetch engine from external service
     ServiceUnavailable,
 }
-/// Request builder for [`Client::jobs_retrieve`](super::Client::jobs_retrieve).
-///
-/// Set optional parameters and per-request settings with its methods, then `.await` it
-/// for the value, or call [`send`](Self::send) for the value with status and headers.
+/// Request builder for [`Client::jobs_retrieve`](super::Client::jobs_retrieve): set optional parameters with its methods, then `.await` it for the value, or [`send`](Self::send) it for the value with status and headers.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct JobsRetrieve<'a> {
-    client: &'a super::Client,
-    job_id: String,
-    options: super::runtime::RequestOptions,
+    pub(super) call: runtime::Call<'a>,
+    pub(super) job_id: String,
 }
-impl<'a> JobsRetrieve<'a> {
-    pub(crate) fn new(client: &'a super::Client, job_id: String) -> Self {
-        JobsRetrieve {
-            client,
-            job_id,
-            options: Default::default(),
-        }
+runtime::builder!(JobsRetrieve, types::JobSchema, JobsRetrieveError);
+impl JobsRetrieve<'_> {
+    fn request(self) -> Result<runtime::Request, runtime::Failure> {
+        let path = runtime::path("/api/v1/jobs/{job_id}/", &[&self.job_id])?;
+        Ok(runtime::Request::get(path, &["OIDC", "authentication"]))
     }
-    /// Overrides the client's timeout for this request (`None`: no timeout).
-    pub fn timeout(mut self, timeout: Option<std::time::Duration>) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's retry policy for this request.
-    pub fn retry_policy(mut self, policy: super::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the request; the value comes with the response's status and headers.
-    #[allow(clippy::result_large_err)]
-    pub async fn send(
-        self,
-    ) -> Result<
-        super::ResponseValue<super::types::JobSchema>,
-        super::Error<JobsRetrieveError>,
-    > {
-        let path = [
-            "/api/v1/jobs/",
-            &super::runtime::path_segment("job_id", &self.job_id)?,
-            "/",
-        ]
-            .concat();
-        let request = super::runtime::Request::new(
-            reqwest::Method::GET,
-            path,
-            &["OIDC", "authentication"],
-        );
-        let response = self.client.execute(request, &self.options).await?;
+    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
+        use JobsRetrieveError as Error;
         match response.status().as_u16() {
-            200 => Ok(response.json::<super::types::JobSchema, JobsRetrieveError>()?),
-            422 => {
-                Err(
-                    super::Error::Api(
-                        response
-                            .json::<
-                                super::types::HttpValidationError,
-                                JobsRetrieveError,
-                            >()?
-                            .map(JobsRetrieveError::UnprocessableEntity),
-                    ),
-                )
-            }
-            503 => {
-                Err(
-                    super::Error::Api(
-                        response.unit(JobsRetrieveError::ServiceUnavailable),
-                    ),
-                )
-            }
-            _ => Err(super::Error::UnexpectedStatus(response)),
+            200 => response.json(),
+            422 => response.json_error(Error::UnprocessableEntity),
+            503 => response.error(Error::ServiceUnavailable),
+            _ => response.unexpected(),
         }
-    }
-}
-impl<'a> std::future::IntoFuture for JobsRetrieve<'a> {
-    type Output = Result<super::types::JobSchema, super::Error<JobsRetrieveError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move { self.send().await.map(super::ResponseValue::into_inner) })
     }
 }
 /// The documented error responses of [`Client::jobs_retrieve`](super::Client::jobs_retrieve).
 #[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
 pub enum JobsRetrieveError {
     /// `422`: Validation error
-    UnprocessableEntity(super::types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
     /// `503`: Message: unable to fetch engine from external service
     ServiceUnavailable,
 }

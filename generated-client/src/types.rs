@@ -2,139 +2,51 @@
 // change the input pages and regenerate (`cargo xtask codegen` in the stitch repository).
 
 //! The API's schemas as Rust types.
-/// HTTPValidationError
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct HttpValidationError {
-    /// Errors
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<ValidationError>>,
 }
-/// The `JobAttachmentType` schema.
-///
-/// Open: a value this client does not know yet arrives as `Unknown` and is sent back
-/// unchanged.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum JobAttachmentType {
-    /// `LOG`
-    Log,
-    /// `PRIVACY_REPORT`
-    PrivacyReport,
-    /// `IMPORTED_ENGINE`
-    ImportedEngine,
-    /// A value this version of the client does not know.
-    Unknown(String),
-}
-impl JobAttachmentType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Log => "LOG",
-            Self::PrivacyReport => "PRIVACY_REPORT",
-            Self::ImportedEngine => "IMPORTED_ENGINE",
-            Self::Unknown(value) => value,
-        }
+super::runtime::open_enum! {
+    pub enum JobAttachmentType {
+        Log = "LOG",
+        PrivacyReport = "PRIVACY_REPORT",
+        ImportedEngine = "IMPORTED_ENGINE",
     }
 }
-impl From<&str> for JobAttachmentType {
-    fn from(value: &str) -> Self {
-        match value {
-            "LOG" => Self::Log,
-            "PRIVACY_REPORT" => Self::PrivacyReport,
-            "IMPORTED_ENGINE" => Self::ImportedEngine,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl From<String> for JobAttachmentType {
-    fn from(value: String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl From<JobAttachmentType> for String {
-    fn from(value: JobAttachmentType) -> Self {
-        match value {
-            JobAttachmentType::Unknown(value) => value,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-impl std::str::FromStr for JobAttachmentType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for JobAttachmentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for JobAttachmentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for JobAttachmentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
-/// The `JobLogSchema` schema.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct JobLogSchema {
-    /// Id
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<uuid::Uuid>,
-    /// Log
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log: Option<String>,
 }
-/// The `JobMessageSchema` schema.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct JobMessageSchema {
-    /// Id
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<uuid::Uuid>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<JobStatus>,
-    /// Reason
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
-/// The `JobSchema` schema.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct JobSchema {
-    /// Id
     pub id: uuid::Uuid,
-    /// Engine Id
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engine_id: Option<uuid::Uuid>,
-    /// Workflow Id
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workflow_id: Option<uuid::Uuid>,
-    /// `type`.
     pub r#type: JobType,
-    /// `status`.
     pub status: JobStatus,
-    /// Created
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<chrono::DateTime<chrono::Utc>>,
-    /// Last Updated
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_updated: Option<chrono::DateTime<chrono::Utc>>,
-    /// Settings
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<JobSchemaSettings>,
-    /// Now
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub now: Option<chrono::DateTime<chrono::Utc>>,
-    /// Attachment Types
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_types: Option<Vec<JobAttachmentType>>,
 }
@@ -143,210 +55,38 @@ pub struct JobSchema {
 /// Decoded by trying each variant in order; encoded as the variant's own JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-#[allow(clippy::large_enum_variant)]
 pub enum JobSchemaSettings {
-    /// The `String` shape.
     String(String),
-    /// The `Object` shape.
     Object(serde_json::Map<String, serde_json::Value>),
 }
-/// The `JobStatus` schema.
-///
-/// Open: a value this client does not know yet arrives as `Unknown` and is sent back
-/// unchanged.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum JobStatus {
-    /// `STARTED`
-    Started,
-    /// `IN_PROGRESS`
-    InProgress,
-    /// `SUCCESS`
-    Success,
-    /// `FAILURE`
-    Failure,
-    /// `REVOKED`
-    Revoked,
-    /// A value this version of the client does not know.
-    Unknown(String),
-}
-impl JobStatus {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Started => "STARTED",
-            Self::InProgress => "IN_PROGRESS",
-            Self::Success => "SUCCESS",
-            Self::Failure => "FAILURE",
-            Self::Revoked => "REVOKED",
-            Self::Unknown(value) => value,
-        }
+super::runtime::open_enum! {
+    pub enum JobStatus {
+        Started = "STARTED",
+        InProgress = "IN_PROGRESS",
+        Success = "SUCCESS",
+        Failure = "FAILURE",
+        Revoked = "REVOKED",
     }
 }
-impl From<&str> for JobStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "STARTED" => Self::Started,
-            "IN_PROGRESS" => Self::InProgress,
-            "SUCCESS" => Self::Success,
-            "FAILURE" => Self::Failure,
-            "REVOKED" => Self::Revoked,
-            other => Self::Unknown(other.to_owned()),
-        }
+super::runtime::open_enum! {
+    pub enum JobType {
+        Synthesize = "synthesize",
+        FkScan = "fk_scan",
+        PiiScan = "pii_scan",
+        Subsetting = "subsetting",
+        CreateEngine = "create_engine",
+        UpdateEngine = "update_engine",
+        UpdateEngineSettings = "update_engine_settings",
+        SchemaResolve = "schema_resolve",
+        SyncTarget = "sync_target",
+        ImportEngine = "import_engine",
+        ExportEngine = "export_engine",
     }
 }
-impl From<String> for JobStatus {
-    fn from(value: String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl From<JobStatus> for String {
-    fn from(value: JobStatus) -> Self {
-        match value {
-            JobStatus::Unknown(value) => value,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-impl std::str::FromStr for JobStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for JobStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for JobStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for JobStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
-/// The `JobType` schema.
-///
-/// Open: a value this client does not know yet arrives as `Unknown` and is sent back
-/// unchanged.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum JobType {
-    /// `synthesize`
-    Synthesize,
-    /// `fk_scan`
-    FkScan,
-    /// `pii_scan`
-    PiiScan,
-    /// `subsetting`
-    Subsetting,
-    /// `create_engine`
-    CreateEngine,
-    /// `update_engine`
-    UpdateEngine,
-    /// `update_engine_settings`
-    UpdateEngineSettings,
-    /// `schema_resolve`
-    SchemaResolve,
-    /// `sync_target`
-    SyncTarget,
-    /// `import_engine`
-    ImportEngine,
-    /// `export_engine`
-    ExportEngine,
-    /// A value this version of the client does not know.
-    Unknown(String),
-}
-impl JobType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Synthesize => "synthesize",
-            Self::FkScan => "fk_scan",
-            Self::PiiScan => "pii_scan",
-            Self::Subsetting => "subsetting",
-            Self::CreateEngine => "create_engine",
-            Self::UpdateEngine => "update_engine",
-            Self::UpdateEngineSettings => "update_engine_settings",
-            Self::SchemaResolve => "schema_resolve",
-            Self::SyncTarget => "sync_target",
-            Self::ImportEngine => "import_engine",
-            Self::ExportEngine => "export_engine",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for JobType {
-    fn from(value: &str) -> Self {
-        match value {
-            "synthesize" => Self::Synthesize,
-            "fk_scan" => Self::FkScan,
-            "pii_scan" => Self::PiiScan,
-            "subsetting" => Self::Subsetting,
-            "create_engine" => Self::CreateEngine,
-            "update_engine" => Self::UpdateEngine,
-            "update_engine_settings" => Self::UpdateEngineSettings,
-            "schema_resolve" => Self::SchemaResolve,
-            "sync_target" => Self::SyncTarget,
-            "import_engine" => Self::ImportEngine,
-            "export_engine" => Self::ExportEngine,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl From<String> for JobType {
-    fn from(value: String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl From<JobType> for String {
-    fn from(value: JobType) -> Self {
-        match value {
-            JobType::Unknown(value) => value,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-impl std::str::FromStr for JobType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for JobType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for JobType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for JobType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
-/// The `ListOfJobSchema` schema.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListOfJobSchema {
-    /// Jobs
     pub jobs: Vec<JobSchema>,
 }
-/// The `ValidationError` schema.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ValidationError {
     /// Location
@@ -356,15 +96,10 @@ pub struct ValidationError {
     /// Error Type
     pub r#type: String,
 }
-/// The `ValidationErrorLocItem` schema.
-///
 /// Decoded by trying each variant in order; encoded as the variant's own JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-#[allow(clippy::large_enum_variant)]
 pub enum ValidationErrorLocItem {
-    /// The `Integer` shape.
     Integer(i64),
-    /// The `String` shape.
     String(String),
 }

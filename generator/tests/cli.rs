@@ -416,8 +416,8 @@ fn rename_keeps_both_definitions_and_rewires_each_page() {
     );
     let operations = read(dir.path().join("client/src/operations.rs"));
     // The report page's operation returns its own definition, the Jobs page's its own.
-    assert!(operations.contains("super::ResponseValue<super::types::JobSchema>"));
-    assert!(operations.contains("super::ResponseValue<super::types::JobSchemaJobs>"));
+    assert!(operations.contains("runtime::builder!(DatabaseReportJob, types::JobSchema, "));
+    assert!(operations.contains("runtime::builder!(JobsRetrieve, types::JobSchemaJobs, "));
 
     // Deterministic: the same names again.
     let again = stitch(

@@ -4,13 +4,26 @@
 //! Generated code names its siblings with `super::` paths only (never `crate::`), so the same
 //! tokens serve as a crate (`emit_crate`) and as one module inside another crate
 //! (`emit_module`, used by tests that compile fixtures).
+//!
+//! Generated code is kept lean: what every operation or enum shares is written once, in the
+//! runtime module, as generic functions or as `macro_rules!` (`builder!`, `open_enum!`) that
+//! the other modules call by path (`runtime::builder!`); types of the same shape are printed
+//! once (`dedup`); docs that only repeat a name are left out. Each module is made of pieces
+//! (a few dozen types or operations each) that are turned into tokens, parsed and printed
+//! independently, on every core (`format_modules`), so no token stream ever holds a whole
+//! file; `format` prints the calls of the runtime's macros as Rust, which prettyplease does
+//! not.
 
+mod dedup;
+mod format;
 mod manifest;
 mod operations;
 mod runtime;
 mod types;
 
 use std::collections::BTreeMap;
+use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
@@ -42,64 +55,218 @@ pub struct EmitError {
     pub message: String,
 }
 
+/// A piece of a module's source. Pieces are turned into tokens, parsed and printed one by
+/// one, on as many threads as the machine has (tokens are not `Send`: each thread makes its
+/// own), and joined in order; no token stream ever holds a whole file.
+#[derive(Debug, Clone)]
+enum Piece {
+    /// The module's `use` lines.
+    Uses(&'static str),
+    /// These types of `Api::types`.
+    Types(Range<usize>),
+    /// The items of these operations.
+    Operations(Range<usize>),
+    /// The `Client` and `ClientBuilder` methods.
+    Client,
+    /// The runtime (its macros are appended as text: see `runtime::MACROS`).
+    Runtime,
+}
+
+/// Types per piece.
+const TYPES_PER_PIECE: usize = 128;
+/// Operations per piece.
+const OPERATIONS_PER_PIECE: usize = 32;
+
+/// A module of the client.
+struct Module {
+    name: &'static str,
+    doc: &'static str,
+    /// Public in the generated API.
+    public: bool,
+    /// Lints allowed on the module's declaration (`a, b`).
+    allow: &'static str,
+    pieces: Vec<Piece>,
+    /// Source text appended after the pieces.
+    tail: &'static str,
+}
+
+impl Module {
+    /// `#[allow(..)]` with the module's lints, if any.
+    fn allow_attr(&self) -> TokenStream {
+        let lints: TokenStream = self.allow.parse().unwrap_or_default();
+        if lints.is_empty() {
+            TokenStream::new()
+        } else {
+            quote!(#[allow(#lints)])
+        }
+    }
+}
+
 /// The modules of the client, in the order they are written.
-fn modules(api: &Api) -> Vec<(&'static str, &'static str, TokenStream)> {
+fn modules(api: &Api) -> Vec<Module> {
+    let chunks = |len: usize, size: usize| {
+        (0..len.div_ceil(size)).map(move |i| i * size..((i + 1) * size).min(len))
+    };
+    let mut types = Vec::new();
+    types.extend(chunks(api.types.len(), TYPES_PER_PIECE).map(Piece::Types));
+    let mut operations = vec![Piece::Uses("operations")];
+    operations.extend(chunks(api.operations.len(), OPERATIONS_PER_PIECE).map(Piece::Operations));
     vec![
-        (
-            "types",
-            "The API's schemas as Rust types.",
-            types::types_module(&api.types),
-        ),
-        (
-            "operations",
-            "Request builders, and the typed errors and responses of each operation.",
-            operations::operations_module(api),
-        ),
-        (
-            "client",
-            "One `Client` method per operation, one `ClientBuilder` method per security scheme.",
-            operations::client_module(api),
-        ),
-        (
-            "runtime",
-            "The parts every generated client shares: client, errors, retries, encoding.",
-            runtime::runtime_module(),
-        ),
+        Module {
+            name: "types",
+            doc: "The API's schemas as Rust types.",
+            public: true,
+            // A type or field the API does not describe has no doc rather than one that only
+            // repeats its name.
+            allow: "missing_docs, clippy::large_enum_variant",
+            pieces: types,
+            tail: "",
+        },
+        Module {
+            name: "operations",
+            doc: "Request builders, and the typed errors and responses of each operation.",
+            public: true,
+            allow: "clippy::large_enum_variant, clippy::result_large_err",
+            pieces: operations,
+            tail: "",
+        },
+        Module {
+            name: "client",
+            doc: "One `Client` method per operation, one `ClientBuilder` method per security scheme.",
+            public: false,
+            allow: "",
+            pieces: vec![Piece::Uses("client"), Piece::Client],
+            tail: "",
+        },
+        Module {
+            name: "runtime",
+            doc: "The parts every generated client shares: client, errors, retries, encoding.",
+            public: false,
+            // The runtime is the same for every API; not all of it is used by each one.
+            allow: "dead_code, unused_imports, unused_macros",
+            pieces: vec![Piece::Runtime],
+            tail: runtime::MACROS,
+        },
     ]
+}
+
+/// The tokens of one piece.
+fn piece_tokens(api: &Api, aliases: &[Option<usize>], piece: &Piece) -> TokenStream {
+    match piece {
+        Piece::Uses("client") => operations::client_uses(api),
+        Piece::Uses(_) => operations::operations_uses(api),
+        Piece::Types(range) => {
+            let items = range.clone().map(|i| {
+                let alias_of = aliases[i].map(|j| &api.types[j]);
+                types::type_items(&api.types, i, alias_of)
+            });
+            quote!(#(#items)*)
+        }
+        Piece::Operations(range) => {
+            let items = api.operations[range.clone()]
+                .iter()
+                .map(|op| operations::operation_items(api, op));
+            quote!(#(#items)*)
+        }
+        Piece::Client => operations::client_items(api),
+        Piece::Runtime => runtime::runtime_module(),
+    }
+}
+
+/// Formats every piece of `modules`, in parallel; the text of each module, in order.
+fn format_modules(api: &Api, modules: &[Module]) -> Result<Vec<String>, EmitError> {
+    let aliases = dedup::aliases(&api.types);
+    let jobs: Vec<(usize, &Piece)> = modules
+        .iter()
+        .enumerate()
+        .flat_map(|(m, module)| module.pieces.iter().map(move |piece| (m, piece)))
+        .collect();
+    // The client's methods are one piece, the largest: start it first.
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by_key(|&j| !matches!(jobs[j].1, Piece::Client));
+    let run = |j: usize| {
+        let (m, piece) = jobs[j];
+        let file = format!("src/{}.rs", modules[m].name);
+        format::format(&file, piece_tokens(api, &aliases, piece))
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(jobs.len());
+    let mut texts: Vec<Option<Result<String, EmitError>>> = Vec::new();
+    texts.resize_with(jobs.len(), || None);
+    if threads <= 1 {
+        for &j in &order {
+            texts[j] = Some(run(j));
+        }
+    } else {
+        let next = AtomicUsize::new(0);
+        let done: Vec<Vec<(usize, Result<String, EmitError>)>> = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut done = Vec::new();
+                        loop {
+                            let k = next.fetch_add(1, Ordering::Relaxed);
+                            let Some(&j) = order.get(k) else { break };
+                            done.push((j, run(j)));
+                        }
+                        done
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .map(|worker| {
+                    worker
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        });
+        for (j, text) in done.into_iter().flatten() {
+            texts[j] = Some(text);
+        }
+    }
+    let mut out: Vec<String> = modules.iter().map(|_| String::new()).collect();
+    for (j, text) in texts.into_iter().enumerate() {
+        let text = text.unwrap_or_else(|| Ok(String::new()))?;
+        out[jobs[j].0].push_str(&text);
+    }
+    for (text, module) in out.iter_mut().zip(modules) {
+        text.push_str(module.tail);
+    }
+    Ok(out)
 }
 
 /// The items of the root module (the crate root, or the module that includes the client).
 fn root_items() -> TokenStream {
     quote! {
-        pub use runtime::{Client, ClientBuilder, Error, RawResponse, ResponseValue, RetryPolicy};
+        pub use runtime::{
+            Client, ClientBuilder, Error, RawResponse, ResponseValue, RetryPolicy, Sending, ValueFuture,
+        };
         pub use reqwest::StatusCode;
         pub use reqwest::header::HeaderMap;
     }
 }
 
-/// Whether a module is public in the generated API.
-fn is_public(module: &str) -> bool {
-    matches!(module, "types" | "operations")
-}
-
 /// The whole crate: `Cargo.toml`, `openapi.json` and `src/*.rs`.
 pub fn emit_crate(api: &Api, merged: &serde_json::Value) -> Result<GeneratedCrate, EmitError> {
+    let modules = modules(api);
+    let texts = format_modules(api, &modules)?;
     let mut files = BTreeMap::new();
     let mut decls = Vec::new();
-    for (name, doc, tokens) in modules(api) {
-        let file = format!("src/{name}.rs");
-        let doc = format!(" {doc}");
-        let tokens = quote! {
-            #![doc = #doc]
-            #tokens
-        };
-        files.insert(file.clone(), format_file(&file, tokens)?);
-        let module = ident(name);
-        let vis = is_public(name).then(|| quote!(pub));
-        // The runtime is the same for every API; not all of it is used by each one.
-        let allow = (name == "runtime").then(|| quote!(#[allow(dead_code)]));
+    for (module, text) in modules.iter().zip(texts) {
+        let file = format!("src/{}.rs", module.name);
+        let doc = format!(" {}", module.doc);
+        let mut contents = String::from(HEADER);
+        contents.push_str(&format::format(&file, quote!(#![doc = #doc]))?);
+        contents.push_str(&text);
+        files.insert(file, contents);
+        let name = ident(module.name);
+        let vis = module.public.then(|| quote!(pub));
+        let allow = module.allow_attr();
         // prettyplease formats generated files; keep `cargo fmt` from rewriting them.
-        decls.push(quote!(#allow #[rustfmt::skip] #vis mod #module;));
+        decls.push(quote!(#allow #[rustfmt::skip] #vis mod #name;));
     }
     let crate_doc = doc_attrs_inner(&crate_doc(api));
     let root = root_items();
@@ -114,7 +281,9 @@ pub fn emit_crate(api: &Api, merged: &serde_json::Value) -> Result<GeneratedCrat
         #(#decls)*
         #root
     };
-    files.insert("src/lib.rs".to_owned(), format_file("src/lib.rs", lib)?);
+    let mut lib_text = String::from(HEADER);
+    lib_text.push_str(&format::format("src/lib.rs", lib)?);
+    files.insert("src/lib.rs".to_owned(), lib_text);
     files.insert("Cargo.toml".to_owned(), manifest::cargo_toml(api));
     let mut json = serde_json::to_string_pretty(merged).unwrap_or_default();
     json.push('\n');
@@ -124,22 +293,24 @@ pub fn emit_crate(api: &Api, merged: &serde_json::Value) -> Result<GeneratedCrat
 
 /// The client as one module's source: `pub mod types { ... }` and so on, no inner attributes.
 pub fn emit_module(api: &Api) -> Result<String, EmitError> {
-    let mut items = Vec::new();
-    for (name, doc, tokens) in modules(api) {
-        let module = ident(name);
-        let vis = is_public(name).then(|| quote!(pub));
-        let doc = format!(" {doc}");
-        let allow = (name == "runtime").then(|| quote!(#[allow(dead_code)]));
-        items.push(quote! {
-            #[doc = #doc]
-            #allow
-            #vis mod #module {
-                #tokens
-            }
-        });
+    let modules = modules(api);
+    let texts = format_modules(api, &modules)?;
+    let mut out = String::from(HEADER);
+    for (module, text) in modules.iter().zip(texts) {
+        let name = ident(module.name);
+        let vis = module.public.then(|| quote!(pub));
+        let doc = format!(" {}", module.doc);
+        let allow = module.allow_attr();
+        // `mod name {}` printed, then opened up around the module's text.
+        let decl = format::format("module", quote!(#[doc = #doc] #allow #vis mod #name {}))?;
+        let open = decl.strip_suffix("{}\n").unwrap_or(&decl);
+        out.push_str(open);
+        out.push_str("{\n");
+        out.push_str(&format::indent(&text));
+        out.push_str("}\n");
     }
-    let root = root_items();
-    format_file("module", quote! { #(#items)* #root })
+    out.push_str(&format::format("module", root_items())?);
+    Ok(out)
 }
 
 /// The crate documentation: title, version, description and how to start.
@@ -170,17 +341,6 @@ pub(crate) fn api_name(api: &Api) -> String {
     } else {
         format!("the {title} API")
     }
-}
-
-/// Parses and pretty-prints one file.
-fn format_file(file: &str, tokens: TokenStream) -> Result<String, EmitError> {
-    let parsed: syn::File = syn::parse2(tokens).map_err(|e| EmitError {
-        file: file.to_owned(),
-        message: e.to_string(),
-    })?;
-    let mut text = String::from(HEADER);
-    text.push_str(&prettyplease::unparse(&parsed));
-    Ok(text)
 }
 
 /// An identifier, raw (`r#type`) for keywords.
@@ -218,9 +378,17 @@ fn doc_attrs_inner(text: &str) -> TokenStream {
     quote!(#(#lines)*)
 }
 
-/// The tokens of a type. Inside the `types` module, named types are referred to by name;
-/// elsewhere as `super::types::Name`.
-pub(crate) fn type_tokens(ty: &TypeRef, in_types: bool) -> TokenStream {
+/// Where a type is named from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scope {
+    /// Inside the `types` module: named types by their name.
+    Types,
+    /// A sibling module that has `use super::types;`: `types::Name`.
+    Sibling,
+}
+
+/// The tokens of a type.
+pub(crate) fn type_tokens(ty: &TypeRef, scope: Scope) -> TokenStream {
     match ty {
         TypeRef::String => quote!(String),
         TypeRef::Bool => quote!(bool),
@@ -237,26 +405,25 @@ pub(crate) fn type_tokens(ty: &TypeRef, in_types: bool) -> TokenStream {
         TypeRef::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
         TypeRef::Named(name) => {
             let name = ident(name);
-            if in_types {
-                quote!(#name)
-            } else {
-                quote!(super::types::#name)
+            match scope {
+                Scope::Types => quote!(#name),
+                Scope::Sibling => quote!(types::#name),
             }
         }
         TypeRef::Vec(inner) => {
-            let inner = type_tokens(inner, in_types);
+            let inner = type_tokens(inner, scope);
             quote!(Vec<#inner>)
         }
         TypeRef::Map(inner) => {
-            let inner = type_tokens(inner, in_types);
+            let inner = type_tokens(inner, scope);
             quote!(std::collections::BTreeMap<String, #inner>)
         }
         TypeRef::Option(inner) => {
-            let inner = type_tokens(inner, in_types);
+            let inner = type_tokens(inner, scope);
             quote!(Option<#inner>)
         }
         TypeRef::Box(inner) => {
-            let inner = type_tokens(inner, in_types);
+            let inner = type_tokens(inner, scope);
             quote!(Box<#inner>)
         }
     }

@@ -1,11 +1,15 @@
 //! The per-API parts of the client: `Client` methods, `ClientBuilder` credential methods, and
 //! the `operations` module (one request builder, one error enum and, where needed, one
 //! response enum per operation).
+//!
+//! What every builder shares (`timeout`, `retry_policy`, `send`, `IntoFuture`) is the
+//! runtime's `builder!` macro; what is left here is only what differs: the arguments, how
+//! they go into the request, and how each documented status is decoded.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::{doc_attrs, ident, type_tokens};
+use super::{Scope, doc_attrs, ident, type_tokens};
 use crate::model::{
     Api, BodyEncoding, Operation, Param, ParamLocation, PathPart, Response, SchemeKind,
     SecurityScheme, StatusMatch, Success, TypeKind, TypeRef,
@@ -15,8 +19,68 @@ use crate::model::{
 /// allow it, since the API defines them.
 const CLIPPY_MAX_ARGS: usize = 7;
 
+/// The `use` lines of the `client` module: only the modules it names.
+pub(super) fn client_uses(api: &Api) -> TokenStream {
+    let mut names = Vec::new();
+    if !api.operations.is_empty() {
+        names.push(quote!(operations));
+    }
+    if !api.security_schemes.is_empty() {
+        names.push(quote!(runtime));
+    }
+    let named = api
+        .operations
+        .iter()
+        .any(|op| positional(op).iter().any(|(_, ty)| mentions_named(ty)));
+    if named {
+        names.push(quote!(types));
+    }
+    uses(names)
+}
+
+/// The `use` lines of the `operations` module: only the modules it names.
+pub(super) fn operations_uses(api: &Api) -> TokenStream {
+    let mut names = Vec::new();
+    if !api.operations.is_empty() {
+        names.push(quote!(runtime));
+    }
+    if api.operations.iter().any(operation_mentions_named) {
+        names.push(quote!(types));
+    }
+    uses(names)
+}
+
+fn uses(names: Vec<TokenStream>) -> TokenStream {
+    match names.len() {
+        0 => TokenStream::new(),
+        1 => quote!(use super::#(#names)*;),
+        _ => quote!(use super::{#(#names),*};),
+    }
+}
+
+/// True when the type names a type of the `types` module.
+fn mentions_named(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Named(_) => true,
+        TypeRef::Vec(inner)
+        | TypeRef::Map(inner)
+        | TypeRef::Option(inner)
+        | TypeRef::Box(inner) => mentions_named(inner),
+        _ => false,
+    }
+}
+
+fn operation_mentions_named(op: &Operation) -> bool {
+    op.params.iter().any(|p| mentions_named(&p.ty))
+        || op.body.as_ref().is_some_and(|b| mentions_named(&b.ty))
+        || op
+            .responses
+            .iter()
+            .any(|r| r.body.as_ref().is_some_and(|(_, ty)| mentions_named(ty)))
+}
+
 /// `impl Client { one method per operation }` and `impl ClientBuilder { one method per scheme }`.
-pub(super) fn client_module(api: &Api) -> TokenStream {
+pub(super) fn client_items(api: &Api) -> TokenStream {
     let methods = api.operations.iter().map(client_method);
     let schemes = api.security_schemes.iter().map(scheme_method);
     quote! {
@@ -30,12 +94,6 @@ pub(super) fn client_module(api: &Api) -> TokenStream {
     }
 }
 
-/// The `operations` module.
-pub(super) fn operations_module(api: &Api) -> TokenStream {
-    let items = api.operations.iter().map(|op| operation_items(api, op));
-    quote! { #(#items)* }
-}
-
 fn scheme_method(scheme: &SecurityScheme) -> TokenStream {
     let doc = doc_attrs(&scheme.doc);
     let method = ident(&scheme.method);
@@ -44,23 +102,21 @@ fn scheme_method(scheme: &SecurityScheme) -> TokenStream {
         SchemeKind::Basic => quote! {
             #doc
             pub fn #method(self, user: impl Into<String>, password: impl Into<String>) -> Self {
-                self.credential(#key, super::runtime::Credential::Basic { user: super::runtime::Secret::new(user), password: super::runtime::Secret::new(password) })
+                self.credential(#key, runtime::Credential::Basic { user: runtime::Secret::new(user), password: runtime::Secret::new(password) })
             }
         },
         kind => {
             let credential = match kind {
                 SchemeKind::Header(name) => {
-                    quote!(super::runtime::Credential::Header { name: #name, value: super::runtime::Secret::new(value) })
+                    quote!(runtime::Credential::Header { name: #name, value: runtime::Secret::new(value) })
                 }
                 SchemeKind::Query(name) => {
-                    quote!(super::runtime::Credential::Query { name: #name, value: super::runtime::Secret::new(value) })
+                    quote!(runtime::Credential::Query { name: #name, value: runtime::Secret::new(value) })
                 }
                 SchemeKind::Cookie(name) => {
-                    quote!(super::runtime::Credential::Cookie { name: #name, value: super::runtime::Secret::new(value) })
+                    quote!(runtime::Credential::Cookie { name: #name, value: runtime::Secret::new(value) })
                 }
-                _ => quote!(super::runtime::Credential::Bearer(
-                    super::runtime::Secret::new(value)
-                )),
+                _ => quote!(runtime::Credential::Bearer(runtime::Secret::new(value))),
             };
             quote! {
                 #doc
@@ -72,34 +128,30 @@ fn scheme_method(scheme: &SecurityScheme) -> TokenStream {
     }
 }
 
-/// Positional arguments: required parameters, then a required body.
-fn positional(op: &Operation) -> Vec<(syn::Ident, TokenStream)> {
-    let mut args: Vec<(syn::Ident, TokenStream)> = op
+/// Positional arguments: required parameters, then a required body (name, type).
+fn positional(op: &Operation) -> Vec<(syn::Ident, &TypeRef)> {
+    let mut args: Vec<(syn::Ident, &TypeRef)> = op
         .params
         .iter()
         .filter(|p| p.required)
-        .map(|p| (ident(&p.name), type_tokens(&p.ty, false)))
+        .map(|p| (ident(&p.name), &p.ty))
         .collect();
     if let Some(body) = op.body.as_ref().filter(|b| b.required) {
-        args.push((body_ident(op), type_tokens(&body.ty, false)));
+        args.push((body_ident(op), &body.ty));
     }
     args
 }
 
 /// Builder methods: optional parameters, then an optional body (name, type, doc).
-fn optional(op: &Operation) -> Vec<(syn::Ident, TokenStream, &str)> {
-    let mut setters: Vec<(syn::Ident, TokenStream, &str)> = op
+fn optional(op: &Operation) -> Vec<(syn::Ident, &TypeRef, &str)> {
+    let mut setters: Vec<(syn::Ident, &TypeRef, &str)> = op
         .params
         .iter()
         .filter(|p| !p.required)
-        .map(|p| (ident(&p.name), type_tokens(&p.ty, false), p.doc.as_str()))
+        .map(|p| (ident(&p.name), &p.ty, p.doc.as_str()))
         .collect();
     if let Some(body) = op.body.as_ref().filter(|b| !b.required) {
-        setters.push((
-            body_ident(op),
-            type_tokens(&body.ty, false),
-            body.doc.as_str(),
-        ));
+        setters.push((body_ident(op), &body.ty, body.doc.as_str()));
     }
     setters
 }
@@ -113,49 +165,58 @@ fn body_ident(op: &Operation) -> syn::Ident {
     ident(&name)
 }
 
+fn too_many_arguments(op: &Operation) -> Option<TokenStream> {
+    (positional(op).len() + 1 > CLIPPY_MAX_ARGS)
+        .then(|| quote!(#[allow(clippy::too_many_arguments)]))
+}
+
 fn client_method(op: &Operation) -> TokenStream {
     let doc = doc_attrs(&op.doc);
     let method = ident(&op.name);
     let builder = ident(&op.type_name);
     let args = positional(op);
-    let allow =
-        (args.len() + 1 > CLIPPY_MAX_ARGS).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let params = args.iter().map(|(name, ty)| quote!(#name: impl Into<#ty>));
-    let values = args.iter().map(|(name, _)| quote!(#name.into()));
+    let allow = too_many_arguments(op);
+    let params = args.iter().map(|(name, ty)| {
+        let ty = type_tokens(ty, Scope::Sibling);
+        quote!(#name: impl Into<#ty>)
+    });
+    let values = args.iter().map(|(name, _)| quote!(#name: #name.into(),));
+    let unset = optional(op)
+        .into_iter()
+        .map(|(name, _, _)| quote!(#name: None,));
     quote! {
         #doc
         #allow
-        pub fn #method(&self, #(#params),*) -> super::operations::#builder<'_> {
-            super::operations::#builder::new(self, #(#values),*)
+        pub fn #method(&self, #(#params),*) -> operations::#builder<'_> {
+            operations::#builder { call: self.call(), #(#values)* #(#unset)* }
         }
     }
 }
 
-fn operation_items(api: &Api, op: &Operation) -> TokenStream {
+/// The items of one operation: its request builder (the struct, `builder!` for what every
+/// builder shares, and the methods that differ), its error enum and its response enum.
+pub(super) fn operation_items(api: &Api, op: &Operation) -> TokenStream {
     let builder = ident(&op.type_name);
     let error = ident(&format!("{}Error", op.type_name));
-    let method_link = format!(
-        " Request builder for [`Client::{}`](super::Client::{}).",
+    let doc = format!(
+        " Request builder for [`Client::{}`](super::Client::{}): set optional parameters with its methods, then `.await` it for the value, or [`send`](Self::send) it for the value with status and headers.",
         op.name, op.name
     );
     let success_ty = success_type(op);
     let error_enum = error_enum(op, &error);
     let response_enum = response_enum(op);
 
-    let args = positional(op);
-    let allow =
-        (args.len() + 1 > CLIPPY_MAX_ARGS).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    // The fields are set by the `Client` method (a sibling module, hence `pub(super)`).
     let mut fields = Vec::new();
-    let mut inits = Vec::new();
-    for (name, ty) in &args {
-        fields.push(quote!(#name: #ty,));
-        inits.push(quote!(#name,));
+    for (name, ty) in positional(op) {
+        let ty = type_tokens(ty, Scope::Sibling);
+        fields.push(quote!(pub(super) #name: #ty,));
     }
     let mut setters = Vec::new();
     for (name, ty, doc) in optional(op) {
         let doc = doc_attrs(doc);
-        fields.push(quote!(#name: Option<#ty>,));
-        inits.push(quote!(#name: None,));
+        let ty = type_tokens(ty, Scope::Sibling);
+        fields.push(quote!(pub(super) #name: Option<#ty>,));
         setters.push(quote! {
             #doc
             pub fn #name(mut self, value: impl Into<#ty>) -> Self {
@@ -164,55 +225,29 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
             }
         });
     }
-    let arg_decls = args.iter().map(|(name, ty)| quote!(#name: #ty));
-    let send_body = send_body(api, op, &error);
+    let request_body = request_body(api, op);
+    let decode_body = decode_body(op, &error);
 
     quote! {
-        #[doc = #method_link]
-        ///
-        /// Set optional parameters and per-request settings with its methods, then `.await` it
-        /// for the value, or call [`send`](Self::send) for the value with status and headers.
+        #[doc = #doc]
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is awaited or sent"]
         pub struct #builder<'a> {
-            client: &'a super::Client,
+            pub(super) call: runtime::Call<'a>,
             #(#fields)*
-            options: super::runtime::RequestOptions,
         }
 
-        impl<'a> #builder<'a> {
-            #allow
-            pub(crate) fn new(client: &'a super::Client, #(#arg_decls),*) -> Self {
-                #builder { client, #(#inits)* options: Default::default() }
-            }
+        runtime::builder!(#builder, #success_ty, #error);
 
+        impl #builder<'_> {
             #(#setters)*
 
-            /// Overrides the client's timeout for this request (`None`: no timeout).
-            pub fn timeout(mut self, timeout: Option<std::time::Duration>) -> Self {
-                self.options.timeout = Some(timeout);
-                self
+            fn request(self) -> Result<runtime::Request, runtime::Failure> {
+                #request_body
             }
 
-            /// Overrides the client's retry policy for this request.
-            pub fn retry_policy(mut self, policy: super::RetryPolicy) -> Self {
-                self.options.retry = Some(policy);
-                self
-            }
-
-            /// Sends the request; the value comes with the response's status and headers.
-            #[allow(clippy::result_large_err)]
-            pub async fn send(self) -> Result<super::ResponseValue<#success_ty>, super::Error<#error>> {
-                #send_body
-            }
-        }
-
-        impl<'a> std::future::IntoFuture for #builder<'a> {
-            type Output = Result<#success_ty, super::Error<#error>>;
-            type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
-
-            fn into_future(self) -> Self::IntoFuture {
-                Box::pin(async move { self.send().await.map(super::ResponseValue::into_inner) })
+            fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
+                #decode_body
             }
         }
 
@@ -224,7 +259,7 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
 fn success_type(op: &Operation) -> TokenStream {
     match &op.success {
         Success::Unit => quote!(()),
-        Success::Type(ty) => type_tokens(ty, false),
+        Success::Type(ty) => type_tokens(ty, Scope::Sibling),
         Success::Enum => {
             let name = ident(&format!("{}Response", op.type_name));
             quote!(#name)
@@ -237,15 +272,10 @@ fn error_enum(op: &Operation, error: &syn::Ident) -> TokenStream {
         " The documented error responses of [`Client::{}`](super::Client::{}).",
         op.name, op.name
     );
-    let variants = op
-        .responses
-        .iter()
-        .filter(|r| !r.success)
-        .map(|r| variant_decl(op, r));
+    let variants = op.responses.iter().filter(|r| !r.success).map(variant_decl);
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
-        #[allow(clippy::large_enum_variant)]
         pub enum #error {
             #(#variants)*
         }
@@ -261,22 +291,17 @@ fn response_enum(op: &Operation) -> Option<TokenStream> {
         " The documented success responses of [`Client::{}`](super::Client::{}).",
         op.name, op.name
     );
-    let variants = op
-        .responses
-        .iter()
-        .filter(|r| r.success)
-        .map(|r| variant_decl(op, r));
+    let variants = op.responses.iter().filter(|r| r.success).map(variant_decl);
     Some(quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
-        #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #(#variants)*
         }
     })
 }
 
-fn variant_decl(_op: &Operation, response: &Response) -> TokenStream {
+fn variant_decl(response: &Response) -> TokenStream {
     let label = match response.status {
         StatusMatch::Code(code) => code.to_string(),
         StatusMatch::Class(class) => format!("{class}XX"),
@@ -286,25 +311,21 @@ fn variant_decl(_op: &Operation, response: &Response) -> TokenStream {
     let variant = ident(&response.variant);
     match &response.body {
         Some((_, ty)) => {
-            let ty = type_tokens(ty, false);
+            let ty = type_tokens(ty, Scope::Sibling);
             quote! { #doc #variant(#ty), }
         }
         None => quote! { #doc #variant, },
     }
 }
 
-/// The body of `send`: build the request, send it, decode the response by status.
-fn send_body(api: &Api, op: &Operation, error: &syn::Ident) -> TokenStream {
-    let path = path_expr(api, op);
+/// The body of the builder's `request`: the path, the parameters and the body.
+fn request_body(api: &Api, op: &Operation) -> TokenStream {
+    let path = path_statement(api, op);
     let method = match op.method.as_str() {
-        "get" => quote!(reqwest::Method::GET),
-        "put" => quote!(reqwest::Method::PUT),
-        "post" => quote!(reqwest::Method::POST),
-        "delete" => quote!(reqwest::Method::DELETE),
-        "options" => quote!(reqwest::Method::OPTIONS),
-        "head" => quote!(reqwest::Method::HEAD),
-        "patch" => quote!(reqwest::Method::PATCH),
-        _ => quote!(reqwest::Method::TRACE),
+        method @ ("get" | "put" | "post" | "delete" | "options" | "head" | "patch") => {
+            ident(method)
+        }
+        _ => ident("trace"),
     };
     let schemes = &op.security;
     let params = op
@@ -315,7 +336,7 @@ fn send_body(api: &Api, op: &Operation, error: &syn::Ident) -> TokenStream {
     let body = op.body.as_ref().map(|body| {
         let name = body_ident(op);
         let media_type = match body.encoding {
-            BodyEncoding::Multipart => quote!(super::runtime::MULTIPART_CONTENT_TYPE),
+            BodyEncoding::Multipart => quote!(runtime::MULTIPART_CONTENT_TYPE),
             _ => {
                 let media_type = &body.media_type;
                 quote!(#media_type)
@@ -323,12 +344,19 @@ fn send_body(api: &Api, op: &Operation, error: &syn::Ident) -> TokenStream {
         };
         let bytes = match body.encoding {
             BodyEncoding::Multipart => multipart_expr(api, &body.ty),
-            BodyEncoding::Json => quote!(super::runtime::json_body(&value)?),
+            BodyEncoding::Json => quote!(runtime::json_body(&value)?),
             BodyEncoding::Text => quote!(value.into_bytes()),
             BodyEncoding::Bytes => quote!(value),
-            BodyEncoding::Form => quote!(super::runtime::form_body(&value)?),
+            BodyEncoding::Form => quote!(runtime::form_body(&value)?),
         };
-        if body.required {
+        let by_reference = matches!(body.encoding, BodyEncoding::Json | BodyEncoding::Form);
+        if body.required && by_reference {
+            let bytes = match body.encoding {
+                BodyEncoding::Form => quote!(runtime::form_body(&self.#name)?),
+                _ => quote!(runtime::json_body(&self.#name)?),
+            };
+            quote!(request.body = Some((#media_type, #bytes));)
+        } else if body.required {
             quote! {
                 let value = self.#name;
                 request.body = Some((#media_type, #bytes));
@@ -341,59 +369,78 @@ fn send_body(api: &Api, op: &Operation, error: &syn::Ident) -> TokenStream {
             }
         }
     });
-    let arms = response_arms(op, error);
-    let needs_mut =
-        op.body.is_some() || op.params.iter().any(|p| p.location != ParamLocation::Path);
-    let mutable = needs_mut.then(|| quote!(mut));
+    let request = quote!(runtime::Request::#method(path, &[#(#schemes),*]));
+    if op.body.is_none() && op.params.iter().all(|p| p.location == ParamLocation::Path) {
+        return quote! {
+            #path
+            Ok(#request)
+        };
+    }
     quote! {
-        let path = #path;
-        let #mutable request = super::runtime::Request::new(#method, path, &[#(#schemes),*]);
+        #path
+        let mut request = #request;
         #(#params)*
         #body
-        let response = self.client.execute(request, &self.options).await?;
-        match response.status().as_u16() {
-            #(#arms)*
-        }
+        Ok(request)
     }
 }
 
-/// The path with every parameter percent-encoded as one segment.
-fn path_expr(api: &Api, op: &Operation) -> TokenStream {
-    if !op
-        .path_parts
-        .iter()
-        .any(|p| matches!(p, PathPart::Param(_)))
-    {
+/// The statement that sets `path`: the template with every parameter percent-encoded as one
+/// segment.
+fn path_statement(api: &Api, op: &Operation) -> TokenStream {
+    let literal = |part: &PathPart| matches!(part, PathPart::Literal(_));
+    if op.path_parts.iter().all(literal) {
         let path = &op.path;
-        return quote!(String::from(#path));
+        return quote!(let path = String::from(#path););
     }
-    let pieces = op.path_parts.iter().map(|part| match part {
-        PathPart::Literal(text) => quote!(#text),
-        PathPart::Param(name) => {
-            let param = op.params.iter().find(|p| &p.name == name);
-            let (wire, ty) = match param {
-                Some(param) => (param.wire.as_str(), &param.ty),
-                None => (name.as_str(), &TypeRef::String),
-            };
-            let field = ident(name);
-            let value = match ty {
-                TypeRef::String => quote!(&self.#field),
-                TypeRef::Vec(item) if **item == TypeRef::String => quote!(&self.#field.join(",")),
-                TypeRef::Vec(item) if is_scalar(api, item) => {
-                    let text = to_param_string(item, quote!(item));
-                    quote!(&self.#field.iter().map(|item| #text).collect::<Vec<String>>().join(","))
-                }
-                ty if is_scalar(api, ty) => {
-                    let text = to_param_string(ty, quote!(self.#field));
-                    quote!(&#text)
-                }
-                // Any other shape (a union of an integer and a string, ...): from its JSON.
-                _ => quote!(&super::runtime::param_text(#wire, &self.#field)?),
-            };
-            quote!(&super::runtime::path_segment(#wire, #value)?)
+    let mut template = String::new();
+    let mut values = Vec::new();
+    // The same as one expression, for a path `runtime::path` cannot read.
+    let mut pieces = Vec::new();
+    // A brace in the literal text, or in a name, would be read as a parameter.
+    let mut plain = true;
+    for part in &op.path_parts {
+        match part {
+            PathPart::Literal(text) => {
+                template.push_str(text);
+                plain &= !text.contains(['{', '}']);
+                pieces.push(quote!(#text));
+            }
+            PathPart::Param(name) => {
+                let param = op.params.iter().find(|p| &p.name == name);
+                let (wire, ty) = match param {
+                    Some(param) => (param.wire.as_str(), &param.ty),
+                    None => (name.as_str(), &TypeRef::String),
+                };
+                template.push_str(&format!("{{{wire}}}"));
+                plain &= !wire.contains(['{', '}']);
+                let field = ident(name);
+                let value = match ty {
+                    TypeRef::String => quote!(&self.#field),
+                    TypeRef::Vec(item) if **item == TypeRef::String => {
+                        quote!(&self.#field.join(","))
+                    }
+                    TypeRef::Vec(item) if is_scalar(api, item) => {
+                        let text = to_param_string(item, quote!(item));
+                        quote!(&self.#field.iter().map(|item| #text).collect::<Vec<String>>().join(","))
+                    }
+                    ty if is_scalar(api, ty) => {
+                        let text = to_param_string(ty, quote!(self.#field));
+                        quote!(&#text)
+                    }
+                    // Any other shape (a union of an integer and a string, ...): from its JSON.
+                    _ => quote!(&runtime::param_text(#wire, &self.#field)?),
+                };
+                pieces.push(quote!(&runtime::path_segment(#wire, #value)?));
+                values.push(value);
+            }
         }
-    });
-    quote!([#(#pieces),*].concat())
+    }
+    if plain {
+        quote!(let path = runtime::path(#template, &[#(#values),*])?;)
+    } else {
+        quote!(let path = [#(#pieces),*].concat();)
+    }
 }
 
 /// An expression turning `value` (a place of type `ty`) into the text sent on the wire.
@@ -414,6 +461,34 @@ fn param_statement(api: &Api, param: &Param) -> TokenStream {
         ParamLocation::Cookie => quote!(request.cookies),
         ParamLocation::Path => return TokenStream::new(),
     };
+    let scalar = |ty: &TypeRef| is_scalar(api, ty);
+    // The common shapes go through the runtime's helpers, one line each: a scalar, and an
+    // array of scalars (one pair per item, or one value joining them).
+    let one = if param.required {
+        quote!(Some(&self.#field))
+    } else {
+        quote!(self.#field.as_ref())
+    };
+    let items = if param.required {
+        quote!(Some(self.#field.as_slice()))
+    } else {
+        quote!(self.#field.as_deref())
+    };
+    match &param.ty {
+        ty if scalar(ty) => return quote!(runtime::push(&mut #list, #wire, #one);),
+        TypeRef::Vec(item) if scalar(item) && param.deep_object => {
+            let key = format!("{wire}[]");
+            return quote!(runtime::push_each(&mut #list, #key, #items););
+        }
+        TypeRef::Vec(item) if scalar(item) && param.explode => {
+            return quote!(runtime::push_each(&mut #list, #wire, #items););
+        }
+        TypeRef::Vec(item) if scalar(item) => {
+            let separator = param.separator.to_string();
+            return quote!(runtime::push_joined(&mut #list, #wire, #items, #separator););
+        }
+        _ => {}
+    }
     // Query names may be built at run time (`Cow`); header and cookie names are static.
     let query = param.location == ParamLocation::Query;
     let push = |key: &str, text: TokenStream| {
@@ -423,7 +498,6 @@ fn param_statement(api: &Api, param: &Param) -> TokenStream {
             quote!(#list.push((#key, #text));)
         }
     };
-    let scalar = |ty: &TypeRef| is_scalar(api, ty);
     let flat_struct = |name: &str| {
         struct_fields(api, name).filter(|fields| {
             fields.iter().all(|f| {
@@ -436,37 +510,6 @@ fn param_statement(api: &Api, param: &Param) -> TokenStream {
         })
     };
     let push = match &param.ty {
-        TypeRef::Vec(item) if scalar(item) && param.deep_object => {
-            let text = to_param_string(item, quote!(item));
-            let each = push(&format!("{wire}[]"), text);
-            quote! {
-                for item in value {
-                    #each
-                }
-            }
-        }
-        TypeRef::Vec(item) if scalar(item) && param.explode => {
-            let text = to_param_string(item, quote!(item));
-            let each = push(wire, text);
-            quote! {
-                for item in value {
-                    #each
-                }
-            }
-        }
-        TypeRef::Vec(item) if **item == TypeRef::String => {
-            let separator = param.separator.to_string();
-            push(wire, quote!(value.join(#separator)))
-        }
-        TypeRef::Vec(item) if scalar(item) => {
-            let text = to_param_string(item, quote!(item));
-            let separator = param.separator.to_string();
-            let one = push(wire, quote!(joined.join(#separator)));
-            quote! {
-                let joined: Vec<String> = value.iter().map(|item| #text).collect();
-                #one
-            }
-        }
         TypeRef::Named(name) if flat_struct(name).is_some() => {
             // An object, `form` style exploded: one pair per property that is set
             // (`deepObject`: `name[property]`).
@@ -492,15 +535,14 @@ fn param_statement(api: &Api, param: &Param) -> TokenStream {
             });
             quote!(#(#pushes)*)
         }
-        ty if scalar(ty) => push(wire, to_param_string(ty, quote!(value))),
         // Any other shape in a header or cookie: `simple` style, from its JSON.
-        _ if !query => push(wire, quote!(super::runtime::param_text(#wire, value)?)),
+        _ if !query => push(wire, quote!(runtime::param_text(#wire, value)?)),
         // Any other shape in the query (unions, nested objects, maps): encoded from its JSON
         // at run time.
         _ => {
             let explode = param.explode;
             let deep = param.deep_object;
-            quote!(super::runtime::query_value(&mut #list, #wire, value, #explode, #deep)?;)
+            quote!(runtime::query_value(&mut #list, #wire, value, #explode, #deep)?;)
         }
     };
     if param.required {
@@ -519,8 +561,25 @@ fn param_statement(api: &Api, param: &Param) -> TokenStream {
     }
 }
 
-fn response_arms(op: &Operation, error: &syn::Ident) -> Vec<TokenStream> {
+/// The body of the builder's `decode`: one arm per documented status. The operation's error
+/// and response enums are `Error` and `Response` in it.
+fn decode_body(op: &Operation, error: &syn::Ident) -> TokenStream {
     let success_enum = ident(&format!("{}Response", op.type_name));
+    let uses_error = op.responses.iter().any(|r| !r.success);
+    let use_error = uses_error.then(|| quote!(use #error as Error;));
+    let use_response =
+        (op.success == Success::Enum).then(|| quote!(use #success_enum as Response;));
+    let arms = response_arms(op);
+    quote! {
+        #use_error
+        #use_response
+        match response.status().as_u16() {
+            #(#arms)*
+        }
+    }
+}
+
+fn response_arms(op: &Operation) -> Vec<TokenStream> {
     let mut arms = Vec::new();
     let mut has_default = false;
     for response in &op.responses {
@@ -541,44 +600,38 @@ fn response_arms(op: &Operation, error: &syn::Ident) -> Vec<TokenStream> {
             }
         };
         let variant = ident(&response.variant);
-        // Decodes the body; `wrap` (a variant constructor) wraps the value, if given.
-        let decoded = |wrap: Option<TokenStream>| {
-            let map = wrap.as_ref().map(|w| quote!(.map(#w)));
-            match &response.body {
-                Some((BodyEncoding::Json, ty)) => {
-                    let ty = type_tokens(ty, false);
-                    quote!(response.json::<#ty, #error>()? #map)
-                }
-                Some((BodyEncoding::Text, _)) => quote!(response.text_value::<#error>()? #map),
-                Some((BodyEncoding::Bytes | BodyEncoding::Form | BodyEncoding::Multipart, _)) => {
-                    quote!(response.bytes_value() #map)
-                }
-                None => {
-                    let value = wrap.unwrap_or_else(|| quote!(()));
-                    quote!(response.unit(#value))
-                }
-            }
+        // Types are inferred: from the variant, or from `decode`'s type.
+        let encoding = response.body.as_ref().map(|(encoding, _)| match encoding {
+            BodyEncoding::Json => "json",
+            BodyEncoding::Text => "text",
+            BodyEncoding::Bytes | BodyEncoding::Form | BodyEncoding::Multipart => "bytes",
+        });
+        let method = |suffix: &str| {
+            let name = format!("{}{suffix}", encoding.unwrap_or_default());
+            ident(&name)
         };
-        let arm = if response.success {
-            match &op.success {
-                Success::Enum => {
-                    let value = decoded(Some(quote!(#success_enum::#variant)));
-                    quote!(Ok(#value))
+        let value = if response.success {
+            match (&op.success, encoding) {
+                (Success::Enum, Some(_)) => {
+                    let method = method("_as");
+                    quote!(response.#method(Response::#variant))
                 }
-                Success::Type(_) => {
-                    let value = decoded(None);
-                    quote!(Ok(#value))
-                }
-                Success::Unit => quote!(Ok(response.unit(()))),
+                (Success::Enum, None) => quote!(response.empty(Response::#variant)),
+                (Success::Type(_), Some("json")) => quote!(response.json()),
+                (Success::Type(_), Some("text")) => quote!(response.text_value()),
+                (Success::Type(_), Some(_)) => quote!(response.bytes_value()),
+                (Success::Type(_), None) | (Success::Unit, _) => quote!(response.empty(())),
             }
+        } else if encoding.is_some() {
+            let method = method("_error");
+            quote!(response.#method(Error::#variant))
         } else {
-            let value = decoded(Some(quote!(#error::#variant)));
-            quote!(Err(super::Error::Api(#value)))
+            quote!(response.error(Error::#variant))
         };
-        arms.push(quote!(#pattern => #arm,));
+        arms.push(quote!(#pattern => #value,));
     }
     if !has_default {
-        arms.push(quote!(_ => Err(super::Error::UnexpectedStatus(response)),));
+        arms.push(quote!(_ => response.unexpected(),));
     }
     arms
 }
@@ -603,14 +656,14 @@ fn multipart_expr(api: &Api, ty: &TypeRef) -> TokenStream {
         // Not an object: the whole body is one part named `file`.
         TypeRef::Bytes => {
             return quote! {{
-                let mut form = super::runtime::Multipart::default();
+                let mut form = runtime::Multipart::default();
                 form.file("file", &value)?;
                 form.finish()
             }};
         }
         TypeRef::Vec(item) if **item == TypeRef::Bytes => {
             return quote! {{
-                let mut form = super::runtime::Multipart::default();
+                let mut form = runtime::Multipart::default();
                 for item in &value {
                     form.file("file", item)?;
                 }
@@ -695,7 +748,7 @@ fn multipart_expr(api: &Api, ty: &TypeRef) -> TokenStream {
     });
     quote! {
         {
-            let mut form = super::runtime::Multipart::default();
+            let mut form = runtime::Multipart::default();
             #(#parts)*
             form.finish()
         }

@@ -254,15 +254,142 @@ pub(super) fn runtime_module() -> TokenStream {
             }
 
             /// Keeps a binary body as it is.
-            pub(crate) fn bytes_value(self) -> ResponseValue<Vec<u8>> {
-                ResponseValue { status: self.status, headers: self.headers, value: self.body }
+            pub(crate) fn bytes_value<E>(self) -> Result<ResponseValue<Vec<u8>>, Error<E>> {
+                Ok(ResponseValue { status: self.status, headers: self.headers, value: self.body })
             }
 
             /// A response whose body is not read: `value` stands for it.
-            pub(crate) fn unit<T>(self, value: T) -> ResponseValue<T> {
+            fn unit<T>(self, value: T) -> ResponseValue<T> {
                 ResponseValue { status: self.status, headers: self.headers, value }
             }
+
+            /// A success without a body: `value` stands for it.
+            pub(crate) fn empty<T, E>(self, value: T) -> Result<ResponseValue<T>, Error<E>> {
+                Ok(self.unit(value))
+            }
+
+            /// A documented error without a body: `Error::Api` holding `value`.
+            pub(crate) fn error<T, E>(self, value: E) -> Result<ResponseValue<T>, Error<E>> {
+                Err(Error::Api(self.unit(value)))
+            }
+
+            /// A status the operation does not document.
+            pub(crate) fn unexpected<T, E>(self) -> Result<ResponseValue<T>, Error<E>> {
+                Err(Error::UnexpectedStatus(self))
+            }
+
+            /// A JSON success body that is one variant (`variant`) of the response enum.
+            pub(crate) fn json_as<T: serde::de::DeserializeOwned, V, E>(self, variant: impl FnOnce(T) -> V) -> Result<ResponseValue<V>, Error<E>> {
+                self.json::<T, E>().map(|value| value.map(variant))
+            }
+
+            /// A text success body that is one variant of the response enum.
+            pub(crate) fn text_as<V, E>(self, variant: impl FnOnce(String) -> V) -> Result<ResponseValue<V>, Error<E>> {
+                self.text_value::<E>().map(|value| value.map(variant))
+            }
+
+            /// A binary success body that is one variant of the response enum.
+            pub(crate) fn bytes_as<V, E>(self, variant: impl FnOnce(Vec<u8>) -> V) -> Result<ResponseValue<V>, Error<E>> {
+                self.bytes_value::<E>().map(|value| value.map(variant))
+            }
+
+            /// The JSON body of a documented error status: `Error::Api` holding it as `variant`.
+            pub(crate) fn json_error<T: serde::de::DeserializeOwned, V, E>(self, variant: impl FnOnce(T) -> E) -> Result<ResponseValue<V>, Error<E>> {
+                Err(match self.json::<T, E>() {
+                    Ok(value) => Error::Api(value.map(variant)),
+                    Err(error) => error,
+                })
+            }
+
+            /// The text body of a documented error status, as `variant` in `Error::Api`.
+            pub(crate) fn text_error<V, E>(self, variant: impl FnOnce(String) -> E) -> Result<ResponseValue<V>, Error<E>> {
+                Err(match self.text_value::<E>() {
+                    Ok(value) => Error::Api(value.map(variant)),
+                    Err(error) => error,
+                })
+            }
+
+            /// The binary body of a documented error status, as `variant` in `Error::Api`.
+            pub(crate) fn bytes_error<V, E>(self, variant: impl FnOnce(Vec<u8>) -> E) -> Result<ResponseValue<V>, Error<E>> {
+                Err(Error::Api(ResponseValue { status: self.status, headers: self.headers, value: variant(self.body) }))
+            }
         }
+
+        /// A sent request: a future of the decoded value with the response's status and headers
+        /// (what a request builder's `send` returns). `E` is the operation's documented errors.
+        #[must_use = "a future does nothing until it is awaited"]
+        pub struct Sending<'a, T, E> {
+            future: SendingFuture<'a, T, E>,
+        }
+
+        type SendingFuture<'a, T, E> =
+            std::pin::Pin<Box<dyn std::future::Future<Output = Result<ResponseValue<T>, Error<E>>> + Send + 'a>>;
+
+        /// Sends `request` (built by a request builder) and decodes the response with `decode`
+        /// (the builder's, by status): written once, generic, rather than once per operation.
+        pub(crate) fn sending<'a, T: 'a, E: 'a>(
+            call: Call<'a>,
+            request: Result<Request, Failure>,
+            decode: fn(RawResponse) -> Result<ResponseValue<T>, Error<E>>,
+        ) -> Sending<'a, T, E> {
+            Sending {
+                future: Box::pin(async move {
+                    let response = call.client.execute(request?, &call.options).await?;
+                    decode(response)
+                }),
+            }
+        }
+
+        impl<T, E> std::future::Future for Sending<'_, T, E> {
+            type Output = Result<ResponseValue<T>, Error<E>>;
+
+            fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
+                self.future.as_mut().poll(cx)
+            }
+        }
+
+        impl<T, E> fmt::Debug for Sending<'_, T, E> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("Sending")
+            }
+        }
+
+        /// What `.await` on a request builder runs: the request's `send`, then the value without
+        /// the response's status and headers. `E` is the operation's documented errors.
+        #[must_use = "a future does nothing until it is awaited"]
+        pub struct ValueFuture<'a, T, E> {
+            sending: Sending<'a, T, E>,
+        }
+
+        impl<'a, T, E> ValueFuture<'a, T, E> {
+            pub(crate) fn new(sending: Sending<'a, T, E>) -> Self {
+                ValueFuture { sending }
+            }
+        }
+
+        impl<T, E> std::future::Future for ValueFuture<'_, T, E> {
+            type Output = Result<T, Error<E>>;
+
+            fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
+                std::pin::Pin::new(&mut self.sending).poll(cx).map(|sent| sent.map(ResponseValue::into_inner))
+            }
+        }
+
+        impl<T, E> fmt::Debug for ValueFuture<'_, T, E> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("ValueFuture")
+            }
+        }
+
+        /// The success value and the documented errors of a request builder (the builder's
+        /// `send` returns `Result<ResponseValue<Value>, Error<Error>>`).
+        pub(crate) trait Typed {
+            type Value;
+            type Error;
+        }
+
+        /// What a request builder's `decode` returns.
+        pub(crate) type Decoded<B> = Result<ResponseValue<<B as Typed>::Value>, Error<<B as Typed>::Error>>;
 
         /// Everything that can go wrong with a call; `E` is the operation's documented errors.
         ///
@@ -395,6 +522,21 @@ pub(super) fn runtime_module() -> TokenStream {
             }
         }
 
+        /// What every request builder holds besides its arguments: the client, and the settings
+        /// that override the client's for this request.
+        #[derive(Debug, Clone)]
+        pub(crate) struct Call<'a> {
+            pub(crate) client: &'a Client,
+            pub(crate) options: RequestOptions,
+        }
+
+        impl Client {
+            /// A request's client and settings, to start a request builder with.
+            pub(crate) fn call(&self) -> Call<'_> {
+                Call { client: self, options: RequestOptions::default() }
+            }
+        }
+
         /// Per-request settings that override the client's.
         #[derive(Debug, Clone, Default)]
         pub(crate) struct RequestOptions {
@@ -417,8 +559,151 @@ pub(super) fn runtime_module() -> TokenStream {
         }
 
         impl Request {
+            /// A request without parameters or body yet; `schemes` are the keys of the
+            /// security schemes whose configured credentials go with it.
             pub(crate) fn new(method: Method, path: String, schemes: &'static [&'static str]) -> Self {
                 Request { method, path, query: Vec::new(), headers: Vec::new(), cookies: Vec::new(), body: None, schemes }
+            }
+
+            /// A `GET` request (see [`Request::new`]).
+            pub(crate) fn get(path: String, schemes: &'static [&'static str]) -> Self {
+                Request::new(Method::GET, path, schemes)
+            }
+
+            /// A `PUT` request (see [`Request::new`]).
+            pub(crate) fn put(path: String, schemes: &'static [&'static str]) -> Self {
+                Request::new(Method::PUT, path, schemes)
+            }
+
+            /// A `POST` request (see [`Request::new`]).
+            pub(crate) fn post(path: String, schemes: &'static [&'static str]) -> Self {
+                Request::new(Method::POST, path, schemes)
+            }
+
+            /// A `DELETE` request (see [`Request::new`]).
+            pub(crate) fn delete(path: String, schemes: &'static [&'static str]) -> Self {
+                Request::new(Method::DELETE, path, schemes)
+            }
+
+            /// A `OPTIONS` request (see [`Request::new`]).
+            pub(crate) fn options(path: String, schemes: &'static [&'static str]) -> Self {
+                Request::new(Method::OPTIONS, path, schemes)
+            }
+
+            /// A `HEAD` request (see [`Request::new`]).
+            pub(crate) fn head(path: String, schemes: &'static [&'static str]) -> Self {
+                Request::new(Method::HEAD, path, schemes)
+            }
+
+            /// A `PATCH` request (see [`Request::new`]).
+            pub(crate) fn patch(path: String, schemes: &'static [&'static str]) -> Self {
+                Request::new(Method::PATCH, path, schemes)
+            }
+
+            /// A `TRACE` request (see [`Request::new`]).
+            pub(crate) fn trace(path: String, schemes: &'static [&'static str]) -> Self {
+                Request::new(Method::TRACE, path, schemes)
+            }
+        }
+
+        /// A value sent as one piece of text in the path, the query, a header or a cookie.
+        pub(crate) trait ParamText {
+            fn param_text(&self) -> String;
+        }
+
+        impl ParamText for String {
+            fn param_text(&self) -> String {
+                self.clone()
+            }
+        }
+
+        impl ParamText for chrono::DateTime<chrono::Utc> {
+            fn param_text(&self) -> String {
+                self.to_rfc3339()
+            }
+        }
+
+        impl ParamText for bool {
+            fn param_text(&self) -> String {
+                self.to_string()
+            }
+        }
+
+        impl ParamText for i32 {
+            fn param_text(&self) -> String {
+                self.to_string()
+            }
+        }
+
+        impl ParamText for i64 {
+            fn param_text(&self) -> String {
+                self.to_string()
+            }
+        }
+
+        impl ParamText for u64 {
+            fn param_text(&self) -> String {
+                self.to_string()
+            }
+        }
+
+        impl ParamText for f32 {
+            fn param_text(&self) -> String {
+                self.to_string()
+            }
+        }
+
+        impl ParamText for f64 {
+            fn param_text(&self) -> String {
+                self.to_string()
+            }
+        }
+
+        impl ParamText for uuid::Uuid {
+            fn param_text(&self) -> String {
+                self.to_string()
+            }
+        }
+
+        impl ParamText for chrono::NaiveDate {
+            fn param_text(&self) -> String {
+                self.to_string()
+            }
+        }
+
+        /// Adds `name=value` to a query, header or cookie list, when there is a value.
+        pub(crate) fn push<K: From<&'static str>, T: ParamText>(
+            list: &mut Vec<(K, String)>,
+            name: &'static str,
+            value: Option<&T>,
+        ) {
+            if let Some(value) = value {
+                list.push((name.into(), value.param_text()));
+            }
+        }
+
+        /// Adds one `name=item` pair per item (an exploded array), when there is a value.
+        pub(crate) fn push_each<K: From<&'static str>, T: ParamText>(
+            list: &mut Vec<(K, String)>,
+            name: &'static str,
+            items: Option<&[T]>,
+        ) {
+            for item in items.unwrap_or_default() {
+                list.push((name.into(), item.param_text()));
+            }
+        }
+
+        /// Adds `name=item1<separator>item2...` (an array sent as one value), when there is a
+        /// value.
+        pub(crate) fn push_joined<K: From<&'static str>, T: ParamText>(
+            list: &mut Vec<(K, String)>,
+            name: &'static str,
+            items: Option<&[T]>,
+            separator: &str,
+        ) {
+            if let Some(items) = items {
+                let texts: Vec<String> = items.iter().map(ParamText::param_text).collect();
+                list.push((name.into(), texts.join(separator)));
             }
         }
 
@@ -437,6 +722,22 @@ pub(super) fn runtime_module() -> TokenStream {
                 )));
             }
             Ok(percent_encoding::utf8_percent_encode(value, SEGMENT).to_string())
+        }
+
+        /// The path of `template` (`/users/{username}/repos`) with each `{name}` replaced by the
+        /// next of `values`, percent-encoded as one segment.
+        pub(crate) fn path(template: &str, values: &[&str]) -> Result<String, Failure> {
+            let mut path = String::with_capacity(template.len());
+            let mut values = values.iter();
+            let mut rest = template;
+            while let Some((before, after)) = rest.split_once('{') {
+                let (name, after) = after.split_once('}').unwrap_or((after, ""));
+                path.push_str(before);
+                path.push_str(&path_segment(name, values.next().copied().unwrap_or_default())?);
+                rest = after;
+            }
+            path.push_str(rest);
+            Ok(path)
         }
 
         /// The text of a path, header or cookie parameter of any shape (`simple` style), from
@@ -918,5 +1219,154 @@ pub(super) fn runtime_module() -> TokenStream {
                 Ok(Client { http, base_url, credentials: self.credentials, retry: self.retry, timeout: self.timeout })
             }
         }
+    }
+}
+
+/// The runtime's macros, as source text (prettyplease prints a `macro_rules!` body as one
+/// flow of tokens, so these are kept formatted by hand; `tests::macros_parse` checks that they
+/// parse). They are the same for every API and come last in the runtime module; the other
+/// modules call them by path (`runtime::builder!`), through the `pub(crate) use` after each.
+pub(super) const MACROS: &str = r##"
+/// The parts every request builder shares, written once here rather than once per
+/// operation: `timeout` and `retry_policy`, `send`, and `.await` (`IntoFuture`).
+/// `builder!(Name, Value, Error)` expects `Name<'a>` to have the field `call` (a `Call`)
+/// and the methods `request` (builds the request from the arguments) and `decode` (reads
+/// the response by its status).
+macro_rules! builder {
+    ($name:ident, $value:ty, $error:ty $(,)?) => {
+        impl super::runtime::Typed for $name<'_> {
+            type Value = $value;
+            type Error = $error;
+        }
+
+        impl<'a> $name<'a> {
+            /// Overrides the client's timeout for this request (`None`: no timeout).
+            pub fn timeout(mut self, timeout: Option<std::time::Duration>) -> Self {
+                self.call.options.timeout = Some(timeout);
+                self
+            }
+
+            /// Overrides the client's retry policy for this request.
+            pub fn retry_policy(mut self, policy: super::RetryPolicy) -> Self {
+                self.call.options.retry = Some(policy);
+                self
+            }
+
+            /// Sends the request; the value comes with the response's status and headers.
+            pub fn send(self) -> super::Sending<'a, $value, $error> {
+                let call = self.call.clone();
+                super::runtime::sending(call, self.request(), Self::decode)
+            }
+        }
+
+        impl<'a> std::future::IntoFuture for $name<'a> {
+            type Output = Result<$value, super::Error<$error>>;
+            type IntoFuture = super::ValueFuture<'a, $value, $error>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                super::ValueFuture::new(self.send())
+            }
+        }
+    };
+}
+
+pub(crate) use builder;
+
+/// An open string enum, from its known values (`Variant = "value"`): the enum with an
+/// `Unknown(String)` variant that keeps any other value (and sends it back unchanged),
+/// and its conversions from and to text, `Display`, `FromStr` and serde.
+macro_rules! open_enum {
+    ($(#[$meta:meta])* pub enum $name:ident { $($variant:ident = $value:literal),* $(,)? }) => {
+        $(#[$meta])*
+        ///
+        /// Open: a value this client does not know yet arrives as `Unknown` and is sent
+        /// back unchanged.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name {
+            $(#[doc = concat!("`", $value, "`")] $variant,)*
+            /// A value this version of the client does not know.
+            Unknown(String),
+        }
+
+        impl $name {
+            /// The value on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $value,)*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(value: &str) -> Self {
+                match value {
+                    $($value => Self::$variant,)*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(value: String) -> Self {
+                match Self::from(value.as_str()) {
+                    Self::Unknown(_) => Self::Unknown(value),
+                    known => known,
+                }
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> Self {
+                match value {
+                    $name::Unknown(value) => value,
+                    known => known.as_str().to_owned(),
+                }
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = std::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                String::deserialize(deserializer).map(Self::from)
+            }
+        }
+
+        impl super::runtime::ParamText for $name {
+            fn param_text(&self) -> String {
+                self.as_str().to_owned()
+            }
+        }
+    };
+}
+
+pub(crate) use open_enum;
+"##;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn macros_parse() {
+        let parsed = syn::parse_str::<syn::File>(super::MACROS);
+        assert!(parsed.is_ok(), "{:?}", parsed.err());
     }
 }

@@ -1,27 +1,39 @@
 //! The `types` module: one Rust item per named type of the model.
+//!
+//! Docs that would only repeat a name (a schema without a description, a property without
+//! one) are left out rather than printed as `` /// `name`. ``; the module allows
+//! `missing_docs` for them. Types of the same shape are printed once (see `dedup`).
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_attrs, ident, type_tokens};
+use super::{Scope, doc_attrs, ident, type_tokens};
 use crate::model::{EnumVariant, Field, TaggedVariant, TypeDef, TypeKind, TypeRef, UnionVariant};
 
-/// Every named type, in the model's (sorted) order.
-pub(super) fn types_module(types: &[TypeDef]) -> TokenStream {
-    let items = types.iter().map(|def| type_item(types, def));
-    quote! { #(#items)* }
-}
-
-fn type_item(types: &[TypeDef], def: &TypeDef) -> TokenStream {
-    let doc = doc_attrs(&def.doc);
+/// The items of the type `types[index]`; `alias_of` is the type it is printed as an alias of,
+/// if any.
+pub(super) fn type_items(
+    types: &[TypeDef],
+    index: usize,
+    alias_of: Option<&TypeDef>,
+) -> TokenStream {
+    let def = &types[index];
+    let doc = doc_attrs(type_doc(def));
     let name = ident(&def.name);
+    if let Some(target) = alias_of {
+        let target = ident(&target.name);
+        return quote! {
+            #doc
+            pub type #name = #target;
+        };
+    }
     match &def.kind {
         TypeKind::Struct { fields } => struct_item(&doc, &name, fields),
         TypeKind::Enum { variants } => enum_item(&doc, &name, variants),
         TypeKind::Union { variants } => union_item(types, &doc, &name, variants),
         TypeKind::Tagged { tag, variants } => tagged_item(&doc, &name, tag, variants),
         TypeKind::Alias(ty) => {
-            let ty = type_tokens(ty, true);
+            let ty = type_tokens(ty, Scope::Types);
             quote! {
                 #doc
                 pub type #name = #ty;
@@ -30,15 +42,55 @@ fn type_item(types: &[TypeDef], def: &TypeDef) -> TokenStream {
     }
 }
 
+/// The type's doc, or nothing when it only repeats the name (the model's stand-in "The `Name`
+/// schema.", or a title that is the name).
+fn type_doc(def: &TypeDef) -> &str {
+    let doc = def.doc.trim();
+    let stand_in = doc.starts_with("The `") && doc.ends_with("` schema.") && !doc.contains('\n');
+    if stand_in || same_words(doc, &def.name) {
+        ""
+    } else {
+        &def.doc
+    }
+}
+
+/// The field's doc without a first paragraph that only repeats its name (the model's stand-in
+/// `` `wire`. `` for a missing description, or a title such as `Engine Id` for `engine_id`).
+pub(super) fn field_doc(field: &Field) -> &str {
+    let (first, rest) = field.doc.split_once("\n\n").unwrap_or((&field.doc, ""));
+    let stand_in = format!("`{}`.", field.wire.replace('`', "'"));
+    if first == stand_in || same_words(first, &field.wire) || same_words(first, &field.name) {
+        rest
+    } else {
+        &field.doc
+    }
+}
+
+/// An empty doc line after `doc`, to start a new paragraph, unless there is no doc.
+fn paragraph_break(doc: &TokenStream) -> Option<TokenStream> {
+    (!doc.is_empty()).then(|| quote!(#[doc = ""]))
+}
+
+/// True when `doc` is `name` in other words: the same letters and digits, ignoring case.
+fn same_words(doc: &str, name: &str) -> bool {
+    let letters = |text: &str| -> Vec<char> {
+        text.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    !doc.contains('\n') && letters(doc) == letters(name)
+}
+
 fn struct_item(doc: &TokenStream, name: &syn::Ident, fields: &[Field]) -> TokenStream {
     let all_optional = fields
         .iter()
         .all(|f| f.ty.is_option() || (f.flatten && matches!(f.ty, TypeRef::Map(_))));
     let default = all_optional.then(|| quote!(Default,));
     let fields = fields.iter().map(|field| {
-        let doc = doc_attrs(&field.doc);
+        let doc = doc_attrs(field_doc(field));
         let name = ident(&field.name);
-        let ty = type_tokens(&field.ty, true);
+        let ty = type_tokens(&field.ty, Scope::Types);
         if field.flatten {
             return quote! {
                 #doc
@@ -70,94 +122,19 @@ fn struct_item(doc: &TokenStream, name: &syn::Ident, fields: &[Field]) -> TokenS
     }
 }
 
+/// An open enum: the runtime's `open_enum!` writes the enum and its conversions from the
+/// table of known values.
 fn enum_item(doc: &TokenStream, name: &syn::Ident, variants: &[EnumVariant]) -> TokenStream {
-    let decls = variants.iter().map(|v| {
-        let doc = doc_attrs(&v.doc);
-        let variant = ident(&v.name);
-        quote! { #doc #variant, }
-    });
-    let to_str = variants.iter().map(|v| {
+    let table = variants.iter().map(|v| {
         let variant = ident(&v.name);
         let value = &v.value;
-        quote! { Self::#variant => #value, }
-    });
-    let from_str = variants.iter().map(|v| {
-        let variant = ident(&v.name);
-        let value = &v.value;
-        quote! { #value => Self::#variant, }
+        quote! { #variant = #value, }
     });
     quote! {
-        #doc
-        ///
-        /// Open: a value this client does not know yet arrives as `Unknown` and is sent back
-        /// unchanged.
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum #name {
-            #(#decls)*
-            /// A value this version of the client does not know.
-            Unknown(String),
-        }
-
-        impl #name {
-            /// The value on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#to_str)*
-                    Self::Unknown(value) => value,
-                }
-            }
-        }
-
-        impl From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #(#from_str)*
-                    other => Self::Unknown(other.to_owned()),
-                }
-            }
-        }
-
-        impl From<String> for #name {
-            fn from(value: String) -> Self {
-                match Self::from(value.as_str()) {
-                    Self::Unknown(_) => Self::Unknown(value),
-                    known => known,
-                }
-            }
-        }
-
-        impl From<#name> for String {
-            fn from(value: #name) -> Self {
-                match value {
-                    #name::Unknown(value) => value,
-                    known => known.as_str().to_owned(),
-                }
-            }
-        }
-
-        impl std::str::FromStr for #name {
-            type Err = std::convert::Infallible;
-
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Ok(Self::from(value))
-            }
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                String::deserialize(deserializer).map(Self::from)
+        super::runtime::open_enum! {
+            #doc
+            pub enum #name {
+                #(#table)*
             }
         }
     }
@@ -194,14 +171,11 @@ fn union_item(
     name: &syn::Ident,
     variants: &[UnionVariant],
 ) -> TokenStream {
+    let gap = paragraph_break(doc);
     let decls = variants.iter().map(|v| {
         let variant = ident(&v.name);
-        let ty = type_tokens(&v.ty, true);
-        let doc = format!(" The `{}` shape.", v.name);
-        quote! {
-            #[doc = #doc]
-            #variant(#ty),
-        }
+        let ty = type_tokens(&v.ty, Scope::Types);
+        quote! { #variant(#ty), }
     });
     let structs = variants
         .iter()
@@ -210,11 +184,10 @@ fn union_item(
     if structs < 2 {
         return quote! {
             #doc
-            ///
+            #gap
             /// Decoded by trying each variant in order; encoded as the variant's own JSON.
             #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
             #[serde(untagged)]
-            #[allow(clippy::large_enum_variant)]
             pub enum #name {
                 #(#decls)*
             }
@@ -226,7 +199,7 @@ fn union_item(
     // properties wins (the first one on a tie).
     let tries = variants.iter().map(|v| {
         let variant = ident(&v.name);
-        let ty = type_tokens(&v.ty, true);
+        let ty = type_tokens(&v.ty, Scope::Types);
         let score = match struct_wire_names(types, &v.ty) {
             Some(names) => quote! {
                 keys.iter().filter(|key| [#(#names),*].contains(&key.as_str())).count()
@@ -245,12 +218,11 @@ fn union_item(
     let no_match = format!("the value matches no shape of {name}");
     quote! {
         #doc
-        ///
+        #gap
         /// Decoded as the variant that fits and names most of the object's properties (the
         /// first one on a tie); encoded as the variant's own JSON.
         #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         #[serde(untagged)]
-        #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #(#decls)*
         }
@@ -286,9 +258,10 @@ fn tagged_item(
     tag: &str,
     variants: &[TaggedVariant],
 ) -> TokenStream {
+    let gap = paragraph_break(doc);
     let decls = variants.iter().map(|v| {
         let variant = ident(&v.name);
-        let ty = type_tokens(&v.ty, true);
+        let ty = type_tokens(&v.ty, Scope::Types);
         let doc = format!(" `{tag}: {}`.", v.value.replace('`', "'"));
         quote! {
             #[doc = #doc]
@@ -310,11 +283,10 @@ fn tagged_item(
     let doc_tag = format!(" Tagged by the `{tag}` property.");
     quote! {
         #doc
-        ///
+        #gap
         #[doc = #doc_tag]
         /// A tag this client does not know arrives as `Unknown`, kept whole.
         #[derive(Debug, Clone, PartialEq)]
-        #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #(#decls)*
             /// A tag this version of the client does not know, or no tag: the value as it came.
