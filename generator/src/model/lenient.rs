@@ -392,41 +392,39 @@ fn values_mut(value: Option<&mut Value>) -> impl Iterator<Item = &mut Value> {
 /// Tries one part of the document alone: the parse error, if any.
 type Check = fn(&Value) -> Option<String>;
 
+/// Why `value` does not parse as a `T`, if it does not.
+fn parse_error<T: for<'de> Deserialize<'de>>(value: &Value) -> Option<String> {
+    T::deserialize(value).err().map(|e| e.to_string())
+}
+
 /// Names the first component schema, path item or other part that does not parse, so the
 /// message says where to look.
 fn locate(doc: &Value, message: &str) -> ModelError {
     let escape = |key: &str| key.replace('~', "~0").replace('/', "~1");
+    use openapiv3::{Parameter, PathItem, ReferenceOr, RequestBody, Response, SecurityScheme};
     let parts: [(&str, &str, Check); 6] = [
-        ("components", "schemas", |v| {
-            openapiv3::ReferenceOr::<openapiv3::Schema>::deserialize(v)
-                .err()
-                .map(|e| e.to_string())
-        }),
-        ("components", "parameters", |v| {
-            openapiv3::ReferenceOr::<openapiv3::Parameter>::deserialize(v)
-                .err()
-                .map(|e| e.to_string())
-        }),
-        ("components", "responses", |v| {
-            openapiv3::ReferenceOr::<openapiv3::Response>::deserialize(v)
-                .err()
-                .map(|e| e.to_string())
-        }),
-        ("components", "requestBodies", |v| {
-            openapiv3::ReferenceOr::<openapiv3::RequestBody>::deserialize(v)
-                .err()
-                .map(|e| e.to_string())
-        }),
-        ("components", "securitySchemes", |v| {
-            openapiv3::ReferenceOr::<openapiv3::SecurityScheme>::deserialize(v)
-                .err()
-                .map(|e| e.to_string())
-        }),
-        ("paths", "", |v| {
-            openapiv3::ReferenceOr::<openapiv3::PathItem>::deserialize(v)
-                .err()
-                .map(|e| e.to_string())
-        }),
+        ("components", "schemas", parse_error::<ReferenceOr<Schema>>),
+        (
+            "components",
+            "parameters",
+            parse_error::<ReferenceOr<Parameter>>,
+        ),
+        (
+            "components",
+            "responses",
+            parse_error::<ReferenceOr<Response>>,
+        ),
+        (
+            "components",
+            "requestBodies",
+            parse_error::<ReferenceOr<RequestBody>>,
+        ),
+        (
+            "components",
+            "securitySchemes",
+            parse_error::<ReferenceOr<SecurityScheme>>,
+        ),
+        ("paths", "", parse_error::<ReferenceOr<PathItem>>),
     ];
     for (top, section, check) in parts {
         let holder = match (doc.get(top), section) {
