@@ -129,27 +129,13 @@ fn measure_installed(
 /// The `.rs` files under `dir` (every depth, `target/` skipped): how many, lines, bytes.
 pub fn rust_size(dir: &Path) -> Result<Size, String> {
     let mut size = Size::default();
-    let mut folders = vec![dir.to_path_buf()];
-    while let Some(folder) = folders.pop() {
-        let entries =
-            fs::read_dir(&folder).map_err(|e| format!("cannot list {}: {e}", folder.display()))?;
-        for entry in entries {
-            let entry = entry.map_err(|e| format!("cannot list {}: {e}", folder.display()))?;
-            let path = entry.path();
-            let kind = entry
-                .file_type()
-                .map_err(|e| format!("cannot stat {}: {e}", path.display()))?;
-            if kind.is_dir() {
-                if entry.file_name() != "target" {
-                    folders.push(path);
-                }
-            } else if path.extension().is_some_and(|ext| ext == "rs") {
-                let bytes =
-                    fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-                size.files += 1;
-                size.bytes += bytes.len() as u64;
-                size.lines += line_count(&bytes);
-            }
+    for path in fetch::files_under(dir, |name| name != "target")? {
+        if path.extension().is_some_and(|ext| ext == "rs") {
+            let bytes =
+                fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            size.files += 1;
+            size.bytes += bytes.len() as u64;
+            size.lines += line_count(&bytes);
         }
     }
     Ok(size)

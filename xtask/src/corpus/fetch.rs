@@ -23,24 +23,10 @@ pub struct Corpus {
 impl Corpus {
     /// Every spec id, sorted.
     pub fn ids(&self) -> Result<Vec<String>, String> {
-        let mut ids = Vec::new();
-        let mut folders = vec![self.api.clone()];
-        while let Some(folder) = folders.pop() {
-            let entries = fs::read_dir(&folder)
-                .map_err(|e| format!("cannot list {}: {e}", folder.display()))?;
-            for entry in entries {
-                let entry = entry.map_err(|e| format!("cannot list {}: {e}", folder.display()))?;
-                let path = entry.path();
-                let kind = entry
-                    .file_type()
-                    .map_err(|e| format!("cannot stat {}: {e}", path.display()))?;
-                if kind.is_dir() {
-                    folders.push(path);
-                } else if let Some(id) = self.id_of(&path) {
-                    ids.push(id);
-                }
-            }
-        }
+        let mut ids: Vec<String> = files_under(&self.api, |_| true)?
+            .iter()
+            .filter_map(|path| self.id_of(path))
+            .collect();
         ids.sort();
         if ids.is_empty() {
             return Err(format!("no specs in {}", self.api.display()));
@@ -141,6 +127,35 @@ pub(crate) fn npm_pack(spec: &str, folder: &Path, tarball: &Path) -> Result<(), 
     fs::rename(&fetched, tarball)
         .map_err(|e| format!("npm pack did not leave {} ({e})", fetched.display()))?;
     remove_dir(&scratch)
+}
+
+/// Every file under `root`, at any depth, descending into the folders `descend` accepts (by
+/// name).
+pub(crate) fn files_under(
+    root: &Path,
+    descend: impl Fn(&std::ffi::OsStr) -> bool,
+) -> Result<Vec<PathBuf>, String> {
+    let mut files = Vec::new();
+    let mut folders = vec![root.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        let entries =
+            fs::read_dir(&folder).map_err(|e| format!("cannot list {}: {e}", folder.display()))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| format!("cannot list {}: {e}", folder.display()))?;
+            let path = entry.path();
+            let kind = entry
+                .file_type()
+                .map_err(|e| format!("cannot stat {}: {e}", path.display()))?;
+            if kind.is_dir() {
+                if descend(&entry.file_name()) {
+                    folders.push(path);
+                }
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    Ok(files)
 }
 
 /// Removes a folder if it exists.
