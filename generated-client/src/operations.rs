@@ -3,15 +3,19 @@
 
 //! Request builders, and the typed errors and responses of each operation.
 use super::{runtime, types};
-/// Request builder for [`Client::jobs_cancel_update`](super::Client::jobs_cancel_update): set optional parameters with its methods, then `.await` it for the value, or [`send`](Self::send) it for the value with status and headers.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct JobsCancelUpdate<'a> {
-    pub(super) call: runtime::Call<'a>,
-    pub(super) job_id: String,
-}
-runtime::builder!(JobsCancelUpdate, types::JobMessageSchema, JobsCancelUpdateError);
-impl JobsCancelUpdate<'_> {
+runtime::operation! {
+    /// Cancel job
+    ///
+    /// `PUT /api/v1/jobs/{job_id}/cancel/` returns `200` (Success: Job status); errors `422`, `503` are [`JobsCancelUpdateError`](super::operations::JobsCancelUpdateError).
+    pub fn jobs_cancel_update(job_id: String) -> JobsCancelUpdate {}
+    struct JobsCancelUpdate {}
+    type Value = types::JobMessageSchema;
+    pub enum JobsCancelUpdateError {
+        /// `422`: Validation error
+        UnprocessableEntity(types::HttpValidationError),
+        /// `503`: Message: unable to fetch engine from external service
+        ServiceUnavailable,
+    }
     fn request(self) -> Result<runtime::Request, runtime::Failure> {
         let path = runtime::path("/api/v1/jobs/{job_id}/cancel/", &[&self.job_id])?;
         Ok(runtime::Request::put(path, &["OIDC", "authentication"]))
@@ -26,23 +30,19 @@ impl JobsCancelUpdate<'_> {
         }
     }
 }
-/// The documented error responses of [`Client::jobs_cancel_update`](super::Client::jobs_cancel_update).
-#[derive(Debug, Clone, PartialEq)]
-pub enum JobsCancelUpdateError {
-    /// `422`: Validation error
-    UnprocessableEntity(types::HttpValidationError),
-    /// `503`: Message: unable to fetch engine from external service
-    ServiceUnavailable,
-}
-/// Request builder for [`Client::jobs_delete_destroy`](super::Client::jobs_delete_destroy): set optional parameters with its methods, then `.await` it for the value, or [`send`](Self::send) it for the value with status and headers.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct JobsDeleteDestroy<'a> {
-    pub(super) call: runtime::Call<'a>,
-    pub(super) job_id: String,
-}
-runtime::builder!(JobsDeleteDestroy, types::JobMessageSchema, JobsDeleteDestroyError);
-impl JobsDeleteDestroy<'_> {
+runtime::operation! {
+    /// Delete job
+    ///
+    /// `DELETE /api/v1/jobs/{job_id}/delete/` returns `200` (Success: Job status); errors `422`, `503` are [`JobsDeleteDestroyError`](super::operations::JobsDeleteDestroyError).
+    pub fn jobs_delete_destroy(job_id: String) -> JobsDeleteDestroy {}
+    struct JobsDeleteDestroy {}
+    type Value = types::JobMessageSchema;
+    pub enum JobsDeleteDestroyError {
+        /// `422`: Validation error
+        UnprocessableEntity(types::HttpValidationError),
+        /// `503`: Message: unable to fetch engine from external service
+        ServiceUnavailable,
+    }
     fn request(self) -> Result<runtime::Request, runtime::Failure> {
         let path = runtime::path("/api/v1/jobs/{job_id}/delete/", &[&self.job_id])?;
         Ok(runtime::Request::delete(path, &["OIDC", "authentication"]))
@@ -57,28 +57,21 @@ impl JobsDeleteDestroy<'_> {
         }
     }
 }
-/// The documented error responses of [`Client::jobs_delete_destroy`](super::Client::jobs_delete_destroy).
-#[derive(Debug, Clone, PartialEq)]
-pub enum JobsDeleteDestroyError {
-    /// `422`: Validation error
-    UnprocessableEntity(types::HttpValidationError),
-    /// `503`: Message: unable to fetch engine from external service
-    ServiceUnavailable,
-}
-/// Request builder for [`Client::jobs_download_log_retrieve`](super::Client::jobs_download_log_retrieve): set optional parameters with its methods, then `.await` it for the value, or [`send`](Self::send) it for the value with status and headers.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct JobsDownloadLogRetrieve<'a> {
-    pub(super) call: runtime::Call<'a>,
-    pub(super) job_id: String,
-}
-runtime::builder!(JobsDownloadLogRetrieve, types::JobLogSchema, JobsDownloadLogRetrieveError);
-impl JobsDownloadLogRetrieve<'_> {
+runtime::operation! {
+    /// Job logs
+    ///
+    /// `GET /api/v1/jobs/{job_id}/download_log/` returns `200` (Success: Job log); errors `422`, `503` are [`JobsDownloadLogRetrieveError`](super::operations::JobsDownloadLogRetrieveError).
+    pub fn jobs_download_log_retrieve(job_id: String) -> JobsDownloadLogRetrieve {}
+    struct JobsDownloadLogRetrieve {}
+    type Value = types::JobLogSchema;
+    pub enum JobsDownloadLogRetrieveError {
+        /// `422`: Validation error
+        UnprocessableEntity(types::HttpValidationError),
+        /// `503`: Message: unable to fetch engine from external service
+        ServiceUnavailable,
+    }
     fn request(self) -> Result<runtime::Request, runtime::Failure> {
-        let path = runtime::path(
-            "/api/v1/jobs/{job_id}/download_log/",
-            &[&self.job_id],
-        )?;
+        let path = runtime::path("/api/v1/jobs/{job_id}/download_log/", &[&self.job_id])?;
         Ok(runtime::Request::get(path, &["OIDC", "authentication"]))
     }
     fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
@@ -91,29 +84,21 @@ impl JobsDownloadLogRetrieve<'_> {
         }
     }
 }
-/// The documented error responses of [`Client::jobs_download_log_retrieve`](super::Client::jobs_download_log_retrieve).
-#[derive(Debug, Clone, PartialEq)]
-pub enum JobsDownloadLogRetrieveError {
-    /// `422`: Validation error
-    UnprocessableEntity(types::HttpValidationError),
-    /// `503`: Message: unable to fetch engine from external service
-    ServiceUnavailable,
-}
-/// Request builder for [`Client::jobs_latest_retrieve`](super::Client::jobs_latest_retrieve): set optional parameters with its methods, then `.await` it for the value, or [`send`](Self::send) it for the value with status and headers.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct JobsLatestRetrieve<'a> {
-    pub(super) call: runtime::Call<'a>,
-    pub(super) engine_id: String,
-    pub(super) job_type: String,
-}
-runtime::builder!(JobsLatestRetrieve, types::JobSchema, JobsLatestRetrieveError);
-impl JobsLatestRetrieve<'_> {
+runtime::operation! {
+    /// Latest job
+    ///
+    /// `GET /api/v1/jobs/{engine_id}/latest/` returns `200` (Success: Job details); errors `422`, `503` are [`JobsLatestRetrieveError`](super::operations::JobsLatestRetrieveError).
+    pub fn jobs_latest_retrieve(engine_id: String, job_type: String) -> JobsLatestRetrieve {}
+    struct JobsLatestRetrieve {}
+    type Value = types::JobSchema;
+    pub enum JobsLatestRetrieveError {
+        /// `422`: Validation error
+        UnprocessableEntity(types::HttpValidationError),
+        /// `503`: Message: unable to fetch engine from external service
+        ServiceUnavailable,
+    }
     fn request(self) -> Result<runtime::Request, runtime::Failure> {
-        let path = runtime::path(
-            "/api/v1/jobs/{engine_id}/latest/",
-            &[&self.engine_id],
-        )?;
+        let path = runtime::path("/api/v1/jobs/{engine_id}/latest/", &[&self.engine_id])?;
         let mut request = runtime::Request::get(path, &["OIDC", "authentication"]);
         runtime::push(&mut request.query, "job_type", Some(&self.job_type));
         Ok(request)
@@ -128,28 +113,21 @@ impl JobsLatestRetrieve<'_> {
         }
     }
 }
-/// The documented error responses of [`Client::jobs_latest_retrieve`](super::Client::jobs_latest_retrieve).
-#[derive(Debug, Clone, PartialEq)]
-pub enum JobsLatestRetrieveError {
-    /// `422`: Validation error
-    UnprocessableEntity(types::HttpValidationError),
-    /// `503`: Message: unable to fetch engine from external service
-    ServiceUnavailable,
-}
-/// Request builder for [`Client::jobs_list`](super::Client::jobs_list): set optional parameters with its methods, then `.await` it for the value, or [`send`](Self::send) it for the value with status and headers.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct JobsList<'a> {
-    pub(super) call: runtime::Call<'a>,
-    pub(super) engine_id: String,
-    pub(super) job_type: Option<types::JobType>,
-}
-runtime::builder!(JobsList, types::ListOfJobSchema, JobsListError);
-impl JobsList<'_> {
-    /// The `job_type` query parameter.
-    pub fn job_type(mut self, value: impl Into<types::JobType>) -> Self {
-        self.job_type = Some(value.into());
-        self
+runtime::operation! {
+    /// List jobs
+    ///
+    /// `GET /api/v1/jobs/{engine_id}/list/` returns `200` (Success: Jobs list); errors `422`, `503` are [`JobsListError`](super::operations::JobsListError).
+    pub fn jobs_list(engine_id: String) -> JobsList {}
+    struct JobsList {
+        /// The `job_type` query parameter.
+        job_type: types::JobType,
+    }
+    type Value = types::ListOfJobSchema;
+    pub enum JobsListError {
+        /// `422`: Validation error
+        UnprocessableEntity(types::HttpValidationError),
+        /// `503`: Message: unable to fetch engine from external service
+        ServiceUnavailable,
     }
     fn request(self) -> Result<runtime::Request, runtime::Failure> {
         let path = runtime::path("/api/v1/jobs/{engine_id}/list/", &[&self.engine_id])?;
@@ -167,23 +145,19 @@ impl JobsList<'_> {
         }
     }
 }
-/// The documented error responses of [`Client::jobs_list`](super::Client::jobs_list).
-#[derive(Debug, Clone, PartialEq)]
-pub enum JobsListError {
-    /// `422`: Validation error
-    UnprocessableEntity(types::HttpValidationError),
-    /// `503`: Message: unable to fetch engine from external service
-    ServiceUnavailable,
-}
-/// Request builder for [`Client::jobs_retrieve`](super::Client::jobs_retrieve): set optional parameters with its methods, then `.await` it for the value, or [`send`](Self::send) it for the value with status and headers.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct JobsRetrieve<'a> {
-    pub(super) call: runtime::Call<'a>,
-    pub(super) job_id: String,
-}
-runtime::builder!(JobsRetrieve, types::JobSchema, JobsRetrieveError);
-impl JobsRetrieve<'_> {
+runtime::operation! {
+    /// Get Job
+    ///
+    /// `GET /api/v1/jobs/{job_id}/` returns `200` (Success: Job details); errors `422`, `503` are [`JobsRetrieveError`](super::operations::JobsRetrieveError).
+    pub fn jobs_retrieve(job_id: String) -> JobsRetrieve {}
+    struct JobsRetrieve {}
+    type Value = types::JobSchema;
+    pub enum JobsRetrieveError {
+        /// `422`: Validation error
+        UnprocessableEntity(types::HttpValidationError),
+        /// `503`: Message: unable to fetch engine from external service
+        ServiceUnavailable,
+    }
     fn request(self) -> Result<runtime::Request, runtime::Failure> {
         let path = runtime::path("/api/v1/jobs/{job_id}/", &[&self.job_id])?;
         Ok(runtime::Request::get(path, &["OIDC", "authentication"]))
@@ -197,12 +171,4 @@ impl JobsRetrieve<'_> {
             _ => response.unexpected(),
         }
     }
-}
-/// The documented error responses of [`Client::jobs_retrieve`](super::Client::jobs_retrieve).
-#[derive(Debug, Clone, PartialEq)]
-pub enum JobsRetrieveError {
-    /// `422`: Validation error
-    UnprocessableEntity(types::HttpValidationError),
-    /// `503`: Message: unable to fetch engine from external service
-    ServiceUnavailable,
 }

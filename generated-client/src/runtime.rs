@@ -1313,19 +1313,74 @@ impl ClientBuilder {
     }
 }
 
-/// The parts every request builder shares, written once here rather than once per
-/// operation: `timeout` and `retry_policy`, `send`, and `.await` (`IntoFuture`).
-/// `builder!(Name, Value, Error)` expects `Name<'a>` to have the field `call` (a `Call`)
-/// and the methods `request` (builds the request from the arguments) and `decode` (reads
-/// the response by its status).
-macro_rules! builder {
-    ($name:ident, $value:ty, $error:ty $(,)?) => {
+/// One operation, from the Rust items that describe it (what differs between operations),
+/// into everything it is made of (what they share, written once here):
+///
+/// ```text
+/// operation! {
+///     /// Docs of the `Client` method.
+///     pub fn list_pets(owner: String) -> ListPets {}   // required arguments, in order
+///     struct ListPets {
+///         /// Docs of the setter.
+///         limit: i64,                                  // optional: one setter each
+///     }
+///     type Value = Vec<types::Pet>;                    // what `.await` gives on success
+///     pub enum ListPetsError { .. }                    // the documented error statuses
+///     fn request(self) -> Result<Request, Failure> { .. }
+///     fn decode(response: RawResponse) -> Decoded<Self> { .. }
+/// }
+/// ```
+///
+/// gives the method `Client::list_pets(&self, owner: impl Into<String>)`; the request builder
+/// `ListPets<'a>` (the client's `Call`, each required argument, each optional one as an
+/// `Option`), its setters, `timeout`, `retry_policy`, `send` and `.await` (`IntoFuture`),
+/// `request` and `decode`; and the error enum, with its derives and docs.
+macro_rules! operation {
+    (
+        $(#[$doc:meta])*
+        pub fn $method:ident($($arg:ident: $arg_ty:ty),* $(,)?) -> $name:ident {}
+        struct $builder:ident {
+            $($(#[$setter_doc:meta])* $setter:ident: $setter_ty:ty,)*
+        }
+        type Value = $value:ty;
+        pub enum $error:ident { $($errors:tt)* }
+        fn request $request_args:tt -> $request_ty:ty $request:block
+        fn decode $decode_args:tt -> $decode_ty:ty $decode:block
+    ) => {
+        impl super::Client {
+            $(#[$doc])*
+            pub fn $method(&self, $($arg: impl Into<$arg_ty>),*) -> $name<'_> {
+                $name { call: self.call(), $($arg: $arg.into(),)* $($setter: None,)* }
+            }
+        }
+
+        #[doc = concat!(
+            "Request builder for [`Client::", stringify!($method), "`](super::Client::",
+            stringify!($method), "): set optional parameters with its methods, then `.await` ",
+            "it for the value, or [`send`](Self::send) it for the value with status and headers."
+        )]
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is awaited or sent"]
+        pub struct $name<'a> {
+            call: super::runtime::Call<'a>,
+            $($arg: $arg_ty,)*
+            $($setter: Option<$setter_ty>,)*
+        }
+
         impl super::runtime::Typed for $name<'_> {
             type Value = $value;
             type Error = $error;
         }
 
         impl<'a> $name<'a> {
+            $(
+                $(#[$setter_doc])*
+                pub fn $setter(mut self, value: impl Into<$setter_ty>) -> Self {
+                    self.$setter = Some(value.into());
+                    self
+                }
+            )*
+
             /// Overrides the client's timeout for this request (`None`: no timeout).
             pub fn timeout(mut self, timeout: Option<std::time::Duration>) -> Self {
                 self.call.options.timeout = Some(timeout);
@@ -1343,6 +1398,10 @@ macro_rules! builder {
                 let call = self.call.clone();
                 super::runtime::sending(call, self.request(), Self::decode)
             }
+
+            fn request $request_args -> $request_ty $request
+
+            fn decode $decode_args -> $decode_ty $decode
         }
 
         impl<'a> std::future::IntoFuture for $name<'a> {
@@ -1353,10 +1412,17 @@ macro_rules! builder {
                 super::ValueFuture::new(self.send())
             }
         }
+
+        #[doc = concat!(
+            "The documented error responses of [`Client::", stringify!($method),
+            "`](super::Client::", stringify!($method), ")."
+        )]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum $error { $($errors)* }
     };
 }
 
-pub(crate) use builder;
+pub(crate) use operation;
 
 /// An open string enum, from its known values (`Variant = "value"`): the enum with an
 /// `Unknown(String)` variant that keeps any other value (and sends it back unchanged),

@@ -416,8 +416,22 @@ fn rename_keeps_both_definitions_and_rewires_each_page() {
     );
     let operations = read(dir.path().join("client/src/operations.rs"));
     // The report page's operation returns its own definition, the Jobs page's its own.
-    assert!(operations.contains("runtime::builder!(DatabaseReportJob, types::JobSchema, "));
-    assert!(operations.contains("runtime::builder!(JobsRetrieve, types::JobSchemaJobs, "));
+    let value_of = |builder: &str| {
+        let start = operations
+            .find(&format!("-> {builder} {{}}"))
+            .unwrap_or_else(|| panic!("no operation {builder}"));
+        let rest = &operations[start..];
+        let value = rest.find("type Value = ").map_or("", |i| &rest[i..]);
+        value.lines().next().unwrap_or_default().to_owned()
+    };
+    assert_eq!(
+        value_of("DatabaseReportJob"),
+        "type Value = types::JobSchema;"
+    );
+    assert_eq!(
+        value_of("JobsRetrieve"),
+        "type Value = types::JobSchemaJobs;"
+    );
 
     // Deterministic: the same names again.
     let again = stitch(

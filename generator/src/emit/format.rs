@@ -1,18 +1,12 @@
 //! Source text from tokens: `syn` parses, `prettyplease` prints.
 //!
 //! prettyplease prints the body of a macro call as one flow of tokens. The calls of the
-//! runtime's macros are printed the way rustfmt prints a macro whose body is Rust: a body that
-//! parses as items (`open_enum! { pub enum X { .. } }`) is printed as those items, indented; one
-//! that parses as a list of types (`builder!(Name, Value, Error)`) as that list.
+//! runtime's macros (`operation! { .. }`, `open_enum! { .. }`) have bodies that parse as Rust
+//! items, and are printed as those items, indented, the way one would write them by hand.
 
 use proc_macro2::TokenStream;
-use syn::parse::Parser;
-use syn::punctuated::Punctuated;
 
 use super::EmitError;
-
-/// The width prettyplease fills.
-const WIDTH: usize = 100;
 
 /// Parses `tokens` as the items (and inner attributes) of a file and prints them.
 pub(super) fn format(file: &str, tokens: TokenStream) -> Result<String, EmitError> {
@@ -73,47 +67,15 @@ fn macro_call(item: &syn::ItemMacro) -> Option<String> {
         }
         path.push_str(&segment.ident.to_string());
     }
-    match item.mac.delimiter {
-        syn::MacroDelimiter::Brace(_) => {
-            let body: syn::File = syn::parse2(item.mac.tokens.clone()).ok()?;
-            if !body.attrs.is_empty() {
-                return None;
-            }
-            let body = prettyplease::unparse(&body);
-            Some(format!("{path}! {{\n{}}}\n", indent(&body)))
-        }
-        syn::MacroDelimiter::Paren(_) => {
-            let args = Punctuated::<syn::Type, syn::Token![,]>::parse_terminated
-                .parse2(item.mac.tokens.clone())
-                .ok()?;
-            let args: Vec<String> = args.iter().map(type_text).collect();
-            let args_line = args.join(", ");
-            let line = format!("{path}!({args_line});");
-            if line.len() <= WIDTH && !line.contains('\n') {
-                Some(format!("{line}\n"))
-            } else if args_line.len() + 4 <= WIDTH && !args_line.contains('\n') {
-                Some(format!("{path}!(\n    {args_line}\n);\n"))
-            } else {
-                let args: String = args
-                    .iter()
-                    .map(|arg| indent(&format!("{arg},\n")))
-                    .collect();
-                Some(format!("{path}!(\n{args});\n"))
-            }
-        }
-        syn::MacroDelimiter::Bracket(_) => None,
+    if !matches!(item.mac.delimiter, syn::MacroDelimiter::Brace(_)) {
+        return None;
     }
-}
-
-/// A type as prettyplease prints it.
-fn type_text(ty: &syn::Type) -> String {
-    let file: syn::File = syn::parse_quote!(type T = #ty;);
-    let text = prettyplease::unparse(&file);
-    let text = text.trim_end();
-    text.strip_prefix("type T = ")
-        .and_then(|t| t.strip_suffix(';'))
-        .unwrap_or(text)
-        .to_owned()
+    let body: syn::File = syn::parse2(item.mac.tokens.clone()).ok()?;
+    if !body.attrs.is_empty() {
+        return None;
+    }
+    let body = prettyplease::unparse(&body);
+    Some(format!("{path}! {{\n{}}}\n", indent(&body)))
 }
 
 #[cfg(test)]
@@ -125,7 +87,10 @@ mod tests {
     #[test]
     fn macro_bodies_that_are_rust_are_printed_as_rust() {
         let tokens = quote! {
-            runtime::builder!(ListPets, Vec<types::Pet>, ListPetsError);
+            runtime::operation! {
+                pub fn list_pets() -> ListPets {}
+                type Value = Vec<types::Pet>;
+            }
             super::runtime::open_enum! {
                 #[doc = " The status."]
                 pub enum Status { Open = "open", Closed = "closed", }
@@ -136,7 +101,10 @@ mod tests {
         let text = format("test", tokens).unwrap_or_default();
         assert_eq!(
             text,
-            "runtime::builder!(ListPets, Vec<types::Pet>, ListPetsError);\n\
+            "runtime::operation! {\n    \
+                 pub fn list_pets() -> ListPets {}\n    \
+                 type Value = Vec<types::Pet>;\n\
+             }\n\
              super::runtime::open_enum! {\n    \
                  /// The status.\n    \
                  pub enum Status {\n        \
@@ -146,32 +114,6 @@ mod tests {
              }\n\
              other!(a b c);\n\
              fn f() {}\n"
-        );
-    }
-
-    #[test]
-    fn long_argument_lists_take_a_line_or_one_line_each() {
-        let tokens = quote! {
-            runtime::builder!(AVeryLongOperationBuilderNameForTesting, (), AVeryLongOperationBuilderNameForTestingError);
-        };
-        let text = format("test", tokens).unwrap_or_default();
-        assert_eq!(
-            text,
-            "runtime::builder!(\n    \
-                 AVeryLongOperationBuilderNameForTesting, (), AVeryLongOperationBuilderNameForTestingError\n\
-             );\n"
-        );
-        let tokens = quote! {
-            runtime::builder!(AVeryLongOperationBuilderNameForTesting, std::collections::BTreeMap<String, Vec<types::SomethingLong>>, AVeryLongOperationBuilderNameForTestingError);
-        };
-        let text = format("test", tokens).unwrap_or_default();
-        assert_eq!(
-            text,
-            "runtime::builder!(\n    \
-                 AVeryLongOperationBuilderNameForTesting,\n    \
-                 std::collections::BTreeMap<String, Vec<types::SomethingLong>>,\n    \
-                 AVeryLongOperationBuilderNameForTestingError,\n\
-             );\n"
         );
     }
 }

@@ -6,8 +6,8 @@
 //! (`emit_module`, used by tests that compile fixtures).
 //!
 //! Generated code is kept lean: what every operation or enum shares is written once, in the
-//! runtime module, as generic functions or as `macro_rules!` (`builder!`, `open_enum!`) that
-//! the other modules call by path (`runtime::builder!`); types of the same shape are printed
+//! runtime module, as generic functions or as `macro_rules!` (`operation!`, `open_enum!`) that
+//! the other modules call by path (`runtime::operation!`); types of the same shape are printed
 //! once (`dedup`); docs that only repeat a name are left out. Each module is made of pieces
 //! (a few dozen types or operations each) that are turned into tokens, parsed and printed
 //! independently, on every core (`format_modules`), so no token stream ever holds a whole
@@ -132,7 +132,7 @@ fn modules(api: &Api) -> Vec<Module> {
         },
         Module {
             name: "client",
-            doc: "One `Client` method per operation, one `ClientBuilder` method per security scheme.",
+            doc: "One `ClientBuilder` method per security scheme (the `Client` methods are in `operations`).",
             public: false,
             allow: "",
             pieces: vec![Piece::Uses("client"), Piece::Client],

@@ -1,10 +1,12 @@
-//! The per-API parts of the client: `Client` methods, `ClientBuilder` credential methods, and
-//! the `operations` module (one request builder, one error enum and, where needed, one
-//! response enum per operation).
+//! The per-API parts of the client: `ClientBuilder` credential methods, and the `operations`
+//! module (per operation: its `Client` method, its request builder, its error enum and, where
+//! needed, its response enum).
 //!
-//! What every builder shares (`timeout`, `retry_policy`, `send`, `IntoFuture`) is the
-//! runtime's `builder!` macro; what is left here is only what differs: the arguments, how
-//! they go into the request, and how each documented status is decoded.
+//! What every operation shares (the `Client` method's body, the builder struct, the setters
+//! of optional parameters, `timeout`, `retry_policy`, `send`, `IntoFuture`, the error enum's
+//! derives and docs) is the runtime's `operation!` macro; what is left here is only what
+//! differs: the arguments, how they go into the request, and how each documented status is
+//! decoded.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -19,23 +21,13 @@ use crate::model::{
 /// allow it, since the API defines them.
 const CLIPPY_MAX_ARGS: usize = 7;
 
-/// The `use` lines of the `client` module: only the modules it names.
+/// The `use` lines of the `client` module: `runtime`, when there are credentials to set.
 pub(super) fn client_uses(api: &Api) -> TokenStream {
-    let mut names = Vec::new();
-    if !api.operations.is_empty() {
-        names.push(quote!(operations));
+    if api.security_schemes.is_empty() {
+        TokenStream::new()
+    } else {
+        uses(vec![quote!(runtime)])
     }
-    if !api.security_schemes.is_empty() {
-        names.push(quote!(runtime));
-    }
-    let named = api
-        .operations
-        .iter()
-        .any(|op| positional(op).iter().any(|(_, ty)| mentions_named(ty)));
-    if named {
-        names.push(quote!(types));
-    }
-    uses(names)
 }
 
 /// The `use` lines of the `operations` module: only the modules it names.
@@ -79,15 +71,13 @@ fn operation_mentions_named(op: &Operation) -> bool {
             .any(|r| r.body.as_ref().is_some_and(|(_, ty)| mentions_named(ty)))
 }
 
-/// `impl Client { one method per operation }` and `impl ClientBuilder { one method per scheme }`.
+/// `impl ClientBuilder { one method per scheme }`.
 pub(super) fn client_items(api: &Api) -> TokenStream {
-    let methods = api.operations.iter().map(client_method);
+    if api.security_schemes.is_empty() {
+        return TokenStream::new();
+    }
     let schemes = api.security_schemes.iter().map(scheme_method);
     quote! {
-        impl super::Client {
-            #(#methods)*
-        }
-
         impl super::ClientBuilder {
             #(#schemes)*
         }
@@ -170,88 +160,51 @@ fn too_many_arguments(op: &Operation) -> Option<TokenStream> {
         .then(|| quote!(#[allow(clippy::too_many_arguments)]))
 }
 
-fn client_method(op: &Operation) -> TokenStream {
+/// The items of one operation: one call of the runtime's `operation!` (the `Client` method,
+/// the request builder and what every builder shares, the setters of the optional
+/// parameters, the error enum), written as the Rust items it reads, so only what differs
+/// between operations is written here: the arguments, how they go into the request, and how
+/// each documented status is decoded. A success enum, if any, follows.
+pub(super) fn operation_items(api: &Api, op: &Operation) -> TokenStream {
     let doc = doc_attrs(&op.doc);
     let method = ident(&op.name);
     let builder = ident(&op.type_name);
-    let args = positional(op);
-    let allow = too_many_arguments(op);
-    let params = args.iter().map(|(name, ty)| {
-        let ty = type_tokens(ty, Scope::Sibling);
-        quote!(#name: impl Into<#ty>)
-    });
-    let values = args.iter().map(|(name, _)| quote!(#name: #name.into(),));
-    let unset = optional(op)
-        .into_iter()
-        .map(|(name, _, _)| quote!(#name: None,));
-    quote! {
-        #doc
-        #allow
-        pub fn #method(&self, #(#params),*) -> operations::#builder<'_> {
-            operations::#builder { call: self.call(), #(#values)* #(#unset)* }
-        }
-    }
-}
-
-/// The items of one operation: its request builder (the struct, `builder!` for what every
-/// builder shares, and the methods that differ), its error enum and its response enum.
-pub(super) fn operation_items(api: &Api, op: &Operation) -> TokenStream {
-    let builder = ident(&op.type_name);
     let error = ident(&format!("{}Error", op.type_name));
-    let doc = format!(
-        " Request builder for [`Client::{}`](super::Client::{}): set optional parameters with its methods, then `.await` it for the value, or [`send`](Self::send) it for the value with status and headers.",
-        op.name, op.name
-    );
-    let success_ty = success_type(op);
-    let error_enum = error_enum(op, &error);
-    let response_enum = response_enum(op);
-
-    // The fields are set by the `Client` method (a sibling module, hence `pub(super)`).
-    let mut fields = Vec::new();
-    for (name, ty) in positional(op) {
+    let allow = too_many_arguments(op);
+    let args = positional(op).into_iter().map(|(name, ty)| {
         let ty = type_tokens(ty, Scope::Sibling);
-        fields.push(quote!(pub(super) #name: #ty,));
-    }
-    let mut setters = Vec::new();
-    for (name, ty, doc) in optional(op) {
+        quote!(#name: #ty)
+    });
+    let setters = optional(op).into_iter().map(|(name, ty, doc)| {
         let doc = doc_attrs(doc);
         let ty = type_tokens(ty, Scope::Sibling);
-        fields.push(quote!(pub(super) #name: Option<#ty>,));
-        setters.push(quote! {
-            #doc
-            pub fn #name(mut self, value: impl Into<#ty>) -> Self {
-                self.#name = Some(value.into());
-                self
-            }
-        });
-    }
+        quote!(#doc #name: #ty,)
+    });
+    let success_ty = success_type(op);
+    let errors = op.responses.iter().filter(|r| !r.success).map(variant_decl);
     let request_body = request_body(api, op);
     let decode_body = decode_body(op, &error);
-
+    let response_enum = response_enum(op);
     quote! {
-        #[doc = #doc]
-        #[derive(Debug, Clone)]
-        #[must_use = "a request does nothing until it is awaited or sent"]
-        pub struct #builder<'a> {
-            pub(super) call: runtime::Call<'a>,
-            #(#fields)*
-        }
-
-        runtime::builder!(#builder, #success_ty, #error);
-
-        impl #builder<'_> {
-            #(#setters)*
-
+        runtime::operation! {
+            #doc
+            #allow
+            pub fn #method(#(#args),*) -> #builder {}
+            struct #builder {
+                #(#setters)*
+            }
+            type Value = #success_ty;
+            pub enum #error {
+                #(#errors)*
+            }
             fn request(self) -> Result<runtime::Request, runtime::Failure> {
                 #request_body
             }
-
             fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
                 #decode_body
             }
         }
 
-        #error_enum
         #response_enum
     }
 }
@@ -263,21 +216,6 @@ fn success_type(op: &Operation) -> TokenStream {
         Success::Enum => {
             let name = ident(&format!("{}Response", op.type_name));
             quote!(#name)
-        }
-    }
-}
-
-fn error_enum(op: &Operation, error: &syn::Ident) -> TokenStream {
-    let doc = format!(
-        " The documented error responses of [`Client::{}`](super::Client::{}).",
-        op.name, op.name
-    );
-    let variants = op.responses.iter().filter(|r| !r.success).map(variant_decl);
-    quote! {
-        #[doc = #doc]
-        #[derive(Debug, Clone, PartialEq)]
-        pub enum #error {
-            #(#variants)*
         }
     }
 }

@@ -40,6 +40,7 @@ const CLIENT_METHODS: &[&str] = &[
     "base_url",
     "execute",
     "http_client",
+    "call",
     "clone",
     "fmt",
 ];
@@ -63,6 +64,9 @@ const REQUEST_METHODS: &[&str] = &[
     "timeout",
     "retry_policy",
     "client",
+    "call",
+    "request",
+    "decode",
     "options",
     "into_future",
 ];
@@ -215,7 +219,7 @@ pub(crate) fn operations(
             let success = success_of(&responses);
             let security = security_of(spec, op, schemes, &op_place)?;
             operations.push(Operation {
-                doc: operation_doc(op, method, path, &responses),
+                doc: operation_doc(op, method, path, &type_name, &responses),
                 name,
                 type_name,
                 method: method.to_owned(),
@@ -895,10 +899,13 @@ fn security_of(
     Ok(keys.into_iter().collect())
 }
 
+/// The `Client` method's docs: summary, description, and one line with the method, the path
+/// and the documented statuses.
 fn operation_doc(
     op: &openapiv3::Operation,
     method: &str,
     path: &str,
+    type_name: &str,
     responses: &[Response],
 ) -> String {
     let mut parts = Vec::new();
@@ -908,33 +915,50 @@ fn operation_doc(
             parts.push(text);
         }
     }
-    parts.push(format!(
+    // One line: the success statuses (with their headers), then the error statuses, whose
+    // descriptions are on the variants of the error enum it links to.
+    let mut line = format!(
         "`{} {}`",
         method.to_ascii_uppercase(),
         path.replace('`', "'")
-    ));
-    if !responses.is_empty() {
-        let mut list = String::from("Responses:");
-        for response in responses {
-            let first_line = response.doc.lines().next().unwrap_or_default();
-            list.push_str(&format!(
-                "\n- `{}`: {first_line}",
-                status_label(response.status)
-            ));
-            if !response.headers.is_empty() {
-                let names: Vec<String> = response
-                    .headers
-                    .iter()
-                    .map(|n| format!("`{}`", n.replace('`', "'")))
-                    .collect();
-                list.push_str(&format!(
-                    " Headers (read with `send()` and `headers()`): {}.",
-                    names.join(", ")
-                ));
-            }
+    );
+    let mut successes = Vec::new();
+    for response in responses.iter().filter(|r| r.success) {
+        let first_line = response.doc.lines().next().unwrap_or_default().trim();
+        let mut text = format!("`{}`", status_label(response.status));
+        if !first_line.is_empty() {
+            text.push_str(&format!(" ({first_line})"));
         }
-        parts.push(list);
+        if !response.headers.is_empty() {
+            let names: Vec<String> = response
+                .headers
+                .iter()
+                .map(|n| format!("`{}`", n.replace('`', "'")))
+                .collect();
+            text.push_str(&format!(
+                " with the headers {} (read them with `send()`)",
+                names.join(", ")
+            ));
+        }
+        successes.push(text);
     }
+    if !successes.is_empty() {
+        line.push_str(&format!(" returns {}", successes.join(", ")));
+    }
+    let errors: Vec<String> = responses
+        .iter()
+        .filter(|r| !r.success)
+        .map(|r| format!("`{}`", status_label(r.status)))
+        .collect();
+    if !errors.is_empty() {
+        let separator = if successes.is_empty() { ":" } else { ";" };
+        line.push_str(&format!(
+            "{separator} errors {} are [`{type_name}Error`](super::operations::{type_name}Error)",
+            errors.join(", ")
+        ));
+    }
+    line.push('.');
+    parts.push(line);
     parts.join("\n\n")
 }
 
