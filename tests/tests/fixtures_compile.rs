@@ -1077,6 +1077,31 @@ async fn union_path_parameters_and_binary_multipart() {
     );
 }
 
+/// Parameters named like the request builder's own field and methods (`call`, `request`,
+/// `decode`, `send`) and an operation named like the client's `call` take a suffix, and are
+/// still sent under their own names.
+#[tokio::test]
+async fn names_the_builder_uses_take_a_suffix() {
+    use awkward_names_and_params::{Client, RetryPolicy};
+
+    let server = Server::start(204, None).await;
+    let client = Client::builder(&server.base_url)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("client");
+    client
+        .call2("r")
+        .call_query("c")
+        .decode_query("d")
+        .send_query("s")
+        .await
+        .expect("sent");
+    assert_eq!(
+        server.only_request().uri,
+        "/builder-words?request=r&call=c&decode=d&send=s"
+    );
+}
+
 /// A `$ref` to a schema inside another operation's response (not a component) takes that
 /// schema's type: both operations return the same Rust type. Delimited query styles.
 #[tokio::test]
