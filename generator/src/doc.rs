@@ -17,6 +17,9 @@
 //! - square brackets that do not form a link are escaped as `\[` and `\]`;
 //! - links whose destination rustdoc would take for an item path (`[Pet](Pet)`) get a `./`
 //!   prefix, so rustdoc leaves them alone;
+//! - a list item's lazy continuation line (text that goes on without the item's indentation)
+//!   is indented to the item's content, as clippy's `doc_lazy_continuation` asks: the same
+//!   paragraph either way;
 //! - line endings become `\n`, trailing whitespace and leading/trailing blank lines go.
 //!
 //! The edits run until the text no longer changes (escaping an HTML block can turn its
@@ -127,6 +130,10 @@ fn rewrite(src: &str) -> String {
     // Contiguous text, gathered so that URLs split over several events are seen whole.
     let mut pending: Option<Range<usize>> = None;
     let mut pending_in_link = false;
+    // The content column of each open list item, innermost last, and the open block quotes
+    // (inside one, a line starts with `>`, and is left alone).
+    let mut items: Vec<usize> = Vec::new();
+    let mut quotes = 0usize;
 
     for (event, range) in Parser::new_ext(src, rustdoc_options()).into_offset_iter() {
         if let Some(link) = links.last_mut() {
@@ -196,6 +203,25 @@ fn rewrite(src: &str) -> String {
             }
             Event::Start(Tag::Image { .. }) => images += 1,
             Event::End(TagEnd::Image) => images = images.saturating_sub(1),
+            Event::Start(Tag::Item) => items.push(content_column(src, range.start)),
+            Event::End(TagEnd::Item) => {
+                items.pop();
+            }
+            Event::Start(Tag::BlockQuote(_)) => quotes += 1,
+            Event::End(TagEnd::BlockQuote(_)) => quotes = quotes.saturating_sub(1),
+            Event::SoftBreak if quotes == 0 => {
+                if let Some(&column) = items.last() {
+                    let line = range.end;
+                    let rest = src.get(line..).unwrap_or_default();
+                    let spaces = rest.bytes().take_while(|&b| b == b' ').count();
+                    if spaces < column && !rest.starts_with('\n') {
+                        edits.push(Edit {
+                            range: line..line,
+                            with: " ".repeat(column - spaces),
+                        });
+                    }
+                }
+            }
             _ => {}
         }
     }
@@ -203,6 +229,30 @@ fn rewrite(src: &str) -> String {
         text_edits(src, p, pending_in_link, &mut edits);
     }
     apply(src, edits)
+}
+
+/// The column where the content of the list item whose marker is at `start` begins: after
+/// the marker (`-`, `*`, `+`, `1.`, `1)`) and the spaces that follow it.
+fn content_column(src: &str, start: usize) -> usize {
+    let line_start = src
+        .get(..start)
+        .and_then(|s| s.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let line = src.get(line_start..).unwrap_or_default();
+    let line = line.split('\n').next().unwrap_or_default();
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    let rest = &line[indent..];
+    let marker = if rest.starts_with(['-', '*', '+']) {
+        1
+    } else {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        digits + usize::from(rest[digits..].starts_with(['.', ')']))
+    };
+    let after = rest.get(marker..).unwrap_or_default();
+    let spaces = after.bytes().take_while(|&b| b == b' ').count();
+    // Five or more spaces: the content is an indented code block, one space in.
+    let spaces = if (1..=4).contains(&spaces) { spaces } else { 1 };
+    indent + marker + spaces
 }
 
 /// Applies edits in source order; an edit overlapping an earlier one is dropped.
@@ -468,6 +518,20 @@ mod tests {
     /// Events of the converted text, for checking what rustdoc will see.
     fn events(text: &str) -> Vec<Event<'_>> {
         Parser::new_ext(text, rustdoc_options()).collect()
+    }
+
+    #[test]
+    fn lazy_continuations_of_list_items_are_indented_and_read_the_same() {
+        let input = "Values:\n- `a`: first\nNote: more\n- `b`: second\n   1. nested\n   lazy\n\n> - quoted\n> lazy";
+        let out = to_rustdoc(input);
+        assert_eq!(
+            out,
+            "Values:\n- `a`: first\n  Note: more\n- `b`: second\n   1. nested\n      lazy\n\n> - quoted\n> lazy"
+        );
+        assert_eq!(events(input), events(&out));
+        // Already indented, or a new paragraph: unchanged.
+        let fine = "- one\n  two\n\nthree";
+        assert_eq!(to_rustdoc(fine), fine);
     }
 
     /// Asserts the invariants every output must meet.
