@@ -424,6 +424,42 @@ async fn a_long_retry_after_is_capped_by_the_policy() {
     server.assert_no_violations();
 }
 
+/// `Retry-After` as an HTTP date: two hours ahead waits (here, the policy's 20 ms cap) instead
+/// of the policy's backoff of several seconds; a date already past retries at once.
+#[tokio::test]
+async fn retry_after_may_be_an_http_date() {
+    let server = FakeServer::start().await;
+    let id = server.add_job(FakeJob::new(FakeJob::ENGINE, "synthesize"));
+    let client = client_for(&server);
+    // Without the date, the wait would be this backoff: 5 to 10 s.
+    let slow = RetryPolicy::default()
+        .initial_backoff(Duration::from_secs(10))
+        .max_backoff(Duration::from_secs(10))
+        .max_retry_after(Duration::from_millis(20));
+    let date = |offset: chrono::Duration| {
+        (chrono::Utc::now() + offset)
+            .format("%a, %d %b %Y %H:%M:%S GMT")
+            .to_string()
+    };
+    for offset in [chrono::Duration::hours(2), chrono::Duration::hours(-2)] {
+        let before = server.request_count();
+        server.fail_next(1, 503, Some(&date(offset)));
+        let started = Instant::now();
+        client
+            .jobs_retrieve(id.as_str())
+            .retry_policy(slow.clone())
+            .await
+            .expect("second try");
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "retried after {:?} for a date {offset} away",
+            started.elapsed()
+        );
+        assert_eq!(server.request_count(), before + 2);
+    }
+    server.assert_no_violations();
+}
+
 /// PUT (cancel) and DELETE are idempotent, so the runtime retries them on 503 like a GET.
 #[tokio::test]
 async fn put_and_delete_are_retried_too() {

@@ -50,7 +50,7 @@ pub(super) fn runtime_module() -> TokenStream {
         /// connection that failed or closed before the response (not after a timeout), and after
         /// the statuses 429, 502, 503 and 504. The wait doubles from `initial_backoff` up to
         /// `max_backoff`, with jitter (a random wait between half and all of it); a `Retry-After`
-        /// header in seconds replaces it, up to `max_retry_after`. The default is 3 retries from
+        /// header (seconds or an HTTP date) replaces it, up to `max_retry_after`. The default is 3 retries from
         /// 100 ms up to 5 s, `Retry-After` up to 60 s.
         #[derive(Debug, Clone, PartialEq, Eq)]
         pub struct RetryPolicy {
@@ -116,13 +116,24 @@ pub(super) fn runtime_module() -> TokenStream {
                 let retry_after = headers
                     .get(reqwest::header::RETRY_AFTER)
                     .and_then(|value| value.to_str().ok())
-                    .and_then(|value| value.trim().parse::<u64>().ok())
-                    .map(Duration::from_secs);
+                    .and_then(retry_after);
                 match retry_after {
                     Some(wait) => wait.min(self.max_retry_after),
                     None => self.backoff(attempt),
                 }
             }
+        }
+
+        /// The wait a `Retry-After` value asks for: seconds (`120`), or an HTTP date
+        /// (`Wed, 21 Oct 2015 07:28:00 GMT`), which a date already past makes no wait at all.
+        fn retry_after(value: &str) -> Option<Duration> {
+            let value = value.trim();
+            if let Ok(seconds) = value.parse::<u64>() {
+                return Some(Duration::from_secs(seconds));
+            }
+            let date = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+            let wait = date.with_timezone(&chrono::Utc) - chrono::Utc::now();
+            Some(wait.to_std().unwrap_or(Duration::ZERO))
         }
 
         /// Whether a failed attempt may be tried again: the connection failed, or it closed before
