@@ -112,8 +112,9 @@ fn retry_after(value: &str) -> Option<Duration> {
         return Some(Duration::from_secs(seconds));
     }
     let date = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-    let wait = date.with_timezone(&chrono::Utc) - chrono::Utc::now();
-    Some(wait.to_std().unwrap_or(Duration::ZERO))
+    let at = std::time::UNIX_EPOCH
+        + Duration::from_secs(u64::try_from(date.timestamp()).unwrap_or(0));
+    Some(at.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO))
 }
 /// Whether a failed attempt may be tried again: the connection failed, or it closed before
 /// the response arrived (a restarting server, a stale keep-alive connection). A timeout may
@@ -937,17 +938,30 @@ pub(crate) struct Multipart {
     body: Vec<u8>,
 }
 impl Multipart {
+    /// One part; `file_name` makes it a file part.
     fn part(
         &mut self,
         name: &str,
-        file: bool,
+        file_name: Option<&str>,
         content_type: Option<&str>,
         data: &[u8],
     ) -> Result<(), Failure> {
-        if name.chars().any(|c| c == '"' || c.is_control()) {
+        for (what, text) in [("part name", Some(name)), ("file name", file_name)] {
+            if text.is_some_and(|text| text.chars().any(|c| c == '"' || c.is_control()))
+            {
+                return Err(
+                    Failure::InvalidRequest(
+                        format!("the {what} {text:?} cannot be sent in a multipart body"),
+                    ),
+                );
+            }
+        }
+        if content_type.is_some_and(|t| t.chars().any(char::is_control)) {
             return Err(
                 Failure::InvalidRequest(
-                    format!("the part name {name:?} cannot be sent in a multipart body"),
+                    format!(
+                        "the content type of the part `{name}` holds a control character"
+                    ),
                 ),
             );
         }
@@ -964,8 +978,8 @@ impl Multipart {
         let mut head = format!(
             "--{MULTIPART_BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\""
         );
-        if file {
-            head.push_str(&format!("; filename=\"{name}\""));
+        if let Some(file_name) = file_name {
+            head.push_str(&format!("; filename=\"{file_name}\""));
         }
         head.push_str("\r\n");
         if let Some(content_type) = content_type {
@@ -979,11 +993,11 @@ impl Multipart {
     }
     /// A text part.
     pub(crate) fn text(&mut self, name: &str, value: &str) -> Result<(), Failure> {
-        self.part(name, false, None, value.as_bytes())
+        self.part(name, None, None, value.as_bytes())
     }
     /// A file part (`application/octet-stream`), named after the part.
     pub(crate) fn file(&mut self, name: &str, value: &[u8]) -> Result<(), Failure> {
-        self.part(name, true, Some("application/octet-stream"), value)
+        self.part(name, Some(name), Some("application/octet-stream"), value)
     }
     /// A JSON part.
     pub(crate) fn json<T: serde::Serialize>(
@@ -992,12 +1006,82 @@ impl Multipart {
         value: &T,
     ) -> Result<(), Failure> {
         let data = json_body(value)?;
-        self.part(name, false, Some("application/json"), &data)
+        self.part(name, None, Some("application/json"), &data)
     }
     /// The whole body.
     pub(crate) fn finish(mut self) -> Vec<u8> {
         self.body.extend_from_slice(format!("--{MULTIPART_BOUNDARY}--\r\n").as_bytes());
         self.body
+    }
+}
+/// A `multipart/form-data` body you build part by part, for an operation whose API
+/// description does not say what its parts are (its body is not an object of
+/// properties). Each part is sent in the order added.
+///
+/// ```text
+/// let form = Form::new().text("title", "My recipe").file("image", "photo.png", "image/png", bytes);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Form {
+    parts: Vec<FormPart>,
+}
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct FormPart {
+    name: String,
+    file: Option<(String, String)>,
+    data: Vec<u8>,
+}
+impl Form {
+    /// An empty form.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Adds a text part.
+    pub fn text(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        let data = value.into().into_bytes();
+        self.parts
+            .push(FormPart {
+                name: name.into(),
+                file: None,
+                data,
+            });
+        self
+    }
+    /// Adds a file part: its file name, its content type (`application/octet-stream`
+    /// when unknown) and its bytes.
+    pub fn file(
+        mut self,
+        name: impl Into<String>,
+        file_name: impl Into<String>,
+        content_type: impl Into<String>,
+        data: impl Into<Vec<u8>>,
+    ) -> Self {
+        let file = Some((file_name.into(), content_type.into()));
+        self.parts
+            .push(FormPart {
+                name: name.into(),
+                file,
+                data: data.into(),
+            });
+        self
+    }
+    /// The body on the wire; a name that cannot be sent is an error.
+    pub(crate) fn encode(&self) -> Result<Vec<u8>, Failure> {
+        let mut body = Multipart::default();
+        for part in &self.parts {
+            match &part.file {
+                Some((file_name, content_type)) => {
+                    body.part(
+                        &part.name,
+                        Some(file_name),
+                        Some(content_type),
+                        &part.data,
+                    )?
+                }
+                None => body.part(&part.name, None, None, &part.data)?,
+            }
+        }
+        Ok(body.finish())
     }
 }
 fn header_name(name: &str) -> Result<HeaderName, Failure> {

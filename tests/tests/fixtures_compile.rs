@@ -1102,6 +1102,46 @@ async fn names_the_builder_uses_take_a_suffix() {
     );
 }
 
+/// A `multipart/form-data` body whose schema does not list the parts (here a string) is a
+/// `Form` the caller fills: its parts arrive in order, a file with its name and type; a part
+/// name that cannot be sent is an error, not a panic, and nothing is sent.
+#[tokio::test]
+async fn an_undescribed_multipart_body_is_a_form_built_by_the_caller() {
+    use awkward_names_and_params::{Client, Error, Form, RetryPolicy};
+
+    let server = Server::start(204, None).await;
+    let client = Client::builder(&server.base_url)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("client");
+    let form = Form::new().text("title", "My recipe").file(
+        "image",
+        "photo.png",
+        "image/png",
+        vec![1u8, 2],
+    );
+    client.send_raw_form(form).await.expect("sent");
+    let seen = server.only_request();
+    let body = String::from_utf8_lossy(&seen.body).into_owned();
+    let title = body
+        .find("Content-Disposition: form-data; name=\"title\"\r\n\r\nMy recipe\r\n")
+        .expect("title part");
+    let image = body
+        .find("Content-Disposition: form-data; name=\"image\"; filename=\"photo.png\"\r\nContent-Type: image/png\r\n\r\n\u{1}\u{2}\r\n")
+        .expect("image part");
+    assert!(title < image, "{body:?}");
+
+    let server = Server::start(204, None).await;
+    let client = Client::builder(&server.base_url)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("client");
+    let bad = Form::new().text("a\"b", "x");
+    let error = client.send_raw_form(bad).await.expect_err("refused");
+    assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
+    assert!(server.seen.lock().expect("lock").is_empty());
+}
+
 /// A `$ref` to a schema inside another operation's response (not a component) takes that
 /// schema's type: both operations return the same Rust type. Delimited query styles.
 #[tokio::test]

@@ -239,10 +239,15 @@ fn format_modules(api: &Api, modules: &[Module]) -> Result<Vec<String>, EmitErro
 }
 
 /// The items of the root module (the crate root, or the module that includes the client).
-fn root_items() -> TokenStream {
+fn root_items(api: &Api) -> TokenStream {
+    let form = api
+        .operations
+        .iter()
+        .any(|op| op.body.as_ref().is_some_and(|b| b.ty == TypeRef::Form))
+        .then(|| quote!(Form,));
     quote! {
         pub use runtime::{
-            Client, ClientBuilder, Error, RawResponse, ResponseValue, RetryPolicy, Sending, ValueFuture,
+            Client, ClientBuilder, Error, #form RawResponse, ResponseValue, RetryPolicy, Sending, ValueFuture,
         };
         pub use reqwest::StatusCode;
         pub use reqwest::header::HeaderMap;
@@ -269,7 +274,7 @@ pub fn emit_crate(api: &Api, merged: &serde_json::Value) -> Result<GeneratedCrat
         decls.push(quote!(#allow #[rustfmt::skip] #vis mod #name;));
     }
     let crate_doc = doc_attrs_inner(&crate_doc(api));
-    let root = root_items();
+    let root = root_items(api);
     let lib = quote! {
         #crate_doc
         #![cfg_attr(rustfmt, rustfmt::skip)]
@@ -309,7 +314,7 @@ pub fn emit_module(api: &Api) -> Result<String, EmitError> {
         out.push_str(&format::indent(&text));
         out.push_str("}\n");
     }
-    out.push_str(&format::format("module", root_items())?);
+    out.push_str(&format::format("module", root_items(api))?);
     Ok(out)
 }
 
@@ -403,6 +408,8 @@ pub(crate) fn type_tokens(ty: &TypeRef, scope: Scope) -> TokenStream {
         TypeRef::Bytes => quote!(Vec<u8>),
         TypeRef::Json => quote!(serde_json::Value),
         TypeRef::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
+        // Re-exported by the root module, the parent of every module that names it.
+        TypeRef::Form => quote!(super::Form),
         TypeRef::Named(name) => {
             let name = ident(name);
             match scope {

@@ -591,6 +591,8 @@ fn struct_fields<'a>(api: &'a Api, name: &str) -> Option<&'a [crate::model::Fiel
 fn multipart_expr(api: &Api, ty: &TypeRef) -> TokenStream {
     let fields = match ty {
         TypeRef::Named(name) => struct_fields(api, name).unwrap_or_default(),
+        // Parts the API does not describe: as the caller built them.
+        TypeRef::Form => return quote!(value.encode()?),
         // Not an object: the whole body is one part named `file`.
         TypeRef::Bytes => {
             return quote! {{

@@ -66,6 +66,9 @@ pub enum TypeRef {
     JsonObject,
     /// A type of [`Api::types`], by its Rust name.
     Named(String),
+    /// The runtime's `Form`: a `multipart/form-data` body whose parts the API does not
+    /// describe (its schema is not an object of properties), built part by part by the caller.
+    Form,
     /// `Vec<T>`.
     Vec(Box<TypeRef>),
     /// `std::collections::BTreeMap<String, T>`.
@@ -800,17 +803,35 @@ mod tests {
             err.contains("#/paths/~1x/get/parameters/0") && err.contains("pipeDelimited"),
             "{err}"
         );
+    }
 
-        let multipart = doc(
+    #[test]
+    fn multipart_bodies_without_described_parts_are_forms() {
+        for schema in [
+            json!({"type": "object"}),
+            json!({"type": "string"}),
+            json!({"oneOf": [{"type": "object", "properties": {"a": {"type": "string"}}}, {"type": "object", "properties": {"b": {"type": "string"}}}]}),
+            json!(null),
+        ] {
+            let mut media = json!({});
+            if !schema.is_null() {
+                media["schema"] = schema.clone();
+            }
+            let api = api(doc(
+                json!({}),
+                json!({"/x": {"post": {"requestBody": {"content": {"multipart/form-data": media}},
+                    "responses": {"204": {"description": "ok"}}}}}),
+            ));
+            let body = api.operations[0].body.as_ref().map(|b| &b.ty);
+            assert_eq!(body, Some(&TypeRef::Form), "{schema}");
+        }
+        let described = api(doc(
             json!({}),
-            json!({"/x": {"post": {"requestBody": {"content": {"multipart/form-data": {"schema": {"type": "object"}}}},
+            json!({"/x": {"post": {"requestBody": {"content": {"multipart/form-data": {"schema": {"type": "object", "properties": {"a": {"type": "string"}}}}}},
                 "responses": {"204": {"description": "ok"}}}}}),
-        );
-        let err = model_error(multipart);
-        assert!(
-            err.contains("#/paths/~1x/post/requestBody") && err.contains("multipart/form-data"),
-            "{err}"
-        );
+        ));
+        let body = described.operations[0].body.as_ref().map(|b| &b.ty);
+        assert!(matches!(body, Some(TypeRef::Named(_))), "{body:?}");
     }
 
     #[test]

@@ -515,37 +515,7 @@ impl<'a> OpContext<'a> {
         let hint = format!("{}Body", self.type_name);
         let content_place = format!("{place}/content/{}", escape_pointer(media_type));
         let ty = if encoding == BodyEncoding::Multipart {
-            let schema = media
-                .schema
-                .as_ref()
-                .ok_or_else(|| ModelError::Unsupported {
-                    place: content_place.clone(),
-                    what: "a `multipart/form-data` body without a schema".to_owned(),
-                    help: "describe the parts with an object schema".to_owned(),
-                })?;
-            let ty = types.multipart_type_of(schema, &hint, &format!("{content_place}/schema"))?;
-            // A nullable schema: there is still a form to send when there is a body at all.
-            let ty = match ty {
-                TypeRef::Option(inner) => *inner,
-                ty => ty,
-            };
-            let is_struct = matches!(&ty, TypeRef::Named(n)
-                if matches!(types.kind_of(n), Some(TypeKind::Struct { .. })));
-            // A binary schema (or an array of them) is one `file` part (or one per item).
-            let is_files = match &ty {
-                TypeRef::Bytes => true,
-                TypeRef::Vec(item) => **item == TypeRef::Bytes,
-                _ => false,
-            };
-            if !is_struct && !is_files {
-                return Err(ModelError::Unsupported {
-                    place: format!("{content_place}/schema"),
-                    what: "a `multipart/form-data` body that is neither an object with properties nor binary"
-                        .to_owned(),
-                    help: "describe each part as a property of an object schema".to_owned(),
-                });
-            }
-            ty
+            multipart_type(types, media.schema.as_ref(), &hint, &content_place)?
         } else {
             media_type_of(types, encoding, media, &hint, &content_place)?
         };
@@ -897,6 +867,38 @@ fn security_of(
         }
     }
     Ok(keys.into_iter().collect())
+}
+
+/// The type of a `multipart/form-data` body: an object's struct (one part per property),
+/// binary (one `file` part, or one per item), or else, when the schema does not say what the
+/// parts are (none, a string, `{}`, a union of part sets), the runtime's `Form`.
+fn multipart_type(
+    types: &mut TypeBuilder<'_>,
+    schema: Option<&ReferenceOr<openapiv3::Schema>>,
+    hint: &str,
+    content_place: &str,
+) -> Result<TypeRef, ModelError> {
+    let Some(schema) = schema else {
+        return Ok(TypeRef::Form);
+    };
+    let ty = types.multipart_type_of(schema, hint, &format!("{content_place}/schema"))?;
+    // A nullable schema: there is still a form to send when there is a body at all.
+    let ty = match ty {
+        TypeRef::Option(inner) => *inner,
+        ty => ty,
+    };
+    let is_struct = matches!(&ty, TypeRef::Named(n)
+        if matches!(types.kind_of(n), Some(TypeKind::Struct { .. })));
+    let is_files = match &ty {
+        TypeRef::Bytes => true,
+        TypeRef::Vec(item) => **item == TypeRef::Bytes,
+        _ => false,
+    };
+    Ok(if is_struct || is_files {
+        ty
+    } else {
+        TypeRef::Form
+    })
 }
 
 /// The `Client` method's docs: summary, description, and one line with the method, the path
