@@ -586,6 +586,9 @@ pub fn of_error(error: &Error, merged: Option<&Merged>) -> Vec<Diagnostic> {
     match error {
         Error::Source(e) => vec![of_source(e)],
         Error::Merge(e) => of_merge(e),
+        Error::Model(ModelError::Several(errors)) => {
+            errors.iter().map(|e| of_model(e, merged)).collect()
+        }
         Error::Model(e) => vec![of_model(e, merged)],
         Error::Emit(e) => vec![
             Diagnostic::error(e.to_string())

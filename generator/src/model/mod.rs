@@ -403,6 +403,25 @@ pub enum ModelError {
         /// The reference.
         reference: String,
     },
+    /// Several of the above, in document order (one per operation that failed).
+    #[error("{}", several_text(.0))]
+    Several(Vec<ModelError>),
+}
+
+impl ModelError {
+    /// One error as itself, several as `Several`; `None` for none.
+    pub(crate) fn from_all(mut errors: Vec<ModelError>) -> Option<ModelError> {
+        match errors.len() {
+            0 => None,
+            1 => errors.pop(),
+            _ => Some(ModelError::Several(errors)),
+        }
+    }
+}
+
+fn several_text(errors: &[ModelError]) -> String {
+    let texts: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    texts.join("\n")
 }
 
 impl Api {
@@ -802,6 +821,37 @@ mod tests {
         assert!(
             err.contains("#/paths/~1x/get/parameters/0") && err.contains("pipeDelimited"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn every_operation_that_fails_is_reported() {
+        let missing = |name: &str| json!({"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{name}")}}}}});
+        let err = Api::from_merged(
+            &doc(
+                json!({}),
+                json!({"/a": {"get": {"responses": missing("One")}},
+                       "/b": {"get": {"responses": {"204": {"description": "ok"}}}},
+                       "/c": {"get": {"responses": missing("Two")}}}),
+            ),
+            &Options {
+                crate_name: "c".into(),
+            },
+        )
+        .err();
+        let Some(ModelError::Several(errors)) = err else {
+            panic!("expected two errors, got {err:?}");
+        };
+        let refs: Vec<String> = errors
+            .iter()
+            .map(|e| match e {
+                ModelError::UnresolvedRef { reference, .. } => reference.clone(),
+                other => other.to_string(),
+            })
+            .collect();
+        assert_eq!(
+            refs,
+            ["#/components/schemas/One", "#/components/schemas/Two"]
         );
     }
 

@@ -184,17 +184,19 @@ pub(crate) fn operations(
     let mut method_names = Namespace::with_reserved(CLIENT_METHODS);
     let mut type_names = Namespace::with_reserved(RESERVED_TYPE_NAMES);
     let mut operations = Vec::new();
+    let mut errors = Vec::new();
     // Paths come sorted from the merge stage; sort again so any OpenAPI file is deterministic.
     let mut paths: Vec<_> = spec.paths.paths.iter().collect();
     paths.sort_by(|a, b| a.0.cmp(b.0));
     for (path, item) in paths {
         let place = format!("#/paths/{}", escape_pointer(path));
         let ReferenceOr::Item(item) = item else {
-            return Err(ModelError::Unsupported {
+            errors.push(ModelError::Unsupported {
                 place,
                 what: "a `$ref` path item".to_owned(),
                 help: "define the path item inline".to_owned(),
             });
+            continue;
         };
         let mut ops: Vec<(&str, &openapiv3::Operation)> = item.iter().collect();
         ops.sort_by_key(|(method, _)| METHODS.iter().position(|m| m == method));
@@ -212,12 +214,24 @@ pub(crate) fn operations(
                 place: &op_place,
                 type_name: &type_name,
             };
-            let params = ctx.params(types, &item.parameters, &op.parameters)?;
-            let path_parts = ctx.path_parts(&params)?;
-            let body = ctx.body(types, op.request_body.as_ref())?;
-            let responses = ctx.responses(types, &op.responses)?;
+            // An operation that cannot be modelled is reported, and the others still are,
+            // so one run names every problem.
+            let parts = (|| {
+                let params = ctx.params(types, &item.parameters, &op.parameters)?;
+                let path_parts = ctx.path_parts(&params)?;
+                let body = ctx.body(types, op.request_body.as_ref())?;
+                let responses = ctx.responses(types, &op.responses)?;
+                let security = security_of(spec, op, schemes, &op_place)?;
+                Ok::<_, ModelError>((params, path_parts, body, responses, security))
+            })();
+            let (params, path_parts, body, responses, security) = match parts {
+                Ok(parts) => parts,
+                Err(error) => {
+                    errors.push(error);
+                    continue;
+                }
+            };
             let success = success_of(&responses);
-            let security = security_of(spec, op, schemes, &op_place)?;
             operations.push(Operation {
                 doc: operation_doc(op, method, path, &type_name, &responses),
                 name,
@@ -232,6 +246,9 @@ pub(crate) fn operations(
                 security,
             });
         }
+    }
+    if let Some(error) = ModelError::from_all(errors) {
+        return Err(error);
     }
     operations.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(operations)
