@@ -487,21 +487,14 @@ impl Slot {
     }
 }
 
-/// An entry of the `paths` object.
+/// An entry of the `paths` object (a path item: its keys, path-level keys and methods, by
+/// name) or of the `components` object (a section such as `schemas`: its definitions by name),
+/// or an `x-` extension of either.
 #[derive(Debug)]
-enum PathEntry {
-    /// A path item: its keys (path-level keys and methods) by name.
-    Item(BTreeMap<String, Slot>),
-    /// An `x-` extension of the paths object.
-    Extension(Slot),
-}
-
-/// An entry of the `components` object.
-#[derive(Debug)]
-enum Section {
-    /// A section such as `schemas`: definitions by name.
-    Named(BTreeMap<String, Slot>),
-    /// An `x-` extension of the components object.
+enum Group {
+    /// The entry's keys by name, each merged on its own.
+    Entries(BTreeMap<String, Slot>),
+    /// An `x-` extension, merged whole.
     Extension(Slot),
 }
 
@@ -514,8 +507,8 @@ struct Merger {
     /// Top-level keys other than `openapi`, `paths`, `components` and `tags`.
     top: BTreeMap<String, Slot>,
     tags: BTreeMap<String, Slot>,
-    paths: BTreeMap<String, PathEntry>,
-    components: BTreeMap<String, Section>,
+    paths: BTreeMap<String, Group>,
+    components: BTreeMap<String, Group>,
 }
 
 impl Merger {
@@ -548,7 +541,7 @@ impl Merger {
                     let paths = value.as_object().ok_or_else(|| {
                         invalid(not_object("paths", value), "make `paths` an object")
                     })?;
-                    self.add_paths(paths, &at)
+                    Self::add_groups(&mut self.paths, "paths", paths, &at, self.current)
                         .map_err(|m| invalid(m, "fix the path item"))?;
                 }
                 "components" => {
@@ -558,8 +551,14 @@ impl Merger {
                             "make `components` an object",
                         )
                     })?;
-                    self.add_components(components, &at)
-                        .map_err(|m| invalid(m, "make each components section an object"))?;
+                    Self::add_groups(
+                        &mut self.components,
+                        "components",
+                        components,
+                        &at,
+                        self.current,
+                    )
+                    .map_err(|m| invalid(m, "make each components section an object"))?;
                 }
                 "tags" => {
                     self.add_tags(value, &at).map_err(|m| {
@@ -624,85 +623,38 @@ impl Merger {
         Ok(())
     }
 
-    fn add_paths(
-        &mut self,
-        paths: &Map<String, Value>,
+    /// Adds the entries of a fragment's `paths` or `components` (`top`) object.
+    fn add_groups(
+        groups: &mut BTreeMap<String, Group>,
+        top: &str,
+        entries: &Map<String, Value>,
         at: &(PathBuf, usize),
+        current: usize,
     ) -> Result<(), String> {
-        let current = self.current;
-        for (path, item) in paths {
-            if path.starts_with("x-") {
-                let entry = self.paths.entry(path.clone()).or_insert_with(|| {
-                    PathEntry::Extension(Slot::new(
-                        format!("paths.{path}"),
-                        pointer_of(&["paths", path]),
-                    ))
+        for (name, value) in entries {
+            if name.starts_with("x-") {
+                let group = groups.entry(name.clone()).or_insert_with(|| {
+                    Group::Extension(Slot::new(format!("{top}.{name}"), pointer_of(&[top, name])))
                 });
-                if let PathEntry::Extension(slot) = entry {
-                    slot.add(item, at, current);
+                if let Group::Extension(slot) = group {
+                    slot.add(value, at, current);
                 }
                 continue;
             }
-            let item = item
+            let value = value
                 .as_object()
-                .ok_or_else(|| not_object(&format!("paths.{path}"), item))?;
-            let entry = self
-                .paths
-                .entry(path.clone())
-                .or_insert_with(|| PathEntry::Item(BTreeMap::new()));
-            if let PathEntry::Item(keys) = entry {
-                for (key, value) in item {
-                    keys.entry(key.clone())
+                .ok_or_else(|| not_object(&format!("{top}.{name}"), value))?;
+            let group = groups
+                .entry(name.clone())
+                .or_insert_with(|| Group::Entries(BTreeMap::new()));
+            if let Group::Entries(slots) = group {
+                for (key, inner) in value {
+                    slots
+                        .entry(key.clone())
                         .or_insert_with(|| {
-                            Slot::new(
-                                format!("paths.{path}.{key}"),
-                                pointer_of(&["paths", path, key]),
-                            )
+                            Slot::new(format!("{top}.{name}.{key}"), pointer_of(&[top, name, key]))
                         })
-                        .add(value, at, current);
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn add_components(
-        &mut self,
-        components: &Map<String, Value>,
-        at: &(PathBuf, usize),
-    ) -> Result<(), String> {
-        let current = self.current;
-        for (section, entries) in components {
-            if section.starts_with("x-") {
-                let entry = self.components.entry(section.clone()).or_insert_with(|| {
-                    Section::Extension(Slot::new(
-                        format!("components.{section}"),
-                        pointer_of(&["components", section]),
-                    ))
-                });
-                if let Section::Extension(slot) = entry {
-                    slot.add(entries, at, current);
-                }
-                continue;
-            }
-            let entries = entries
-                .as_object()
-                .ok_or_else(|| not_object(&format!("components.{section}"), entries))?;
-            let entry = self
-                .components
-                .entry(section.clone())
-                .or_insert_with(|| Section::Named(BTreeMap::new()));
-            if let Section::Named(names) = entry {
-                for (name, value) in entries {
-                    names
-                        .entry(name.clone())
-                        .or_insert_with(|| {
-                            Slot::new(
-                                format!("components.{section}.{name}"),
-                                pointer_of(&["components", section, name]),
-                            )
-                        })
-                        .add(value, at, current);
+                        .add(inner, at, current);
                 }
             }
         }
@@ -731,7 +683,7 @@ impl Merger {
     fn rename_plan(&self, order: &[Cow<'_, Fragment>]) -> Vec<RenameStep> {
         let mut plan = Vec::new();
         for (section, entry) in &self.components {
-            let Section::Named(names) = entry else {
+            let Group::Entries(names) = entry else {
                 continue;
             };
             let mut taken: std::collections::BTreeSet<String> = names.keys().cloned().collect();
@@ -794,14 +746,14 @@ impl Merger {
         self.top.values().for_each(&mut note);
         for entry in self.paths.values() {
             match entry {
-                PathEntry::Item(keys) => keys.values().for_each(&mut note),
-                PathEntry::Extension(slot) => note(slot),
+                Group::Entries(keys) => keys.values().for_each(&mut note),
+                Group::Extension(slot) => note(slot),
             }
         }
         for section in self.components.values() {
             match section {
-                Section::Named(names) => names.values().for_each(&mut note),
-                Section::Extension(slot) => note(slot),
+                Group::Entries(names) => names.values().for_each(&mut note),
+                Group::Extension(slot) => note(slot),
             }
         }
         origins
@@ -811,7 +763,7 @@ impl Merger {
     fn duplicate_operation_ids(&self) -> Vec<DuplicateOperationId> {
         let mut by_id: BTreeMap<String, Vec<(String, String, Origin)>> = BTreeMap::new();
         for (path, entry) in &self.paths {
-            let PathEntry::Item(keys) = entry else {
+            let Group::Entries(keys) = entry else {
                 continue;
             };
             for method in METHODS {
@@ -840,7 +792,7 @@ impl Merger {
     /// Widens every conflicting schema into one definition, or leaves it conflicting.
     fn widen(&mut self) -> Vec<Widened> {
         let mut widened = Vec::new();
-        let Some(Section::Named(schemas)) = self.components.get_mut("schemas") else {
+        let Some(Group::Entries(schemas)) = self.components.get_mut("schemas") else {
             return widened;
         };
         for slot in schemas.values_mut() {
@@ -908,20 +860,20 @@ impl Merger {
         }
         for entry in self.paths.values() {
             match entry {
-                PathEntry::Item(keys) => {
+                Group::Entries(keys) => {
                     for key in item_key_order(keys) {
                         if let Some(slot) = keys.get(key) {
                             slot.conflicts(&mut conflicts);
                         }
                     }
                 }
-                PathEntry::Extension(slot) => slot.conflicts(&mut conflicts),
+                Group::Extension(slot) => slot.conflicts(&mut conflicts),
             }
         }
         for section in self.components.values() {
             match section {
-                Section::Named(names) => names.values().for_each(|s| s.conflicts(&mut conflicts)),
-                Section::Extension(slot) => slot.conflicts(&mut conflicts),
+                Group::Entries(names) => names.values().for_each(|s| s.conflicts(&mut conflicts)),
+                Group::Extension(slot) => slot.conflicts(&mut conflicts),
             }
         }
         for (key, slot) in &self.top {
@@ -961,7 +913,7 @@ impl Merger {
         let mut paths = Map::new();
         for (path, entry) in &mut self.paths {
             let value = match entry {
-                PathEntry::Item(keys) => {
+                Group::Entries(keys) => {
                     let mut item = Map::new();
                     let order: Vec<String> = item_key_order(keys)
                         .into_iter()
@@ -974,7 +926,7 @@ impl Merger {
                     }
                     Value::Object(item)
                 }
-                PathEntry::Extension(slot) => slot.take(),
+                Group::Extension(slot) => slot.take(),
             };
             paths.insert(path.clone(), value);
         }
@@ -983,13 +935,13 @@ impl Merger {
             let mut components = Map::new();
             for (name, section) in &mut self.components {
                 let value = match section {
-                    Section::Named(names) => Value::Object(
+                    Group::Entries(names) => Value::Object(
                         names
                             .iter_mut()
                             .map(|(name, slot)| (name.clone(), slot.take()))
                             .collect(),
                     ),
-                    Section::Extension(slot) => slot.take(),
+                    Group::Extension(slot) => slot.take(),
                 };
                 components.insert(name.clone(), value);
             }
@@ -1017,7 +969,7 @@ impl Merger {
         let Some(name) = conflict.pointer.strip_prefix("/components/schemas/") else {
             return Some("only component schemas are widened".to_owned());
         };
-        let Some(Section::Named(schemas)) = self.components.get("schemas") else {
+        let Some(Group::Entries(schemas)) = self.components.get("schemas") else {
             return None;
         };
         // The pointer's token is escaped; the map is keyed by the plain name.
