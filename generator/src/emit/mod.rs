@@ -13,6 +13,9 @@
 //! independently, on every core (`format_modules`), so no token stream ever holds a whole
 //! file; `format` prints the calls of the runtime's macros as Rust, which prettyplease does
 //! not.
+//!
+//! A struct's optional fields are left out when `None` by serde_with's
+//! `#[skip_serializing_none]`, written once per struct rather than once per field.
 
 mod dedup;
 mod format;
