@@ -15,7 +15,9 @@
 //! not.
 //!
 //! A struct's optional fields are left out when `None` by serde_with's
-//! `#[skip_serializing_none]`, written once per struct rather than once per field.
+//! `#[skip_serializing_none]`, written once per struct rather than once per field; an untagged
+//! union of several object shapes decodes through the runtime's generic `best_fit`, given one
+//! table per union (each variant's property names and reader).
 
 mod dedup;
 mod format;

@@ -217,27 +217,17 @@ fn union_item(
     }
     // Several object shapes: serde's untagged decoding would take the first one that fits,
     // and an object whose properties are all optional fits anything (dropping what it does
-    // not name). Instead every variant is tried and the one naming most of the object's
-    // properties wins (the first one on a tie).
-    let tries = variants.iter().map(|v| {
+    // not name). Instead the runtime's `best_fit` tries every variant, and the one naming most
+    // of the object's properties wins (the first one on a tie). Each variant is a row of its
+    // properties' wire names (none for a variant that is not an object shape) and a reader.
+    let shapes = variants.iter().map(|v| {
         let variant = ident(&v.name);
-        let ty = type_tokens(&v.ty, Scope::Types);
-        let score = match struct_wire_names(types, &v.ty) {
-            Some(names) => quote! {
-                keys.iter().filter(|key| [#(#names),*].contains(&key.as_str())).count()
-            },
-            None => quote!(0),
-        };
+        let names = struct_wire_names(types, &v.ty).unwrap_or_default();
         quote! {
-            if let Ok(inner) = serde_json::from_value::<#ty>(value.clone()) {
-                let score: usize = #score;
-                if best.as_ref().is_none_or(|(top, _)| score > *top) {
-                    best = Some((score, Self::#variant(inner)));
-                }
-            }
+            (&[#(#names),*], |v| serde_json::from_value(v).map(Self::#variant)),
         }
     });
-    let no_match = format!("the value matches no shape of {name}");
+    let type_name = name.to_string();
     quote! {
         #doc
         #gap
@@ -251,17 +241,7 @@ fn union_item(
 
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = serde_json::Value::deserialize(deserializer)?;
-                let keys: Vec<String> = match &value {
-                    serde_json::Value::Object(map) => map.keys().cloned().collect(),
-                    _ => Vec::new(),
-                };
-                let mut best: Option<(usize, Self)> = None;
-                #(#tries)*
-                match best {
-                    Some((_, found)) => Ok(found),
-                    None => Err(serde::de::Error::custom(#no_match)),
-                }
+                super::runtime::best_fit(deserializer, #type_name, &[#(#shapes)*])
             }
         }
     }
