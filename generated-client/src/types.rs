@@ -2,9 +2,10 @@
 // change the input pages and regenerate (`cargo xtask codegen` in the stitch repository).
 
 //! The API's schemas as Rust types.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct HttpValidationError {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<ValidationError>>,
 }
 super::runtime::open_enum! {
@@ -14,40 +15,33 @@ super::runtime::open_enum! {
         ImportedEngine = "IMPORTED_ENGINE",
     }
 }
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct JobLogSchema {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<uuid::Uuid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log: Option<String>,
 }
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct JobMessageSchema {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<uuid::Uuid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<JobStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct JobSchema {
     pub id: uuid::Uuid,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engine_id: Option<uuid::Uuid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workflow_id: Option<uuid::Uuid>,
     pub r#type: JobType,
     pub status: JobStatus,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_updated: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<JobSchemaSettings>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub now: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_types: Option<Vec<JobAttachmentType>>,
 }
 /// Settings

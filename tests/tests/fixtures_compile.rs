@@ -57,6 +57,7 @@ generated!(
     corpus_tyk,
     inline_enum_reuse,
     nullable_anyof,
+    optional_fields,
     polymorphic_pets,
     shared_tags,
     string_object_union,
@@ -1025,6 +1026,153 @@ fn union_of_optional_objects_picks_the_best_fit() {
         }
     }
     assert!(serde_json::from_value::<Profile>(json!("text")).is_err());
+}
+
+/// Optional properties of every kind (a list, `$ref`s to aliases, a boxed recursion, renamed
+/// and keyword names) are `None` when absent or `null`, and left out when sent; required
+/// nullable ones (`note`, the boxed `parent`) are `None` when `null` and sent as `null`; the
+/// flattened map keeps the other properties.
+#[test]
+fn optional_fields_are_left_out_and_required_nullable_ones_sent_as_null() {
+    use optional_fields::types::{Contact, ContactObject2, Record};
+
+    let bare = Record {
+        id: "r1".to_owned(),
+        note: None,
+        parent: None,
+        tags: None,
+        alias_tags: None,
+        label: None,
+        created_at: None,
+        r#type: None,
+        child: None,
+        contact: None,
+        additional_properties: Default::default(),
+    };
+    let minimal = json!({ "id": "r1", "note": null, "parent": null });
+    assert_eq!(serde_json::to_value(&bare).expect("serialize"), minimal);
+    let (typed, back) = round_trip::<Record>(minimal.clone());
+    assert_eq!(typed, bare);
+    assert_eq!(back, minimal);
+    // Every optional property `null` is the same as absent.
+    let nulls = json!({ "id": "r1", "note": null, "parent": null, "tags": null,
+        "alias_tags": null, "label": null, "created-at": null, "type": null, "child": null,
+        "contact": null });
+    let (typed, back) = round_trip::<Record>(nulls);
+    assert_eq!(typed, bare);
+    assert_eq!(back, minimal);
+    // A required nullable property that is missing is `None` too (serde's `Option`).
+    let (typed, back) = round_trip::<Record>(json!({ "id": "r1" }));
+    assert_eq!(typed, bare);
+    assert_eq!(back, minimal);
+
+    let full = json!({
+        "id": "r2", "note": "n", "parent": { "id": "r1", "note": null, "parent": null },
+        "tags": ["a"], "alias_tags": [], "label": "l", "created-at": "today", "type": "t",
+        "child": { "id": "r3", "note": null, "parent": null, "tags": [] },
+        "contact": { "phone": "123", "verified": true }, "extra": 7,
+    });
+    let (typed, back) = round_trip::<Record>(full.clone());
+    assert_eq!(back, full);
+    assert_eq!(typed.alias_tags, Some(Vec::new()));
+    assert_eq!(typed.created_at.as_deref(), Some("today"));
+    assert_eq!(typed.child.and_then(|c| c.tags), Some(Vec::new()));
+    assert_eq!(
+        typed.contact,
+        Some(Contact::Object2(ContactObject2 {
+            phone: Some("123".to_owned()),
+            name: None,
+            verified: Some(true),
+        }))
+    );
+    assert_eq!(typed.additional_properties["extra"], 7);
+}
+
+/// A nullable union flattened beside an object's properties: each shape round-trips, and
+/// without either shape's properties the union is `None`.
+#[test]
+fn flattened_nullable_union_round_trips() {
+    use optional_fields::types::{Reach, ReachVariant, ReachVariantObject2};
+
+    let phone = json!({ "channel": "sms", "phone": "123" });
+    let (typed, back) = round_trip::<Reach>(phone.clone());
+    assert_eq!(back, phone);
+    assert_eq!(
+        typed.variant,
+        Some(ReachVariant::Object2(ReachVariantObject2 {
+            phone: "123".to_owned()
+        }))
+    );
+    let email = json!({ "email": "a@b" });
+    let (typed, back) = round_trip::<Reach>(email.clone());
+    assert_eq!(back, email);
+    assert!(
+        matches!(typed.variant, Some(ReachVariant::Object(_))),
+        "{typed:?}"
+    );
+    let (typed, back) = round_trip::<Reach>(json!({ "channel": "post" }));
+    assert_eq!(typed.variant, None);
+    assert_eq!(back, json!({ "channel": "post" }));
+}
+
+/// Best-fit decoding of object shapes beside a string: the shape naming most of the object's
+/// properties wins, the first one on a tie (an object naming none of them too); a string is
+/// the string variant; anything else is an error that names the type.
+#[test]
+fn best_fit_union_takes_the_first_shape_on_a_tie() {
+    use optional_fields::types::{Contact, ContactObject, ContactObject2};
+
+    let decode = |value: Value| serde_json::from_value::<Contact>(value);
+    let first = |email: Option<&str>, name: Option<&str>| {
+        Contact::Object(ContactObject {
+            email: email.map(str::to_owned),
+            name: name.map(str::to_owned),
+        })
+    };
+    assert_eq!(
+        decode(json!({ "name": "n" })).unwrap(),
+        first(None, Some("n"))
+    );
+    assert_eq!(
+        decode(json!({ "email": "e", "phone": "p" })).unwrap(),
+        first(Some("e"), None)
+    );
+    assert_eq!(decode(json!({})).unwrap(), first(None, None));
+    assert_eq!(decode(json!({ "other": 1 })).unwrap(), first(None, None));
+    assert_eq!(
+        decode(json!({ "name": "n", "verified": false })).unwrap(),
+        Contact::Object2(ContactObject2 {
+            phone: None,
+            name: Some("n".to_owned()),
+            verified: Some(false),
+        })
+    );
+    // A shape that does not fit (a property of the wrong type) is passed over.
+    assert_eq!(
+        decode(json!({ "name": "n", "email": 1, "verified": true })).unwrap(),
+        Contact::Object2(ContactObject2 {
+            phone: None,
+            name: Some("n".to_owned()),
+            verified: Some(true),
+        })
+    );
+    assert_eq!(
+        decode(json!("text")).unwrap(),
+        Contact::String("text".to_owned())
+    );
+    for value in [json!(42), json!(null), json!({ "name": 1 })] {
+        let error = decode(value).unwrap_err();
+        assert_eq!(error.to_string(), "the value matches no shape of Contact");
+    }
+    let (_, back) = round_trip::<Contact>(json!({ "email": "e", "name": "n" }));
+    assert_eq!(back, json!({ "email": "e", "name": "n" }));
+    // An empty array where an object is expected (as PHP's `json_encode` writes an empty
+    // object) is an object without properties for a struct whose properties are all optional.
+    assert_eq!(decode(json!([])).unwrap(), first(None, None));
+    assert_eq!(
+        serde_json::from_value::<ContactObject2>(json!([])).unwrap(),
+        ContactObject2::default()
+    );
 }
 
 /// Path and header parameters that are unions (`oneOf [integer, string]`, as GitHub's

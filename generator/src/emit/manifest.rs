@@ -12,6 +12,7 @@ const DEPENDENCIES: &[&str] = &[
     r#"reqwest = { version = "0.13", default-features = false, features = ["json", "rustls", "query"] }"#,
     r#"serde = { version = "1", features = ["derive"] }"#,
     r#"serde_json = "1""#,
+    r#"serde_with = { version = "3", default-features = false, features = ["macros"] }"#,
     r#"tokio = { version = "1", features = ["time"] }"#,
     r#"uuid = { version = "1", features = ["serde"] }"#,
 ];

@@ -13,6 +13,11 @@
 //! independently, on every core (`format_modules`), so no token stream ever holds a whole
 //! file; `format` prints the calls of the runtime's macros as Rust, which prettyplease does
 //! not.
+//!
+//! A struct's optional fields are left out when `None` by serde_with's
+//! `#[skip_serializing_none]`, written once per struct rather than once per field; an untagged
+//! union of several object shapes decodes through the runtime's generic `best_fit`, given one
+//! table per union (each variant's property names and reader).
 
 mod dedup;
 mod format;

@@ -2,7 +2,9 @@
 //!
 //! Docs that would only repeat a name (a schema without a description, a property without
 //! one) are left out rather than printed as `` /// `name`. ``; the module allows
-//! `missing_docs` for them. Types of the same shape are printed once (see `dedup`).
+//! `missing_docs` for them. Types of the same shape are printed once (see `dedup`). A struct
+//! with optional fields carries serde_with's `#[skip_serializing_none]` once rather than a
+//! `#[serde(..)]` line per field (see `struct_item`).
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -82,19 +84,41 @@ fn same_words(doc: &str, name: &str) -> bool {
     !doc.contains('\n') && letters(doc) == letters(name)
 }
 
+/// A struct. Optional fields are left out when `None` by serde_with's
+/// `#[skip_serializing_none]`, written once on the struct: it gives every field whose type is
+/// written `Option<..>` (all the optional fields this module writes) a
+/// `skip_serializing_if = "Option::is_none"`, except the ones marked `#[serialize_always]`: a
+/// required nullable field, sent as `null`, and a flattened one (left as it was). A missing
+/// optional field is `None` without `#[serde(default)]` (serde's `Option`); a struct whose
+/// fields are all optional still gets `#[serde(default)]`, so it also decodes from an empty
+/// JSON array as before.
 fn struct_item(doc: &TokenStream, name: &syn::Ident, fields: &[Field]) -> TokenStream {
     let all_optional = fields
         .iter()
         .all(|f| f.ty.is_option() || (f.flatten && matches!(f.ty, TypeRef::Map(_))));
     let default = all_optional.then(|| quote!(Default,));
+    let is_skipped = |f: &Field| f.ty.is_option() && !f.required && !f.flatten;
+    let skip_none = fields
+        .iter()
+        .any(is_skipped)
+        .then(|| quote!(#[serde_with::skip_serializing_none]));
+    // serde reads a struct from a JSON array too, and fills the fields the array leaves out
+    // with their `#[serde(default)]`, so a struct of optional fields decodes from `[]` (PHP's
+    // empty object). One `#[serde(default)]` on such a struct keeps that; on any other struct
+    // it would fill missing required fields as well.
+    let default_all =
+        (!fields.is_empty() && fields.iter().all(is_skipped)).then(|| quote!(#[serde(default)]));
     let fields = fields.iter().map(|field| {
         let doc = doc_attrs(field_doc(field));
         let name = ident(&field.name);
         let ty = type_tokens(&field.ty, Scope::Types);
+        let always = (skip_none.is_some() && field.ty.is_option() && !is_skipped(field))
+            .then(|| quote!(#[serialize_always]));
         if field.flatten {
             return quote! {
                 #doc
                 #[serde(flatten)]
+                #always
                 pub #name: #ty,
             };
         }
@@ -102,20 +126,18 @@ fn struct_item(doc: &TokenStream, name: &syn::Ident, fields: &[Field]) -> TokenS
             let wire = &field.wire;
             quote!(#[serde(rename = #wire)])
         });
-        // Absent optional fields stay absent when sent back; a required nullable field is sent
-        // as `null`.
-        let skip = (field.ty.is_option() && !field.required)
-            .then(|| quote!(#[serde(default, skip_serializing_if = "Option::is_none")]));
         quote! {
             #doc
             #rename
-            #skip
+            #always
             pub #name: #ty,
         }
     });
     quote! {
         #doc
+        #skip_none
         #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        #default_all
         pub struct #name {
             #(#fields)*
         }
@@ -195,27 +217,17 @@ fn union_item(
     }
     // Several object shapes: serde's untagged decoding would take the first one that fits,
     // and an object whose properties are all optional fits anything (dropping what it does
-    // not name). Instead every variant is tried and the one naming most of the object's
-    // properties wins (the first one on a tie).
-    let tries = variants.iter().map(|v| {
+    // not name). Instead the runtime's `best_fit` tries every variant, and the one naming most
+    // of the object's properties wins (the first one on a tie). Each variant is a row of its
+    // properties' wire names (none for a variant that is not an object shape) and a reader.
+    let shapes = variants.iter().map(|v| {
         let variant = ident(&v.name);
-        let ty = type_tokens(&v.ty, Scope::Types);
-        let score = match struct_wire_names(types, &v.ty) {
-            Some(names) => quote! {
-                keys.iter().filter(|key| [#(#names),*].contains(&key.as_str())).count()
-            },
-            None => quote!(0),
-        };
+        let names = struct_wire_names(types, &v.ty).unwrap_or_default();
         quote! {
-            if let Ok(inner) = serde_json::from_value::<#ty>(value.clone()) {
-                let score: usize = #score;
-                if best.as_ref().is_none_or(|(top, _)| score > *top) {
-                    best = Some((score, Self::#variant(inner)));
-                }
-            }
+            (&[#(#names),*], |v| serde_json::from_value(v).map(Self::#variant)),
         }
     });
-    let no_match = format!("the value matches no shape of {name}");
+    let type_name = name.to_string();
     quote! {
         #doc
         #gap
@@ -229,17 +241,7 @@ fn union_item(
 
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = serde_json::Value::deserialize(deserializer)?;
-                let keys: Vec<String> = match &value {
-                    serde_json::Value::Object(map) => map.keys().cloned().collect(),
-                    _ => Vec::new(),
-                };
-                let mut best: Option<(usize, Self)> = None;
-                #(#tries)*
-                match best {
-                    Some((_, found)) => Ok(found),
-                    None => Err(serde::de::Error::custom(#no_match)),
-                }
+                super::runtime::best_fit(deserializer, #type_name, &[#(#shapes)*])
             }
         }
     }
