@@ -65,6 +65,19 @@ generated!(
     syntho,
 );
 
+/// The fixture's `Client` (and `RetryPolicy`, as imported where it is used) for the local
+/// `server`: `Client::builder(base URL)`, then the given builder calls (credentials), no
+/// retries, built.
+macro_rules! local_client {
+    ($server:expr $(, $method:ident($($arg:expr),*))* $(,)?) => {
+        Client::builder(&$server.base_url)
+            $(.$method($($arg),*))*
+            .retry_policy(RetryPolicy::none())
+            .build()
+            .expect("client")
+    };
+}
+
 /// A request as the local server saw it.
 #[derive(Debug, Clone)]
 struct Seen {
@@ -243,11 +256,7 @@ async fn inline_enum_reuses_the_component() {
         ]})),
     )
     .await;
-    let client = Client::builder(&server.base_url)
-        .api_key("key")
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .expect("client");
+    let client = local_client!(server, api_key("key"));
     let paints = client
         .paints_list()
         .color(Color::LightGrey)
@@ -286,10 +295,7 @@ async fn bodiless_error_is_a_unit_variant() {
 
     async fn call(status: u16, body: Option<Value>) -> Error<WidgetsRetrieveError> {
         let server = Server::start(status, body).await;
-        let client = Client::builder(&server.base_url)
-            .retry_policy(RetryPolicy::none())
-            .build()
-            .expect("client");
+        let client = local_client!(server);
         let error = client
             .widgets_retrieve("w1")
             .await
@@ -342,11 +348,7 @@ async fn two_security_schemes_send_their_credentials() {
     use two_security_schemes::{Client, RetryPolicy};
 
     let server = Server::start(200, Some(json!({ "ok": true }))).await;
-    let client = Client::builder(&server.base_url)
-        .authentication("session-secret")
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .expect("client");
+    let client = local_client!(server, authentication("session-secret"));
     assert!(!format!("{client:?}").contains("session-secret"));
     assert_eq!(
         client.ping_retrieve().await.expect("pong"),
@@ -357,11 +359,7 @@ async fn two_security_schemes_send_their_credentials() {
     assert!(!seen.headers.contains_key("authorization"));
 
     let server = Server::start(200, Some(json!({ "ok": false }))).await;
-    let client = Client::builder(&server.base_url)
-        .oidc("Bearer token-secret")
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .expect("client");
+    let client = local_client!(server, oidc("Bearer token-secret"));
     assert!(!format!("{client:?}").contains("token-secret"));
     assert_eq!(
         client.ping_retrieve().await.expect("pong"),
@@ -383,10 +381,7 @@ async fn shared_tags_operations_are_on_one_client() {
     let team = json!({ "id": "t/1", "archived": true });
     for archive in [false, true] {
         let server = Server::start(200, Some(team.clone())).await;
-        let client = Client::builder(&server.base_url)
-            .retry_policy(RetryPolicy::none())
-            .build()
-            .expect("client");
+        let client = local_client!(server);
         let got = if archive {
             client.teams_archive_update("t/1").await.expect("team")
         } else {
@@ -446,11 +441,7 @@ async fn syntho_module_works() {
     );
 
     let server = Server::start(200, Some(json!({ "jobs": [job] }))).await;
-    let client = Client::builder(&server.base_url)
-        .oidc("Bearer t")
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .expect("client");
+    let client = local_client!(server, oidc("Bearer t"));
     let jobs = client
         .jobs_list("engine 1")
         .job_type(JobType::Synthesize)
@@ -616,10 +607,7 @@ async fn tagged_body_is_sent_with_one_tag() {
     use polymorphic_pets::{Client, RetryPolicy};
 
     let server = Server::start(204, None).await;
-    let client = Client::builder(&server.base_url)
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .expect("client");
+    let client = local_client!(server);
     let pet = Pet::Lizard(Lizard {
         pet_type: "Lizard".to_owned(),
         scales: None,
@@ -633,10 +621,7 @@ async fn tagged_body_is_sent_with_one_tag() {
     assert_eq!(seen.body, br#"{"pet_type":"Lizard"}"#);
 
     let server = Server::start(200, Some(json!({ "pet_type": "cat", "name": "Tom" }))).await;
-    let client = Client::builder(&server.base_url)
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .expect("client");
+    let client = local_client!(server);
     let response = client.get_pet(1).send().await.expect("pet");
     assert!(matches!(response.value(), Pet::Cat(cat) if cat.name == "Tom"));
 }
@@ -691,11 +676,7 @@ async fn parameters_in_every_place() {
     use awkward_names_and_params::{Client, RetryPolicy};
 
     let server = Server::start(200, Some(json!({ "value": "a b" }))).await;
-    let client = Client::builder(&server.base_url)
-        .api_key("k")
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .expect("client");
+    let client = local_client!(server, api_key("k"));
     let at = chrono::NaiveDate::from_ymd_opt(2024, 5, 6).expect("date");
     client
         .get_item3(vec![1, 2])
@@ -736,12 +717,7 @@ async fn anonymous_security_and_form_bodies() {
     use awkward_names_and_params::{Client, RetryPolicy};
 
     let server = Server::start(204, None).await;
-    let client = Client::builder(&server.base_url)
-        .api_key("k")
-        .bearer("t")
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .expect("client");
+    let client = local_client!(server, api_key("k"), bearer("t"));
     client.get_item().await.expect("public");
     let seen = server.only_request();
     assert!(
@@ -801,10 +777,7 @@ async fn multipart_body_sends_one_part_per_property() {
     use awkward_names_and_params::{Client, RetryPolicy};
 
     let server = Server::start(204, None).await;
-    let client = Client::builder(&server.base_url)
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .expect("client");
+    let client = local_client!(server);
     let body = UploadFilesBody {
         title: Some("report".to_owned()),
         file: vec![0, 159, 146, 150],
@@ -861,10 +834,7 @@ async fn unusual_request_media_type_is_raw_bytes() {
     use awkward_names_and_params::{Client, RetryPolicy};
 
     let server = Server::start(204, None).await;
-    let client = Client::builder(&server.base_url)
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .expect("client");
+    let client = local_client!(server);
     client
         .post_token(b"eyJ.x.y".to_vec())
         .await
@@ -882,11 +852,7 @@ async fn undeclared_path_parameter_and_other_http_scheme() {
     use awkward_names_and_params::{Client, RetryPolicy};
 
     let server = Server::start(204, None).await;
-    let client = Client::builder(&server.base_url)
-        .digest("Digest username=\"a\"")
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .expect("client");
+    let client = local_client!(server, digest("Digest username=\"a\""));
     client.list_members("acme corp").await.expect("listed");
     let seen = server.only_request();
     assert_eq!(seen.uri, "/orgs/acme%20corp/members");
@@ -929,13 +895,12 @@ async fn query_key_and_basic_credentials() {
     use awkward_names_and_params::{Client, RetryPolicy};
 
     let server = Server::start(204, None).await;
-    let client = Client::builder(&server.base_url)
-        .key_in_query("q k")
-        .basic("user", "pa:ss")
-        .api_key("k")
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .expect("client");
+    let client = local_client!(
+        server,
+        key_in_query("q k"),
+        basic("user", "pa:ss"),
+        api_key("k")
+    );
     client.default().await.expect("deleted");
     let seen = server.only_request();
     assert_eq!(
@@ -946,11 +911,7 @@ async fn query_key_and_basic_credentials() {
     assert!(!seen.headers.contains_key("x-api-key"));
 
     let server = Server::start(204, None).await;
-    let client = Client::builder(&server.base_url)
-        .basic("user", "pa:ss")
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .expect("client");
+    let client = local_client!(server, basic("user", "pa:ss"));
     client.r#type().await.expect("done");
     let seen = server.only_request();
     assert_eq!((seen.method.as_str(), seen.uri.as_str()), ("PUT", "/items"));
@@ -1184,10 +1145,7 @@ async fn union_path_parameters_and_binary_multipart() {
     use awkward_names_and_params::{Client, RetryPolicy};
 
     let server = Server::start(204, None).await;
-    let client = Client::builder(&server.base_url)
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .expect("client");
+    let client = local_client!(server);
     client
         .get_workflow(GetWorkflowWorkflowId::Integer(42))
         .x_trace(GetWorkflowXTrace::String("t-1".to_owned()))
@@ -1198,10 +1156,7 @@ async fn union_path_parameters_and_binary_multipart() {
     assert_eq!(seen.headers["x-trace"], "t-1");
 
     let server = Server::start(204, None).await;
-    let client = Client::builder(&server.base_url)
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .expect("client");
+    let client = local_client!(server);
     client
         .get_workflow(GetWorkflowWorkflowId::String("ci.yml".to_owned()))
         .await
@@ -1209,10 +1164,7 @@ async fn union_path_parameters_and_binary_multipart() {
     assert_eq!(server.only_request().uri, "/workflows/ci.yml");
 
     let server = Server::start(204, None).await;
-    let client = Client::builder(&server.base_url)
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .expect("client");
+    let client = local_client!(server);
     client
         .add_attachment(vec![1u8, 2, 3])
         .await
@@ -1233,10 +1185,7 @@ async fn names_the_builder_uses_take_a_suffix() {
     use awkward_names_and_params::{Client, RetryPolicy};
 
     let server = Server::start(204, None).await;
-    let client = Client::builder(&server.base_url)
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .expect("client");
+    let client = local_client!(server);
     client
         .call2("r")
         .call_query("c")
@@ -1258,10 +1207,7 @@ async fn an_undescribed_multipart_body_is_a_form_built_by_the_caller() {
     use awkward_names_and_params::{Client, Error, Form, RetryPolicy};
 
     let server = Server::start(204, None).await;
-    let client = Client::builder(&server.base_url)
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .expect("client");
+    let client = local_client!(server);
     let form = Form::new().text("title", "My recipe").file(
         "image",
         "photo.png",
@@ -1280,10 +1226,7 @@ async fn an_undescribed_multipart_body_is_a_form_built_by_the_caller() {
     assert!(title < image, "{body:?}");
 
     let server = Server::start(204, None).await;
-    let client = Client::builder(&server.base_url)
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .expect("client");
+    let client = local_client!(server);
     let bad = Form::new().text("a\"b", "x");
     let error = client.send_raw_form(bad).await.expect_err("refused");
     assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
@@ -1297,10 +1240,7 @@ async fn refs_to_schemas_inside_paths_share_the_type() {
     use awkward_names_and_params::{Client, RetryPolicy};
 
     let server = Server::start(200, Some(json!({ "msg": "hi" }))).await;
-    let client = Client::builder(&server.base_url)
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .expect("client");
+    let client = local_client!(server);
     let first = client.echo().await.expect("echo");
     let again = client.echo_again().await.expect("echo again");
     assert_eq!(first, again);
@@ -1308,10 +1248,7 @@ async fn refs_to_schemas_inside_paths_share_the_type() {
 
     // `pipeDelimited` and `spaceDelimited` arrays are one value joined with `|` and ` `.
     let server = Server::start(200, Some(json!({}))).await;
-    let client = Client::builder(&server.base_url)
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .expect("client");
+    let client = local_client!(server);
     client
         .echo()
         .ids(vec![1, 2])
@@ -1330,11 +1267,7 @@ async fn corpus_mercure_sends_cookie_credential_and_same_named_parameters() {
     use corpus_mercure::{Client, Error, RetryPolicy};
 
     let server = Server::start(401, None).await;
-    let client = Client::builder(&server.base_url)
-        .cookie("jwt-token")
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .expect("client");
+    let client = local_client!(server, cookie("jwt-token"));
     let result = client
         .get_well_known_mercure(vec!["a/b".to_owned(), "c".to_owned()])
         .last_event_id("in-query")
