@@ -8,7 +8,7 @@
 //! touched file is checked in full rather than mostly read back from the incremental cache.
 
 use std::fs::{self, File};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, SystemTime};
 
@@ -163,33 +163,20 @@ fn touch(path: &Path) -> Result<(), String> {
 
 /// Copies the folder `from` to `to` (which must not exist), skipping `target/`.
 fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
-    let mut pending: Vec<(PathBuf, PathBuf)> = vec![(from.to_path_buf(), to.to_path_buf())];
-    while let Some((source, destination)) = pending.pop() {
-        fs::create_dir_all(&destination)
-            .map_err(|e| format!("cannot create {}: {e}", destination.display()))?;
-        let entries =
-            fs::read_dir(&source).map_err(|e| format!("cannot list {}: {e}", source.display()))?;
-        for entry in entries {
-            let entry = entry.map_err(|e| format!("cannot list {}: {e}", source.display()))?;
-            let path = entry.path();
-            let kind = entry
-                .file_type()
-                .map_err(|e| format!("cannot stat {}: {e}", path.display()))?;
-            let target = destination.join(entry.file_name());
-            if kind.is_dir() {
-                if entry.file_name() != "target" {
-                    pending.push((path, target));
-                }
-            } else {
-                fs::copy(&path, &target).map_err(|e| {
-                    format!(
-                        "cannot copy {} to {}: {e}",
-                        path.display(),
-                        target.display()
-                    )
-                })?;
-            }
+    for path in fetch::files_under(from, |name| name != "target")? {
+        let relative = path.strip_prefix(from).unwrap_or(&path);
+        let target = to.join(relative);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
         }
+        fs::copy(&path, &target).map_err(|e| {
+            format!(
+                "cannot copy {} to {}: {e}",
+                path.display(),
+                target.display()
+            )
+        })?;
     }
     Ok(())
 }

@@ -12,7 +12,6 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
 
@@ -103,25 +102,7 @@ fn fetch_github(cache: &Path, json: &Path) -> Result<(), String> {
     }
     // Unpack the one file beside, then rename: an interrupted run leaves no half file.
     let unpacked = downloads.join("unpack.partial");
-    fetch::remove_dir(&unpacked)?;
-    fs::create_dir_all(&unpacked)
-        .map_err(|e| format!("cannot create {}: {e}", unpacked.display()))?;
-    let status = Command::new("tar")
-        .arg("-xzf")
-        .arg(&tarball)
-        .arg("-C")
-        .arg(&unpacked)
-        .arg(GITHUB_FILE)
-        .status()
-        .map_err(|e| format!("cannot run tar: {e}"))?;
-    if !status.success() {
-        let _ignored = fs::remove_file(&tarball);
-        return Err(format!(
-            "tar could not take {GITHUB_FILE} out of {} ({status}); the tarball was removed, \
-             run again to fetch it anew",
-            tarball.display()
-        ));
-    }
+    fetch::untar(&tarball, &unpacked, &[GITHUB_FILE])?;
     if let Some(parent) = json.parent() {
         fs::create_dir_all(parent)
             .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
@@ -205,7 +186,7 @@ fn prepare(
         serde_json::from_str(&text).map_err(|e| format!("{} is not JSON: {e}", json.display()))?;
     let split = split::split(&value)
         .map_err(|e| format!("cannot split {} into pages: {e}", json.display()))?;
-    write_pages(pages, &split.pages)?;
+    split::write_pages(pages, &split.pages)?;
     Ok(Spec {
         label: label.to_owned(),
         origin: origin.to_owned(),
@@ -216,18 +197,6 @@ fn prepare(
         json,
         pages: pages.to_path_buf(),
     })
-}
-
-/// Writes `pages` into `dir`, replacing what was there.
-fn write_pages(dir: &Path, pages: &[split::Page]) -> Result<(), String> {
-    fetch::remove_dir(dir)?;
-    fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    for page in pages {
-        let path = dir.join(&page.name);
-        fs::write(&path, &page.text)
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    }
-    Ok(())
 }
 
 /// How many operations a document's `paths` hold.

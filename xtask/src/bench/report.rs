@@ -504,23 +504,15 @@ pub fn json(results: &Results) -> Value {
                 .generated
                 .iter()
                 .map(|g| {
-                    let mut value = json!({"generator": g.tool.key(), "name": g.tool.name()});
-                    match &g.outcome {
-                        Ok(f) => {
-                            value["status"] = json!("ok");
-                            value["wall_seconds"] = json!(f.wall.as_secs_f64());
-                            value["peak_rss_bytes"] = json!(f.peak_rss);
-                            value["rs_files"] = json!(f.size.files);
-                            value["rs_lines"] = json!(f.size.lines);
-                            value["rs_bytes"] = json!(f.size.bytes);
-                            value["runs"] = runs_json(&f.runs);
-                        }
-                        Err(why) => {
-                            value["status"] = json!("failed");
-                            value["error"] = json!(why);
-                        }
-                    }
-                    value
+                    let value = json!({"generator": g.tool.key(), "name": g.tool.name()});
+                    with_outcome(value, &g.outcome, |f, value| {
+                        value["wall_seconds"] = json!(f.wall.as_secs_f64());
+                        value["peak_rss_bytes"] = json!(f.peak_rss);
+                        value["rs_files"] = json!(f.size.files);
+                        value["rs_lines"] = json!(f.size.lines);
+                        value["rs_bytes"] = json!(f.size.bytes);
+                        value["runs"] = runs_json(&f.runs);
+                    })
                 })
                 .collect();
             json!({
@@ -537,20 +529,12 @@ pub fn json(results: &Results) -> Value {
         .checks
         .iter()
         .map(|check| {
-            let mut value = json!({"spec": check.spec, "generator": check.tool.key()});
-            match &check.outcome {
-                Ok(f) => {
-                    value["status"] = json!("ok");
-                    value["wall_seconds"] = json!(f.wall.as_secs_f64());
-                    value["peak_rss_bytes"] = json!(f.peak_rss);
-                    value["runs"] = runs_json(&f.runs);
-                }
-                Err(why) => {
-                    value["status"] = json!("failed");
-                    value["error"] = json!(why);
-                }
-            }
-            value
+            let value = json!({"spec": check.spec, "generator": check.tool.key()});
+            with_outcome(value, &check.outcome, |f, value| {
+                value["wall_seconds"] = json!(f.wall.as_secs_f64());
+                value["peak_rss_bytes"] = json!(f.peak_rss);
+                value["runs"] = runs_json(&f.runs);
+            })
         })
         .collect();
     let targets: Vec<Value> = targets(results)
@@ -588,6 +572,26 @@ pub fn json(results: &Results) -> Value {
         "specs": specs,
         "cargo_check": checks,
     })
+}
+
+/// `value` with the outcome of a run: `"status": "ok"` and what `figures` adds, or
+/// `"status": "failed"` and the error.
+fn with_outcome<T>(
+    mut value: Value,
+    outcome: &Result<T, String>,
+    figures: impl FnOnce(&T, &mut Value),
+) -> Value {
+    match outcome {
+        Ok(f) => {
+            value["status"] = json!("ok");
+            figures(f, &mut value);
+        }
+        Err(why) => {
+            value["status"] = json!("failed");
+            value["error"] = json!(why);
+        }
+    }
+    value
 }
 
 /// Every run of a measurement as JSON.

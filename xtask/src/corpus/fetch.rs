@@ -61,24 +61,7 @@ pub fn corpus(cache: &Path) -> Result<Corpus, String> {
     }
     // Unpack beside, then rename: an interrupted run never leaves half a corpus behind.
     let partial = cache.join("unpack.partial");
-    remove_dir(&partial)?;
-    fs::create_dir_all(&partial)
-        .map_err(|e| format!("cannot create {}: {e}", partial.display()))?;
-    let status = Command::new("tar")
-        .arg("-xzf")
-        .arg(&tarball)
-        .arg("-C")
-        .arg(&partial)
-        .status()
-        .map_err(|e| format!("cannot run tar: {e}"))?;
-    if !status.success() {
-        // A damaged download: fetch again next time.
-        let _ignored = fs::remove_file(&tarball);
-        return Err(format!(
-            "tar could not unpack {} ({status}); it was removed, run again to fetch it anew",
-            tarball.display()
-        ));
-    }
+    untar(&tarball, &partial, &[])?;
     remove_dir(&unpacked)?;
     fs::rename(&partial, &unpacked).map_err(|e| {
         format!(
@@ -94,6 +77,35 @@ pub fn corpus(cache: &Path) -> Result<Corpus, String> {
         ));
     }
     Ok(Corpus { api })
+}
+
+/// Unpacks `tarball` into the folder `into` (emptied first): only the paths `only`, or all of
+/// it when `only` is empty. A tarball tar cannot read is a damaged download: it is removed, so
+/// the next run fetches it anew.
+pub(crate) fn untar(tarball: &Path, into: &Path, only: &[&str]) -> Result<(), String> {
+    remove_dir(into)?;
+    fs::create_dir_all(into).map_err(|e| format!("cannot create {}: {e}", into.display()))?;
+    let status = Command::new("tar")
+        .arg("-xzf")
+        .arg(tarball)
+        .arg("-C")
+        .arg(into)
+        .args(only)
+        .status()
+        .map_err(|e| format!("cannot run tar: {e}"))?;
+    if !status.success() {
+        let _ignored = fs::remove_file(tarball);
+        let what = match only {
+            [] => String::new(),
+            paths => format!(" {}", paths.join(", ")),
+        };
+        return Err(format!(
+            "tar could not unpack{what} from {} ({status}); the tarball was removed, run again \
+             to fetch it anew",
+            tarball.display()
+        ));
+    }
+    Ok(())
 }
 
 /// `npm pack PACKAGE@VERSION` into a scratch folder, then the tarball moved to `tarball`.

@@ -219,7 +219,7 @@ pub fn run_spec(corpus: &Corpus, id: &str, plan: &Plan) -> SpecResult {
     };
     result.operations = split.operations;
     if let Some(dir) = &plan.pages_dir {
-        if let Err(e) = write_pages(dir, &split.pages) {
+        if let Err(e) = split::write_pages(dir, &split.pages) {
             result.failures.push(failure(Stage::Split, e, false));
         }
     }
@@ -278,20 +278,6 @@ fn failure(stage: Stage, message: String, panic: bool) -> Failure {
     }
 }
 
-/// Writes the pages into `dir`, replacing what was there.
-fn write_pages(dir: &Path, pages: &[split::Page]) -> Result<(), String> {
-    if dir.exists() {
-        fs::remove_dir_all(dir).map_err(|e| format!("cannot clear {}: {e}", dir.display()))?;
-    }
-    fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    for page in pages {
-        let path = dir.join(&page.name);
-        fs::write(&path, &page.text)
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    }
-    Ok(())
-}
-
 /// The first difference between what the pages should merge to and what they merged to.
 fn compare(spec: &Value, merged: &Value) -> Option<String> {
     let expected = split::expected(spec);
@@ -304,13 +290,10 @@ fn compare(spec: &Value, merged: &Value) -> Option<String> {
             .unwrap_or_else(|| Value::Object(Map::new())),
     );
     // Sections the merge writes empty are sections without components.
-    let mut components = merged
-        .get("components")
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
-    components.retain(|_, section| section.as_object().is_none_or(|s| !s.is_empty()));
-    actual.insert("components".to_owned(), Value::Object(components));
+    actual.insert(
+        "components".to_owned(),
+        Value::Object(split::nonempty_components(merged)),
+    );
     split::first_difference(&expected, &Value::Object(actual))
 }
 

@@ -22,6 +22,8 @@
 //! as OpenAPI says is skipped, and the round trip reports the difference.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::Path;
 
 use serde_json::{Map, Value};
 
@@ -183,13 +185,7 @@ pub fn expected(spec: &Value) -> Value {
         // A document without operations splits into one page with all of its components.
         true => {
             // Empty sections say nothing (the merge leaves them out).
-            let mut all = spec
-                .get("components")
-                .and_then(Value::as_object)
-                .cloned()
-                .unwrap_or_default();
-            all.retain(|_, section| section.as_object().is_none_or(|s| !s.is_empty()));
-            Value::Object(all)
+            Value::Object(nonempty_components(spec))
         }
         false => components_of(spec, &reached),
     };
@@ -438,6 +434,30 @@ pub fn escape_markdown(text: &str) -> String {
         }
     }
     out
+}
+
+/// The `components` of `document` without its empty sections (which say nothing: the merge
+/// leaves them out).
+pub fn nonempty_components(document: &Value) -> Map<String, Value> {
+    let mut components = document
+        .get("components")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    components.retain(|_, section| section.as_object().is_none_or(|s| !s.is_empty()));
+    components
+}
+
+/// Writes `pages` into `dir`, replacing what was there.
+pub fn write_pages(dir: &Path, pages: &[Page]) -> Result<(), String> {
+    super::fetch::remove_dir(dir)?;
+    fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    for page in pages {
+        let path = dir.join(&page.name);
+        fs::write(&path, &page.text)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(())
 }
 
 /// The first place where `actual` differs from `expected`, as a JSON pointer and what differs;
