@@ -426,7 +426,7 @@ pub fn locate(text: &str, start: usize, pointer: &str) -> Option<(usize, usize)>
         pointer
             .strip_prefix('/')?
             .split('/')
-            .map(|t| t.replace("~1", "/").replace("~0", "~"))
+            .map(crate::pointer_key)
             .collect()
     };
     let bytes = text.as_bytes();

@@ -30,6 +30,16 @@ pub use merge::OnConflict;
 
 use diagnostic::Diagnostic;
 
+/// One JSON pointer reference token (RFC 6901): `~` written `~0`, `/` written `~1`.
+pub(crate) fn pointer_token(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// The key a JSON pointer reference token stands for: the inverse of [`pointer_token`].
+pub(crate) fn pointer_key(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
 /// Characters a crate name may hold (Cargo's rule for package names).
 fn valid_crate_name(name: &str) -> bool {
     !name.is_empty()

@@ -973,7 +973,7 @@ impl Merger {
             return None;
         };
         // The pointer's token is escaped; the map is keyed by the plain name.
-        let name = name.replace("~1", "/").replace("~0", "~");
+        let name = crate::pointer_key(name);
         let slot = schemas.get(&name)?;
         let (first, rest) = slot.variants.split_first()?;
         let mut value = first.value.clone();
@@ -1395,7 +1395,7 @@ impl Places {
 fn push_token(pointer: &mut String, token: &str) -> usize {
     let len = pointer.len();
     pointer.push('/');
-    pointer.push_str(&token.replace('~', "~0").replace('/', "~1"));
+    pointer.push_str(&crate::pointer_token(token));
     len
 }
 

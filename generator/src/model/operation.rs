@@ -189,7 +189,7 @@ pub(crate) fn operations(
     let mut paths: Vec<_> = spec.paths.paths.iter().collect();
     paths.sort_by(|a, b| a.0.cmp(b.0));
     for (path, item) in paths {
-        let place = format!("#/paths/{}", escape_pointer(path));
+        let place = format!("#/paths/{}", crate::pointer_token(path));
         let ReferenceOr::Item(item) = item else {
             errors.push(ModelError::Unsupported {
                 place,
@@ -530,7 +530,7 @@ impl<'a> OpContext<'a> {
             });
         };
         let hint = format!("{}Body", self.type_name);
-        let content_place = format!("{place}/content/{}", escape_pointer(media_type));
+        let content_place = format!("{place}/content/{}", crate::pointer_token(media_type));
         let ty = if encoding == BodyEncoding::Multipart {
             multipart_type(types, media.schema.as_ref(), &hint, &content_place)?
         } else {
@@ -573,7 +573,7 @@ impl<'a> OpContext<'a> {
         let mut out = Vec::with_capacity(entries.len());
         for (status, response) in entries {
             let label = status_label(status);
-            let place = format!("{}/responses/{}", self.place, escape_pointer(&label));
+            let place = format!("{}/responses/{}", self.place, crate::pointer_token(&label));
             let spec = self.spec;
             let response = resolve_component(
                 response,
@@ -592,7 +592,8 @@ impl<'a> OpContext<'a> {
                 let hint = format!("{}Response{}", self.type_name, camel(&label));
                 let ty = match media {
                     Some((key, media)) => {
-                        let content_place = format!("{place}/content/{}", escape_pointer(key));
+                        let content_place =
+                            format!("{place}/content/{}", crate::pointer_token(key));
                         media_type_of(types, encoding, media, &hint, &content_place)?
                     }
                     None => TypeRef::Bytes,
@@ -662,9 +663,7 @@ fn resolve_component<'s, T>(
         match current {
             ReferenceOr::Item(item) => return Ok(item),
             ReferenceOr::Reference { reference } => {
-                let key = reference
-                    .strip_prefix(prefix)
-                    .map(|key| key.replace("~1", "/").replace("~0", "~"));
+                let key = reference.strip_prefix(prefix).map(crate::pointer_key);
                 current =
                     key.as_deref()
                         .and_then(&lookup)
@@ -979,8 +978,4 @@ fn operation_doc(
     line.push('.');
     parts.push(line);
     parts.join("\n\n")
-}
-
-fn escape_pointer(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
 }

@@ -178,11 +178,7 @@ fn segments(reference: &str) -> Option<Vec<String>> {
         return Some(Vec::new());
     }
     let rest = fragment.strip_prefix('/')?;
-    Some(
-        rest.split('/')
-            .map(|s| s.replace("~1", "/").replace("~0", "~"))
-            .collect(),
-    )
+    Some(rest.split('/').map(crate::pointer_key).collect())
 }
 
 /// `#/` and the segments, `~`-escaped.
@@ -190,7 +186,7 @@ fn join(segments: &[String]) -> String {
     let mut out = String::from("#");
     for segment in segments {
         out.push('/');
-        out.push_str(&segment.replace('~', "~0").replace('/', "~1"));
+        out.push_str(&crate::pointer_token(segment));
     }
     out
 }

@@ -189,7 +189,7 @@ impl<'a> TypeBuilder<'a> {
         let hint: String = reference
             .trim_start_matches('#')
             .split('/')
-            .map(|s| s.replace("~1", "/").replace("~0", "~"))
+            .map(crate::pointer_key)
             // Structural words and media types (`application/json`) say nothing about the type;
             // paths (`/users/{id}`) do.
             .filter(|s| !s.contains('/') || s.starts_with('/'))
@@ -229,10 +229,7 @@ impl<'a> TypeBuilder<'a> {
             place: place.to_owned(),
             reference: reference.to_owned(),
         };
-        let root = format!(
-            "#/components/schemas/{}",
-            key.replace('~', "~0").replace('/', "~1")
-        );
+        let root = format!("#/components/schemas/{}", crate::pointer_token(key));
         let mut schema: &'a Schema = self.component_schema(&root, place)?;
         let mut segments = path.iter();
         while let Some(segment) = segments.next() {
@@ -645,10 +642,7 @@ impl<'a> TypeBuilder<'a> {
         let mut fields = Vec::with_capacity(props.entries.len() + 1);
         for (wire, schema) in &props.entries {
             let hint = format!("{owner}{}", camel(wire));
-            let prop_place = format!(
-                "{place}/properties/{}",
-                wire.replace('~', "~0").replace('/', "~1")
-            );
+            let prop_place = format!("{place}/properties/{}", crate::pointer_token(wire));
             let ty = self.type_of(schema, &hint, &prop_place)?;
             // readOnly and writeOnly properties are only ever in one direction, and one struct
             // serves both: they are optional (and left out when `None`) even when required.
@@ -1038,9 +1032,7 @@ fn unbox(schema: &ReferenceOr<Box<Schema>>) -> ReferenceOr<&Schema> {
 /// the component key and the rest of the pointer, unescaped. `None` for a plain component.
 fn deep_pointer(reference: &str) -> Option<(String, Vec<String>)> {
     let rest = reference.strip_prefix("#/components/schemas/")?;
-    let mut segments = rest
-        .split('/')
-        .map(|s| s.replace("~1", "/").replace("~0", "~"));
+    let mut segments = rest.split('/').map(crate::pointer_key);
     let key = segments.next()?;
     let path: Vec<String> = segments.collect();
     (!path.is_empty()).then_some((key, path))
@@ -1049,7 +1041,7 @@ fn deep_pointer(reference: &str) -> Option<(String, Vec<String>)> {
 /// The component key a `#/components/schemas/...` reference names (JSON pointer unescaped).
 fn schema_key(reference: &str) -> Option<String> {
     let key = reference.strip_prefix("#/components/schemas/")?;
-    Some(key.replace("~1", "/").replace("~0", "~"))
+    Some(crate::pointer_key(key))
 }
 
 /// The values of a string enum schema (`enum` on a string, or on a schema without a type).
