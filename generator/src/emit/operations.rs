@@ -169,7 +169,7 @@ pub(super) fn operation_items(api: &Api, op: &Operation) -> TokenStream {
     let doc = doc_attrs(&op.doc);
     let method = ident(&op.name);
     let builder = ident(&op.type_name);
-    let error = ident(&format!("{}Error", op.type_name));
+    let error = ident(&op.error_name());
     let allow = too_many_arguments(op);
     let args = positional(op).into_iter().map(|(name, ty)| {
         let ty = type_tokens(ty, Scope::Sibling);
@@ -214,7 +214,7 @@ fn success_type(op: &Operation) -> TokenStream {
         Success::Unit => quote!(()),
         Success::Type(ty) => type_tokens(ty, Scope::Sibling),
         Success::Enum => {
-            let name = ident(&format!("{}Response", op.type_name));
+            let name = ident(&op.response_name());
             quote!(#name)
         }
     }
@@ -224,7 +224,7 @@ fn response_enum(op: &Operation) -> Option<TokenStream> {
     if op.success != Success::Enum {
         return None;
     }
-    let name = ident(&format!("{}Response", op.type_name));
+    let name = ident(&op.response_name());
     let doc = format!(
         " The documented success responses of [`Client::{}`](super::Client::{}).",
         op.name, op.name
@@ -502,7 +502,7 @@ fn param_statement(api: &Api, param: &Param) -> TokenStream {
 /// The body of the builder's `decode`: one arm per documented status. The operation's error
 /// and response enums are `Error` and `Response` in it.
 fn decode_body(op: &Operation, error: &syn::Ident) -> TokenStream {
-    let success_enum = ident(&format!("{}Response", op.type_name));
+    let success_enum = ident(&op.response_name());
     let uses_error = op.responses.iter().any(|r| !r.success);
     let use_error = uses_error.then(|| quote!(use #error as Error;));
     let use_response =

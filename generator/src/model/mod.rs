@@ -190,7 +190,7 @@ pub struct TaggedVariant {
 pub struct Operation {
     /// Method name on `Client` (snake case `operationId`).
     pub name: String,
-    /// Name of the request builder type (`JobsList`); the error enum is `{type_name}Error`.
+    /// Name of the request builder type (`JobsList`); see [`Operation::error_name`].
     pub type_name: String,
     /// HTTP method, lowercase (`get`).
     pub method: String,
@@ -210,6 +210,18 @@ pub struct Operation {
     pub success: Success,
     /// Keys of the security schemes whose credentials this operation sends when configured.
     pub security: Vec<String>,
+}
+
+impl Operation {
+    /// The error enum's name: `{type_name}Error`.
+    pub fn error_name(&self) -> String {
+        operation::error_name(&self.type_name)
+    }
+
+    /// The success enum's name (when several success bodies differ): `{type_name}Response`.
+    pub fn response_name(&self) -> String {
+        operation::response_name(&self.type_name)
+    }
 }
 
 /// A piece of a path template.

@@ -254,6 +254,16 @@ pub(crate) fn operations(
     Ok(operations)
 }
 
+/// The error enum of the operation whose builder is `type_name`.
+pub(crate) fn error_name(type_name: &str) -> String {
+    format!("{type_name}Error")
+}
+
+/// The success enum of the operation whose builder is `type_name`.
+pub(crate) fn response_name(type_name: &str) -> String {
+    format!("{type_name}Response")
+}
+
 /// Claims `{base}`, `{base}Error` and `{base}Response` together, so they never collide.
 fn claim_type_name(names: &mut Namespace, base: &str) -> String {
     let mut n = 1u64;
@@ -265,8 +275,8 @@ fn claim_type_name(names: &mut Namespace, base: &str) -> String {
         };
         let all = [
             candidate.clone(),
-            format!("{candidate}Error"),
-            format!("{candidate}Response"),
+            error_name(&candidate),
+            response_name(&candidate),
         ];
         if all.iter().all(|c| !names.is_taken(c)) {
             for name in &all {
@@ -970,8 +980,9 @@ fn operation_doc(
         .collect();
     if !errors.is_empty() {
         let separator = if successes.is_empty() { ":" } else { ";" };
+        let error = error_name(type_name);
         line.push_str(&format!(
-            "{separator} errors {} are [`{type_name}Error`](super::operations::{type_name}Error)",
+            "{separator} errors {} are [`{error}`](super::operations::{error})",
             errors.join(", ")
         ));
     }
