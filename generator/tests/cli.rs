@@ -543,3 +543,51 @@ fn check_exits_1_on_drift_and_0_when_up_to_date() {
     let out = stitch(dir.path(), &["check", "p.md", "--out", "client", "-q"]);
     assert_eq!((out.code, out.stderr.as_str()), (0, ""));
 }
+
+/// What the spec puts into a header the generated client sends (a request body's media type,
+/// a header parameter's name, an apiKey header's name) must be something a header can carry:
+/// a control or non-ASCII character there is exit 2 with the place in the page, not a client
+/// that fails (or, before, panicked in `HeaderValue::from_static`) on every call.
+#[test]
+fn header_text_a_header_cannot_carry_is_named_in_the_page() {
+    let body = |media_type: &str| {
+        format!(
+            r#""paths":{{"/a":{{"post":{{"requestBody":{{"content":{{"{media_type}":{{"schema":{{"type":"string"}}}}}}}},"responses":{{"204":{{"description":"ok"}}}}}}}}}}}}"#
+        )
+    };
+    for media_type in [
+        r"text/plain\u0001",
+        "text/pläin",
+        r"application/json\r\nX-Injected: 1",
+    ] {
+        bad(
+            &[("p.md", &page("POST /a", &body(media_type)))],
+            &["p.md"],
+            &[
+                "error: unsupported: the media type",
+                "which an HTTP header cannot carry",
+                "--> p.md:8:",
+                "help: write it in visible ASCII",
+            ],
+        );
+    }
+    let header = r#""paths":{"/a":{"get":{"parameters":[{"name":"X Trace\u0000","in":"header","schema":{"type":"string"}}],"responses":{"204":{"description":"ok"}}}}}}"#;
+    bad(
+        &[("p.md", &page("GET /a", header))],
+        &["p.md"],
+        &[
+            "error: unsupported: the header parameter name \"X Trace\\0\"",
+            "--> p.md:8:",
+            "help: use ASCII letters, digits and `-`",
+        ],
+    );
+    let scheme = r#""components":{"securitySchemes":{"key":{"type":"apiKey","in":"header","name":"X-Kéy"}}},"security":[{"key":[]}],"paths":{"/a":{"get":{"responses":{"204":{"description":"ok"}}}}}}"#;
+    bad(
+        &[("p.md", &page("GET /a", scheme))],
+        &["p.md"],
+        &[
+            "error: unsupported: the apiKey name \"X-Kéy\"",
+            "--> p.md:8:",
+        ],
+    );
+}

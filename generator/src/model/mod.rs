@@ -27,6 +27,9 @@ pub struct Api {
     pub version: String,
     /// `info.description`.
     pub description: Option<String>,
+    /// The path of the API's server (`/api` for `servers: [{"url": "/api"}]`), put before
+    /// every operation's path; empty for none (see `operation::server_path`).
+    pub server_path: String,
     /// Named types, sorted by name.
     pub types: Vec<TypeDef>,
     /// Operations, sorted by method name.
@@ -444,6 +447,7 @@ impl Api {
         }
         let (spec, pointers) = lenient::parse(merged)?;
         let mut types = schema::TypeBuilder::new(&spec, &pointers)?;
+        let server_path = operation::server_path(&spec)?;
         let security_schemes = operation::security_schemes(&spec)?;
         let operations = operation::operations(&spec, &mut types, &security_schemes)?;
         let types = types.finish();
@@ -452,6 +456,7 @@ impl Api {
             title: spec.info.title.clone(),
             version: spec.info.version.clone(),
             description: spec.info.description.clone(),
+            server_path,
             types,
             operations,
             security_schemes,

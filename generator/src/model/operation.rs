@@ -15,7 +15,14 @@
 //!   `ResponseValue::headers()`;
 //! - security: an operation's `security` replaces the document's; `[{}]` sends nothing, and
 //!   each alternative's schemes are sent when their credentials are configured. HTTP schemes
-//!   other than bearer and basic take the whole `Authorization` value.
+//!   other than bearer and basic take the whole `Authorization` value;
+//! - the server: only the path of the document's first server (variables at their defaults)
+//!   is kept ([`server_path`]); the client puts it after the base URL its user gives, so
+//!   relative servers (`/api`) work and the user's host always wins. Path- and
+//!   operation-level `servers` are not read;
+//! - what the spec puts into a header the client sends (a request body's media type, the
+//!   names of header and cookie parameters and of apiKey schemes) is checked here, so a
+//!   generated client never builds a header that cannot be sent ([`check_header_text`]).
 
 use std::collections::BTreeSet;
 
@@ -54,6 +61,8 @@ const BUILDER_METHODS: &[&str] = &[
     "user_agent",
     "http_client",
     "credential",
+    "base_path",
+    "strict_status",
 ];
 /// Fields and methods of a request builder that parameters must not take.
 const REQUEST_METHODS: &[&str] = &[
@@ -63,6 +72,7 @@ const REQUEST_METHODS: &[&str] = &[
     "send",
     "timeout",
     "retry_policy",
+    "strict_status",
     "client",
     "call",
     "request",
@@ -74,6 +84,87 @@ const REQUEST_METHODS: &[&str] = &[
 const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
+
+/// The path of the API's server: the first entry of the document's `servers` (OpenAPI's
+/// default server) with each `{variable}` at its default, as `/seg/seg` (percent-encoded
+/// where a URL path needs it), or empty for `/` and for no `servers`. Only the path is kept,
+/// from a relative URL (`/api`, `api/v1`) and an absolute one (`https://host/v1`) alike: the
+/// client's user gives scheme, host and port. A variable left in the path (one `variables`
+/// does not declare) is an error.
+pub(crate) fn server_path(spec: &OpenAPI) -> Result<String, ModelError> {
+    const PATH: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'<')
+        .add(b'>')
+        .add(b'`')
+        .add(b'%');
+    let Some(server) = spec.servers.first() else {
+        return Ok(String::new());
+    };
+    let mut url = server.url.clone();
+    let mut variables: Vec<_> = server.variables.iter().flatten().collect();
+    variables.sort_by(|a, b| a.0.cmp(b.0));
+    for (name, variable) in variables {
+        url = url.replace(&format!("{{{name}}}"), &variable.default);
+    }
+    let url = url.split(['?', '#']).next().unwrap_or_default();
+    let path = match url.split_once("//") {
+        // `scheme://host/path` or `//host/path`: what follows the authority.
+        Some((scheme, rest)) if !scheme.contains('/') => rest.find('/').map_or("", |i| &rest[i..]),
+        _ => url,
+    };
+    if path.contains(['{', '}']) {
+        return Err(ModelError::Unsupported {
+            place: "#/servers/0/url".to_owned(),
+            what: format!(
+                "the server URL {:?} with a variable `variables` does not declare",
+                server.url
+            ),
+            help: "declare the variable under the server's `variables` with a `default`".to_owned(),
+        });
+    }
+    let segments: Vec<String> = path
+        .split('/')
+        .filter(|segment| !segment.is_empty() && *segment != ".")
+        .map(|segment| percent_encoding::utf8_percent_encode(segment, PATH).to_string())
+        .collect();
+    Ok(segments
+        .iter()
+        .map(|segment| format!("/{segment}"))
+        .collect())
+}
+
+/// Refuses a name or value from the spec that the client would send in an HTTP header but
+/// that a header cannot carry: `token` names (header and cookie names) must be RFC 9110
+/// tokens; other text (a media type) visible ASCII, spaces and tabs. The runtime never
+/// builds a header from such text with a constructor that panics; this check makes the
+/// mistake a diagnostic at generation instead of a failing request.
+fn check_header_text(place: &str, what: &str, text: &str, token: bool) -> Result<(), ModelError> {
+    const TOKEN_SYMBOLS: &[u8] = b"!#$%&'*+-.^_`|~";
+    let fits = if token {
+        !text.is_empty()
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || TOKEN_SYMBOLS.contains(&b))
+    } else {
+        text.bytes()
+            .all(|b| b == b'\t' || (b' '..=b'~').contains(&b))
+    };
+    if fits {
+        return Ok(());
+    }
+    let help = if token {
+        "use ASCII letters, digits and `-` (no spaces, separators or control characters)"
+    } else {
+        "write it in visible ASCII (such as `application/json`), without control characters"
+    };
+    Err(ModelError::Unsupported {
+        place: place.to_owned(),
+        what: format!("{what} {text:?}, which an HTTP header cannot carry"),
+        help: help.to_owned(),
+    })
+}
 
 /// The security schemes of `components.securitySchemes`, sorted by key.
 pub(crate) fn security_schemes(spec: &OpenAPI) -> Result<Vec<SecurityScheme>, ModelError> {
@@ -94,6 +185,11 @@ pub(crate) fn security_schemes(spec: &OpenAPI) -> Result<Vec<SecurityScheme>, Mo
             });
         };
         use openapiv3::SecurityScheme as S;
+        if let S::APIKey { location, name, .. } = scheme {
+            if !matches!(location, APIKeyLocation::Query) {
+                check_header_text(&format!("{place}/name"), "the apiKey name", name, true)?;
+            }
+        }
         let (kind, description, how) = match scheme {
             S::APIKey {
                 location,
@@ -319,6 +415,10 @@ impl<'a> OpContext<'a> {
         for (param, place) in merged {
             let data = param.parameter_data_ref();
             let location = location_of(param);
+            if matches!(location, ParamLocation::Header | ParamLocation::Cookie) {
+                let what = format!("the {} parameter name", location_word(location));
+                check_header_text(&format!("{place}/name"), &what, &data.name, true)?;
+            }
             // A parameter described by `content` takes the schema of its (first) media type.
             let schema = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => Some(schema),
@@ -541,6 +641,7 @@ impl<'a> OpContext<'a> {
         };
         let hint = format!("{}Body", self.type_name);
         let content_place = format!("{place}/content/{}", crate::pointer_token(media_type));
+        check_header_text(&content_place, "the media type", media_type, false)?;
         let ty = if encoding == BodyEncoding::Multipart {
             multipart_type(types, media.schema.as_ref(), &hint, &content_place)?
         } else {
@@ -989,4 +1090,64 @@ fn operation_doc(
     line.push('.');
     parts.push(line);
     parts.join("\n\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    /// The server path of a document whose `servers` is `servers`.
+    fn server_path(servers: serde_json::Value) -> Result<String, String> {
+        let doc = json!({
+            "openapi": "3.0.3",
+            "info": { "title": "t", "version": "1" },
+            "servers": servers,
+            "paths": {}
+        });
+        let spec: openapiv3::OpenAPI = serde_json::from_value(doc).expect("a document");
+        super::server_path(&spec).map_err(|e| e.to_string())
+    }
+
+    /// Only the first server's path is kept, relative or absolute, with variables at their
+    /// defaults, `.` and empty segments dropped, query and fragment cut, and what a URL path
+    /// cannot hold percent-encoded; `/` and no servers are no path at all.
+    #[test]
+    fn the_server_path_is_the_first_servers_path() {
+        let url = |url: &str| json!([{ "url": url }, { "url": "/second" }]);
+        for (servers, expected) in [
+            (json!([]), ""),
+            (url("/"), ""),
+            (url("/api"), "/api"),
+            (url("/api/"), "/api"),
+            (url("api/v1"), "/api/v1"),
+            (url("./api"), "/api"),
+            (url("https://api.example.com"), ""),
+            (url("https://api.example.com/v1/"), "/v1"),
+            (url("//tyk.local/tyk"), "/tyk"),
+            (url("http://h/a b?x=1#top"), "/a%20b"),
+            (url("/a`b"), "/a%60b"),
+            (
+                json!([{
+                    "url": "{scheme}://{host}/{prefix}/x",
+                    "variables": {
+                        "scheme": { "default": "https" },
+                        "host": { "default": "example.com" },
+                        "prefix": { "default": "api/v2" }
+                    }
+                }]),
+                "/api/v2/x",
+            ),
+            // A variable left in the host does not matter: only the path is used.
+            (url("https://{tenant}.example.com/v1"), "/v1"),
+        ] {
+            assert_eq!(
+                server_path(servers.clone()),
+                Ok(expected.to_owned()),
+                "{servers}"
+            );
+        }
+        let error = server_path(url("/api/{version}")).expect_err("an undeclared variable");
+        assert!(error.contains("#/servers/0/url"), "{error}");
+        assert!(error.contains("declare the variable"), "{error}");
+    }
 }
