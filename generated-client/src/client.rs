@@ -3,6 +3,9 @@
 
 //! One `ClientBuilder` method per security scheme (the `Client` methods are in `operations`).
 use super::runtime;
+/// The path of the API's server (the first of its `servers`), put before every
+/// operation's path unless the base URL already ends with it.
+pub(crate) const SERVER_PATH: &str = "";
 impl super::ClientBuilder {
     /// Sets the credential of the `OIDC` security scheme.
     ///

@@ -23,8 +23,8 @@ mod client;
 #[rustfmt::skip]
 mod runtime;
 pub use runtime::{
-    Client, ClientBuilder, Error, RawResponse, ResponseValue, RetryPolicy, Sending,
-    ValueFuture,
+    ApiError, Client, ClientBuilder, Error, RawResponse, ResponseValue, RetryPolicy,
+    Sending, ValueFuture,
 };
 pub use reqwest::StatusCode;
 pub use reqwest::header::HeaderMap;

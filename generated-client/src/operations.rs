@@ -20,12 +20,13 @@ runtime::operation! {
         let path = runtime::path("/api/v1/jobs/{job_id}/cancel/", &[&self.job_id])?;
         Ok(runtime::Request::put(path, &["OIDC", "authentication"]))
     }
-    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
+    fn decode(response: runtime::RawResponse, strict: bool) -> runtime::Decoded<Self> {
         use JobsCancelUpdateError as Error;
         match response.status().as_u16() {
             200 => response.json(),
             422 => response.json_error(Error::UnprocessableEntity),
             503 => response.error(Error::ServiceUnavailable),
+            200..=299 if !strict => response.json(),
             _ => response.unexpected(),
         }
     }
@@ -47,12 +48,13 @@ runtime::operation! {
         let path = runtime::path("/api/v1/jobs/{job_id}/delete/", &[&self.job_id])?;
         Ok(runtime::Request::delete(path, &["OIDC", "authentication"]))
     }
-    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
+    fn decode(response: runtime::RawResponse, strict: bool) -> runtime::Decoded<Self> {
         use JobsDeleteDestroyError as Error;
         match response.status().as_u16() {
             200 => response.json(),
             422 => response.json_error(Error::UnprocessableEntity),
             503 => response.error(Error::ServiceUnavailable),
+            200..=299 if !strict => response.json(),
             _ => response.unexpected(),
         }
     }
@@ -74,12 +76,13 @@ runtime::operation! {
         let path = runtime::path("/api/v1/jobs/{job_id}/download_log/", &[&self.job_id])?;
         Ok(runtime::Request::get(path, &["OIDC", "authentication"]))
     }
-    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
+    fn decode(response: runtime::RawResponse, strict: bool) -> runtime::Decoded<Self> {
         use JobsDownloadLogRetrieveError as Error;
         match response.status().as_u16() {
             200 => response.json(),
             422 => response.json_error(Error::UnprocessableEntity),
             503 => response.error(Error::ServiceUnavailable),
+            200..=299 if !strict => response.json(),
             _ => response.unexpected(),
         }
     }
@@ -103,12 +106,13 @@ runtime::operation! {
         runtime::push(&mut request.query, "job_type", Some(&self.job_type));
         Ok(request)
     }
-    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
+    fn decode(response: runtime::RawResponse, strict: bool) -> runtime::Decoded<Self> {
         use JobsLatestRetrieveError as Error;
         match response.status().as_u16() {
             200 => response.json(),
             422 => response.json_error(Error::UnprocessableEntity),
             503 => response.error(Error::ServiceUnavailable),
+            200..=299 if !strict => response.json(),
             _ => response.unexpected(),
         }
     }
@@ -135,12 +139,13 @@ runtime::operation! {
         runtime::push(&mut request.query, "job_type", self.job_type.as_ref());
         Ok(request)
     }
-    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
+    fn decode(response: runtime::RawResponse, strict: bool) -> runtime::Decoded<Self> {
         use JobsListError as Error;
         match response.status().as_u16() {
             200 => response.json(),
             422 => response.json_error(Error::UnprocessableEntity),
             503 => response.error(Error::ServiceUnavailable),
+            200..=299 if !strict => response.json(),
             _ => response.unexpected(),
         }
     }
@@ -162,12 +167,13 @@ runtime::operation! {
         let path = runtime::path("/api/v1/jobs/{job_id}/", &[&self.job_id])?;
         Ok(runtime::Request::get(path, &["OIDC", "authentication"]))
     }
-    fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
+    fn decode(response: runtime::RawResponse, strict: bool) -> runtime::Decoded<Self> {
         use JobsRetrieveError as Error;
         match response.status().as_u16() {
             200 => response.json(),
             422 => response.json_error(Error::UnprocessableEntity),
             503 => response.error(Error::ServiceUnavailable),
+            200..=299 if !strict => response.json(),
             _ => response.unexpected(),
         }
     }

@@ -379,6 +379,86 @@ async fn retry_policy_none_does_not_retry() {
     server.assert_no_violations();
 }
 
+/// A documented 503 that comes with a body keeps it: `Error::Api` holds the typed
+/// `ServiceUnavailable` and the response as it arrived, and the error's message is the
+/// server's (`detail`). Without a body, the message names the typed error.
+#[tokio::test]
+async fn a_documented_error_keeps_the_body_and_shows_the_servers_message() {
+    let server = FakeServer::start().await;
+    let id = server.add_job(FakeJob::new(FakeJob::ENGINE, "synthesize"));
+    let client = client_for(&server);
+    let body = r#"{"detail": "down for maintenance until 14:00"}"#;
+    server.respond_raw_next(503, Some("application/json"), body);
+    let error = expect_err(
+        client
+            .jobs_retrieve(id.as_str())
+            .retry_policy(RetryPolicy::none())
+            .await,
+    );
+    assert_eq!(
+        error.api_error(),
+        Some(&JobsRetrieveError::ServiceUnavailable)
+    );
+    assert_eq!(
+        error.raw_response().map(|r| r.body()),
+        Some(body.as_bytes())
+    );
+    assert_eq!(
+        error.to_string(),
+        "the server answered 503 Service Unavailable: down for maintenance until 14:00"
+    );
+
+    server.fail_next(1, 503, None);
+    let error = expect_err(
+        client
+            .jobs_retrieve(id.as_str())
+            .retry_policy(RetryPolicy::none())
+            .await,
+    );
+    assert_eq!(
+        error.to_string(),
+        "the server answered 503 Service Unavailable: ServiceUnavailable"
+    );
+    server.assert_no_violations();
+}
+
+/// The server answers `201` where the API documents `200`: the job is decoded all the same
+/// and `send()` shows the 201. In strict mode (per client, or per request) it is
+/// `UnexpectedStatus` with the body kept.
+#[tokio::test]
+async fn an_undocumented_201_is_the_documented_value_unless_strict() {
+    let server = FakeServer::start().await;
+    let id = server.add_job(FakeJob::new(FakeJob::ENGINE, "synthesize"));
+    let job = server.job(&id).expect("job").to_json().to_string();
+    let client = client_for(&server);
+
+    server.respond_raw_next(201, Some("application/json"), job.clone());
+    let response = client
+        .jobs_retrieve(id.as_str())
+        .send()
+        .await
+        .expect("a 201 is a success");
+    assert_eq!(response.status().as_u16(), 201);
+    assert_eq!(response.id.to_string(), id);
+
+    server.respond_raw_next(201, Some("application/json"), job.clone());
+    let error = expect_err(client.jobs_retrieve(id.as_str()).strict_status(true).await);
+    let Error::UnexpectedStatus(raw) = &error else {
+        panic!("expected UnexpectedStatus, got {error:?}");
+    };
+    assert_eq!((raw.status().as_u16(), raw.text()), (201, job.clone()));
+
+    let strict = Client::builder(server.base_url())
+        .oidc(AUTHORIZATION)
+        .strict_status(true)
+        .build()
+        .expect("client");
+    server.respond_raw_next(201, Some("application/json"), job);
+    let error = expect_err(strict.jobs_retrieve(id.as_str()).await);
+    assert!(matches!(&error, Error::UnexpectedStatus(_)), "{error:?}");
+    server.assert_no_violations();
+}
+
 /// `Retry-After: 1` makes the client wait about a second before retrying (instead of its
 /// millisecond backoff).
 #[tokio::test]

@@ -43,6 +43,7 @@ macro_rules! generated {
 generated!(
     awkward_names_and_params,
     bodiless_error,
+    chroma_like,
     corpus_ably_platform,
     corpus_azure_imds,
     corpus_callcontrol,
@@ -59,6 +60,7 @@ generated!(
     nullable_anyof,
     optional_fields,
     polymorphic_pets,
+    prefect_like,
     shared_tags,
     string_object_union,
     two_security_schemes,
@@ -99,8 +101,22 @@ impl Server {
     /// Starts a server answering `status` with `body` (sent as `application/json`), or with an
     /// empty body when `body` is `None`.
     async fn start(status: u16, body: Option<Value>) -> Server {
-        use axum::response::IntoResponse;
+        match body {
+            Some(body) => {
+                Server::start_raw(status, Some("application/json"), body.to_string()).await
+            }
+            None => Server::start_raw(status, None, "").await,
+        }
+    }
 
+    /// Starts a server answering `status` with exactly `body`, declared as `content_type`
+    /// (no `Content-Type` when `None`).
+    async fn start_raw(
+        status: u16,
+        content_type: Option<&'static str>,
+        body: impl Into<Vec<u8>>,
+    ) -> Server {
+        let body: Vec<u8> = body.into();
         let seen = Arc::new(Mutex::new(Vec::new()));
         let record = Arc::clone(&seen);
         let router = axum::Router::new().fallback(move |request: axum::extract::Request| {
@@ -118,11 +134,14 @@ impl Server {
                     headers: parts.headers.clone(),
                     body: received,
                 });
-                let status = axum::http::StatusCode::from_u16(status).expect("status");
-                match body {
-                    Some(body) => (status, axum::Json(body)).into_response(),
-                    None => status.into_response(),
+                let mut response = axum::response::Response::builder()
+                    .status(axum::http::StatusCode::from_u16(status).expect("status"));
+                if let Some(content_type) = content_type {
+                    response = response.header("content-type", content_type);
                 }
+                response
+                    .body(axum::body::Body::from(body))
+                    .expect("response")
             }
         });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -1288,4 +1307,274 @@ async fn corpus_mercure_sends_cookie_credential_and_same_named_parameters() {
     );
     assert_eq!(seen.headers["last-event-id"], "in-header");
     assert_eq!(seen.headers["cookie"], "mercureAuthorization=jwt-token");
+}
+
+/// A `Flow` as the Prefect-like server sends it.
+fn flow_json() -> Value {
+    json!({ "id": "7d0c4a8e-1f2b-4c3d-9e4f-5a6b7c8d9e0f", "name": "etl" })
+}
+
+/// `servers: [{"url": "/api"}]` (Prefect): every call goes under `/api` of the base URL the
+/// user gives; a base URL that already ends with `/api` is not given a second one; `base_path`
+/// replaces the spec's path. (Without the server path, the call went to `/flows/` and 404'd.)
+#[tokio::test]
+async fn a_relative_server_url_is_joined_onto_the_base_url() {
+    use prefect_like::types::FlowCreate;
+    use prefect_like::{Client, RetryPolicy};
+
+    let body = || FlowCreate {
+        name: "etl".to_owned(),
+    };
+    let server = Server::start(200, Some(flow_json())).await;
+    let client = local_client!(server);
+    assert_eq!(client.base_url(), format!("{}/api", server.base_url));
+    client.create_flow(body()).await.expect("created");
+    assert_eq!(server.only_request().uri, "/api/flows/");
+
+    for (base, path) in [("/api", None), ("/api/", None), ("", Some(""))] {
+        let server = Server::start(200, Some(flow_json())).await;
+        let mut builder = Client::builder(format!("{}{base}", server.base_url));
+        if let Some(path) = path {
+            builder = builder.base_path(path);
+        }
+        let client = builder
+            .retry_policy(RetryPolicy::none())
+            .build()
+            .expect("client");
+        client.create_flow(body()).await.expect("created");
+        let expected = if path.is_some() {
+            "/flows/"
+        } else {
+            "/api/flows/"
+        };
+        assert_eq!(
+            server.only_request().uri,
+            expected,
+            "base {base:?}, path {path:?}"
+        );
+    }
+}
+
+/// An absolute server URL with variables (`{scheme}://{host}/{prefix}`, `prefix` defaulting to
+/// `api/v2`): its path, with the defaults, goes under the user's base URL; its host does not.
+#[tokio::test]
+async fn a_server_urls_path_with_variable_defaults_is_used() {
+    use chroma_like::{Client, RetryPolicy};
+
+    let server = Server::start_raw(200, Some("text/plain"), "1.5.0").await;
+    let client = local_client!(server);
+    assert_eq!(client.version().await.expect("version"), "1.5.0");
+    assert_eq!(server.only_request().uri, "/api/v2/version");
+}
+
+/// Prefect answers `201` where its spec says `200`: with one success type, an undocumented 2xx
+/// is decoded as that type, and `send()` shows the real status. Strict mode, on the client or
+/// on one request, gives `UnexpectedStatus` as before; a request can also turn it off again.
+/// An operation with two different success types cannot tell which one a `201` is: it stays
+/// `UnexpectedStatus`. With a `default` error response, an undocumented 2xx is still a success
+/// (strict mode leaves it to `default`).
+#[tokio::test]
+async fn an_undocumented_2xx_is_the_success_value_unless_strict() {
+    use prefect_like::operations::DeleteFlowError;
+    use prefect_like::types::{FlowCreate, HttpValidationError};
+    use prefect_like::{Client, Error, RetryPolicy};
+
+    let body = || FlowCreate {
+        name: "etl".to_owned(),
+    };
+    let server = Server::start(201, Some(flow_json())).await;
+    let client = local_client!(server);
+    let created = client
+        .create_flow(body())
+        .send()
+        .await
+        .expect("a 201 is a success");
+    assert_eq!(created.status().as_u16(), 201);
+    assert_eq!(created.name, "etl");
+
+    let strict = local_client!(server, strict_status(true));
+    match strict.create_flow(body()).await {
+        Err(Error::UnexpectedStatus(response)) => assert_eq!(response.status().as_u16(), 201),
+        other => panic!("strict: expected UnexpectedStatus(201), got {other:?}"),
+    }
+    let per_request = client.create_flow(body()).strict_status(true).await;
+    assert!(
+        matches!(&per_request, Err(Error::UnexpectedStatus(r)) if r.status().as_u16() == 201),
+        "{per_request:?}"
+    );
+    strict
+        .create_flow(body())
+        .strict_status(false)
+        .await
+        .expect("a request may turn strict mode off");
+
+    // Two success types (a `Flow` for 200, nothing for 204): a 201 is not guessed.
+    let id = uuid::Uuid::from_u128(7);
+    let read = client.read_flow(id).await;
+    assert!(
+        matches!(&read, Err(Error::UnexpectedStatus(r)) if r.status().as_u16() == 201),
+        "{read:?}"
+    );
+
+    // `204` documented, `default` an error: a `202` is a success, unless strict.
+    let server = Server::start(202, Some(json!({}))).await;
+    let client = local_client!(server);
+    client.delete_flow(id).await.expect("a 202 is a success");
+    let strict = client.delete_flow(id).strict_status(true).await;
+    assert_eq!(
+        strict.expect_err("strict").api_error(),
+        Some(&DeleteFlowError::Default(HttpValidationError {
+            detail: None
+        }))
+    );
+}
+
+/// Prefect's 422 body has none of the fields of its all-optional `HTTPValidationError`: the
+/// typed error is empty, but the response stays reachable (`raw_response()`, also for
+/// `Error::Api`), `Display` shows the server's message, and `Debug` (what `fn main() ->
+/// Result<..>` prints) shows the body as text, not as a list of bytes.
+#[tokio::test]
+async fn an_error_body_the_schema_does_not_describe_stays_reachable() {
+    use prefect_like::operations::CreateFlowError;
+    use prefect_like::types::{FlowCreate, HttpValidationError};
+    use prefect_like::{Client, Error, RetryPolicy};
+
+    let body = json!({
+        "exception_message": "Invalid request received.",
+        "exception_detail": [{ "loc": ["body", "name"], "msg": "Field required", "type": "missing" }],
+        "request_body": {}
+    });
+    let server = Server::start(422, Some(body.clone())).await;
+    let client = local_client!(server);
+    let error = client
+        .create_flow(FlowCreate {
+            name: "etl".to_owned(),
+        })
+        .await
+        .expect_err("a 422");
+    assert_eq!(
+        error.api_error(),
+        Some(&CreateFlowError::UnprocessableEntity(HttpValidationError {
+            detail: None
+        }))
+    );
+    let raw = error.raw_response().expect("Error::Api keeps the response");
+    assert_eq!(raw.status().as_u16(), 422);
+    assert_eq!(
+        serde_json::from_slice::<Value>(raw.body()).expect("JSON"),
+        body
+    );
+    assert_eq!(raw.headers()["content-type"], "application/json");
+    let Error::Api(api) = &error else {
+        panic!("expected Error::Api, got {error:?}");
+    };
+    assert_eq!(api.message(), "Invalid request received.");
+    assert_eq!(
+        error.to_string(),
+        "the server answered 422 Unprocessable Entity: Invalid request received."
+    );
+    let debug = format!("{error:?}");
+    assert!(
+        debug.contains(r#"body: "{\"exception_message\":\"Invalid request received.\""#),
+        "{debug}"
+    );
+    assert!(!debug.contains("[123, "), "the body as bytes: {debug}");
+}
+
+/// Chroma's 400 has no body schema: the error is the unit `BadRequest`, and the server's
+/// message ("Inconsistent number of IDs ...") is still there, in `Display` and in the raw
+/// response. A long body is cut in `Debug` and in messages, and a body with line breaks and
+/// escapes is shown on one line.
+#[tokio::test]
+async fn a_bodiless_error_status_keeps_the_body_the_server_sent() {
+    use chroma_like::operations::CollectionAddError;
+    use chroma_like::types::AddCollectionRecordsPayload;
+    use chroma_like::{Client, RetryPolicy};
+
+    let payload = || AddCollectionRecordsPayload {
+        ids: vec!["a".to_owned(), "b".to_owned()],
+        embeddings: Some(vec![vec![0.5]]),
+    };
+    let message = "Inconsistent number of IDs, embeddings, documents, uris, or metadatas";
+    let body = json!({ "error": "InvalidArgumentError", "message": message });
+    let server = Server::start(400, Some(body)).await;
+    let client = local_client!(server);
+    let error = client
+        .collection_add("c1", payload())
+        .await
+        .expect_err("a 400");
+    assert_eq!(server.only_request().uri, "/api/v2/collections/c1/add");
+    assert_eq!(error.api_error(), Some(&CollectionAddError::BadRequest));
+    assert_eq!(
+        error.to_string(),
+        format!("the server answered 400 Bad Request: {message}")
+    );
+    let raw = error.raw_response().expect("raw response");
+    assert!(raw.text().contains(message), "{}", raw.text());
+
+    // Plain text, long, with a line break and a terminal escape.
+    let long = format!("line one\nline two \u{1b}[31m{}", "x".repeat(5000));
+    let server = Server::start_raw(400, Some("text/plain"), long.clone()).await;
+    let client = local_client!(server);
+    let error = client
+        .collection_add("c1", payload())
+        .await
+        .expect_err("a 400");
+    let shown = error.to_string();
+    assert!(
+        shown.starts_with("the server answered 400 Bad Request: line one line two  [31mxxx"),
+        "{shown}"
+    );
+    assert!(
+        shown.ends_with('…') && shown.chars().count() < 300,
+        "{shown}"
+    );
+    let debug = format!("{error:?}");
+    assert!(
+        debug.contains(r#"body: "line one\nline two \u{1b}[31mxxx"#),
+        "{debug}"
+    );
+    assert!(
+        debug.contains(&format!("…\" ({} bytes)", long.len())),
+        "{debug}"
+    );
+    assert!(
+        debug.chars().count() < 1500,
+        "{} characters",
+        debug.chars().count()
+    );
+    assert_eq!(
+        error.raw_response().map(|r| r.body().len()),
+        Some(long.len())
+    );
+}
+
+/// Chroma's `version()` is documented as `text/plain`, and the server sends the JSON string
+/// `"1.5.0"` declared as `application/json`: the client reads the string. A body declared as
+/// text is taken as it is, quotes included; JSON that is not a string stays text.
+#[tokio::test]
+async fn a_json_string_sent_for_a_text_response_is_that_string() {
+    use chroma_like::{Client, RetryPolicy};
+
+    for (content_type, body, expected) in [
+        (Some("application/json"), r#""1.5.0""#, "1.5.0"),
+        (
+            Some("application/json; charset=utf-8"),
+            r#""say \"hi\"""#,
+            r#"say "hi""#,
+        ),
+        (Some("text/plain"), r#""1.5.0""#, r#""1.5.0""#),
+        (None, r#""1.5.0""#, r#""1.5.0""#),
+        (Some("application/json"), "1.5", "1.5"),
+        (
+            Some("application/json"),
+            r#""unterminated"#,
+            r#""unterminated"#,
+        ),
+    ] {
+        let server = Server::start_raw(200, content_type, body).await;
+        let client = local_client!(server);
+        let version = client.version().await.expect("version");
+        assert_eq!(version, expected, "{content_type:?} {body}");
+    }
 }

@@ -252,7 +252,7 @@ fn root_items(api: &Api) -> TokenStream {
         .then(|| quote!(Form,));
     quote! {
         pub use runtime::{
-            Client, ClientBuilder, Error, #form RawResponse, ResponseValue, RetryPolicy, Sending, ValueFuture,
+            ApiError, Client, ClientBuilder, Error, #form RawResponse, ResponseValue, RetryPolicy, Sending, ValueFuture,
         };
         pub use reqwest::StatusCode;
         pub use reqwest::header::HeaderMap;
@@ -340,6 +340,13 @@ fn crate_doc(api: &Api) -> String {
         "request builder that you `.await`. Schemas are in [`types`]; each operation's\n",
         "documented errors are an enum in [`operations`], inside [`Error::Api`].",
     ));
+    if !api.server_path.is_empty() {
+        doc.push_str(&format!(
+            "\n\nOperation paths go under the API's server path `{}`: \
+             `Client::builder(\"http://127.0.0.1:8080\")` calls `http://127.0.0.1:8080{}/...`.",
+            api.server_path, api.server_path
+        ));
+    }
     doc
 }
 

@@ -71,13 +71,22 @@ fn operation_mentions_named(op: &Operation) -> bool {
             .any(|r| r.body.as_ref().is_some_and(|(_, ty)| mentions_named(ty)))
 }
 
+/// The API's base path (the runtime's `ClientBuilder` starts from it), and
 /// `impl ClientBuilder { one method per scheme }`.
 pub(super) fn client_items(api: &Api) -> TokenStream {
+    let server_path = &api.server_path;
+    let server_path = quote! {
+        /// The path of the API's server (the first of its `servers`), put before every
+        /// operation's path unless the base URL already ends with it.
+        pub(crate) const SERVER_PATH: &str = #server_path;
+    };
     if api.security_schemes.is_empty() {
-        return TokenStream::new();
+        return server_path;
     }
     let schemes = api.security_schemes.iter().map(scheme_method);
     quote! {
+        #server_path
+
         impl super::ClientBuilder {
             #(#schemes)*
         }
@@ -184,6 +193,12 @@ pub(super) fn operation_items(api: &Api, op: &Operation) -> TokenStream {
     let errors = op.responses.iter().filter(|r| !r.success).map(variant_decl);
     let request_body = request_body(api, op);
     let decode_body = decode_body(op, &error);
+    // `strict` decides only where an undocumented 2xx may be taken as the success value.
+    let strict = ident(if undocumented_success(op).is_some() {
+        "strict"
+    } else {
+        "_strict"
+    });
     let response_enum = response_enum(op);
     quote! {
         runtime::operation! {
@@ -200,7 +215,7 @@ pub(super) fn operation_items(api: &Api, op: &Operation) -> TokenStream {
             fn request(self) -> Result<runtime::Request, runtime::Failure> {
                 #request_body
             }
-            fn decode(response: runtime::RawResponse) -> runtime::Decoded<Self> {
+            fn decode(response: runtime::RawResponse, #strict: bool) -> runtime::Decoded<Self> {
                 #decode_body
             }
         }
@@ -517,9 +532,52 @@ fn decode_body(op: &Operation, error: &syn::Ident) -> TokenStream {
     }
 }
 
+/// How an undocumented success status (2xx) is decoded, when it may be: the operation documents
+/// a success, every documented success has the same body (one success type), and no `2XX` or
+/// success `default` already covers every 2xx. Unless the call is strict, such a status is
+/// decoded like the documented success (servers answer `201` where the API says `200`).
+fn undocumented_success(op: &Operation) -> Option<TokenStream> {
+    let mut successes = op.responses.iter().filter(|r| r.success);
+    let first = successes.clone().next()?;
+    let covers_2xx =
+        |r: &Response| matches!(r.status, StatusMatch::Class(2) | StatusMatch::Default);
+    if op.success == Success::Enum || successes.any(covers_2xx) {
+        return None;
+    }
+    Some(success_value(op, first))
+}
+
+/// The word of a body's decoding method (`json`, `json_as`, `json_error`, ...).
+fn encoding_word(encoding: BodyEncoding) -> &'static str {
+    match encoding {
+        BodyEncoding::Json => "json",
+        BodyEncoding::Text => "text",
+        BodyEncoding::Bytes | BodyEncoding::Form | BodyEncoding::Multipart => "bytes",
+    }
+}
+
+/// How a success response becomes the operation's value (types are inferred: from the
+/// response enum's variant, or from `decode`'s type).
+fn success_value(op: &Operation, response: &Response) -> TokenStream {
+    let variant = ident(&response.variant);
+    let encoding = response.body.as_ref().map(|(encoding, _)| *encoding);
+    match (&op.success, encoding) {
+        (Success::Enum, Some(encoding)) => {
+            let method = ident(&format!("{}_as", encoding_word(encoding)));
+            quote!(response.#method(Response::#variant))
+        }
+        (Success::Enum, None) => quote!(response.empty(Response::#variant)),
+        (Success::Type(_), Some(BodyEncoding::Json)) => quote!(response.json()),
+        (Success::Type(_), Some(BodyEncoding::Text)) => quote!(response.text_value()),
+        (Success::Type(_), Some(_)) => quote!(response.bytes_value()),
+        (Success::Type(_), None) | (Success::Unit, _) => quote!(response.empty(())),
+    }
+}
+
 fn response_arms(op: &Operation) -> Vec<TokenStream> {
     let mut arms = Vec::new();
     let mut has_default = false;
+    let undocumented = undocumented_success(op);
     for response in &op.responses {
         let pattern = match response.status {
             StatusMatch::Code(code) => {
@@ -534,41 +592,31 @@ fn response_arms(op: &Operation) -> Vec<TokenStream> {
             StatusMatch::Default if response.success => quote!(200..=299),
             StatusMatch::Default => {
                 has_default = true;
+                // An undocumented 2xx is a success (unless strict) before `default` takes it.
+                if let Some(success) = &undocumented {
+                    arms.push(quote!(200..=299 if !strict => #success,));
+                }
                 quote!(_)
             }
         };
-        let variant = ident(&response.variant);
-        // Types are inferred: from the variant, or from `decode`'s type.
-        let encoding = response.body.as_ref().map(|(encoding, _)| match encoding {
-            BodyEncoding::Json => "json",
-            BodyEncoding::Text => "text",
-            BodyEncoding::Bytes | BodyEncoding::Form | BodyEncoding::Multipart => "bytes",
-        });
-        let method = |suffix: &str| {
-            let name = format!("{}{suffix}", encoding.unwrap_or_default());
-            ident(&name)
-        };
         let value = if response.success {
-            match (&op.success, encoding) {
-                (Success::Enum, Some(_)) => {
-                    let method = method("_as");
-                    quote!(response.#method(Response::#variant))
-                }
-                (Success::Enum, None) => quote!(response.empty(Response::#variant)),
-                (Success::Type(_), Some("json")) => quote!(response.json()),
-                (Success::Type(_), Some("text")) => quote!(response.text_value()),
-                (Success::Type(_), Some(_)) => quote!(response.bytes_value()),
-                (Success::Type(_), None) | (Success::Unit, _) => quote!(response.empty(())),
-            }
-        } else if encoding.is_some() {
-            let method = method("_error");
-            quote!(response.#method(Error::#variant))
+            success_value(op, response)
         } else {
-            quote!(response.error(Error::#variant))
+            let variant = ident(&response.variant);
+            match &response.body {
+                Some((encoding, _)) => {
+                    let method = ident(&format!("{}_error", encoding_word(*encoding)));
+                    quote!(response.#method(Error::#variant))
+                }
+                None => quote!(response.error(Error::#variant)),
+            }
         };
         arms.push(quote!(#pattern => #value,));
     }
     if !has_default {
+        if let Some(success) = &undocumented {
+            arms.push(quote!(200..=299 if !strict => #success,));
+        }
         arms.push(quote!(_ => response.unexpected(),));
     }
     arms

@@ -205,7 +205,10 @@ pub(super) fn runtime_module() -> TokenStream {
         }
 
         /// A response as it arrived: status, headers and the raw body.
-        #[derive(Debug, Clone, PartialEq)]
+        ///
+        /// Its `Debug` output shows the body as text (invalid UTF-8 replaced), cut after
+        /// 1,000 characters, not as a list of bytes.
+        #[derive(Clone, PartialEq)]
         pub struct RawResponse {
             status: StatusCode,
             headers: Box<HeaderMap>,
@@ -233,6 +236,31 @@ pub(super) fn runtime_module() -> TokenStream {
                 String::from_utf8_lossy(&self.body).into_owned()
             }
 
+            /// A short message from the server, as error messages show it: the first of the
+            /// text fields `message`, `error_description`, `detail`, `exception_message`,
+            /// `error` and `title` of a JSON object body (or the text `message` of an object
+            /// in one of them, as in `{"error": {"message": ..}}`), else the body's text; on
+            /// one line, cut after 200 characters. Empty when there is no body.
+            pub fn message(&self) -> String {
+                const FIELDS: [&str; 6] = ["message", "error_description", "detail", "exception_message", "error", "title"];
+                let text = |value: Option<&serde_json::Value>| match value {
+                    Some(serde_json::Value::String(text)) if !text.trim().is_empty() => Some(text.clone()),
+                    _ => None,
+                };
+                if let Ok(serde_json::Value::Object(map)) = serde_json::from_slice::<serde_json::Value>(&self.body) {
+                    for field in FIELDS {
+                        let found = match map.get(field) {
+                            Some(serde_json::Value::Object(inner)) => text(inner.get("message")),
+                            other => text(other),
+                        };
+                        if let Some(found) = found {
+                            return one_line(&shorten(found.trim(), BODY_EXCERPT));
+                        }
+                    }
+                }
+                one_line(&shorten(self.text().trim(), BODY_EXCERPT))
+            }
+
             /// The media type of the body, lowercase, without parameters.
             fn media_type(&self) -> Option<String> {
                 let value = self.headers.get(reqwest::header::CONTENT_TYPE)?.to_str().ok()?;
@@ -240,28 +268,48 @@ pub(super) fn runtime_module() -> TokenStream {
                 Some(essence.to_ascii_lowercase())
             }
 
-            /// Decodes a JSON body; a body with another declared media type is an error.
-            pub(crate) fn json<T: serde::de::DeserializeOwned, E>(self) -> Result<ResponseValue<T>, Error<E>> {
-                if let Some(media_type) = self.media_type() {
-                    if media_type != "application/json" && !media_type.ends_with("+json") {
-                        return Err(Error::UnexpectedContentType(self));
+            /// True when the response declares a JSON body (`application/json` or `+json`).
+            fn declares_json(&self) -> bool {
+                self.media_type().is_some_and(|media_type| media_type == "application/json" || media_type.ends_with("+json"))
+            }
+
+            /// Reads a JSON body; a body with another declared media type is refused (no
+            /// declared type is accepted).
+            fn read_json<T: serde::de::DeserializeOwned>(&self) -> Result<T, BodyProblem> {
+                if self.media_type().is_some() && !self.declares_json() {
+                    return Err(BodyProblem::ContentType);
+                }
+                serde_json::from_slice(&self.body).map_err(|error| BodyProblem::Decode(error.to_string()))
+            }
+
+            /// Reads a text body (it must be UTF-8). A body the server declares as JSON
+            /// (`application/json`) that is one JSON string, such as `"1.0.0"` with its quotes,
+            /// is that string: servers built on JSON frameworks (FastAPI, axum's `Json`) send
+            /// text that way although the API documents `text/plain`. A body declared as text
+            /// is taken as it is, quotes included: only the server's own label decides.
+            fn read_text(&self) -> Result<String, BodyProblem> {
+                let text = std::str::from_utf8(&self.body).map_err(|error| BodyProblem::Decode(error.to_string()))?;
+                if self.declares_json() {
+                    if let Ok(serde_json::Value::String(unquoted)) = serde_json::from_str(text) {
+                        return Ok(unquoted);
                     }
                 }
-                match serde_json::from_slice(&self.body) {
+                Ok(text.to_owned())
+            }
+
+            /// Decodes a JSON body; a body with another declared media type is an error.
+            pub(crate) fn json<T: serde::de::DeserializeOwned, E>(self) -> Result<ResponseValue<T>, Error<E>> {
+                match self.read_json() {
                     Ok(value) => Ok(ResponseValue { status: self.status, headers: self.headers, value }),
-                    Err(error) => Err(Error::Decode { message: error.to_string(), response: self }),
+                    Err(problem) => Err(problem.into_error(self)),
                 }
             }
 
-            /// Decodes a text body.
+            /// Decodes a text body (see `read_text` for a JSON string sent as text).
             pub(crate) fn text_value<E>(self) -> Result<ResponseValue<String>, Error<E>> {
-                match String::from_utf8(self.body) {
+                match self.read_text() {
                     Ok(value) => Ok(ResponseValue { status: self.status, headers: self.headers, value }),
-                    Err(error) => {
-                        let message = error.utf8_error().to_string();
-                        let response = RawResponse { status: self.status, headers: self.headers, body: error.into_bytes() };
-                        Err(Error::Decode { message, response })
-                    }
+                    Err(problem) => Err(problem.into_error(self)),
                 }
             }
 
@@ -280,9 +328,10 @@ pub(super) fn runtime_module() -> TokenStream {
                 Ok(self.unit(value))
             }
 
-            /// A documented error without a body: `Error::Api` holding `value`.
+            /// A documented error without a body schema: `Error::Api` holding `value`, and the
+            /// response with whatever body the server sent.
             pub(crate) fn error<T, E>(self, value: E) -> Result<ResponseValue<T>, Error<E>> {
-                Err(Error::Api(self.unit(value)))
+                Err(Error::Api(ApiError { value, response: self }))
             }
 
             /// A status the operation does not document.
@@ -305,25 +354,123 @@ pub(super) fn runtime_module() -> TokenStream {
                 self.bytes_value::<E>().map(|value| value.map(variant))
             }
 
-            /// The JSON body of a documented error status: `Error::Api` holding it as `variant`.
+            /// The JSON body of a documented error status: `Error::Api` holding it as `variant`
+            /// (and the response as it arrived).
             pub(crate) fn json_error<T: serde::de::DeserializeOwned, V, E>(self, variant: impl FnOnce(T) -> E) -> Result<ResponseValue<V>, Error<E>> {
-                Err(match self.json::<T, E>() {
-                    Ok(value) => Error::Api(value.map(variant)),
-                    Err(error) => error,
+                Err(match self.read_json() {
+                    Ok(value) => Error::Api(ApiError { value: variant(value), response: self }),
+                    Err(problem) => problem.into_error(self),
                 })
             }
 
             /// The text body of a documented error status, as `variant` in `Error::Api`.
             pub(crate) fn text_error<V, E>(self, variant: impl FnOnce(String) -> E) -> Result<ResponseValue<V>, Error<E>> {
-                Err(match self.text_value::<E>() {
-                    Ok(value) => Error::Api(value.map(variant)),
-                    Err(error) => error,
+                Err(match self.read_text() {
+                    Ok(value) => Error::Api(ApiError { value: variant(value), response: self }),
+                    Err(problem) => problem.into_error(self),
                 })
             }
 
             /// The binary body of a documented error status, as `variant` in `Error::Api`.
             pub(crate) fn bytes_error<V, E>(self, variant: impl FnOnce(Vec<u8>) -> E) -> Result<ResponseValue<V>, Error<E>> {
-                Err(Error::Api(ResponseValue { status: self.status, headers: self.headers, value: variant(self.body) }))
+                Err(Error::Api(ApiError { value: variant(self.body.clone()), response: self }))
+            }
+        }
+
+        impl fmt::Debug for RawResponse {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct("RawResponse")
+                    .field("status", &self.status)
+                    .field("headers", &self.headers)
+                    .field("body", &BodyText(&self.body))
+                    .finish()
+            }
+        }
+
+        /// A body in `Debug` output: its text, cut after [`DEBUG_BODY`] characters (with the
+        /// whole length in bytes when cut).
+        struct BodyText<'a>(&'a [u8]);
+
+        impl fmt::Debug for BodyText<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let text = String::from_utf8_lossy(self.0);
+                let short = shorten(&text, DEBUG_BODY);
+                write!(f, "{short:?}")?;
+                if short.len() != text.len() {
+                    write!(f, " ({} bytes)", self.0.len())?;
+                }
+                Ok(())
+            }
+        }
+
+        /// Why a body could not be read as the documented type.
+        enum BodyProblem {
+            /// The response declares another media type.
+            ContentType,
+            /// The body does not decode; what the decoder said.
+            Decode(String),
+        }
+
+        impl BodyProblem {
+            fn into_error<E>(self, response: RawResponse) -> Error<E> {
+                match self {
+                    BodyProblem::ContentType => Error::UnexpectedContentType(response),
+                    BodyProblem::Decode(message) => Error::Decode { response, message },
+                }
+            }
+        }
+
+        /// A documented error response: the operation's typed error, and the response as it
+        /// arrived (status, headers and the raw body, so a message the documented type has no
+        /// field for is still there). It dereferences to the typed error.
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct ApiError<E> {
+            value: E,
+            response: RawResponse,
+        }
+
+        impl<E> ApiError<E> {
+            /// The response status.
+            pub fn status(&self) -> StatusCode {
+                self.response.status
+            }
+
+            /// The response headers.
+            pub fn headers(&self) -> &HeaderMap {
+                &self.response.headers
+            }
+
+            /// The typed error.
+            pub fn value(&self) -> &E {
+                &self.value
+            }
+
+            /// The response as it arrived: status, headers and the raw body.
+            pub fn raw_response(&self) -> &RawResponse {
+                &self.response
+            }
+
+            /// The server's message (see [`RawResponse::message`]).
+            pub fn message(&self) -> String {
+                self.response.message()
+            }
+
+            /// The typed error, dropping the response.
+            pub fn into_inner(self) -> E {
+                self.value
+            }
+
+            /// The typed error and the response as it arrived.
+            pub fn into_parts(self) -> (E, RawResponse) {
+                (self.value, self.response)
+            }
+        }
+
+        impl<E> std::ops::Deref for ApiError<E> {
+            type Target = E;
+
+            fn deref(&self) -> &E {
+                &self.value
             }
         }
 
@@ -342,12 +489,13 @@ pub(super) fn runtime_module() -> TokenStream {
         pub(crate) fn sending<'a, T: 'a, E: 'a>(
             call: Call<'a>,
             request: Result<Request, Failure>,
-            decode: fn(RawResponse) -> Result<ResponseValue<T>, Error<E>>,
+            decode: fn(RawResponse, bool) -> Result<ResponseValue<T>, Error<E>>,
         ) -> Sending<'a, T, E> {
             Sending {
                 future: Box::pin(async move {
                     let response = call.client.execute(request?, &call.options).await?;
-                    decode(response)
+                    let strict = call.options.strict_status.unwrap_or(call.client.strict_status);
+                    decode(response, strict)
                 }),
             }
         }
@@ -405,14 +553,18 @@ pub(super) fn runtime_module() -> TokenStream {
 
         /// Everything that can go wrong with a call; `E` is the operation's documented errors.
         ///
-        /// Documented error statuses arrive typed in [`Error::Api`]; everything else keeps the
-        /// status and the raw body. Messages never contain credentials.
+        /// Documented error statuses arrive typed in [`Error::Api`]; every error that comes
+        /// from a response keeps it as it arrived (status, headers, raw body:
+        /// [`Error::raw_response`]), and its message shows the server's
+        /// ([`RawResponse::message`]). Messages never contain credentials.
         #[derive(Debug)]
         #[non_exhaustive]
         pub enum Error<E = std::convert::Infallible> {
-            /// The server answered with an error status the API documents; `E` holds it.
-            Api(ResponseValue<E>),
-            /// The server answered with a status the API does not document for this operation.
+            /// The server answered with an error status the API documents; `E` holds it,
+            /// beside the response as it arrived.
+            Api(ApiError<E>),
+            /// The server answered with a status the API does not document for this operation
+            /// (a success status too, in strict mode: see [`ClientBuilder::strict_status`]).
             UnexpectedStatus(RawResponse),
             /// The response declares a content type other than the documented one.
             UnexpectedContentType(RawResponse),
@@ -440,7 +592,7 @@ pub(super) fn runtime_module() -> TokenStream {
             /// The response status, when a response arrived.
             pub fn status(&self) -> Option<StatusCode> {
                 match self {
-                    Error::Api(value) => Some(value.status()),
+                    Error::Api(error) => Some(error.status()),
                     Error::UnexpectedStatus(response)
                     | Error::UnexpectedContentType(response)
                     | Error::Decode { response, .. } => Some(response.status()),
@@ -448,13 +600,14 @@ pub(super) fn runtime_module() -> TokenStream {
                 }
             }
 
-            /// The raw response, for the variants that keep it.
+            /// The response as it arrived (status, headers, raw body), whenever one did.
             pub fn raw_response(&self) -> Option<&RawResponse> {
                 match self {
+                    Error::Api(error) => Some(error.raw_response()),
                     Error::UnexpectedStatus(response)
                     | Error::UnexpectedContentType(response)
                     | Error::Decode { response, .. } => Some(response),
-                    _ => None,
+                    Error::Transport { .. } | Error::InvalidRequest(_) => None,
                 }
             }
 
@@ -470,25 +623,40 @@ pub(super) fn runtime_module() -> TokenStream {
         /// At most this many characters of a body go into an error message.
         const BODY_EXCERPT: usize = 200;
 
-        fn excerpt(response: &RawResponse) -> String {
-            let text = response.text();
-            let mut chars = text.chars();
-            let mut short: String = chars.by_ref().take(BODY_EXCERPT).collect();
-            if chars.next().is_some() {
-                short.push('…');
+        /// At most this many characters of a body go into `Debug` output.
+        const DEBUG_BODY: usize = 1000;
+
+        /// `text` cut after `max` characters, with `…` where it was cut.
+        fn shorten(text: &str, max: usize) -> String {
+            match text.char_indices().nth(max) {
+                Some((end, _)) => format!("{}…", &text[..end]),
+                None => text.to_owned(),
             }
-            short
+        }
+
+        /// `text` on one line: control characters (line breaks, escapes) become spaces, so a
+        /// server's text cannot break or restyle the terminal an error is printed on.
+        fn one_line(text: &str) -> String {
+            text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+        }
+
+        /// The body's text for an error message: on one line, cut after 200 characters.
+        fn excerpt(response: &RawResponse) -> String {
+            one_line(&shorten(&response.text(), BODY_EXCERPT))
         }
 
         impl<E: fmt::Debug> fmt::Display for Error<E> {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 match self {
-                    Error::Api(value) => write!(f, "the server answered {}: {:?}", value.status(), value.value()),
+                    Error::Api(error) => match error.message() {
+                        message if message.is_empty() => write!(f, "the server answered {}: {:?}", error.status(), error.value()),
+                        message => write!(f, "the server answered {}: {message}", error.status()),
+                    },
                     Error::UnexpectedStatus(response) => write!(
                         f,
                         "the server answered {}, a status the API does not document here: {}",
                         response.status(),
-                        excerpt(response)
+                        response.message()
                     ),
                     Error::UnexpectedContentType(response) => write!(
                         f,
@@ -555,6 +723,7 @@ pub(super) fn runtime_module() -> TokenStream {
             /// `Some(None)`: this request has no timeout, whatever the client's.
             pub(crate) timeout: Option<Option<Duration>>,
             pub(crate) retry: Option<RetryPolicy>,
+            pub(crate) strict_status: Option<bool>,
         }
 
         /// A request, ready to send (and to send again).
@@ -1118,6 +1287,13 @@ pub(super) fn runtime_module() -> TokenStream {
         /// The API client. Cheap to clone: clones share one connection pool.
         ///
         /// Its `Debug` output shows which credentials are set, never their values.
+        ///
+        /// Statuses: a documented status is decoded as the API describes it. A success status
+        /// (2xx) the operation does not document is decoded as its success value when the
+        /// operation has exactly one success type (servers answer `201` where the API says
+        /// `200`); a request builder's `send` shows the status that came. Operations with
+        /// several success types, and strict mode ([`ClientBuilder::strict_status`], or
+        /// `strict_status` on one request), give [`Error::UnexpectedStatus`] instead.
         #[derive(Clone, Debug)]
         pub struct Client {
             http: reqwest::Client,
@@ -1125,19 +1301,22 @@ pub(super) fn runtime_module() -> TokenStream {
             credentials: Vec<(&'static str, Credential)>,
             retry: RetryPolicy,
             timeout: Option<Duration>,
+            strict_status: bool,
         }
 
         /// Configures a [`Client`]: credentials (one method per security scheme), timeouts,
-        /// retries.
+        /// retries, the base path and how undocumented success statuses are taken.
         #[derive(Debug)]
         pub struct ClientBuilder {
             base_url: String,
+            base_path: String,
             credentials: Vec<(&'static str, Credential)>,
             retry: RetryPolicy,
             timeout: Option<Duration>,
             connect_timeout: Option<Duration>,
             user_agent: String,
             http: Option<reqwest::Client>,
+            strict_status: bool,
         }
 
         impl Client {
@@ -1148,19 +1327,31 @@ pub(super) fn runtime_module() -> TokenStream {
             }
 
             /// Starts configuring a client for the API at `base_url`.
+            ///
+            /// Operation paths go under the path of the API's server (the first entry of its
+            /// `servers`, with server variables at their defaults; see [`ClientBuilder::base_path`]):
+            /// with `servers: [{"url": "/api"}]`, `Client::builder("http://127.0.0.1:4200")`
+            /// calls `http://127.0.0.1:4200/api/...`. Only the server's path is used, for a
+            /// relative server URL and an absolute one alike: the scheme, host and port are
+            /// always the ones of `base_url`. A `base_url` whose path already ends with the
+            /// server's path (`http://127.0.0.1:4200/api`) is used as it is, so giving the
+            /// whole URL works too.
             pub fn builder(base_url: impl Into<String>) -> ClientBuilder {
                 ClientBuilder {
                     base_url: base_url.into(),
+                    base_path: super::client::SERVER_PATH.to_owned(),
                     credentials: Vec::new(),
                     retry: RetryPolicy::default(),
                     timeout: Some(Duration::from_secs(30)),
                     connect_timeout: Some(Duration::from_secs(10)),
                     user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned(),
                     http: None,
+                    strict_status: false,
                 }
             }
 
-            /// The base URL requests go to.
+            /// The base URL requests go to: the one given to the builder, with the base path
+            /// (see [`Client::builder`]), without a trailing `/`.
             pub fn base_url(&self) -> &str {
                 &self.base_url
             }
@@ -1208,7 +1399,7 @@ pub(super) fn runtime_module() -> TokenStream {
                     headers.insert(reqwest::header::COOKIE, header_value("a cookie", &cookies.join("; "), true)?);
                 }
                 if let Some((content_type, _)) = &request.body {
-                    headers.insert(reqwest::header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+                    headers.insert(reqwest::header::CONTENT_TYPE, header_value("the request body's media type", content_type, false)?);
                 }
                 let retry = options.retry.as_ref().unwrap_or(&self.retry);
                 let timeout = options.timeout.unwrap_or(self.timeout);
@@ -1282,6 +1473,23 @@ pub(super) fn runtime_module() -> TokenStream {
                 self
             }
 
+            /// The path every operation's path goes under, in place of the path of the API's
+            /// server (see [`Client::builder`]); `""` sends operation paths right after the
+            /// base URL. It is added to the base URL unless that URL's path already ends
+            /// with it.
+            pub fn base_path(mut self, path: impl Into<String>) -> Self {
+                self.base_path = path.into();
+                self
+            }
+
+            /// Strict mode (default off): a success status the operation does not document
+            /// is [`Error::UnexpectedStatus`], rather than decoded as the operation's success
+            /// value (see [`Client`]). A request can override it.
+            pub fn strict_status(mut self, strict: bool) -> Self {
+                self.strict_status = strict;
+                self
+            }
+
             /// Uses a `reqwest::Client` you configured (proxies, TLS roots, ...); the user agent
             /// and connect timeout set here are then ignored.
             pub fn http_client(mut self, client: reqwest::Client) -> Self {
@@ -1297,14 +1505,26 @@ pub(super) fn runtime_module() -> TokenStream {
 
             /// Checks the settings and builds the client.
             pub fn build(self) -> Result<Client, Error> {
-                let base_url = self.base_url.trim_end_matches('/').to_owned();
-                match reqwest::Url::parse(&base_url) {
-                    Ok(url) if matches!(url.scheme(), "http" | "https") && url.query().is_none() => {}
+                let mut base_url = self.base_url.trim_end_matches('/').to_owned();
+                let given_path = match reqwest::Url::parse(&base_url) {
+                    Ok(url) if matches!(url.scheme(), "http" | "https") && url.query().is_none() && url.fragment().is_none() => {
+                        url.path().trim_end_matches('/').to_owned()
+                    }
                     _ => {
                         return Err(Error::InvalidRequest(
                             "the base URL must be an absolute http or https URL without a query".to_owned(),
                         ));
                     }
+                };
+                let base_path = self.base_path.trim_matches('/');
+                if base_path.contains(['?', '#']) || base_path.chars().any(|c| c.is_control() || c == ' ') {
+                    return Err(Error::InvalidRequest(format!(
+                        "the base path {base_path:?} must be a URL path, without a query, a fragment or spaces"
+                    )));
+                }
+                if !base_path.is_empty() && !given_path.ends_with(&format!("/{base_path}")) {
+                    base_url.push('/');
+                    base_url.push_str(base_path);
                 }
                 for (scheme, credential) in &self.credentials {
                     let what = format!("the credential of `{scheme}`");
@@ -1332,7 +1552,14 @@ pub(super) fn runtime_module() -> TokenStream {
                             .map_err(|error| Failure::InvalidRequest(format!("the HTTP client cannot be built: {error}")))?
                     }
                 };
-                Ok(Client { http, base_url, credentials: self.credentials, retry: self.retry, timeout: self.timeout })
+                Ok(Client {
+                    http,
+                    base_url,
+                    credentials: self.credentials,
+                    retry: self.retry,
+                    timeout: self.timeout,
+                    strict_status: self.strict_status,
+                })
             }
         }
     }
@@ -1357,13 +1584,13 @@ pub(super) const MACROS: &str = r##"
 ///     type Value = Vec<types::Pet>;                    // what `.await` gives on success
 ///     pub enum ListPetsError { .. }                    // the documented error statuses
 ///     fn request(self) -> Result<Request, Failure> { .. }
-///     fn decode(response: RawResponse) -> Decoded<Self> { .. }
+///     fn decode(response: RawResponse, strict: bool) -> Decoded<Self> { .. }
 /// }
 /// ```
 ///
 /// gives the method `Client::list_pets(&self, owner: impl Into<String>)`; the request builder
 /// `ListPets<'a>` (the client's `Call`, each required argument, each optional one as an
-/// `Option`), its setters, `timeout`, `retry_policy`, `send` and `.await` (`IntoFuture`),
+/// `Option`), its setters, `timeout`, `retry_policy`, `strict_status`, `send` and `.await` (`IntoFuture`),
 /// `request` and `decode`; and the error enum, with its derives and docs.
 macro_rules! operation {
     (
@@ -1420,6 +1647,14 @@ macro_rules! operation {
             /// Overrides the client's retry policy for this request.
             pub fn retry_policy(mut self, policy: super::RetryPolicy) -> Self {
                 self.call.options.retry = Some(policy);
+                self
+            }
+
+            /// Overrides the client's strict mode for this request: with `true`, a success
+            /// status the operation does not document is `Error::UnexpectedStatus` (see
+            /// [`ClientBuilder::strict_status`](super::ClientBuilder::strict_status)).
+            pub fn strict_status(mut self, strict: bool) -> Self {
+                self.call.options.strict_status = Some(strict);
                 self
             }
 
