@@ -31,6 +31,9 @@ struct Cli {
     /// How diagnostics are written to stderr.
     #[arg(long, value_enum, global = true, value_name = "FORMAT", default_value_t = Format::Human)]
     format: Format,
+    /// The largest input file read, in bytes or with a unit (KiB, MiB, GiB) [default: 64MiB].
+    #[arg(long, global = true, value_name = "SIZE", value_parser = source::parse_size)]
+    max_input_size: Option<u64>,
 }
 
 /// How diagnostics are written.
@@ -127,6 +130,8 @@ struct Reporter {
     /// The inputs read so far, so diagnostics can show the offending lines.
     sources: Vec<Input>,
     errors: usize,
+    /// The largest input file read.
+    max_input_size: u64,
 }
 
 impl Reporter {
@@ -183,6 +188,7 @@ fn main() -> ExitCode {
         format: cli.format,
         sources: Vec::new(),
         errors: 0,
+        max_input_size: cli.max_input_size.unwrap_or(source::DEFAULT_MAX_INPUT_SIZE),
     };
     match run(cli.command, &mut reporter) {
         Ok(Done::Ok) => ExitCode::SUCCESS,
@@ -207,11 +213,26 @@ fn say(line: &str) {
     let _ignored = writeln!(io::stderr().lock(), "{}", line.trim_end());
 }
 
-/// Reads the inputs, reporting a failure.
-fn read(inputs: &[PathBuf], reporter: &mut Reporter) -> Result<(), Failed> {
-    match source::read_inputs(inputs) {
-        Ok(sources) => {
-            reporter.sources = sources;
+/// Reads the inputs, never the crate folder `out` (nor other crates stitch wrote) inside an
+/// input folder, warning about each entry passed over; reports a failure.
+fn read(inputs: &[PathBuf], out: Option<&Path>, reporter: &mut Reporter) -> Result<(), Failed> {
+    let options = source::ReadOptions {
+        max_input_size: reporter.max_input_size,
+        exclude: out.map(Path::to_path_buf).into_iter().collect(),
+    };
+    match source::read_inputs_with(inputs, &options) {
+        Ok(read) => {
+            for skipped in &read.skipped {
+                reporter.report(
+                    &Diagnostic::warning(format!(
+                        "skipped {}: {}",
+                        skipped.path.display(),
+                        skipped.reason
+                    ))
+                    .help("stitch does not read it as input; move it out of the input folder to silence this"),
+                );
+            }
+            reporter.sources = read.inputs;
             Ok(())
         }
         Err(e) => {
@@ -227,11 +248,12 @@ fn read(inputs: &[PathBuf], reporter: &mut Reporter) -> Result<(), Failed> {
 /// Generates the crate in memory, reporting every diagnostic.
 fn generated(
     inputs: &[PathBuf],
+    out: &Path,
     options: &stitch::Options,
     on_conflict: stitch::OnConflict,
     reporter: &mut Reporter,
 ) -> Result<stitch::GeneratedCrate, Failed> {
-    read(inputs, reporter)?;
+    read(inputs, Some(out), reporter)?;
     let run = stitch::generate_diagnosed(&reporter.sources, options, on_conflict);
     reporter.report_all(&run.diagnostics);
     run.result.map_err(|_| Failed)
@@ -250,7 +272,7 @@ fn run(command: Command, reporter: &mut Reporter) -> Result<Done, Failed> {
                 Failed
             })?;
             let options = stitch::Options { crate_name };
-            let krate = generated(&inputs, &options, on_conflict.into(), reporter)?;
+            let krate = generated(&inputs, &out, &options, on_conflict.into(), reporter)?;
             let outcome = write::write_crate(&krate, &out).map_err(|e| {
                 reporter.fail(&e.to_string());
                 Failed
@@ -285,7 +307,7 @@ fn run(command: Command, reporter: &mut Reporter) -> Result<Done, Failed> {
             out,
             on_conflict,
         } => {
-            read(&inputs, reporter)?;
+            read(&inputs, out.as_deref(), reporter)?;
             let run = stitch::merge_diagnosed(&reporter.sources, on_conflict.into());
             reporter.report_all(&run.diagnostics);
             let merged = run.result.map_err(|_| Failed)?.value;
@@ -324,7 +346,7 @@ fn run(command: Command, reporter: &mut Reporter) -> Result<Done, Failed> {
                 Failed
             })?;
             let options = stitch::Options { crate_name };
-            let krate = generated(&inputs, &options, on_conflict.into(), reporter)?;
+            let krate = generated(&inputs, &out, &options, on_conflict.into(), reporter)?;
             let drift = write::check_crate(&krate, &out).map_err(|e| {
                 reporter.fail(&e.to_string());
                 Failed

@@ -543,3 +543,155 @@ fn check_exits_1_on_drift_and_0_when_up_to_date() {
     let out = stitch(dir.path(), &["check", "p.md", "--out", "client", "-q"]);
     assert_eq!((out.code, out.stderr.as_str()), (0, ""));
 }
+
+/// Makes a FIFO at `path` with mkfifo(1).
+#[cfg(unix)]
+fn fifo(path: &Path) {
+    let made = Command::new("mkfifo").arg(path).status().expect("mkfifo");
+    assert!(made.success());
+}
+
+#[cfg(unix)]
+#[test]
+fn special_files_are_never_read_so_nothing_hangs() {
+    // A FIFO named `*.json` used to block the run forever, and a `*.json` link to /dev/zero to
+    // read until memory ran out. The timeout in `stitch_within` turns a hang into a failure.
+    let dir = folder(&[("docs/jobs.md", JOBS)]);
+    fifo(&dir.path().join("docs/pipe.json"));
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero.json")).expect("symlink");
+    std::os::unix::fs::symlink("jobs.md", dir.path().join("docs/link.md")).expect("symlink");
+
+    // Named directly: an error naming the file and what it is.
+    let out = stitch_within(dir.path(), &["merge", "docs/pipe.json"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("docs/pipe.json") && out.stderr.contains("not a regular file (a FIFO)"),
+        "{}",
+        out.stderr
+    );
+    let out = stitch_within(dir.path(), &["merge", "zero.json"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("not a regular file (a device)"),
+        "{}",
+        out.stderr
+    );
+
+    // Inside a walked folder: skipped with a warning; the link to a regular file is read.
+    let out = stitch_within(dir.path(), &["generate", "docs", "--out", "client"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("warning: skipped docs/pipe.json: it is not a regular file (a FIFO)"),
+        "{}",
+        out.stderr
+    );
+    assert!(dir.path().join("client/Cargo.toml").is_file());
+}
+
+#[test]
+fn an_input_larger_than_the_limit_is_an_error_until_the_flag_raises_it() {
+    let dir = folder(&[("jobs.md", JOBS)]);
+    let out = stitch(
+        dir.path(),
+        &["merge", "jobs.md", "--max-input-size", "1KiB"],
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("jobs.md")
+            && out.stderr.contains("than 1 KiB, the limit for one input")
+            && out.stderr.contains("--max-input-size"),
+        "{}",
+        out.stderr
+    );
+    let out = stitch(dir.path(), &["merge", "jobs.md", "--max-input-size", "1M"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = stitch(
+        dir.path(),
+        &["merge", "jobs.md", "--max-input-size", "lots"],
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("is not a size"), "{}", out.stderr);
+}
+
+#[test]
+fn the_output_folder_inside_an_input_folder_is_never_read_back() {
+    // `generate docs --out docs/client` used to read docs/client/openapi.json as input on the
+    // second run, so an operation deleted from the pages stayed in the client.
+    let two = format!(
+        "{}\n## GET /b\n\n```json\n{HEAD}\"paths\":{{\"/b\":{{\"get\":{{\"operationId\":\"get_b\",\
+         \"responses\":{{\"200\":{{\"description\":\"ok\"}}}}}}}}}}}}\n```\n",
+        page("GET /a", OK_GET_A)
+    );
+    let dir = folder(&[("docs/api.md", &two)]);
+    let run = |args: &[&str]| {
+        let out = stitch(dir.path(), args);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stderr
+    };
+    run(&["generate", "docs", "--out", "docs/client"]);
+    let spec = dir.path().join("docs/client/openapi.json");
+    assert!(read(spec.clone()).contains("/b"));
+
+    // Delete GET /b from the page: the next run must drop it, and say it skipped the crate.
+    fs::write(dir.path().join("docs/api.md"), page("GET /a", OK_GET_A)).expect("write");
+    let stderr = run(&["generate", "docs", "--out", "docs/client"]);
+    assert!(
+        stderr.contains("skipped docs/client: it is the output folder of this run"),
+        "{stderr}"
+    );
+    assert!(!read(spec.clone()).contains("/b"), "GET /b was read back");
+    let stderr = run(&["check", "docs", "--out", "docs/client"]);
+    assert!(stderr.contains("up to date"), "{stderr}");
+
+    // Another crate stitch wrote, inside an input folder, is skipped by its marker.
+    let stderr = run(&["merge", "docs"]);
+    assert!(
+        stderr.contains("skipped docs/client: it holds a crate stitch generated"),
+        "{stderr}"
+    );
+    // And naming a file inside the output folder is an error, not a silent read-back.
+    let out = stitch(
+        dir.path(),
+        &[
+            "generate",
+            "docs/client/openapi.json",
+            "--out",
+            "docs/client",
+        ],
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("the output of this run"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// [`stitch`], killed after 60 seconds: a run that hangs fails the test instead of hanging it.
+#[cfg(unix)]
+fn stitch_within(dir: &Path, args: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_stitch"))
+        .current_dir(dir)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run stitch");
+    let started = std::time::Instant::now();
+    loop {
+        if child.try_wait().expect("wait").is_some() {
+            break;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("stitch {args:?} hung");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().expect("output");
+    Output {
+        code: output.status.code().unwrap_or(-1),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
