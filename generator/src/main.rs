@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use stitch::diagnostic::{Diagnostic, Severity};
+use stitch::diagnostic::{self, Diagnostic, Severity};
 use stitch::source::{self, Input};
 use stitch::write::{self, DocumentFormat, WriteOutcome};
 
@@ -143,20 +143,26 @@ impl Reporter {
     }
 
     fn report(&mut self, diagnostic: &Diagnostic) {
-        if diagnostic.severity == Severity::Error {
-            self.errors += 1;
-        } else if self.quiet {
-            return;
-        }
-        match self.format {
-            Format::Human => say(&diagnostic.render(&self.sources)),
-            Format::Json => say(&diagnostic.to_json(&self.sources)),
-        }
+        self.report_all(std::slice::from_ref(diagnostic));
     }
 
+    /// Reports diagnostics in one batch, so each input is indexed once however many there are.
     fn report_all(&mut self, diagnostics: &[Diagnostic]) {
-        for diagnostic in diagnostics {
-            self.report(diagnostic);
+        let shown: Vec<Diagnostic> = diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error || !self.quiet)
+            .cloned()
+            .collect();
+        self.errors += shown
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        let lines = match self.format {
+            Format::Human => diagnostic::render_all(&shown, &self.sources),
+            Format::Json => diagnostic::to_json_all(&shown, &self.sources),
+        };
+        for line in lines {
+            say(&line);
         }
     }
 

@@ -667,25 +667,50 @@ fn json_message(e: &serde_json::Error) -> String {
     }
 }
 
-/// Byte offsets to 1-based lines and columns, for one text.
-struct LineIndex<'a> {
+/// Byte offsets to 1-based lines and columns and back, for one text: the one line index of
+/// stitch (pages are indexed once here, and once per run for diagnostics).
+///
+/// Building it is linear in the text; finding a line is a binary search. Columns count
+/// characters, so finding one walks its line: [`LineIndex::locate_all`] finds many places in
+/// one walk, so thousands of places on one long line (a one-line JSON fragment) stay linear.
+#[derive(Debug, Clone)]
+pub struct LineIndex<'a> {
     text: &'a str,
     /// The byte offset where each line starts.
     starts: Vec<usize>,
 }
 
 impl<'a> LineIndex<'a> {
-    fn new(text: &'a str) -> Self {
+    /// Indexes `text`.
+    pub fn new(text: &'a str) -> Self {
         let starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
         LineIndex { text, starts }
     }
 
+    /// The text indexed.
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
+    /// The 1-based line of byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&start| start <= offset).max(1)
+    }
+
+    /// The byte offset where 1-based `line` starts (the text's length past the last line).
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts
+            .get(line.wrapping_sub(1))
+            .copied()
+            .unwrap_or(self.text.len())
+    }
+
     /// The 1-based line and column (in characters) of byte `offset`.
-    fn locate(&self, offset: usize) -> (usize, usize) {
-        let line = self.starts.partition_point(|&start| start <= offset).max(1);
-        let start = self.starts.get(line - 1).copied().unwrap_or(0);
+    pub fn locate(&self, offset: usize) -> (usize, usize) {
+        let line = self.line_of(offset);
+        let start = self.line_start(line);
         let column = match self.text.get(start..offset) {
             Some(prefix) => prefix.chars().count() + 1,
             None => offset.saturating_sub(start) + 1,
@@ -693,8 +718,46 @@ impl<'a> LineIndex<'a> {
         (line, column)
     }
 
+    /// [`LineIndex::locate`] for many offsets at once, in the order given: each line is walked
+    /// once however many places are on it (linear in the text, plus sorting the offsets).
+    pub fn locate_all(&self, offsets: &[usize]) -> Vec<(usize, usize)> {
+        let mut order: Vec<usize> = (0..offsets.len()).collect();
+        order.sort_by_key(|&i| offsets.get(i).copied().unwrap_or(0));
+        let mut out = vec![(1, 1); offsets.len()];
+        // The last place found: its line, byte offset and column.
+        let mut last: Option<(usize, usize, usize)> = None;
+        for i in order {
+            let offset = offsets.get(i).copied().unwrap_or(0);
+            let line = self.line_of(offset);
+            let found = match last {
+                Some((last_line, last_offset, last_column)) if last_line == line => self
+                    .text
+                    .get(last_offset..offset)
+                    .map(|between| (line, last_column + between.chars().count())),
+                _ => None,
+            };
+            let (line, column) = found.unwrap_or_else(|| self.locate(offset));
+            last = Some((line, offset, column));
+            if let Some(slot) = out.get_mut(i) {
+                *slot = (line, column);
+            }
+        }
+        out
+    }
+
+    /// The byte offset of 1-based `line` and `column`, clamped to the end of that line.
+    pub fn offset(&self, line: usize, column: usize) -> usize {
+        let start = self.line_start(line);
+        let text = self.line_text(line);
+        let skip = text
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(text.len(), |(i, _)| i);
+        start + skip
+    }
+
     /// The text of 1-based line `line`, without its line ending.
-    fn line_text(&self, line: usize) -> &'a str {
+    pub fn line_text(&self, line: usize) -> &'a str {
         let Some(&start) = self.starts.get(line.wrapping_sub(1)) else {
             return "";
         };
