@@ -362,6 +362,9 @@ struct SourceMap<'a> {
     files: BTreeMap<&'a Path, LineIndex<'a>>,
 }
 
+/// The places found in one fragment: JSON pointer to byte offset and length.
+type Places = BTreeMap<String, (usize, usize)>;
+
 /// A label's place as a byte offset in its file, before lines and columns are known.
 struct Place {
     /// The byte offset, or `None` when only the line is known.
@@ -403,7 +406,7 @@ impl<'a> SourceMap<'a> {
                 }
             }
         }
-        let mut found: BTreeMap<(&Path, usize), BTreeMap<String, (usize, usize)>> = BTreeMap::new();
+        let mut found: BTreeMap<(&Path, usize), Places> = BTreeMap::new();
         for ((file, line), pointers) in &wanted {
             if let Some(index) = self.files.get(file) {
                 let start = index.line_start(*line);
@@ -484,11 +487,7 @@ impl<'a> SourceMap<'a> {
     }
 
     /// Where a label points, as a byte offset when the file was read; `None` for a whole file.
-    fn place(
-        &self,
-        label: &Label,
-        found: &BTreeMap<(&Path, usize), BTreeMap<String, (usize, usize)>>,
-    ) -> Option<Place> {
+    fn place(&self, label: &Label, found: &BTreeMap<(&Path, usize), Places>) -> Option<Place> {
         let index = self.files.get(label.file.as_path());
         match (&label.position, index) {
             (Position::File, _) => None,
@@ -595,11 +594,7 @@ pub fn locate(text: &str, start: usize, pointer: &str) -> Option<(usize, usize)>
 /// [`locate`] for many pointers in one scan of the fragment: the place of every pointer of
 /// `wanted` that is there. `wanted` must hold the ancestors of each of its pointers (the scan
 /// only enters values on the way to one). Linear in the fragment's text.
-fn locate_all(
-    text: &str,
-    start: usize,
-    wanted: &BTreeSet<String>,
-) -> BTreeMap<String, (usize, usize)> {
+fn locate_all(text: &str, start: usize, wanted: &BTreeSet<String>) -> Places {
     let mut found = BTreeMap::new();
     let bytes = text.as_bytes();
     // The fragment starts on this line, perhaps after an indentation.

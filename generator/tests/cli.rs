@@ -695,3 +695,57 @@ fn stitch_within(dir: &Path, args: &[&str]) -> Output {
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_run_killed_at_any_moment_leaves_the_old_or_the_new_crate() {
+    // Issue 12 item 10: the swap is one atomic exchange on Linux, so `client` is a complete
+    // crate with the user's files whenever the run dies; a later run gives back the `target/`
+    // a killed run had moved aside and clears its leftovers.
+    // v2 is the seed page without its last operation.
+    let fewer = JOBS
+        .get(..JOBS.rfind("\n## ").unwrap_or(JOBS.len()))
+        .unwrap_or(JOBS);
+    let dir = folder(&[("v1/jobs.md", JOBS), ("v2/jobs.md", fewer)]);
+    let out = stitch(dir.path(), &["generate", "v1", "--out", "client"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let client = dir.path().join("client");
+    fs::write(client.join("README.md"), "mine\n").expect("readme");
+    fs::create_dir_all(client.join("target/debug")).expect("target");
+    fs::write(client.join("target/debug/cache"), "build").expect("cache");
+
+    // How long one run takes, to spread the kills over it.
+    let started = std::time::Instant::now();
+    assert_eq!(
+        stitch(dir.path(), &["generate", "v2", "--out", "client"]).code,
+        0
+    );
+    let run = started.elapsed().as_micros().max(1000) as u64;
+    for round in 0..30u64 {
+        let input = if round % 2 == 0 { "v1" } else { "v2" };
+        let mut child = Command::new(env!("CARGO_BIN_EXE_stitch"))
+            .current_dir(dir.path())
+            .args(["generate", input, "--out", "client", "--quiet"])
+            .spawn()
+            .expect("spawn");
+        std::thread::sleep(std::time::Duration::from_micros(run * round / 30));
+        let _ = child.kill();
+        let _ = child.wait();
+        for file in ["Cargo.toml", "openapi.json", "src/lib.rs", "README.md"] {
+            assert!(
+                client.join(file).is_file(),
+                "round {round}: {file} is missing"
+            );
+        }
+        assert_eq!(read(client.join("README.md")), "mine\n", "round {round}");
+    }
+    let out = stitch(dir.path(), &["generate", "v1", "--out", "client"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(read(client.join("target/debug/cache")), "build");
+    let names: Vec<String> = fs::read_dir(dir.path())
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".client"))
+        .collect();
+    assert!(names.is_empty(), "leftovers: {names:?}");
+}
