@@ -43,6 +43,7 @@ macro_rules! generated {
 generated!(
     awkward_names_and_params,
     bodiless_error,
+    control_characters,
     corpus_ably_platform,
     corpus_azure_imds,
     corpus_callcontrol,
