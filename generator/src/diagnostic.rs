@@ -804,11 +804,16 @@ fn of_source(e: &SourceError) -> Diagnostic {
 
 fn of_merge(e: &MergeError) -> Vec<Diagnostic> {
     match e {
-        MergeError::NoFragments => {
+        MergeError::NoFragments { files } => {
             // The Display text is "message\n  help: help".
             let text = e.to_string();
             let (message, help) = text.split_once("\n  help: ").unwrap_or((&text, ""));
-            vec![Diagnostic::error(message).help(help)]
+            let mut diagnostic = Diagnostic::error(message).help(help);
+            // The message counts them all; the first few are shown as places.
+            for file in files.iter().take(10) {
+                diagnostic = diagnostic.label(Label::new(file, Position::File, "no fragment here"));
+            }
+            vec![diagnostic]
         }
         MergeError::Fragment {
             file,

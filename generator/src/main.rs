@@ -413,7 +413,29 @@ fn merge_summary(merged: &serde_json::Value) -> String {
 
 /// The crate name: the one given, else the one in `out/Cargo.toml` (so regenerating or checking
 /// an existing crate keeps its name), else the folder's name.
+///
+/// The name is checked as crates.io checks names ([`stitch::check_crate_name`]) before any
+/// work is done, so a name Cargo would choke on fails here, saying why.
 fn crate_name_for(given: Option<String>, out: &Path) -> Result<String, String> {
+    let name = chosen_crate_name(given, out)?;
+    stitch::check_crate_name(&name).map_err(|why| {
+        let shown: String = name.chars().take(80).collect();
+        let shown = if shown.len() < name.len() {
+            format!("{shown}…")
+        } else {
+            shown
+        };
+        format!(
+            "`{shown}` is not a valid crate name: {why}\n  help: pass --crate-name NAME: at \
+             most {} ASCII letters, digits, `-` and `_`, starting with a letter",
+            stitch::MAX_CRATE_NAME
+        )
+    })?;
+    Ok(name)
+}
+
+/// The crate name before it is checked; see [`crate_name_for`].
+fn chosen_crate_name(given: Option<String>, out: &Path) -> Result<String, String> {
     if let Some(name) = given {
         return Ok(name);
     }
@@ -475,6 +497,21 @@ mod tests {
         let out = dir.path().join("my-client");
         assert_eq!(crate_name_for(None, &out).as_deref(), Ok("my-client"));
         assert_eq!(crate_name_for(Some("x".into()), &out).as_deref(), Ok("x"));
+        // Issue 12: a 300-character name was accepted, then Cargo failed on its file names.
+        let long = crate_name_for(Some("x".repeat(300)), &out).expect_err("too long");
+        assert!(
+            long.contains("it has 300 characters, more than 64"),
+            "{long}"
+        );
+        assert!(long.contains("--crate-name"), "{long}");
+        assert!(crate_name_for(Some("x".repeat(64)), &out).is_ok());
+        let keyword = crate_name_for(Some("fn".into()), &out).expect_err("keyword");
+        assert!(keyword.contains("Rust keyword"), "{keyword}");
+        let spaced = crate_name_for(None, &dir.path().join("my client")).expect_err("space");
+        assert!(
+            spaced.starts_with("`my client` is not a valid crate name: it holds ' '"),
+            "{spaced}"
+        );
         fs::create_dir_all(&out).expect("mkdir");
         fs::write(out.join("Cargo.toml"), "[package]\nname = \"kept\"\n").expect("manifest");
         assert_eq!(crate_name_for(None, &out).as_deref(), Ok("kept"));

@@ -612,7 +612,7 @@ fn input_fragments(
                 let value = serde_json::from_str(&input.text).map_err(|e| {
                     SourceError::at(
                         &input.path,
-                        (e.line().max(1), e.column().max(1)),
+                        json_error_position(&input.text, &e),
                         format!("invalid JSON: {}", json_message(&e)),
                         "fix the JSON syntax",
                     )
@@ -654,6 +654,19 @@ fn input_fragments(
         }
     }
     Ok(())
+}
+
+/// Where a JSON error is, as a 1-based line and column in `text`: where serde_json says, but
+/// for JSON that is cut short, just after its last character rather than at the end of the
+/// text (which, for a fence, is the closing fence's line).
+fn json_error_position(text: &str, e: &serde_json::Error) -> (usize, usize) {
+    if e.classify() != serde_json::error::Category::Eof {
+        return (e.line().max(1), e.column().max(1));
+    }
+    let content = text.trim_end();
+    let line = 1 + content.matches('\n').count();
+    let last_line = content.rsplit('\n').next().unwrap_or_default();
+    (line, last_line.chars().count() + 1)
 }
 
 /// serde_json's message without its own " at line L column C" suffix (the location is shown
@@ -861,7 +874,8 @@ fn fence_fragment(
 ) -> Result<Option<Fragment>, SourceError> {
     let value = match fence.language {
         FenceLanguage::Json => serde_json::from_str::<Value>(&fence.content).map_err(|e| {
-            let position = page_position(index, fence, e.line().max(1), e.column().max(1));
+            let (line, column) = json_error_position(&fence.content, &e);
+            let position = page_position(index, fence, line, column);
             SourceError::at(
                 &input.path,
                 position,

@@ -84,6 +84,12 @@ pub enum WriteError {
         #[source]
         source: io::Error,
     },
+    /// The folder a file is to be written into does not exist (or is not a folder).
+    #[error("the folder {} does not exist\n  help: create it first, or write somewhere else", path.display())]
+    NoFolder {
+        /// The missing folder.
+        path: PathBuf,
+    },
     /// `out` exists but is not a folder.
     #[error("{} is not a folder\n  help: give --out a folder (it is created when missing), or move the file away", path.display())]
     NotAFolder {
@@ -1038,7 +1044,8 @@ pub fn render_document(
 }
 
 /// Writes a document to the file `path` (YAML for `.yaml`/`.yml`, JSON otherwise) atomically:
-/// into a temporary file beside it, then renamed over it. Missing parent folders are created.
+/// into a temporary file beside it, then renamed over it. The folder must exist: a typo in
+/// `--out` should not silently create a tree of folders.
 pub fn write_document(value: &serde_json::Value, path: &Path) -> Result<(), WriteError> {
     let text = render_document(value, DocumentFormat::for_path(path))?;
     let write_error = |at: &Path, source| WriteError::Write {
@@ -1053,7 +1060,14 @@ pub fn write_document(value: &serde_json::Value, path: &Path) -> Result<(), Writ
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    fs::create_dir_all(&parent).map_err(|source| write_error(&parent, source))?;
+    match fs::metadata(&parent) {
+        Ok(meta) if meta.is_dir() => {}
+        Ok(_) => return Err(WriteError::NoFolder { path: parent }),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Err(WriteError::NoFolder { path: parent });
+        }
+        Err(source) => return Err(write_error(&parent, source)),
+    }
     let mut tmp_name = OsString::from(".");
     tmp_name.push(name);
     let sequence = SEQUENCE.fetch_add(1, Ordering::Relaxed);
@@ -1534,11 +1548,37 @@ mod tests {
         );
     }
 
+    /// Issue 12: `merge --out /no/such/dir/x.json` created the folders silently.
+    #[test]
+    fn a_document_is_not_written_into_a_missing_folder() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let target = dir.path().join("no/such/x.json");
+        let error = write_document(&serde_json::json!({}), &target).expect_err("missing folder");
+        assert_eq!(
+            error.to_string().lines().next(),
+            Some(
+                format!(
+                    "the folder {} does not exist",
+                    dir.path().join("no/such").display()
+                )
+                .as_str()
+            )
+        );
+        assert_eq!(names(dir.path()), Vec::<String>::new(), "nothing created");
+        fs::write(dir.path().join("file"), "").expect("file");
+        let error = write_document(&serde_json::json!({}), &dir.path().join("file/x.json"));
+        assert!(
+            matches!(error, Err(WriteError::NoFolder { .. })),
+            "{error:?}"
+        );
+    }
+
     #[test]
     fn documents_are_json_or_yaml_by_extension() {
         let dir = tempfile::tempdir().expect("tempdir");
         let value = serde_json::json!({"openapi": "3.0.3", "paths": {}});
         let json = dir.path().join("sub/merged.json");
+        fs::create_dir(dir.path().join("sub")).expect("sub");
         write_document(&value, &json).expect("json");
         assert_eq!(
             fs::read_to_string(&json).expect("read json"),

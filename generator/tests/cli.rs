@@ -785,3 +785,66 @@ fn control_characters_in_spec_text_never_reach_the_generated_files() {
         "{manifest}"
     );
 }
+
+#[test]
+fn a_page_without_fragments_is_named() {
+    // Issue 12: "no OpenAPI fragments found in the inputs" did not say which file.
+    let prose = "# Jobs\n\nSome prose.\n\n```json\n{\"example\": 1}\n```\n";
+    let stderr = bad(
+        &[("docs/jobs.md", prose)],
+        &["docs"],
+        &[
+            "error: no OpenAPI fragments found in docs/jobs.md\n",
+            " --> docs/jobs.md\n",
+            "with an `openapi` key",
+        ],
+    );
+    assert_eq!(stderr.matches("error:").count(), 1, "{stderr}");
+}
+
+#[test]
+fn json_cut_short_is_reported_where_it_stops() {
+    // Issue 12: the error pointed at the closing fence, not at the line where the JSON stops.
+    let text =
+        "# T\n\n## GET /a\n\n```json\n{\"openapi\": \"3.0.3\",\n  \"paths\": {\"/a\": {}\n\n```\n";
+    bad(
+        &[("p.md", text)],
+        &["p.md"],
+        &["invalid JSON in a ```json block", " --> p.md:7:21\n"],
+    );
+    let whole = "{\"openapi\": \"3.0.3\",\n  \"paths\": {\n\n";
+    bad(
+        &[("api.json", whole)],
+        &["api.json"],
+        &[" --> api.json:2:13\n"],
+    );
+}
+
+#[test]
+fn a_crate_name_cargo_would_reject_fails_before_any_work() {
+    // Issue 12: a 300-character --crate-name was accepted, then Cargo failed on it.
+    let long = "x".repeat(300);
+    bad(
+        &[("jobs.md", JOBS)],
+        &["jobs.md", "--crate-name", &long],
+        &[
+            "is not a valid crate name: it has 300 characters, more than 64",
+            "--crate-name",
+        ],
+    );
+}
+
+#[test]
+fn merge_does_not_create_missing_folders() {
+    // Issue 12: `merge --out /no/such/dir/x.json` created the folders silently. Decision: an
+    // error naming the missing folder (a typo in --out should not grow a tree of folders).
+    let dir = folder(&[("jobs.md", JOBS)]);
+    let out = stitch(dir.path(), &["merge", "jobs.md", "--out", "no/such/x.json"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("the folder no/such does not exist"),
+        "{}",
+        out.stderr
+    );
+    assert!(!dir.path().join("no").exists());
+}
