@@ -448,6 +448,9 @@ impl Walker {
                 }
             } else if Kind::of(&path).is_none() {
                 continue;
+            } else if self.excluding(&path).is_some() {
+                // `merge docs --out docs/merged.json` run twice.
+                "it is the output file of this run".to_owned()
             } else if metadata.is_file() {
                 self.files.push(path);
                 continue;

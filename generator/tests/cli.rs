@@ -650,6 +650,13 @@ fn the_output_folder_inside_an_input_folder_is_never_read_back() {
         stderr.contains("skipped docs/client: it holds a crate stitch generated"),
         "{stderr}"
     );
+    // `merge --out` into an input folder: the merged file is not read back on the next run.
+    run(&["merge", "docs", "--out", "docs/merged.json"]);
+    let stderr = run(&["merge", "docs", "--out", "docs/merged.json"]);
+    assert!(
+        stderr.contains("skipped docs/merged.json: it is the output file of this run"),
+        "{stderr}"
+    );
     // And naming a file inside the output folder is an error, not a silent read-back.
     let out = stitch(
         dir.path(),
