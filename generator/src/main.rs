@@ -50,8 +50,10 @@ enum Format {
 enum Command {
     /// Generate the client crate into DIR.
     ///
-    /// The write is atomic (a sibling folder, then a swap by rename). The generator owns the
-    /// files it writes and everything under DIR/src; README, examples and other files are kept.
+    /// The write is atomic (a sibling folder, then one atomic exchange on Linux) and a second
+    /// run on DIR waits for the first. The generator owns the files it writes and everything
+    /// under DIR/src; README, examples and other files are kept. DIR is never read as input,
+    /// even inside an input folder.
     Generate {
         /// Markdown pages, OpenAPI JSON/YAML files, or folders of them.
         #[arg(required = true, value_name = "INPUT")]
