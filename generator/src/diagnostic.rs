@@ -13,9 +13,16 @@
 //! each fragment on one line of several thousand characters) are shown as a window around the
 //! place.
 //!
+//! Finding places is linear in the inputs however many diagnostics point into them: [`render_all`]
+//! and [`to_json_all`] index each file once ([`LineIndex`], the one line index of stitch), scan
+//! each fragment once for every pointer into it, find all columns of a line in one walk, and copy
+//! only the shown window of a line. (Rendering thousands of places one by one used to re-index the
+//! page, re-scan the fragment and copy the whole line for each: 4,000 duplicated operation ids in
+//! a one-line fragment took 1.4 GB.)
+//!
 //! Rendering is deterministic: no colours, no terminal width, the same text on every machine.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -24,7 +31,7 @@ use serde_json::json;
 use crate::Error;
 use crate::merge::{MergeError, Merged, Origin};
 use crate::model::ModelError;
-use crate::source::{Input, SourceError};
+use crate::source::{Input, LineIndex, SourceError};
 
 /// How serious a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -110,20 +117,6 @@ pub struct Diagnostic {
     pub help: Option<String>,
 }
 
-/// A label with its place found in the file's text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Resolved {
-    file: PathBuf,
-    /// 1-based line and column, when known.
-    line: Option<usize>,
-    column: Option<usize>,
-    /// How many characters to underline.
-    width: usize,
-    /// The text of the line, when the file was read.
-    line_text: Option<String>,
-    text: String,
-}
-
 impl Diagnostic {
     /// An error with this message and no places yet.
     pub fn error(message: impl Into<String>) -> Self {
@@ -158,8 +151,8 @@ impl Diagnostic {
     /// The main place as `file:line:column` (as much as is known), found in `sources`.
     pub fn location(&self, sources: &[Input]) -> Option<String> {
         let label = self.labels.first()?;
-        let resolved = resolve(label, sources);
-        Some(show_location(&resolved))
+        let resolved = SourceMap::new(sources).resolve(std::slice::from_ref(label));
+        resolved.first().map(show_location)
     }
 
     /// Renders the diagnostic as a compiler does, without colours:
@@ -172,8 +165,24 @@ impl Diagnostic {
     ///   |             ^ here
     ///   = help: fix the JSON, or mark the block as another language if it is not JSON
     /// ```
+    ///
+    /// To render many diagnostics, use [`render_all`]: it indexes each file once.
     pub fn render(&self, sources: &[Input]) -> String {
-        let resolved: Vec<Resolved> = self.labels.iter().map(|l| resolve(l, sources)).collect();
+        render_all(std::slice::from_ref(self), sources)
+            .pop()
+            .unwrap_or_default()
+    }
+
+    /// The diagnostic as one line of JSON: `severity`, `message`, `file`, `line`, `column`
+    /// (of the main place, `null` when unknown), `help`, `notes`, and every place in `labels`.
+    /// To write many diagnostics, use [`to_json_all`]: it indexes each file once.
+    pub fn to_json(&self, sources: &[Input]) -> String {
+        to_json_all(std::slice::from_ref(self), sources)
+            .pop()
+            .unwrap_or_default()
+    }
+
+    fn render_resolved(&self, resolved: &[Resolved]) -> String {
         let gutter = resolved
             .iter()
             .filter_map(|r| r.line)
@@ -184,12 +193,11 @@ impl Diagnostic {
         for (i, label) in resolved.iter().enumerate() {
             let arrow = if i == 0 { "-->" } else { ":::" };
             let _ = writeln!(out, "{pad}{arrow} {}", show_location(label));
-            match (&label.line_text, label.line, label.column) {
-                (Some(text), Some(line), column) => {
-                    let (shown, caret_at) = window(text, column.unwrap_or(1));
+            match (&label.snippet, label.line) {
+                (Some((shown, caret_at)), Some(line)) => {
                     let _ = writeln!(out, "{pad} |");
                     let _ = writeln!(out, "{line:>gutter$} | {shown}");
-                    let marks = if column.is_some() {
+                    let marks = if label.column.is_some() {
                         "^".repeat(label.width.max(1))
                     } else {
                         String::new()
@@ -201,7 +209,7 @@ impl Diagnostic {
                     } else {
                         format!(" {}", label.text)
                     };
-                    let line = format!("{pad} | {}{marks}{text}", " ".repeat(caret_at));
+                    let line = format!("{pad} | {}{marks}{text}", " ".repeat(*caret_at));
                     let _ = writeln!(out, "{}", line.trim_end());
                 }
                 _ if !label.text.is_empty() => {
@@ -219,10 +227,7 @@ impl Diagnostic {
         out
     }
 
-    /// The diagnostic as one line of JSON: `severity`, `message`, `file`, `line`, `column`
-    /// (of the main place, `null` when unknown), `help`, `notes`, and every place in `labels`.
-    pub fn to_json(&self, sources: &[Input]) -> String {
-        let resolved: Vec<Resolved> = self.labels.iter().map(|l| resolve(l, sources)).collect();
+    fn json_resolved(&self, resolved: &[Resolved]) -> String {
         let first = resolved.first();
         let labels: Vec<serde_json::Value> = resolved
             .iter()
@@ -249,6 +254,42 @@ impl Diagnostic {
     }
 }
 
+/// Renders every diagnostic as [`Diagnostic::render`] does. Each file is indexed once and each
+/// fragment scanned once for all the places that point into it, so the time and memory are
+/// linear in the inputs and the number of places (thousands of warnings on one one-line
+/// fragment included).
+pub fn render_all(diagnostics: &[Diagnostic], sources: &[Input]) -> Vec<String> {
+    each_resolved(diagnostics, sources, Diagnostic::render_resolved)
+}
+
+/// Every diagnostic as one line of JSON, as [`Diagnostic::to_json`] writes it; linear like
+/// [`render_all`].
+pub fn to_json_all(diagnostics: &[Diagnostic], sources: &[Input]) -> Vec<String> {
+    each_resolved(diagnostics, sources, Diagnostic::json_resolved)
+}
+
+/// `show` applied to each diagnostic with its labels resolved, all labels in one batch.
+fn each_resolved(
+    diagnostics: &[Diagnostic],
+    sources: &[Input],
+    show: fn(&Diagnostic, &[Resolved]) -> String,
+) -> Vec<String> {
+    let labels: Vec<Label> = diagnostics
+        .iter()
+        .flat_map(|d| d.labels.iter().cloned())
+        .collect();
+    let resolved = SourceMap::new(sources).resolve(&labels);
+    let mut rest = resolved.as_slice();
+    diagnostics
+        .iter()
+        .map(|diagnostic| {
+            let (mine, others) = rest.split_at(diagnostic.labels.len().min(rest.len()));
+            rest = others;
+            show(diagnostic, mine)
+        })
+        .collect()
+}
+
 fn show_location(label: &Resolved) -> String {
     let mut text = label.file.display().to_string();
     if let Some(line) = label.line {
@@ -263,156 +304,275 @@ fn show_location(label: &Resolved) -> String {
 /// How many characters of a long line are shown around the place.
 const WINDOW: usize = 80;
 
-/// The part of `line` shown around 1-based `column`, and the caret's offset in it.
-fn window(line: &str, column: usize) -> (String, usize) {
-    let chars: Vec<char> = line
-        .chars()
-        .map(|c| if c == '\t' { ' ' } else { c })
-        .collect();
-    let at = column.saturating_sub(1).min(chars.len());
-    if chars.len() <= WINDOW {
-        return (chars.iter().collect(), at);
+/// The part of `line` shown around byte `at` (clamped to the line, and to a character
+/// boundary), and the caret's offset in it in characters. Lines of up to [`WINDOW`] characters
+/// are shown whole; longer ones as a window of that many characters, a third of it before the
+/// place, with `…` where the line goes on. The work is bounded by the window, not the line.
+fn window(line: &str, at: usize) -> (String, usize) {
+    let mut at = at.min(line.len());
+    while !line.is_char_boundary(at) {
+        at -= 1;
     }
-    let start = at.saturating_sub(WINDOW / 3);
-    let end = (start + WINDOW).min(chars.len());
-    let start = end.saturating_sub(WINDOW).min(start);
+    let (before, after) = line.split_at(at);
+    let tabs = |c: char| if c == '\t' { ' ' } else { c };
+    if line.chars().take(WINDOW + 1).count() <= WINDOW {
+        return (line.chars().map(tabs).collect(), before.chars().count());
+    }
+    let mut back = before.chars().rev().take(WINDOW / 3).count();
+    let forward = after.chars().take(WINDOW - back).count();
+    if forward < WINDOW - back {
+        // The line ends within the window: show its last WINDOW characters.
+        back = before.chars().rev().take(WINDOW - forward).count();
+    }
+    let from_start = before.chars().rev().nth(back).is_none();
+    let to_end = after.chars().nth(forward).is_none();
     let mut shown = String::new();
-    let mut caret = at - start;
-    if start > 0 {
+    let mut caret = back;
+    if !from_start {
         shown.push('…');
         caret += 1;
     }
-    shown.extend(chars.get(start..end).unwrap_or_default());
-    if end < chars.len() {
+    let mut shown_before: Vec<char> = before.chars().rev().take(back).map(tabs).collect();
+    shown_before.reverse();
+    shown.extend(shown_before);
+    shown.extend(after.chars().take(forward).map(tabs));
+    if !to_end {
         shown.push('…');
     }
     (shown, caret)
 }
 
-fn resolve(label: &Label, sources: &[Input]) -> Resolved {
-    let text = sources
-        .iter()
-        .find(|input| input.path == label.file)
-        .map(|input| input.text.as_str());
-    let mut resolved = Resolved {
-        file: label.file.clone(),
-        line: None,
-        column: None,
-        width: 1,
-        line_text: None,
-        text: label.text.clone(),
-    };
-    let (line, column, width) = match (&label.position, text) {
-        (Position::File, _) => return resolved,
-        (Position::Line(line), _) => (*line, None, 1),
-        (Position::LineColumn(line, column), Some(text)) => {
-            let index = Lines::new(text);
-            let offset = index.offset(*line, *column);
-            (*line, Some(*column), token_width(text, offset))
-        }
-        (Position::LineColumn(line, column), None) => (*line, Some(*column), 1),
-        (Position::Fragment { line, pointer }, Some(text)) => {
-            let index = Lines::new(text);
-            let start = index.offset(*line, 1);
-            // The place itself, else its nearest ancestor that is there.
-            let mut pointer = pointer.as_str();
-            let mut found = locate(text, start, pointer);
-            while found.is_none() && !pointer.is_empty() {
-                pointer = &pointer[..pointer.rfind('/').unwrap_or(0)];
-                found = locate(text, start, pointer);
-            }
-            match found {
-                Some((offset, width)) => {
-                    let (line, column) = index.locate(offset);
-                    let width = text
-                        .get(offset..offset + width)
-                        .map_or(width, |s| s.chars().count());
-                    (line, Some(column), width)
-                }
-                None => (*line, None, 1),
-            }
-        }
-        (Position::Fragment { line, .. }, None) => (*line, None, 1),
-    };
-    resolved.line = Some(line);
-    resolved.column = column;
-    resolved.width = width;
-    resolved.line_text = text.map(|text| Lines::new(text).line_text(line).to_owned());
-    resolved
+/// A label with its place found in the file's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Resolved {
+    file: PathBuf,
+    /// 1-based line and column, when known.
+    line: Option<usize>,
+    column: Option<usize>,
+    /// How many characters to underline.
+    width: usize,
+    /// The part of the line shown and the caret's offset in it, when the file was read.
+    snippet: Option<(String, usize)>,
+    text: String,
 }
 
-/// The width (in characters) of the token starting at byte `offset`: a JSON string with its
-/// quotes, a word, or one character.
-fn token_width(text: &str, offset: usize) -> usize {
+/// The inputs of a run, for finding many labels' places at once: each file is indexed once
+/// ([`LineIndex`]) and each fragment scanned once for every pointer into it ([`locate_all`]).
+struct SourceMap<'a> {
+    files: BTreeMap<&'a Path, LineIndex<'a>>,
+}
+
+/// The places found in one fragment: JSON pointer to byte offset and length.
+type Places = BTreeMap<String, (usize, usize)>;
+
+/// A label's place as a byte offset in its file, before lines and columns are known.
+struct Place {
+    /// The byte offset, or `None` when only the line is known.
+    offset: Option<usize>,
+    line: usize,
+    /// The byte length of the place (for the underline).
+    len: usize,
+}
+
+impl<'a> SourceMap<'a> {
+    fn new(sources: &'a [Input]) -> Self {
+        let mut files = BTreeMap::new();
+        for input in sources {
+            files
+                .entry(input.path.as_path())
+                .or_insert_with(|| LineIndex::new(&input.text));
+        }
+        SourceMap { files }
+    }
+
+    /// Every label's place, in the order given.
+    fn resolve(&self, labels: &[Label]) -> Vec<Resolved> {
+        // Fragment places first: every pointer into one fragment found in one scan.
+        let mut wanted: BTreeMap<(&Path, usize), BTreeSet<String>> = BTreeMap::new();
+        for label in labels {
+            if let Position::Fragment { line, pointer } = &label.position
+                && self.files.contains_key(label.file.as_path())
+            {
+                let set = wanted.entry((label.file.as_path(), *line)).or_default();
+                // The pointer and its ancestors, for the nearest ancestor that is there.
+                let mut pointer = canonical_pointer(pointer);
+                loop {
+                    let parent = pointer.rfind('/').map(|i| pointer[..i].to_owned());
+                    set.insert(pointer);
+                    match parent {
+                        Some(parent) => pointer = parent,
+                        None => break,
+                    }
+                }
+            }
+        }
+        let mut found: BTreeMap<(&Path, usize), Places> = BTreeMap::new();
+        for ((file, line), pointers) in &wanted {
+            if let Some(index) = self.files.get(file) {
+                let start = index.line_start(*line);
+                found.insert((*file, *line), locate_all(index.text(), start, pointers));
+            }
+        }
+
+        let places: Vec<Option<Place>> = labels
+            .iter()
+            .map(|label| self.place(label, &found))
+            .collect();
+        // Lines and columns: per file, every offset in one sweep.
+        let mut offsets: BTreeMap<&Path, Vec<usize>> = BTreeMap::new();
+        for (label, place) in labels.iter().zip(&places) {
+            if let Some(Place {
+                offset: Some(offset),
+                ..
+            }) = place
+            {
+                offsets
+                    .entry(label.file.as_path())
+                    .or_default()
+                    .push(*offset);
+            }
+        }
+        let mut columns: BTreeMap<&Path, std::vec::IntoIter<(usize, usize)>> = BTreeMap::new();
+        for (file, offsets) in &offsets {
+            if let Some(index) = self.files.get(file) {
+                columns.insert(*file, index.locate_all(offsets).into_iter());
+            }
+        }
+
+        labels
+            .iter()
+            .zip(places)
+            .map(|(label, place)| {
+                let mut resolved = Resolved {
+                    file: label.file.clone(),
+                    line: None,
+                    column: None,
+                    width: 1,
+                    snippet: None,
+                    text: label.text.clone(),
+                };
+                let Some(place) = place else {
+                    return resolved;
+                };
+                let index = self.files.get(label.file.as_path());
+                let (line, column) = match place.offset {
+                    Some(_) => match columns
+                        .get_mut(label.file.as_path())
+                        .and_then(Iterator::next)
+                    {
+                        Some((line, column)) => (line, Some(column)),
+                        None => (place.line, None),
+                    },
+                    None => (place.line, None),
+                };
+                resolved.line = Some(line);
+                resolved.column = column;
+                if let Some(index) = index {
+                    let line_start = index.line_start(line);
+                    let at = place
+                        .offset
+                        .unwrap_or(line_start)
+                        .saturating_sub(line_start);
+                    resolved.snippet = Some(window(index.line_text(line), at));
+                    if let Some(offset) = place.offset {
+                        resolved.width = index
+                            .text()
+                            .get(offset..offset + place.len)
+                            .map_or(1, |s| s.chars().take(WINDOW).count());
+                    }
+                }
+                resolved
+            })
+            .collect()
+    }
+
+    /// Where a label points, as a byte offset when the file was read; `None` for a whole file.
+    fn place(&self, label: &Label, found: &BTreeMap<(&Path, usize), Places>) -> Option<Place> {
+        let index = self.files.get(label.file.as_path());
+        match (&label.position, index) {
+            (Position::File, _) => None,
+            (Position::Line(line), _) => Some(Place {
+                offset: None,
+                line: *line,
+                len: 1,
+            }),
+            (Position::LineColumn(line, column), Some(index)) => {
+                let offset = index.offset(*line, *column);
+                Some(Place {
+                    offset: Some(offset),
+                    line: *line,
+                    len: token_len(index.text(), offset),
+                })
+            }
+            (Position::LineColumn(line, _), None) | (Position::Fragment { line, .. }, None) => {
+                Some(Place {
+                    offset: None,
+                    line: *line,
+                    len: 1,
+                })
+            }
+            (Position::Fragment { line, pointer }, Some(_)) => {
+                let places = found.get(&(label.file.as_path(), *line));
+                // The place itself, else its nearest ancestor that is there.
+                let mut pointer = canonical_pointer(pointer);
+                loop {
+                    if let Some(&(offset, len)) = places.and_then(|p| p.get(&pointer)) {
+                        return Some(Place {
+                            offset: Some(offset),
+                            line: *line,
+                            len,
+                        });
+                    }
+                    match pointer.rfind('/') {
+                        Some(i) => pointer.truncate(i),
+                        None => {
+                            return Some(Place {
+                                offset: None,
+                                line: *line,
+                                len: 1,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A JSON pointer with every token escaped the one way [`crate::pointer_token`] does.
+fn canonical_pointer(pointer: &str) -> String {
+    match pointer.strip_prefix('/') {
+        Some(rest) => rest
+            .split('/')
+            .map(|token| format!("/{}", crate::pointer_token(&crate::pointer_key(token))))
+            .collect(),
+        None => String::new(),
+    }
+}
+
+/// The byte length of the token starting at byte `offset`: a JSON string with its quotes, a
+/// word, or one character (at most [`WINDOW`] characters are looked at).
+fn token_len(text: &str, offset: usize) -> usize {
     let Some(rest) = text.get(offset..) else {
         return 1;
     };
     let rest = rest.lines().next().unwrap_or_default();
+    let mut chars = rest.char_indices().take(WINDOW);
     if rest.starts_with('"') {
         let mut escaped = false;
-        for (i, c) in rest.char_indices().skip(1) {
+        for (i, c) in chars.skip(1) {
             match c {
                 '\\' if !escaped => escaped = true,
-                '"' if !escaped => return rest.get(..=i).map_or(1, |s| s.chars().count()),
+                '"' if !escaped => return i + 1,
                 _ => escaped = false,
             }
         }
         return 1;
     }
-    let word = rest
-        .chars()
-        .take_while(|c| c.is_alphanumeric() || *c == '_')
-        .count();
-    word.max(1)
-}
-
-/// Line starts of a text, for offsets to lines and columns and back.
-struct Lines<'a> {
-    text: &'a str,
-    starts: Vec<usize>,
-}
-
-impl<'a> Lines<'a> {
-    fn new(text: &'a str) -> Self {
-        let starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        Lines { text, starts }
-    }
-
-    fn locate(&self, offset: usize) -> (usize, usize) {
-        let line = self.starts.partition_point(|&s| s <= offset).max(1);
-        let start = self.starts.get(line - 1).copied().unwrap_or(0);
-        let column = self
-            .text
-            .get(start..offset)
-            .map_or(1, |prefix| prefix.chars().count() + 1);
-        (line, column)
-    }
-
-    /// The byte offset of 1-based `line` and `column` (clamped to the text).
-    fn offset(&self, line: usize, column: usize) -> usize {
-        let Some(&start) = self.starts.get(line.saturating_sub(1)) else {
-            return self.text.len();
-        };
-        let text = self.text.get(start..).unwrap_or_default();
-        let skip = text
-            .char_indices()
-            .nth(column.saturating_sub(1))
-            .map_or(text.len(), |(i, _)| i);
-        start + skip
-    }
-
-    fn line_text(&self, line: usize) -> &'a str {
-        let Some(&start) = self.starts.get(line.saturating_sub(1)) else {
-            return "";
-        };
-        let end = self.starts.get(line).copied().unwrap_or(self.text.len());
-        self.text
-            .get(start..end)
-            .unwrap_or_default()
-            .trim_end_matches(['\n', '\r'])
-    }
+    chars
+        .find(|(_, c)| !(c.is_alphanumeric() || *c == '_'))
+        .map_or(rest.len().min(WINDOW), |(i, _)| i)
+        .max(1)
 }
 
 /// Finds JSON pointer `pointer` in the JSON text that starts at (or a little after) byte
@@ -420,15 +580,22 @@ impl<'a> Lines<'a> {
 /// the document's opening bracket for the empty pointer. `None` when the text is not plain JSON
 /// there (a YAML fragment, a fence inside a block quote) or the pointer is not found.
 pub fn locate(text: &str, start: usize, pointer: &str) -> Option<(usize, usize)> {
-    let tokens: Vec<String> = if pointer.is_empty() {
-        Vec::new()
-    } else {
-        pointer
-            .strip_prefix('/')?
-            .split('/')
-            .map(crate::pointer_key)
-            .collect()
-    };
+    let pointer = canonical_pointer(pointer);
+    let mut wanted = BTreeSet::new();
+    let mut ancestor = pointer.clone();
+    while let Some(i) = ancestor.rfind('/') {
+        ancestor.truncate(i);
+        wanted.insert(ancestor.clone());
+    }
+    wanted.insert(pointer.clone());
+    locate_all(text, start, &wanted).remove(&pointer)
+}
+
+/// [`locate`] for many pointers in one scan of the fragment: the place of every pointer of
+/// `wanted` that is there. `wanted` must hold the ancestors of each of its pointers (the scan
+/// only enters values on the way to one). Linear in the fragment's text.
+fn locate_all(text: &str, start: usize, wanted: &BTreeSet<String>) -> Places {
+    let mut found = BTreeMap::new();
     let bytes = text.as_bytes();
     // The fragment starts on this line, perhaps after an indentation.
     let mut scan = Scan {
@@ -436,10 +603,13 @@ pub fn locate(text: &str, start: usize, pointer: &str) -> Option<(usize, usize)>
         pos: start.min(bytes.len()),
     };
     scan.spaces();
-    if !matches!(scan.peek(), Some(b'{' | b'[')) {
-        return None;
+    if !matches!(scan.peek(), Some(b'{' | b'[')) || !wanted.contains("") {
+        return found;
     }
-    scan.find(&tokens, 0)
+    found.insert(String::new(), (scan.pos, 1));
+    let mut pointer = String::new();
+    let _complete = scan.collect(&mut pointer, wanted, &mut found, 0);
+    found
 }
 
 /// A scanner over JSON text that does not build values.
@@ -531,48 +701,69 @@ impl Scan<'_> {
         }
     }
 
-    fn find(&mut self, tokens: &[String], depth: usize) -> Option<(usize, usize)> {
+    /// Scans the value at the cursor, whose pointer is `pointer` (a member of `wanted`),
+    /// recording into `found` the place of every key or element whose pointer is wanted and
+    /// entering only the values on the way to one; skips the rest. `None` when the text stops
+    /// being JSON (what was found until then stays found).
+    fn collect(
+        &mut self,
+        pointer: &mut String,
+        wanted: &BTreeSet<String>,
+        found: &mut BTreeMap<String, (usize, usize)>,
+        depth: usize,
+    ) -> Option<()> {
         if depth > MAX_DEPTH {
             return None;
         }
         self.spaces();
-        let Some((token, rest)) = tokens.split_first() else {
-            return Some((self.pos, 1));
+        let object = match self.peek()? {
+            b'{' => true,
+            b'[' => false,
+            _ => return self.skip_value(depth),
         };
-        match self.peek()? {
-            b'{' => {
-                self.pos += 1;
-                if self.eat(b'}').is_some() {
-                    return None;
-                }
-                loop {
-                    let (start, end) = self.string()?;
-                    let key: String = serde_json::from_slice(self.bytes.get(start..end)?).ok()?;
-                    self.eat(b':')?;
-                    if key == *token {
-                        if rest.is_empty() {
-                            return Some((start, end - start));
-                        }
-                        return self.find(rest, depth + 1);
-                    }
-                    self.skip_value(depth + 1)?;
-                    self.eat(b',')?;
-                }
-            }
-            b'[' => {
-                let index: usize = token.parse().ok()?;
-                self.pos += 1;
-                for _ in 0..index {
-                    self.skip_value(depth + 1)?;
-                    self.eat(b',')?;
-                }
+        self.pos += 1;
+        if self.eat(if object { b'}' } else { b']' }).is_some() {
+            return Some(());
+        }
+        let mut index = 0usize;
+        loop {
+            let parent = pointer.len();
+            pointer.push('/');
+            let place = if object {
+                let (start, end) = self.string()?;
+                let key: String = serde_json::from_slice(self.bytes.get(start..end)?).ok()?;
+                pointer.push_str(&crate::pointer_token(&key));
+                self.eat(b':')?;
+                (start, end - start)
+            } else {
                 self.spaces();
-                if rest.is_empty() {
-                    return Some((self.pos, 1));
+                pointer.push_str(&index.to_string());
+                index += 1;
+                (self.pos, 1)
+            };
+            if wanted.contains(pointer.as_str()) {
+                found.entry(pointer.clone()).or_insert(place);
+                pointer.push('/');
+                let inside = wanted
+                    .range::<str, _>((
+                        std::ops::Bound::Included(pointer.as_str()),
+                        std::ops::Bound::Unbounded,
+                    ))
+                    .next()
+                    .is_some_and(|w| w.starts_with(pointer.as_str()));
+                pointer.pop();
+                if inside {
+                    self.collect(pointer, wanted, found, depth + 1)?;
+                } else {
+                    self.skip_value(depth + 1)?;
                 }
-                self.find(rest, depth + 1)
+            } else {
+                self.skip_value(depth + 1)?;
             }
-            _ => None,
+            pointer.truncate(parent);
+            if self.eat(b',').is_none() {
+                return self.eat(if object { b'}' } else { b']' });
+            }
         }
     }
 }
@@ -613,11 +804,16 @@ fn of_source(e: &SourceError) -> Diagnostic {
 
 fn of_merge(e: &MergeError) -> Vec<Diagnostic> {
     match e {
-        MergeError::NoFragments => {
+        MergeError::NoFragments { files } => {
             // The Display text is "message\n  help: help".
             let text = e.to_string();
             let (message, help) = text.split_once("\n  help: ").unwrap_or((&text, ""));
-            vec![Diagnostic::error(message).help(help)]
+            let mut diagnostic = Diagnostic::error(message).help(help);
+            // The message counts them all; the first few are shown as places.
+            for file in files.iter().take(10) {
+                diagnostic = diagnostic.label(Label::new(file, Position::File, "no fragment here"));
+            }
+            vec![diagnostic]
         }
         MergeError::Fragment {
             file,
@@ -812,7 +1008,7 @@ mod tests {
     #[test]
     fn pointers_are_found_in_one_line_json() {
         let text = "# T\n\n```json\n{\"openapi\":\"3.0.3\",\"paths\":{\"/a\":{\"get\":{\"x\":[1,{\"y\":2}]}}}}\n```\n";
-        let start = Lines::new(text).offset(4, 1);
+        let start = LineIndex::new(text).offset(4, 1);
         let found = locate(text, start, "/paths/~1a/get");
         let Some((offset, len)) = found else {
             panic!("not found")
@@ -829,11 +1025,89 @@ mod tests {
     #[test]
     fn long_lines_are_windowed_around_the_place() {
         let line = "x".repeat(300);
-        let (shown, caret) = window(&line, 200);
+        let (shown, caret) = window(&line, 199);
         assert!(shown.starts_with('…') && shown.ends_with('…'), "{shown}");
         assert_eq!(shown.chars().count(), WINDOW + 2);
         assert_eq!(caret, WINDOW / 3 + 1);
-        assert_eq!(window("short", 3), ("short".to_owned(), 2));
+        assert_eq!(window("short", 2), ("short".to_owned(), 2));
+        // Near the end, the last WINDOW characters; multi-byte characters count as one.
+        let line = "é".repeat(300);
+        let (shown, caret) = window(&line, 2 * 295);
+        assert!(shown.starts_with('…') && !shown.ends_with('…'), "{shown}");
+        assert_eq!((shown.chars().count(), caret), (WINDOW + 1, WINDOW - 5 + 1));
+    }
+
+    /// Issue 12 item 4: thousands of places in one one-line fragment (a duplicated
+    /// operationId) took 1.4 GB and 44 s for 4,000, because every place indexed the page again,
+    /// scanned the fragment from its start and copied the whole line. Now the places are found
+    /// in one scan, and a batch renders exactly what one diagnostic at a time renders.
+    #[test]
+    fn thousands_of_places_on_one_line_are_found_in_one_scan() {
+        let count = 20_000;
+        let paths: Vec<String> = (0..count)
+            .map(|i| format!("\"/p{i}\":{{\"get\":{{\"operationId\":\"same\"}}}}"))
+            .collect();
+        let text = format!(
+            "# T\n\n```json\n{{\"openapi\":\"3.0.3\",\"paths\":{{{}}}}}\n```\n",
+            paths.join(",")
+        );
+        let input = Input {
+            path: PathBuf::from("p.md"),
+            text,
+        };
+        let mut diagnostic = Diagnostic::warning("operationId `same` is used by many");
+        for i in 0..count {
+            diagnostic = diagnostic.label(Label::new(
+                Path::new("p.md"),
+                Position::Fragment {
+                    line: 4,
+                    pointer: format!("/paths/~1p{i}/get/operationId"),
+                },
+                format!("GET /p{i}"),
+            ));
+        }
+        let started = std::time::Instant::now();
+        let shown = diagnostic.render(std::slice::from_ref(&input));
+        // Quadratic work took minutes here; linear work takes well under a second.
+        assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+        assert_eq!(shown.matches("^^^^^^^^^^^^^").count(), count);
+        let last = format!("\"/p{}\":{{\"get\":{{\"operationId\"", count - 1);
+        let column = input
+            .text
+            .lines()
+            .nth(3)
+            .map_or(0, |l| l.find(&last).unwrap_or(0))
+            + last.len()
+            - "\"operationId\"".len()
+            + 1;
+        assert!(shown.contains(&format!("p.md:4:{column}\n")), "{column}");
+
+        // A batch of diagnostics renders each as it renders alone (missing pointers fall back
+        // to their nearest ancestor; unknown files keep the line only).
+        let few = [
+            Diagnostic::warning("a").label(Label::new(
+                Path::new("p.md"),
+                Position::Fragment {
+                    line: 4,
+                    pointer: "/paths/~1p7/get/nothing".to_owned(),
+                },
+                "x",
+            )),
+            Diagnostic::error("b")
+                .label(Label::new(
+                    Path::new("p.md"),
+                    Position::LineColumn(4, 3),
+                    "y",
+                ))
+                .label(Label::new(Path::new("gone.md"), Position::Line(9), "z")),
+            Diagnostic::error("c").label(Label::new(Path::new("p.md"), Position::File, "")),
+        ];
+        let sources = std::slice::from_ref(&input);
+        let one_by_one: Vec<String> = few.iter().map(|d| d.render(sources)).collect();
+        assert_eq!(render_all(&few, sources), one_by_one);
+        assert!(one_by_one[0].contains("^^^^^ x"), "{}", one_by_one[0]);
+        let json: Vec<String> = few.iter().map(|d| d.to_json(sources)).collect();
+        assert_eq!(to_json_all(&few, sources), json);
     }
 
     #[test]

@@ -40,13 +40,44 @@ pub(crate) fn pointer_key(token: &str) -> String {
     token.replace("~1", "/").replace("~0", "~")
 }
 
-/// Characters a crate name may hold (Cargo's rule for package names).
+/// The longest crate name accepted: crates.io's limit. Cargo names files and folders after the
+/// crate, so a much longer name (300 characters) fails in Cargo, long after stitch accepted it.
+pub const MAX_CRATE_NAME: usize = 64;
+
+/// Checks a crate name as crates.io does: 1 to [`MAX_CRATE_NAME`] ASCII letters, digits, `-`
+/// and `_`, starting with a letter, and (with `-` read as `_`) not a Rust keyword, which other
+/// crates could not name. `Err` says what is wrong, as the end of "`name` is not a valid crate
+/// name: ...".
+pub fn check_crate_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("it is empty".to_owned());
+    }
+    let length = name.chars().count();
+    if length > MAX_CRATE_NAME {
+        return Err(format!(
+            "it has {length} characters, more than {MAX_CRATE_NAME}"
+        ));
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+    {
+        return Err(format!(
+            "it holds {c:?}; only ASCII letters, digits, `-` and `_` are allowed"
+        ));
+    }
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return Err("it must start with a letter".to_owned());
+    }
+    if model::is_keyword(&name.replace('-', "_")) {
+        return Err("it is a Rust keyword, which other crates could not name".to_owned());
+    }
+    Ok(())
+}
+
+/// Whether [`check_crate_name`] accepts `name`.
 fn valid_crate_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.starts_with(|c: char| c.is_ascii_alphabetic())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    check_crate_name(name).is_ok()
 }
 
 /// What the user chose for one run of the generator.
@@ -116,6 +147,11 @@ pub fn merge_diagnosed(
     let mut errors: Vec<Error> = source_errors.into_iter().map(Error::Source).collect();
     let merged = if fragments.is_empty() && !errors.is_empty() {
         // Every fragment was bad: "no fragments" would only repeat that.
+        None
+    } else if fragments.is_empty() {
+        // Name the files, so a page whose fences are not fragments is found.
+        let files = sources.iter().map(|s| s.path.clone()).collect();
+        errors.push(Error::Merge(merge::MergeError::NoFragments { files }));
         None
     } else {
         match merge::merge_with(&fragments, on_conflict) {

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use stitch::diagnostic::{Diagnostic, Severity};
+use stitch::diagnostic::{self, Diagnostic, Severity};
 use stitch::source::{self, Input};
 use stitch::write::{self, DocumentFormat, WriteOutcome};
 
@@ -31,6 +31,9 @@ struct Cli {
     /// How diagnostics are written to stderr.
     #[arg(long, value_enum, global = true, value_name = "FORMAT", default_value_t = Format::Human)]
     format: Format,
+    /// The largest input file read, in bytes or with a unit (KiB, MiB, GiB) [default: 64MiB].
+    #[arg(long, global = true, value_name = "SIZE", value_parser = source::parse_size)]
+    max_input_size: Option<u64>,
 }
 
 /// How diagnostics are written.
@@ -47,8 +50,10 @@ enum Format {
 enum Command {
     /// Generate the client crate into DIR.
     ///
-    /// The write is atomic (a sibling folder, then a swap by rename). The generator owns the
-    /// files it writes and everything under DIR/src; README, examples and other files are kept.
+    /// The write is atomic (a sibling folder, then one atomic exchange on Linux) and a second
+    /// run on DIR waits for the first. The generator owns the files it writes and everything
+    /// under DIR/src; README, examples and other files are kept. DIR is never read as input,
+    /// even inside an input folder.
     Generate {
         /// Markdown pages, OpenAPI JSON/YAML files, or folders of them.
         #[arg(required = true, value_name = "INPUT")]
@@ -127,6 +132,8 @@ struct Reporter {
     /// The inputs read so far, so diagnostics can show the offending lines.
     sources: Vec<Input>,
     errors: usize,
+    /// The largest input file read.
+    max_input_size: u64,
 }
 
 impl Reporter {
@@ -138,20 +145,26 @@ impl Reporter {
     }
 
     fn report(&mut self, diagnostic: &Diagnostic) {
-        if diagnostic.severity == Severity::Error {
-            self.errors += 1;
-        } else if self.quiet {
-            return;
-        }
-        match self.format {
-            Format::Human => say(&diagnostic.render(&self.sources)),
-            Format::Json => say(&diagnostic.to_json(&self.sources)),
-        }
+        self.report_all(std::slice::from_ref(diagnostic));
     }
 
+    /// Reports diagnostics in one batch, so each input is indexed once however many there are.
     fn report_all(&mut self, diagnostics: &[Diagnostic]) {
-        for diagnostic in diagnostics {
-            self.report(diagnostic);
+        let shown: Vec<Diagnostic> = diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error || !self.quiet)
+            .cloned()
+            .collect();
+        self.errors += shown
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        let lines = match self.format {
+            Format::Human => diagnostic::render_all(&shown, &self.sources),
+            Format::Json => diagnostic::to_json_all(&shown, &self.sources),
+        };
+        for line in lines {
+            say(&line);
         }
     }
 
@@ -183,6 +196,7 @@ fn main() -> ExitCode {
         format: cli.format,
         sources: Vec::new(),
         errors: 0,
+        max_input_size: cli.max_input_size.unwrap_or(source::DEFAULT_MAX_INPUT_SIZE),
     };
     match run(cli.command, &mut reporter) {
         Ok(Done::Ok) => ExitCode::SUCCESS,
@@ -207,11 +221,26 @@ fn say(line: &str) {
     let _ignored = writeln!(io::stderr().lock(), "{}", line.trim_end());
 }
 
-/// Reads the inputs, reporting a failure.
-fn read(inputs: &[PathBuf], reporter: &mut Reporter) -> Result<(), Failed> {
-    match source::read_inputs(inputs) {
-        Ok(sources) => {
-            reporter.sources = sources;
+/// Reads the inputs, never the crate folder `out` (nor other crates stitch wrote) inside an
+/// input folder, warning about each entry passed over; reports a failure.
+fn read(inputs: &[PathBuf], out: Option<&Path>, reporter: &mut Reporter) -> Result<(), Failed> {
+    let options = source::ReadOptions {
+        max_input_size: reporter.max_input_size,
+        exclude: out.map(Path::to_path_buf).into_iter().collect(),
+    };
+    match source::read_inputs_with(inputs, &options) {
+        Ok(read) => {
+            for skipped in &read.skipped {
+                reporter.report(
+                    &Diagnostic::warning(format!(
+                        "skipped {}: {}",
+                        skipped.path.display(),
+                        skipped.reason
+                    ))
+                    .help("stitch does not read it as input; move it out of the input folder to silence this"),
+                );
+            }
+            reporter.sources = read.inputs;
             Ok(())
         }
         Err(e) => {
@@ -227,11 +256,12 @@ fn read(inputs: &[PathBuf], reporter: &mut Reporter) -> Result<(), Failed> {
 /// Generates the crate in memory, reporting every diagnostic.
 fn generated(
     inputs: &[PathBuf],
+    out: &Path,
     options: &stitch::Options,
     on_conflict: stitch::OnConflict,
     reporter: &mut Reporter,
 ) -> Result<stitch::GeneratedCrate, Failed> {
-    read(inputs, reporter)?;
+    read(inputs, Some(out), reporter)?;
     let run = stitch::generate_diagnosed(&reporter.sources, options, on_conflict);
     reporter.report_all(&run.diagnostics);
     run.result.map_err(|_| Failed)
@@ -250,7 +280,7 @@ fn run(command: Command, reporter: &mut Reporter) -> Result<Done, Failed> {
                 Failed
             })?;
             let options = stitch::Options { crate_name };
-            let krate = generated(&inputs, &options, on_conflict.into(), reporter)?;
+            let krate = generated(&inputs, &out, &options, on_conflict.into(), reporter)?;
             let outcome = write::write_crate(&krate, &out).map_err(|e| {
                 reporter.fail(&e.to_string());
                 Failed
@@ -285,7 +315,7 @@ fn run(command: Command, reporter: &mut Reporter) -> Result<Done, Failed> {
             out,
             on_conflict,
         } => {
-            read(&inputs, reporter)?;
+            read(&inputs, out.as_deref(), reporter)?;
             let run = stitch::merge_diagnosed(&reporter.sources, on_conflict.into());
             reporter.report_all(&run.diagnostics);
             let merged = run.result.map_err(|_| Failed)?.value;
@@ -324,7 +354,7 @@ fn run(command: Command, reporter: &mut Reporter) -> Result<Done, Failed> {
                 Failed
             })?;
             let options = stitch::Options { crate_name };
-            let krate = generated(&inputs, &options, on_conflict.into(), reporter)?;
+            let krate = generated(&inputs, &out, &options, on_conflict.into(), reporter)?;
             let drift = write::check_crate(&krate, &out).map_err(|e| {
                 reporter.fail(&e.to_string());
                 Failed
@@ -385,7 +415,29 @@ fn merge_summary(merged: &serde_json::Value) -> String {
 
 /// The crate name: the one given, else the one in `out/Cargo.toml` (so regenerating or checking
 /// an existing crate keeps its name), else the folder's name.
+///
+/// The name is checked as crates.io checks names ([`stitch::check_crate_name`]) before any
+/// work is done, so a name Cargo would choke on fails here, saying why.
 fn crate_name_for(given: Option<String>, out: &Path) -> Result<String, String> {
+    let name = chosen_crate_name(given, out)?;
+    stitch::check_crate_name(&name).map_err(|why| {
+        let shown: String = name.chars().take(80).collect();
+        let shown = if shown.len() < name.len() {
+            format!("{shown}…")
+        } else {
+            shown
+        };
+        format!(
+            "`{shown}` is not a valid crate name: {why}\n  help: pass --crate-name NAME: at \
+             most {} ASCII letters, digits, `-` and `_`, starting with a letter",
+            stitch::MAX_CRATE_NAME
+        )
+    })?;
+    Ok(name)
+}
+
+/// The crate name before it is checked; see [`crate_name_for`].
+fn chosen_crate_name(given: Option<String>, out: &Path) -> Result<String, String> {
     if let Some(name) = given {
         return Ok(name);
     }
@@ -447,6 +499,21 @@ mod tests {
         let out = dir.path().join("my-client");
         assert_eq!(crate_name_for(None, &out).as_deref(), Ok("my-client"));
         assert_eq!(crate_name_for(Some("x".into()), &out).as_deref(), Ok("x"));
+        // Issue 12: a 300-character name was accepted, then Cargo failed on its file names.
+        let long = crate_name_for(Some("x".repeat(300)), &out).expect_err("too long");
+        assert!(
+            long.contains("it has 300 characters, more than 64"),
+            "{long}"
+        );
+        assert!(long.contains("--crate-name"), "{long}");
+        assert!(crate_name_for(Some("x".repeat(64)), &out).is_ok());
+        let keyword = crate_name_for(Some("fn".into()), &out).expect_err("keyword");
+        assert!(keyword.contains("Rust keyword"), "{keyword}");
+        let spaced = crate_name_for(None, &dir.path().join("my client")).expect_err("space");
+        assert!(
+            spaced.starts_with("`my client` is not a valid crate name: it holds ' '"),
+            "{spaced}"
+        );
         fs::create_dir_all(&out).expect("mkdir");
         fs::write(out.join("Cargo.toml"), "[package]\nname = \"kept\"\n").expect("manifest");
         assert_eq!(crate_name_for(None, &out).as_deref(), Ok("kept"));

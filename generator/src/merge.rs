@@ -23,19 +23,44 @@ use serde_json::{Map, Value};
 
 use crate::source::{Fragment, METHODS};
 
+/// "the inputs", "a.md", "a.md and b.md", "a.md, b.md, c.md and 2 more files".
+fn files_named(files: &[PathBuf]) -> String {
+    const SHOWN: usize = 3;
+    let names: Vec<String> = files
+        .iter()
+        .take(SHOWN)
+        .map(|f| f.display().to_string())
+        .collect();
+    match (names.split_last(), files.len().saturating_sub(SHOWN)) {
+        (None, _) => "the inputs".to_owned(),
+        (Some((last, [])), 0) => last.clone(),
+        (Some((last, rest)), 0) => format!("{} and {last}", rest.join(", ")),
+        (Some(_), more) => format!(
+            "{} and {more} more file{}",
+            names.join(", "),
+            if more == 1 { "" } else { "s" }
+        ),
+    }
+}
+
 /// Top-level keys written first, in this order, after `openapi`.
 const LEADING_KEYS: [&str; 3] = ["info", "servers", "security"];
 
 /// Why the fragments do not merge into one document.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum MergeError {
-    /// There was nothing to merge.
+    /// There was nothing to merge: none of `files` (the inputs read, when known) holds a
+    /// fragment.
     #[error(
-        "no OpenAPI fragments found in the inputs\n  help: put each operation's OpenAPI \
-         document in a ```json block under its `## METHOD /path` heading, or pass an OpenAPI \
-         JSON or YAML file"
+        "no OpenAPI fragments found in {}\n  help: put each operation's OpenAPI \
+         document in a ```json block with an `openapi` key, under its `## METHOD /path` \
+         heading, or pass an OpenAPI JSON or YAML file",
+        files_named(files)
     )]
-    NoFragments,
+    NoFragments {
+        /// The inputs that were read and hold no fragment (empty when not known).
+        files: Vec<PathBuf>,
+    },
     /// A fragment is not an OpenAPI 3.0 or 3.1 document of the expected shape.
     #[error("{}:{line}: {message}\n  help: {help}", .file.display())]
     Fragment {
@@ -259,7 +284,7 @@ pub fn merge_with(
     on_conflict: OnConflict,
 ) -> Result<Merged, Vec<MergeError>> {
     if fragments.is_empty() {
-        return Err(vec![MergeError::NoFragments]);
+        return Err(vec![MergeError::NoFragments { files: Vec::new() }]);
     }
     // Fragments are borrowed; one is copied only when a rename rewrites it.
     let mut order: Vec<Cow<'_, Fragment>> = fragments.iter().map(Cow::Borrowed).collect();
@@ -509,6 +534,9 @@ struct Merger {
     tags: BTreeMap<String, Slot>,
     paths: BTreeMap<String, Group>,
     components: BTreeMap<String, Group>,
+    /// Component schemas `--on-conflict widen` could not widen, by pointer: the one conflict to
+    /// report for each (see [`Merger::widen`]).
+    unwidened: BTreeMap<String, Conflict>,
 }
 
 impl Merger {
@@ -789,12 +817,16 @@ impl Merger {
             .collect()
     }
 
-    /// Widens every conflicting schema into one definition, or leaves it conflicting.
+    /// Widens every conflicting schema into one definition, or leaves it conflicting and
+    /// records in `unwidened` the one conflict to report: the first definition against the one
+    /// that could not be widened into those before it (not one conflict per other page, each
+    /// blamed for the same incompatibility).
     fn widen(&mut self) -> Vec<Widened> {
         let mut widened = Vec::new();
         let Some(Group::Entries(schemas)) = self.components.get_mut("schemas") else {
             return widened;
         };
+        let unwidened = &mut self.unwidened;
         for slot in schemas.values_mut() {
             let Some((first, rest)) = slot.variants.split_first() else {
                 continue;
@@ -818,7 +850,18 @@ impl Merger {
                     &mut changes,
                 ) {
                     Ok(wider) => value = wider,
-                    Err(_) => {
+                    Err(reason) => {
+                        let conflict = Conflict {
+                            what: slot.what.clone(),
+                            pointer: slot.pointer.clone(),
+                            first: first.at.clone(),
+                            second: other.at.clone(),
+                            difference: format!(
+                                "{}; cannot widen: {reason}",
+                                difference(&first.value, &other.value, &first.at, &other.at)
+                            ),
+                        };
+                        unwidened.insert(slot.pointer.clone(), conflict);
                         ok = false;
                         break;
                     }
@@ -883,12 +926,7 @@ impl Merger {
         }
         if !conflicts.is_empty() {
             if on_conflict == OnConflict::Widen {
-                for conflict in &mut conflicts {
-                    if let Some(reason) = self.why_not_widened(conflict) {
-                        conflict.difference =
-                            format!("{}; cannot widen: {reason}", conflict.difference);
-                    }
-                }
+                conflicts = self.explain_unwidened(conflicts);
             }
             return Err(MergeError::Conflicts { conflicts });
         }
@@ -964,33 +1002,28 @@ impl Merger {
         })
     }
 
-    /// Why `--on-conflict widen` left a conflict.
-    fn why_not_widened(&self, conflict: &Conflict) -> Option<String> {
-        let Some(name) = conflict.pointer.strip_prefix("/components/schemas/") else {
-            return Some("only component schemas are widened".to_owned());
-        };
-        let Some(Group::Entries(schemas)) = self.components.get("schemas") else {
-            return None;
-        };
-        // The pointer's token is escaped; the map is keyed by the plain name.
-        let name = crate::pointer_key(name);
-        let slot = schemas.get(&name)?;
-        let (first, rest) = slot.variants.split_first()?;
-        let mut value = first.value.clone();
-        for other in rest {
-            let (a, b) = (At(&first.at).to_string(), At(&other.at).to_string());
-            match widen(
-                &value,
-                &other.value,
-                &mut String::new(),
-                (&a, &b),
-                &mut Vec::new(),
-            ) {
-                Ok(wider) => value = wider,
-                Err(reason) => return Some(reason),
+    /// The conflicts left under `--on-conflict widen`: a schema that could not be widened is
+    /// reported once, as [`Merger::widen`] recorded it; anything else says that only component
+    /// schemas are widened.
+    fn explain_unwidened(&self, conflicts: Vec<Conflict>) -> Vec<Conflict> {
+        let mut reported = std::collections::BTreeSet::new();
+        let mut out = Vec::new();
+        for mut conflict in conflicts {
+            if let Some(unwidened) = self.unwidened.get(&conflict.pointer) {
+                if reported.insert(conflict.pointer.clone()) {
+                    out.push(unwidened.clone());
+                }
+                continue;
             }
+            if !conflict.pointer.starts_with("/components/schemas/") {
+                conflict.difference = format!(
+                    "{}; cannot widen: only component schemas are widened",
+                    conflict.difference
+                );
+            }
+            out.push(conflict);
         }
-        None
+        out
     }
 }
 
@@ -1667,7 +1700,19 @@ mod tests {
             error.to_string(),
             "api.json:1: unsupported OpenAPI version \"3.2.0\"; stitch reads 3.0.x and 3.1.x\n  help: convert the document to OpenAPI 3.0.x or 3.1.x"
         );
-        assert_eq!(merge(&[]), Err(MergeError::NoFragments));
+        assert_eq!(
+            merge(&[]),
+            Err(MergeError::NoFragments { files: Vec::new() })
+        );
+        let error = MergeError::NoFragments {
+            files: ["a.md", "b.md", "c.md", "d.md"].map(PathBuf::from).to_vec(),
+        };
+        assert!(
+            error
+                .to_string()
+                .starts_with("no OpenAPI fragments found in a.md, b.md, c.md and 1 more file\n"),
+            "{error}"
+        );
     }
 
     fn schema_doc(schema: Value, reference: &str) -> Value {
@@ -1786,6 +1831,38 @@ mod tests {
                 "cannot widen: /properties/x/type: \"string\" in a.md:1, \"integer\" in c.md:1"
             ),
             "{shown}"
+        );
+    }
+
+    /// Issue 12: an incompatible schema under `widen` was reported once per other page, each
+    /// report blaming the same incompatibility on a page that had none.
+    #[test]
+    fn an_incompatible_widen_is_reported_once_on_the_pages_that_disagree() {
+        let object = |p: &str| json!({"type": "object", "properties": {p: {"type": "string"}}});
+        let fragments = [
+            fragment("a.md", 1, schema_doc(object("x"), "/a")),
+            fragment("b.md", 1, schema_doc(json!({"type": "string"}), "/b")),
+            fragment("c.md", 1, schema_doc(object("y"), "/c")),
+            fragment("d.md", 1, schema_doc(object("z"), "/d")),
+        ];
+        let Err(errors) = merge_with(&fragments, OnConflict::Widen) else {
+            panic!("a string and an object cannot be widened")
+        };
+        let [MergeError::Conflicts { conflicts }] = errors.as_slice() else {
+            panic!("{errors:?}")
+        };
+        assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+        let conflict = &conflicts[0];
+        assert_eq!(
+            (conflict.first.0.as_path(), conflict.second.0.as_path()),
+            (Path::new("a.md"), Path::new("b.md"))
+        );
+        assert!(
+            conflict
+                .difference
+                .ends_with("cannot widen: /type: \"object\" in a.md:1, \"string\" in b.md:1"),
+            "{}",
+            conflict.difference
         );
     }
 

@@ -73,6 +73,23 @@ pub enum WriteError {
         #[source]
         source: io::Error,
     },
+    /// The lock on writing the crate folder could not be taken.
+    #[error("cannot lock {} to write {}: {source}\n  help: check that the folder is readable; nothing was changed", path.display(), out.display())]
+    Lock {
+        /// What was to be locked.
+        path: PathBuf,
+        /// The crate folder.
+        out: PathBuf,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
+    /// The folder a file is to be written into does not exist (or is not a folder).
+    #[error("the folder {} does not exist\n  help: create it first, or write somewhere else", path.display())]
+    NoFolder {
+        /// The missing folder.
+        path: PathBuf,
+    },
     /// `out` exists but is not a folder.
     #[error("{} is not a folder\n  help: give --out a folder (it is created when missing), or move the file away", path.display())]
     NotAFolder {
@@ -518,10 +535,6 @@ fn write_with(
 ) -> Result<WriteOutcome, WriteError> {
     validate(krate)?;
     let folder = resolve_out(out)?;
-    let drift = drift_of(krate, &folder.path, folder.exists)?;
-    if folder.exists && drift.is_clean() {
-        return Ok(WriteOutcome::Unchanged);
-    }
     let name = folder
         .path
         .file_name()
@@ -538,6 +551,15 @@ fn write_with(
             out: out.to_path_buf(),
             source,
         })?;
+    }
+    // Everything from here on sees `out` as no other stitch run changes it.
+    let _lock = lock_out(&parent, out)?;
+    // Another run may have written `out` while this one waited.
+    let folder = resolve_out(out)?;
+    recover_leftovers(&parent, name, &folder.path);
+    let drift = drift_of(krate, &folder.path, folder.exists)?;
+    if folder.exists && drift.is_clean() {
+        return Ok(WriteOutcome::Unchanged);
     }
     let sibling = |kind: &str| {
         let mut file_name = OsString::from(".");
@@ -806,6 +828,37 @@ fn swap(
         })
     };
 
+    // Linux: one atomic exchange; `tmp` then holds the old crate.
+    let exchanged = match fault {
+        #[cfg(test)]
+        Fault::Swap => Err(io::Error::other("injected failure during the swap")),
+        _ => exchange(tmp, real),
+    };
+    match exchanged {
+        Ok(true) => {
+            return Ok(fs::remove_dir_all(tmp).err().map(|e| {
+                format!(
+                    "the previous crate folder {} could not be deleted ({e}); delete it by hand",
+                    tmp.display()
+                )
+            }));
+        }
+        Ok(false) => {}
+        Err(source) => {
+            let mut note = String::from(
+                "\n  help: the crate folder was left as it was; check that no other program holds files in it, then run again",
+            );
+            return Err(match restore_build() {
+                None => remove_tmp(swap_error(source, note), tmp),
+                Some(stranded) => {
+                    note.push_str(&stranded);
+                    swap_error(source, note)
+                }
+            });
+        }
+    }
+
+    // Elsewhere: two renames, the old folder put back when the second fails.
     if let Err(source) = fs::rename(real, old) {
         let mut note = String::from(
             "\n  help: the crate folder was left as it was; check that no other program holds files in it, then run again",
@@ -819,12 +872,7 @@ fn swap(
         });
     }
 
-    let put_in_place = match fault {
-        #[cfg(test)]
-        Fault::Swap => Err(io::Error::other("injected failure during the swap")),
-        _ => fs::rename(tmp, real),
-    };
-    if let Err(source) = put_in_place {
+    if let Err(source) = fs::rename(tmp, real) {
         return Err(match fs::rename(old, real) {
             Ok(()) => {
                 let mut note =
@@ -859,6 +907,93 @@ fn swap(
             old.display()
         )
     }))
+}
+
+/// Exchanges the folders `a` and `b` atomically: `Ok(false)` where the platform or the file
+/// system has no such exchange (the caller then falls back to two renames).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    use rustix::io::Errno;
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(true),
+        Err(Errno::INVAL | Errno::NOSYS | Errno::OPNOTSUPP) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Exchanges the folders `a` and `b` atomically: `Ok(false)` where the platform or the file
+/// system has no such exchange (the caller then falls back to two renames).
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> io::Result<bool> {
+    Ok(false)
+}
+
+/// The exclusive lock on writing one crate folder, held until dropped (see the module docs).
+struct OutLock {
+    /// The locked folder (Unix); the lock goes with the file descriptor.
+    #[cfg(unix)]
+    _folder: fs::File,
+}
+
+/// Takes the lock on writing a crate folder in `parent`, waiting for a run that holds it: an
+/// advisory `flock` on the parent folder (std's `File::lock` is newer than this crate's minimum
+/// Rust). `out` names the crate folder in messages. Where there is no `flock` (not Unix), runs
+/// are not serialized.
+fn lock_out(parent: &Path, out: &Path) -> Result<OutLock, WriteError> {
+    #[cfg(unix)]
+    {
+        use rustix::fs::{FlockOperation, flock};
+        let locked = fs::File::open(parent).and_then(|folder| {
+            flock(&folder, FlockOperation::LockExclusive)
+                .map(|()| folder)
+                .map_err(io::Error::from)
+        });
+        match locked {
+            Ok(folder) => Ok(OutLock { _folder: folder }),
+            Err(source) => Err(WriteError::Lock {
+                path: parent.to_path_buf(),
+                out: out.to_path_buf(),
+                source,
+            }),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (parent, out);
+        Ok(OutLock {})
+    }
+}
+
+/// Clears what a killed run left beside the crate folder `real` (called holding the lock, so
+/// no live run owns them): each `.{name}.stitch-tmp-*` folder gives back the `target/` it holds
+/// when `real` has none, then is deleted. Best effort: a leftover that cannot be cleared stays,
+/// and a `target/` that cannot be moved back keeps its folder alive.
+fn recover_leftovers(parent: &Path, name: &std::ffi::OsStr, real: &Path) {
+    let mut prefix = OsString::from(".");
+    prefix.push(name);
+    prefix.push(".stitch-tmp-");
+    let Some(prefix) = prefix.to_str() else {
+        return;
+    };
+    let Ok(entries) = sorted_entries(parent) else {
+        return;
+    };
+    for (file_name, path, file_type) in entries {
+        if !file_type.is_dir() || !file_name.to_str().is_some_and(|n| n.starts_with(prefix)) {
+            continue;
+        }
+        let build = path.join(BUILD_FOLDER);
+        let real_build = real.join(BUILD_FOLDER);
+        if fs::symlink_metadata(&build).is_ok() {
+            let stranded = fs::symlink_metadata(real).is_ok_and(|m| m.is_dir())
+                && fs::symlink_metadata(&real_build).is_err();
+            if !stranded || fs::rename(&build, &real_build).is_err() {
+                continue;
+            }
+        }
+        let _ignored = fs::remove_dir_all(&path);
+    }
 }
 
 /// How a merged OpenAPI document is written.
@@ -909,7 +1044,8 @@ pub fn render_document(
 }
 
 /// Writes a document to the file `path` (YAML for `.yaml`/`.yml`, JSON otherwise) atomically:
-/// into a temporary file beside it, then renamed over it. Missing parent folders are created.
+/// into a temporary file beside it, then renamed over it. The folder must exist: a typo in
+/// `--out` should not silently create a tree of folders.
 pub fn write_document(value: &serde_json::Value, path: &Path) -> Result<(), WriteError> {
     let text = render_document(value, DocumentFormat::for_path(path))?;
     let write_error = |at: &Path, source| WriteError::Write {
@@ -924,7 +1060,14 @@ pub fn write_document(value: &serde_json::Value, path: &Path) -> Result<(), Writ
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    fs::create_dir_all(&parent).map_err(|source| write_error(&parent, source))?;
+    match fs::metadata(&parent) {
+        Ok(meta) if meta.is_dir() => {}
+        Ok(_) => return Err(WriteError::NoFolder { path: parent }),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Err(WriteError::NoFolder { path: parent });
+        }
+        Err(source) => return Err(write_error(&parent, source)),
+    }
     let mut tmp_name = OsString::from(".");
     tmp_name.push(name);
     let sequence = SEQUENCE.fetch_add(1, Ordering::Relaxed);
@@ -1139,8 +1282,69 @@ mod tests {
         fs::write(out.join("target/debug/cache"), "build").expect("cache");
         let before = tree(&out);
         let error = write_with(&v2(), &out, Fault::Swap).expect_err("fault");
-        assert!(error.to_string().contains("put back"), "{error}");
+        assert!(error.to_string().contains("run again"), "{error}");
         assert_eq!(tree(&out), before);
+        assert_eq!(names(dir.path()), ["client"]);
+    }
+
+    /// Issue 12 item 10: concurrent runs on one folder deleted `target/` and left user files in
+    /// `.client.stitch-old-*`. With the lock, each run sees the folder the previous one wrote.
+    #[test]
+    fn concurrent_writes_to_one_folder_lose_nothing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("client");
+        write_crate(&v1(), &out).expect("first write");
+        user_files(&out);
+        fs::create_dir_all(out.join("target/debug")).expect("target");
+        fs::write(out.join("target/debug/cache"), "build").expect("cache");
+        let generated: BTreeSet<String> = v1()
+            .files
+            .into_keys()
+            .chain(v2().files.into_keys())
+            .collect();
+        let user = |tree: &Tree| -> Tree {
+            tree.iter()
+                .filter(|(rel, _)| !rel.starts_with("src/") && !generated.contains(*rel))
+                .map(|(rel, bytes)| (rel.clone(), bytes.clone()))
+                .collect()
+        };
+        let before = user(&tree(&out));
+        std::thread::scope(|scope| {
+            for thread in 0..4 {
+                let out = &out;
+                scope.spawn(move || {
+                    for round in 0..20 {
+                        let krate = if (thread + round) % 2 == 0 {
+                            v1()
+                        } else {
+                            v2()
+                        };
+                        write_crate(&krate, out).expect("write");
+                    }
+                });
+            }
+        });
+        assert_eq!(user(&tree(&out)), before, "user files and target/ kept");
+        assert_eq!(names(dir.path()), ["client"], "no leftovers");
+    }
+
+    #[test]
+    fn a_killed_runs_leftover_gives_back_target_and_is_removed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("client");
+        write_crate(&v1(), &out).expect("first write");
+        // What a run killed after moving target/ aside, before the exchange, leaves.
+        let leftover = dir.path().join(".client.stitch-tmp-999999-0");
+        fs::create_dir_all(leftover.join("target/debug")).expect("leftover");
+        fs::write(leftover.join("target/debug/cache"), "build").expect("cache");
+        fs::write(leftover.join("Cargo.toml"), "partial").expect("partial");
+        write_crate(&v2(), &out).expect("write");
+        assert_eq!(
+            fs::read_to_string(out.join("target/debug/cache"))
+                .ok()
+                .as_deref(),
+            Some("build")
+        );
         assert_eq!(names(dir.path()), ["client"]);
     }
 
@@ -1344,11 +1548,37 @@ mod tests {
         );
     }
 
+    /// Issue 12: `merge --out /no/such/dir/x.json` created the folders silently.
+    #[test]
+    fn a_document_is_not_written_into_a_missing_folder() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let target = dir.path().join("no/such/x.json");
+        let error = write_document(&serde_json::json!({}), &target).expect_err("missing folder");
+        assert_eq!(
+            error.to_string().lines().next(),
+            Some(
+                format!(
+                    "the folder {} does not exist",
+                    dir.path().join("no/such").display()
+                )
+                .as_str()
+            )
+        );
+        assert_eq!(names(dir.path()), Vec::<String>::new(), "nothing created");
+        fs::write(dir.path().join("file"), "").expect("file");
+        let error = write_document(&serde_json::json!({}), &dir.path().join("file/x.json"));
+        assert!(
+            matches!(error, Err(WriteError::NoFolder { .. })),
+            "{error:?}"
+        );
+    }
+
     #[test]
     fn documents_are_json_or_yaml_by_extension() {
         let dir = tempfile::tempdir().expect("tempdir");
         let value = serde_json::json!({"openapi": "3.0.3", "paths": {}});
         let json = dir.path().join("sub/merged.json");
+        fs::create_dir(dir.path().join("sub")).expect("sub");
         write_document(&value, &json).expect("json");
         assert_eq!(
             fs::read_to_string(&json).expect("read json"),

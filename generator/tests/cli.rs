@@ -591,3 +591,314 @@ fn header_text_a_header_cannot_carry_is_named_in_the_page() {
         ],
     );
 }
+/// Makes a FIFO at `path` with mkfifo(1).
+#[cfg(unix)]
+fn fifo(path: &Path) {
+    let made = Command::new("mkfifo").arg(path).status().expect("mkfifo");
+    assert!(made.success());
+}
+
+#[cfg(unix)]
+#[test]
+fn special_files_are_never_read_so_nothing_hangs() {
+    // A FIFO named `*.json` used to block the run forever, and a `*.json` link to /dev/zero to
+    // read until memory ran out. The timeout in `stitch_within` turns a hang into a failure.
+    let dir = folder(&[("docs/jobs.md", JOBS)]);
+    fifo(&dir.path().join("docs/pipe.json"));
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero.json")).expect("symlink");
+    std::os::unix::fs::symlink("jobs.md", dir.path().join("docs/link.md")).expect("symlink");
+
+    // Named directly: an error naming the file and what it is.
+    let out = stitch_within(dir.path(), &["merge", "docs/pipe.json"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("docs/pipe.json") && out.stderr.contains("not a regular file (a FIFO)"),
+        "{}",
+        out.stderr
+    );
+    let out = stitch_within(dir.path(), &["merge", "zero.json"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("not a regular file (a device)"),
+        "{}",
+        out.stderr
+    );
+
+    // Inside a walked folder: skipped with a warning; the link to a regular file is read.
+    let out = stitch_within(dir.path(), &["generate", "docs", "--out", "client"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("warning: skipped docs/pipe.json: it is not a regular file (a FIFO)"),
+        "{}",
+        out.stderr
+    );
+    assert!(dir.path().join("client/Cargo.toml").is_file());
+}
+
+#[test]
+fn an_input_larger_than_the_limit_is_an_error_until_the_flag_raises_it() {
+    let dir = folder(&[("jobs.md", JOBS)]);
+    let out = stitch(
+        dir.path(),
+        &["merge", "jobs.md", "--max-input-size", "1KiB"],
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("jobs.md")
+            && out.stderr.contains("than 1 KiB, the limit for one input")
+            && out.stderr.contains("--max-input-size"),
+        "{}",
+        out.stderr
+    );
+    let out = stitch(dir.path(), &["merge", "jobs.md", "--max-input-size", "1M"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = stitch(
+        dir.path(),
+        &["merge", "jobs.md", "--max-input-size", "lots"],
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("is not a size"), "{}", out.stderr);
+}
+
+#[test]
+fn the_output_folder_inside_an_input_folder_is_never_read_back() {
+    // `generate docs --out docs/client` used to read docs/client/openapi.json as input on the
+    // second run, so an operation deleted from the pages stayed in the client.
+    let two = format!(
+        "{}\n## GET /b\n\n```json\n{HEAD}\"paths\":{{\"/b\":{{\"get\":{{\"operationId\":\"get_b\",\
+         \"responses\":{{\"200\":{{\"description\":\"ok\"}}}}}}}}}}}}\n```\n",
+        page("GET /a", OK_GET_A)
+    );
+    let dir = folder(&[("docs/api.md", &two)]);
+    let run = |args: &[&str]| {
+        let out = stitch(dir.path(), args);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stderr
+    };
+    run(&["generate", "docs", "--out", "docs/client"]);
+    let spec = dir.path().join("docs/client/openapi.json");
+    assert!(read(spec.clone()).contains("/b"));
+
+    // Delete GET /b from the page: the next run must drop it, and say it skipped the crate.
+    fs::write(dir.path().join("docs/api.md"), page("GET /a", OK_GET_A)).expect("write");
+    let stderr = run(&["generate", "docs", "--out", "docs/client"]);
+    assert!(
+        stderr.contains("skipped docs/client: it is the output folder of this run"),
+        "{stderr}"
+    );
+    assert!(!read(spec.clone()).contains("/b"), "GET /b was read back");
+    let stderr = run(&["check", "docs", "--out", "docs/client"]);
+    assert!(stderr.contains("up to date"), "{stderr}");
+
+    // Another crate stitch wrote, inside an input folder, is skipped by its marker.
+    let stderr = run(&["merge", "docs"]);
+    assert!(
+        stderr.contains("skipped docs/client: it holds a crate stitch generated"),
+        "{stderr}"
+    );
+    // `merge --out` into an input folder: the merged file is not read back on the next run.
+    run(&["merge", "docs", "--out", "docs/merged.json"]);
+    let stderr = run(&["merge", "docs", "--out", "docs/merged.json"]);
+    assert!(
+        stderr.contains("skipped docs/merged.json: it is the output file of this run"),
+        "{stderr}"
+    );
+    // And naming a file inside the output folder is an error, not a silent read-back.
+    let out = stitch(
+        dir.path(),
+        &[
+            "generate",
+            "docs/client/openapi.json",
+            "--out",
+            "docs/client",
+        ],
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("the output of this run"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// [`stitch`], killed after 60 seconds: a run that hangs fails the test instead of hanging it.
+#[cfg(unix)]
+fn stitch_within(dir: &Path, args: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_stitch"))
+        .current_dir(dir)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run stitch");
+    let started = std::time::Instant::now();
+    loop {
+        if child.try_wait().expect("wait").is_some() {
+            break;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("stitch {args:?} hung");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().expect("output");
+    Output {
+        code: output.status.code().unwrap_or(-1),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_run_killed_at_any_moment_leaves_the_old_or_the_new_crate() {
+    // Issue 12 item 10: the swap is one atomic exchange on Linux, so `client` is a complete
+    // crate with the user's files whenever the run dies; a later run gives back the `target/`
+    // a killed run had moved aside and clears its leftovers.
+    // v2 is the seed page without its last operation.
+    let fewer = JOBS
+        .get(..JOBS.rfind("\n## ").unwrap_or(JOBS.len()))
+        .unwrap_or(JOBS);
+    let dir = folder(&[("v1/jobs.md", JOBS), ("v2/jobs.md", fewer)]);
+    let out = stitch(dir.path(), &["generate", "v1", "--out", "client"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let client = dir.path().join("client");
+    fs::write(client.join("README.md"), "mine\n").expect("readme");
+    fs::create_dir_all(client.join("target/debug")).expect("target");
+    fs::write(client.join("target/debug/cache"), "build").expect("cache");
+
+    // How long one run takes, to spread the kills over it.
+    let started = std::time::Instant::now();
+    assert_eq!(
+        stitch(dir.path(), &["generate", "v2", "--out", "client"]).code,
+        0
+    );
+    let run = started.elapsed().as_micros().max(1000) as u64;
+    for round in 0..30u64 {
+        let input = if round % 2 == 0 { "v1" } else { "v2" };
+        let mut child = Command::new(env!("CARGO_BIN_EXE_stitch"))
+            .current_dir(dir.path())
+            .args(["generate", input, "--out", "client", "--quiet"])
+            .spawn()
+            .expect("spawn");
+        std::thread::sleep(std::time::Duration::from_micros(run * round / 30));
+        let _ = child.kill();
+        let _ = child.wait();
+        for file in ["Cargo.toml", "openapi.json", "src/lib.rs", "README.md"] {
+            assert!(
+                client.join(file).is_file(),
+                "round {round}: {file} is missing"
+            );
+        }
+        assert_eq!(read(client.join("README.md")), "mine\n", "round {round}");
+    }
+    let out = stitch(dir.path(), &["generate", "v1", "--out", "client"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(read(client.join("target/debug/cache")), "build");
+    let names: Vec<String> = fs::read_dir(dir.path())
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".client"))
+        .collect();
+    assert!(names.is_empty(), "leftovers: {names:?}");
+}
+
+#[test]
+fn control_characters_in_spec_text_never_reach_the_generated_files() {
+    // Issue 12 item 11: a DEL in `info.title` made Cargo.toml invalid TOML, and a NUL reached
+    // `CARGO_PKG_DESCRIPTION`, with which Cargo cannot start rustc. The fixture puts DEL, NUL,
+    // ESC, BS and a bare CR in the title, version, descriptions, summaries and an enum value.
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/control_characters.json")
+        .canonicalize()
+        .expect("fixture");
+    let dir = folder(&[]);
+    let fixture = fixture.to_string_lossy();
+    let out = stitch(dir.path(), &["generate", &fixture, "--out", "client"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for file in [
+        "Cargo.toml",
+        "src/lib.rs",
+        "src/types.rs",
+        "src/operations.rs",
+    ] {
+        let text = read(dir.path().join("client").join(file));
+        let raw: Vec<char> = text
+            .chars()
+            .filter(|&c| c.is_control() && c != '\n' && c != '\t')
+            .collect();
+        assert!(raw.is_empty(), "{file} holds {raw:?}");
+    }
+    let manifest = read(dir.path().join("client/Cargo.toml"));
+    assert!(
+        manifest.contains(
+            "description = \"Rust client for the Control characters API (version 1.0), \
+             generated by stitch\"\n"
+        ),
+        "{manifest}"
+    );
+}
+
+#[test]
+fn a_page_without_fragments_is_named() {
+    // Issue 12: "no OpenAPI fragments found in the inputs" did not say which file.
+    let prose = "# Jobs\n\nSome prose.\n\n```json\n{\"example\": 1}\n```\n";
+    let stderr = bad(
+        &[("docs/jobs.md", prose)],
+        &["docs"],
+        &[
+            "error: no OpenAPI fragments found in docs/jobs.md\n",
+            " --> docs/jobs.md\n",
+            "with an `openapi` key",
+        ],
+    );
+    assert_eq!(stderr.matches("error:").count(), 1, "{stderr}");
+}
+
+#[test]
+fn json_cut_short_is_reported_where_it_stops() {
+    // Issue 12: the error pointed at the closing fence, not at the line where the JSON stops.
+    let text =
+        "# T\n\n## GET /a\n\n```json\n{\"openapi\": \"3.0.3\",\n  \"paths\": {\"/a\": {}\n\n```\n";
+    bad(
+        &[("p.md", text)],
+        &["p.md"],
+        &["invalid JSON in a ```json block", " --> p.md:7:21\n"],
+    );
+    let whole = "{\"openapi\": \"3.0.3\",\n  \"paths\": {\n\n";
+    bad(
+        &[("api.json", whole)],
+        &["api.json"],
+        &[" --> api.json:2:13\n"],
+    );
+}
+
+#[test]
+fn a_crate_name_cargo_would_reject_fails_before_any_work() {
+    // Issue 12: a 300-character --crate-name was accepted, then Cargo failed on it.
+    let long = "x".repeat(300);
+    bad(
+        &[("jobs.md", JOBS)],
+        &["jobs.md", "--crate-name", &long],
+        &[
+            "is not a valid crate name: it has 300 characters, more than 64",
+            "--crate-name",
+        ],
+    );
+}
+
+#[test]
+fn merge_does_not_create_missing_folders() {
+    // Issue 12: `merge --out /no/such/dir/x.json` created the folders silently. Decision: an
+    // error naming the missing folder (a typo in --out should not grow a tree of folders).
+    let dir = folder(&[("jobs.md", JOBS)]);
+    let out = stitch(dir.path(), &["merge", "jobs.md", "--out", "no/such/x.json"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("the folder no/such does not exist"),
+        "{}",
+        out.stderr
+    );
+    assert!(!dir.path().join("no").exists());
+}

@@ -44,6 +44,7 @@ generated!(
     awkward_names_and_params,
     bodiless_error,
     chroma_like,
+    control_characters,
     corpus_ably_platform,
     corpus_azure_imds,
     corpus_callcontrol,

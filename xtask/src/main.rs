@@ -125,8 +125,8 @@ fn codegen(check: bool) -> Result<Done, String> {
     let config = config::read(&root.join(format!("{SPECS}.toml")))?;
     let sources = stitch::source::read_inputs(&[root.join(SPECS)]).map_err(|e| e.to_string())?;
     let run = stitch::generate_diagnosed(&sources, &options, config.on_conflict);
-    for diagnostic in &run.diagnostics {
-        say(&diagnostic.render(&sources));
+    for shown in stitch::diagnostic::render_all(&run.diagnostics, &sources) {
+        say(&shown);
     }
     let krate = run.result.map_err(|e| match e {
         stitch::Error::Several(all) => format!("{} problems in {SPECS}", all.len()),

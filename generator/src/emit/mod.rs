@@ -352,7 +352,8 @@ fn crate_doc(api: &Api) -> String {
 
 /// "the X API", without doubling a title that already ends in "API".
 pub(crate) fn api_name(api: &Api) -> String {
-    let title = api.title.trim();
+    let title = without_controls(&api.title);
+    let title = title.trim();
     if title.to_ascii_lowercase().ends_with("api") {
         format!("the {title}")
     } else {
@@ -369,9 +370,20 @@ pub(crate) fn ident(name: &str) -> syn::Ident {
     }
 }
 
+/// Spec text with its control characters (NUL, DEL, ESC, a lone CR, ...) dropped, tabs kept: the
+/// one filter for text that reaches a doc comment or the manifest. A NUL in `info.title` once
+/// reached `CARGO_PKG_DESCRIPTION`, which no process can be started with, and a bare CR is an
+/// error in a doc comment.
+pub(crate) fn without_controls(text: &str) -> String {
+    text.chars()
+        .filter(|&c| !c.is_control() || c == '\t')
+        .collect()
+}
+
 /// One `#[doc]` attribute per line, so prettyplease prints `///` comments.
 pub(crate) fn doc_attrs(text: &str) -> TokenStream {
     let lines = text.lines().map(|line| {
+        let line = without_controls(line);
         let line = if line.is_empty() {
             String::new()
         } else {
@@ -385,6 +397,7 @@ pub(crate) fn doc_attrs(text: &str) -> TokenStream {
 /// Same as [`doc_attrs`] for inner attributes (`//!`).
 fn doc_attrs_inner(text: &str) -> TokenStream {
     let lines = text.lines().map(|line| {
+        let line = without_controls(line);
         let line = if line.is_empty() {
             String::new()
         } else {

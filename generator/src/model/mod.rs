@@ -405,7 +405,7 @@ pub enum ModelError {
     },
     /// The crate name is not a valid Cargo package name.
     #[error(
-        "`{0}` is not a valid crate name\n  help: use ASCII letters, digits, `-` and `_`, starting with a letter"
+        "`{0}` is not a valid crate name\n  help: use at most 64 ASCII letters, digits, `-` and `_`, starting with a letter, not a Rust keyword"
     )]
     CrateName(String),
     /// A `$ref` that resolves nowhere.
