@@ -543,3 +543,24 @@ fn check_exits_1_on_drift_and_0_when_up_to_date() {
     let out = stitch(dir.path(), &["check", "p.md", "--out", "client", "-q"]);
     assert_eq!((out.code, out.stderr.as_str()), (0, ""));
 }
+
+#[test]
+fn a_schema_read_as_free_form_json_is_a_warning_with_its_place() {
+    // `enum` values that are not strings on a `type: string` schema: no Rust type says both.
+    let rest = r##""components":{"schemas":{"Odd":{"type":"string","enum":[1,2]}}},"paths":{"/a":{"get":{"operationId":"get_a","responses":{"200":{"description":"ok","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Odd"}}}}}}}}}"##;
+    let dir = folder(&[("p.md", &page("GET /a", rest))]);
+    let out = stitch(dir.path(), &["generate", "p.md", "--out", "client"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for needle in [
+        "warning: read as free-form JSON (`serde_json::Value`): a schema with `type: string`, `enum: [1, 2]` together",
+        "--> p.md:8:",
+        "at #/components/schemas/Odd in the merged document",
+        "help: describe the value with one `type`",
+    ] {
+        assert!(
+            out.stderr.contains(needle),
+            "no {needle:?} in:\n{}",
+            out.stderr
+        );
+    }
+}
