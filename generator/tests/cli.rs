@@ -546,13 +546,13 @@ fn check_exits_1_on_drift_and_0_when_up_to_date() {
 
 #[test]
 fn a_schema_read_as_free_form_json_is_a_warning_with_its_place() {
-    // `enum` values that are not strings on a `type: string` schema: no Rust type says both.
-    let rest = r##""components":{"schemas":{"Odd":{"type":"string","enum":[1,2]}}},"paths":{"/a":{"get":{"operationId":"get_a","responses":{"200":{"description":"ok","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Odd"}}}}}}}}}"##;
+    // An array among the values of a string `enum`: no Rust type says both.
+    let rest = r##""components":{"schemas":{"Odd":{"type":"string","enum":["a",["b"]]}}},"paths":{"/a":{"get":{"operationId":"get_a","responses":{"200":{"description":"ok","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Odd"}}}}}}}}}"##;
     let dir = folder(&[("p.md", &page("GET /a", rest))]);
     let out = stitch(dir.path(), &["generate", "p.md", "--out", "client"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     for needle in [
-        "warning: read as free-form JSON (`serde_json::Value`): a schema with `type: string`, `enum: [1, 2]` together",
+        "warning: read as free-form JSON (`serde_json::Value`): a schema with `type: string`, `enum: [\"a\", [\"b\"]]` together",
         "--> p.md:8:",
         "at #/components/schemas/Odd in the merged document",
         "help: describe the value with one `type`",

@@ -229,6 +229,9 @@ fn normalize_schema(schema: &mut Value) {
         whole_integer_limits(map);
     }
     drop_other_types_keywords(map);
+    if map.get("type").is_some_and(|t| t == "string") {
+        string_enum_values(map);
+    }
     for key in NUMERIC {
         let bad = map
             .get(*key)
@@ -372,6 +375,19 @@ fn drop_other_types_keywords(map: &mut Map<String, Value>) {
         .collect();
     for keyword in foreign {
         map.remove(keyword);
+    }
+}
+
+/// A string schema's `enum` values that are not strings (`[true, false]`, `[43, "x"]`: YAML
+/// reads unquoted `yes`, `no` and digits so) are the strings they are written as: the
+/// values are strings on the wire, as `type` says. `null` stays (it makes the enum nullable).
+fn string_enum_values(map: &mut Map<String, Value>) {
+    if let Some(Value::Array(values)) = map.get_mut("enum") {
+        for value in values.iter_mut() {
+            if value.is_boolean() || value.is_number() {
+                *value = Value::String(value.to_string());
+            }
+        }
     }
 }
 

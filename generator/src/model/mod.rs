@@ -1042,8 +1042,12 @@ mod tests {
                 "name": {"type": "string", "minimum": 1, "items": {"type": "string"}},
                 "with_all_of": {"type": "object", "required": ["a"], "allOf": [
                     {"type": "object", "properties": {"a": {"type": "string"}}}
-                ]}
-            }}}),
+                ]},
+                "tags": {"additionalProperties": {"type": "string"}},
+                "at": {"format": "date-time"},
+                "yes_no": {"type": "string", "enum": [true, false]},
+                "created": {"type": "string", "format": "date-time", "allOf": [{"$ref": "#/components/schemas/When"}]}
+            }}, "When": {"type": "string", "format": "date-time"}}),
             json!({}),
         ));
         let s = fields(def(&api, "S"));
@@ -1053,6 +1057,13 @@ mod tests {
         assert_eq!(ty("level"), &TypeRef::I64.optional());
         assert_eq!(ty("flag"), &TypeRef::Bool.optional());
         assert_eq!(ty("name"), &TypeRef::String.optional());
+        assert_eq!(
+            ty("tags"),
+            &TypeRef::Map(Box::new(TypeRef::String)).optional()
+        );
+        assert_eq!(ty("at"), &TypeRef::DateTime.optional());
+        assert_eq!(ty("yes_no"), &TypeRef::Named("SYesNo".into()).optional());
+        assert_eq!(ty("created"), &TypeRef::Named("When".into()).optional());
         let all_of = fields(def(&api, "SWithAllOf"));
         assert_eq!((all_of[0].wire.as_str(), all_of[0].required), ("a", true));
         assert_eq!(api.warnings, []);
@@ -1062,7 +1073,7 @@ mod tests {
     fn schemas_read_as_free_form_json_are_warnings_with_their_place() {
         let api = api(doc(
             json!({"S": {"type": "object", "properties": {
-                "odd": {"type": "string", "enum": [1, "a"]},
+                "odd": {"type": "string", "enum": ["a", ["b"]]},
                 "any": {},
                 "not": {"not": {"type": "string"}}
             }}}),
@@ -1075,7 +1086,7 @@ mod tests {
         assert_eq!(places, ["#/components/schemas/S/properties/odd"]);
         assert!(
             api.warnings[0].message.starts_with(JSON_FALLBACK)
-                && api.warnings[0].message.contains("`enum: [1, \"a\"]`"),
+                && api.warnings[0].message.contains("`enum: [\"a\", [\"b\"]]`"),
             "{:?}",
             api.warnings
         );

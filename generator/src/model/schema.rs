@@ -645,8 +645,16 @@ impl<'a> TypeBuilder<'a> {
                     let inner =
                         self.type_of(items, &format!("{hint}Item"), &format!("{place}/items"))?;
                     TypeRef::Vec(Box::new(inner))
-                } else if any.typ.as_deref() == Some("object") {
+                } else if any.typ.as_deref() == Some("object")
+                    || (any.typ.is_none() && any.additional_properties.is_some())
+                {
+                    // `additionalProperties` says it is an object even without the `type`.
                     self.map_type(any.additional_properties.as_ref(), hint, place)?
+                } else if let Some(typed) = typed_by_format(item, any) {
+                    self.item_type_inner(&typed, hint, place)?
+                } else if let Some((i, only)) = self.sole_all_of_part(any, place)? {
+                    // `type: string` beside `allOf: [{$ref: Id}]`: the part says which string.
+                    self.type_of(only, hint, &format!("{place}/allOf/{i}"))?
                 } else if let Some(why) = unread(any) {
                     self.fall_back(
                         place,
@@ -808,6 +816,22 @@ impl<'a> TypeBuilder<'a> {
             .or_else(|| parts.first())
             .copied();
         Ok(first.into_iter().collect())
+    }
+
+    /// The one `allOf` part that says what a schema is, when `allOf` stands beside a scalar
+    /// `type` (which makes openapiv3 read the schema as one of no type).
+    fn sole_all_of_part<'p>(
+        &self,
+        any: &'p openapiv3::AnySchema,
+        place: &str,
+    ) -> Result<Option<(usize, &'p ReferenceOr<Schema>)>, ModelError> {
+        if any.all_of.is_empty() || !any.properties.is_empty() {
+            return Ok(None);
+        }
+        Ok(match self.all_of_parts(&any.all_of, place)?.as_slice() {
+            [only] => Some(*only),
+            _ => None,
+        })
     }
 
     fn collect_all_of(
@@ -1124,6 +1148,35 @@ fn branch_rank(schema: &Schema) -> (u8, i64) {
         SchemaKind::Type(Type::String(_) | Type::Number(_)) => (3, 0),
         _ => (4, 0),
     }
+}
+
+/// A schema of no `type` that only has a `format` (`{"format": "date-time"}`) as the typed
+/// schema the format belongs to: an integer for `int32`/`int64`, a number for `float`/`double`,
+/// a string for any other.
+fn typed_by_format(item: &Schema, any: &openapiv3::AnySchema) -> Option<Schema> {
+    let format = any.format.as_ref()?;
+    let alone = any.typ.is_none()
+        && any.properties.is_empty()
+        && any.items.is_none()
+        && any.enumeration.is_empty()
+        && any.all_of.is_empty()
+        && any.one_of.is_empty()
+        && any.any_of.is_empty()
+        && any.not.is_none();
+    if !alone {
+        return None;
+    }
+    let typ = match format.as_str() {
+        "int32" | "int64" | "int8" | "int16" | "uint8" | "uint16" | "uint64" => "integer",
+        "float" | "double" => "number",
+        _ => "string",
+    };
+    let value = serde_json::json!({"type": typ, "format": format});
+    let kind: SchemaKind = serde_json::from_value(value).ok()?;
+    Some(Schema {
+        schema_data: item.schema_data.clone(),
+        schema_kind: kind,
+    })
 }
 
 /// What a schema that `openapiv3` could not read as one type says that the model does not
