@@ -5,8 +5,12 @@
 //! a property). None of these change a Rust type, so before parsing they are normalized in a
 //! copy of the document (the crate's `openapi.json` keeps the original): validation keywords
 //! of the wrong type are dropped, and `required: true` on a property moves to its parent's
-//! `required` list, and Swagger 2's file type is a binary string. What still does not parse
-//! is reported with the place it is at.
+//! `required` list, and Swagger 2's file type is a binary string. Keywords that only constrain
+//! another type than the schema's (`minimum` on a string, `format` on a boolean) are dropped,
+//! an integer's decimal-written limits (`minimum: 0.0`, as Pydantic writes them) are integers,
+//! and a string `enum`'s unquoted YAML values (`true`, `43`) are strings: `openapiv3` would
+//! otherwise read each of these as a schema of no type, which is free-form JSON. What still
+//! does not parse is reported with the place it is at.
 //!
 //! OpenAPI 3.1 documents (JSON Schema 2020-12 schemas) are read the same way: their
 //! spellings are turned into the 3.0 ones that mean the same for a Rust type ([`from_3_1`]):

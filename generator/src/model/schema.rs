@@ -13,9 +13,19 @@
 //!   one variant per tag value (the `mapping`, then unmapped branches under their component
 //!   names) holding the component's type, plus `Unknown(serde_json::Value)`; the component
 //!   struct keeps the tag property (see `emit::types` for why serde's `tag` is not used);
-//! - a string `enum` is an open enum; an inline enum with the same set of values as an enum
-//!   already defined (components first) reuses that enum; an integer `enum` is a plain integer
-//!   with the known values in its docs;
+//! - an untagged union whose branches are all strings, at least one an `enum` (Chroma's `Key`:
+//!   `oneOf` of one-value enums and a plain string) is one open enum of every value;
+//! - a one-value `enum` (or `const`) property that two or more object variants of an untagged
+//!   union fix to different values (Prefect's `"type": {"enum": ["abort_details"]}`) decides
+//!   the variant: its enum is closed (`TypeKind::Enum { open: false }`), so a variant whose
+//!   value differs does not decode ([`close_telling_enums`]);
+//! - a string `enum` is otherwise an open enum; an inline enum with the same set of values as an
+//!   enum already defined (components first) reuses that enum; an integer `enum` is a plain
+//!   integer with the known values in its docs;
+//! - no schema becomes `serde_json::Value` silently: `{}` (or only `not`) is free-form JSON by
+//!   its own word; a schema that says more than stitch reads is free-form JSON with a warning
+//!   naming its place and why (`Api::warnings`, see `fall_back`). `lenient` removes most
+//!   causes beforehand (decimal integer limits, keywords of another type);
 //! - formats: `int32` (and `int8`/`int16`/`uint8`/`uint16`) is `i32`, `uint64` is `u64`, other
 //!   integers `i64`; `float` is `f32`, other numbers `f64`; `byte` stays base64 text
 //!   (`String`); `binary` is `Vec<u8>` in multipart bodies and text elsewhere (raw bodies are
