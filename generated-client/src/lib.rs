@@ -28,3 +28,6 @@ pub use runtime::{
 };
 pub use reqwest::StatusCode;
 pub use reqwest::header::HeaderMap;
+pub use uuid;
+pub use chrono;
+pub use serde_json;

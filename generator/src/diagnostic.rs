@@ -30,7 +30,7 @@ use serde_json::json;
 
 use crate::Error;
 use crate::merge::{MergeError, Merged, Origin};
-use crate::model::ModelError;
+use crate::model::{JSON_FALLBACK, ModelError, ModelWarning};
 use crate::source::{Input, LineIndex, SourceError};
 
 /// How serious a diagnostic is.
@@ -909,6 +909,27 @@ fn of_model(e: &ModelError, merged: Option<&Merged>) -> Diagnostic {
             }
         }
     }
+}
+
+/// The model's warnings (schemas it could only approximate), each at its place in the pages.
+pub fn of_model_warnings(warnings: &[ModelWarning], merged: &Merged) -> Vec<Diagnostic> {
+    warnings
+        .iter()
+        .map(|w| {
+            let mut d = Diagnostic::warning(&w.message).help(&w.help);
+            if let Some(origin) = merged.origin_of(&w.place) {
+                d = d.label(Label::at_origin(&origin, "this schema"));
+            }
+            d.notes.push(at_place(&w.place));
+            d
+        })
+        .collect()
+}
+
+/// True for the warning about a schema read as free-form JSON (`serde_json::Value`), for
+/// whoever counts them (`cargo xtask corpus`).
+pub fn is_json_fallback(diagnostic: &Diagnostic) -> bool {
+    diagnostic.severity == Severity::Warning && diagnostic.message.starts_with(JSON_FALLBACK)
 }
 
 /// "at PLACE in the merged document", with a very long place cut in the middle.

@@ -219,7 +219,8 @@ pub fn generate_diagnosed(
         .iter()
         .map(|op| ((op.path.clone(), op.method.clone()), op.name.clone()))
         .collect();
-    let diagnostics = diagnostic::of_merged(&merged, &names);
+    let mut diagnostics = diagnostic::of_merged(&merged, &names);
+    diagnostics.extend(diagnostic::of_model_warnings(&api.warnings, &merged));
     match emit::emit_crate(&api, &merged.value) {
         Ok(krate) => Diagnosed {
             result: Ok(krate),

@@ -902,3 +902,24 @@ fn merge_does_not_create_missing_folders() {
     );
     assert!(!dir.path().join("no").exists());
 }
+
+#[test]
+fn a_schema_read_as_free_form_json_is_a_warning_with_its_place() {
+    // An array among the values of a string `enum`: no Rust type says both.
+    let rest = r##""components":{"schemas":{"Odd":{"type":"string","enum":["a",["b"]]}}},"paths":{"/a":{"get":{"operationId":"get_a","responses":{"200":{"description":"ok","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Odd"}}}}}}}}}"##;
+    let dir = folder(&[("p.md", &page("GET /a", rest))]);
+    let out = stitch(dir.path(), &["generate", "p.md", "--out", "client"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for needle in [
+        "warning: read as free-form JSON (`serde_json::Value`): a schema with `type: string`, `enum: [\"a\", [\"b\"]]` together",
+        "--> p.md:8:",
+        "at #/components/schemas/Odd in the merged document",
+        "help: describe the value with one `type`",
+    ] {
+        assert!(
+            out.stderr.contains(needle),
+            "no {needle:?} in:\n{}",
+            out.stderr
+        );
+    }
+}

@@ -44,6 +44,7 @@ generated!(
     awkward_names_and_params,
     bodiless_error,
     chroma_like,
+    chroma_types,
     control_characters,
     corpus_ably_platform,
     corpus_azure_imds,
@@ -62,6 +63,7 @@ generated!(
     optional_fields,
     polymorphic_pets,
     prefect_like,
+    prefect_types,
     shared_tags,
     string_object_union,
     two_security_schemes,
@@ -1578,4 +1580,180 @@ async fn a_json_string_sent_for_a_text_response_is_that_string() {
         let version = client.version().await.expect("version");
         assert_eq!(version, expected, "{content_type:?} {body}");
     }
+}
+
+/// Prefect's `state_details` (issue 11): an `anyOf` of four objects told apart only by a
+/// one-value `type` property (`enum` + `const`, not a discriminator), all other fields
+/// optional. Each `type` decides its variant, whatever the other fields (`reject_details` and
+/// `abort_details` have the same properties, `accept_details` has fewer): before, shape alone
+/// decided, so `abort_details` became `StateRejectDetails { type: Unknown(..) }` and a bare
+/// `reject_details` became `StateAcceptDetails`. Each answer comes over loopback and is encoded
+/// back exactly as it came.
+#[tokio::test]
+async fn prefect_state_details_are_decided_by_their_fixed_type() {
+    use prefect_types::types::{
+        OrchestrationResult, OrchestrationResultDetails as Details, StateAbortDetailsType,
+        StateRejectDetailsType,
+    };
+    use prefect_types::{Client, RetryPolicy};
+
+    let id = prefect_types::uuid::Uuid::nil();
+    let cases = [
+        (json!({"type": "accept_details"}), "StateAcceptDetails"),
+        (json!({"type": "reject_details"}), "StateRejectDetails"),
+        (
+            json!({"type": "reject_details", "reason": "no"}),
+            "StateRejectDetails",
+        ),
+        (
+            json!({"type": "abort_details", "reason": "gone"}),
+            "StateAbortDetails",
+        ),
+        (
+            json!({"type": "wait_details", "delay_seconds": 5}),
+            "StateWaitDetails",
+        ),
+    ];
+    for (details, expected) in cases {
+        let body = json!({"status": "REJECT", "details": details});
+        let server = Server::start(200, Some(body.clone())).await;
+        let client = local_client!(server);
+        let result: OrchestrationResult = client
+            .set_flow_run_state(id)
+            .await
+            .unwrap_or_else(|e| panic!("{details}: {e}"));
+        let variant = match &result.details {
+            Some(Details::StateAcceptDetails(_)) => "StateAcceptDetails",
+            Some(Details::StateRejectDetails(_)) => "StateRejectDetails",
+            Some(Details::StateAbortDetails(_)) => "StateAbortDetails",
+            Some(Details::StateWaitDetails(_)) => "StateWaitDetails",
+            None => "None",
+        };
+        assert_eq!(variant, expected, "{details} decoded as {result:?}");
+        assert_eq!(serde_json::to_value(&result).expect("encode"), body);
+    }
+    // The fixed value is closed: it cannot hold another one (it would fit every variant).
+    assert!(serde_json::from_value::<StateAbortDetailsType>(json!("reject_details")).is_err());
+    assert_eq!(
+        StateRejectDetailsType::RejectDetails.as_str(),
+        "reject_details"
+    );
+    // A `type` no variant has fits none of them.
+    let unknown = json!({"status": "ABORT", "details": {"type": "new_details"}});
+    assert!(serde_json::from_value::<OrchestrationResult>(unknown).is_err());
+}
+
+/// Pydantic's decimal-written integer limits (`minimum: 0.0`, `maximum: 200.0`,
+/// `exclusiveMinimum: 0.0`) are integer limits: `offset` and `limit` are `i64` parameters (they
+/// were `serde_json::Value`), `ConcurrencyLimitV2Create.limit` a required `i64`. The big create
+/// body has `new(required...)`; the request sends exactly the fields set.
+#[tokio::test]
+async fn prefect_integer_limits_and_create_bodies() {
+    use prefect_types::types::{ConcurrencyLimitV2Create, DeploymentCreate};
+    use prefect_types::{Client, RetryPolicy};
+
+    let server = Server::start(200, Some(json!(["a"]))).await;
+    let client = local_client!(server);
+    let runs: Vec<String> = client
+        .read_flow_runs()
+        .offset(0_i64)
+        .limit(200_i64)
+        .await
+        .expect("runs");
+    assert_eq!(runs, ["a"]);
+    assert_eq!(
+        server.only_request().uri,
+        "/flow_runs/filter?offset=0&limit=200"
+    );
+
+    let limit = ConcurrencyLimitV2Create {
+        active_slots: Some(1),
+        ..ConcurrencyLimitV2Create::new("db".to_owned(), 10_i64)
+    };
+    let sent = json!({"name": "db", "limit": 10, "active_slots": 1});
+    assert_eq!(serde_json::to_value(&limit).expect("encode"), sent);
+
+    let flow_id = prefect_types::uuid::Uuid::from_u128(7);
+    let deployment = DeploymentCreate {
+        paused: Some(true),
+        concurrency_limit: Some(3),
+        ..DeploymentCreate::new("nightly".to_owned(), flow_id)
+    };
+    let server = Server::start(201, Some(json!({}))).await;
+    let client = local_client!(server);
+    client.create_deployment(deployment).await.expect("created");
+    let seen: Value = serde_json::from_slice(&server.only_request().body).expect("json body");
+    assert_eq!(
+        seen,
+        json!({"name": "nightly", "flow_id": flow_id.to_string(), "paused": true, "concurrency_limit": 3})
+    );
+}
+
+/// Chroma's `Key` (issue 11): a `oneOf` of one-value string enums and a plain string is one
+/// open enum: each documented value decodes as its variant (before, the first branch, an open
+/// enum of `"Document"` only, took every string and `"Score"` became `Unknown`), any other
+/// string (a metadata field's name) is `Unknown`, and all encode back unchanged.
+#[tokio::test]
+async fn chroma_keys_decode_as_their_own_variants() {
+    use chroma_types::types::{Key, SearchPayload};
+    use chroma_types::{Client, RetryPolicy};
+
+    let answer = json!(["Document", "Embedding", "Metadata", "Score", "my_field"]);
+    let server = Server::start(200, Some(answer.clone())).await;
+    let client = local_client!(server);
+    let id = chroma_types::uuid::Uuid::from_u128(1);
+    let payload = SearchPayload {
+        select: vec![Key::Score, Key::Unknown("my_field".to_owned())],
+        limit: Some(10),
+    };
+    let keys = client.collection_search(id, payload).await.expect("keys");
+    assert_eq!(
+        keys,
+        [
+            Key::Document,
+            Key::Embedding,
+            Key::Metadata,
+            Key::Score,
+            Key::Unknown("my_field".to_owned())
+        ]
+    );
+    assert_eq!(serde_json::to_value(&keys).expect("encode"), answer);
+    let seen: Value = serde_json::from_slice(&server.only_request().body).expect("json body");
+    assert_eq!(seen, json!({"select": ["Score", "my_field"], "limit": 10}));
+}
+
+/// A schema named `Vec` holding the same object as `Collection` does not rename `Collection`
+/// (it was `pub type Collection = Vec2Item;`): the component keeps its struct and the inline
+/// item type is the alias. The crate re-exports `uuid` and `chrono`, which its types show
+/// (this test names them through the client only), and `serde_json` for its free-form fields.
+#[tokio::test]
+async fn chroma_collection_keeps_its_name_and_the_crates_it_shows_are_reexported() {
+    use chroma_types::types::{Collection, Vec2, Vec2Item};
+    use chroma_types::{Client, RetryPolicy};
+
+    let module = stitch_tests::fixture_module("chroma_types");
+    assert!(module.contains("pub struct Collection {"), "{module}");
+    assert!(
+        module.contains("pub type Vec2Item = Collection;"),
+        "{module}"
+    );
+
+    let created = "2026-01-02T03:04:05Z";
+    let answer = json!([{"id": chroma_types::uuid::Uuid::from_u128(2), "name": "docs", "created_at": created}]);
+    let server = Server::start(200, Some(answer.clone())).await;
+    let client = local_client!(server);
+    let collections: Vec2 = client.list_collections().await.expect("collections");
+    let expected: Vec<Vec2Item> = vec![Collection {
+        id: chroma_types::uuid::Uuid::from_u128(2),
+        name: "docs".to_owned(),
+        configuration_json: None::<
+            chroma_types::serde_json::Map<String, chroma_types::serde_json::Value>,
+        >,
+        created_at: Some(
+            created
+                .parse::<chroma_types::chrono::DateTime<chroma_types::chrono::Utc>>()
+                .expect("date"),
+        ),
+    }];
+    assert_eq!(collections, expected);
 }

@@ -1,6 +1,9 @@
 //! Types that are printed once: named types of the same shape (the same fields with the same
-//! types and docs, the same variants) are printed once, under the shortest name, and every
-//! other name becomes an alias of it (`pub type WebhookIssueAssignee = SimpleUser;`).
+//! types and docs, the same variants) are printed once, under the shortest name of a
+//! component schema (of an inline type only when none is a component), and every other name
+//! becomes an alias of it (`pub type WebhookIssueAssignee = SimpleUser;`). A component's
+//! name is the spec's own, so it never becomes an alias of a name stitch made up
+//! (`pub type Collection = Vec2Item;` because a schema called `Vec` holds the same object).
 //!
 //! Specs repeat inline shapes a lot (GitHub's webhook payloads carry the same user object
 //! hundreds of times); each has its own name in the model, and keeps it here, but the code is
@@ -57,13 +60,15 @@ pub(super) fn aliases(types: &[TypeDef]) -> Vec<Option<usize>> {
         }
         count = new_count;
     }
-    // The representative of a class: the shortest name, then the first in order.
+    // The representative of a class: a component first, then the shortest name, then the
+    // first in order.
+    let rank = |def: &TypeDef| (!def.component, def.name.len());
     let mut representative: BTreeMap<usize, usize> = BTreeMap::new();
     for (i, def) in types.iter().enumerate() {
         representative
             .entry(class[i])
             .and_modify(|r| {
-                if def.name.len() < types[*r].name.len() {
+                if rank(def) < rank(&types[*r]) {
                     *r = i;
                 }
             })
@@ -95,8 +100,8 @@ fn signature(i: usize, def: &TypeDef, named: &mut dyn FnMut(&str) -> String) -> 
             }
             out
         }
-        TypeKind::Enum { variants } => {
-            let mut out = String::from("enum");
+        TypeKind::Enum { variants, open } => {
+            let mut out = format!("enum {open}");
             for v in variants {
                 out.push_str(&format!("\n{:?} {:?}", v.name, v.value));
             }
@@ -151,6 +156,7 @@ mod tests {
             name: name.into(),
             doc: String::new(),
             kind: TypeKind::Struct { fields },
+            component: true,
         }
     }
 
@@ -173,5 +179,20 @@ mod tests {
             [Some(6), None, Some(1), None, Some(3), None, None],
             "{types:#?}"
         );
+    }
+
+    #[test]
+    fn a_component_is_never_an_alias_of_an_inline_type() {
+        let inline = TypeDef {
+            component: false,
+            ..object("Vec2Item", vec![field("id", TypeRef::Uuid)])
+        };
+        let types = vec![
+            object("Collection", vec![field("id", TypeRef::Uuid)]),
+            inline,
+            object("LongerComponentName", vec![field("id", TypeRef::Uuid)]),
+        ];
+        // The inline name is shorter, but `Collection` is the spec's: the others alias it.
+        assert_eq!(aliases(&types), [None, Some(0), Some(0)], "{types:#?}");
     }
 }

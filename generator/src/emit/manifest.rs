@@ -71,6 +71,7 @@ mod tests {
             types: Vec::new(),
             operations: Vec::new(),
             security_schemes: Vec::new(),
+            warnings: Vec::new(),
         };
         let toml = cargo_toml(&api);
         assert!(

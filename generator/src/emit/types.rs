@@ -14,10 +14,12 @@ use crate::model::{EnumVariant, Field, TaggedVariant, TypeDef, TypeKind, TypeRef
 
 /// The items of the type `types[index]`; `alias_of` is the type it is printed as an alias of,
 /// if any.
+/// `sent`: the type is one a caller builds to send (see `Api::sent_types`).
 pub(super) fn type_items(
     types: &[TypeDef],
     index: usize,
     alias_of: Option<&TypeDef>,
+    sent: bool,
 ) -> TokenStream {
     let def = &types[index];
     let doc = doc_attrs(type_doc(def));
@@ -30,8 +32,14 @@ pub(super) fn type_items(
         };
     }
     match &def.kind {
-        TypeKind::Struct { fields } => struct_item(&doc, &name, fields),
-        TypeKind::Enum { variants } => enum_item(&doc, &name, variants),
+        TypeKind::Struct { fields } => {
+            let mut items = struct_item(&doc, &name, fields);
+            if sent {
+                items.extend(constructor(&name, fields));
+            }
+            items
+        }
+        TypeKind::Enum { variants, open } => enum_item(&doc, &name, variants, *open),
         TypeKind::Union { variants } => union_item(types, &doc, &name, variants),
         TypeKind::Tagged { tag, variants } => tagged_item(&doc, &name, tag, variants),
         TypeKind::Alias(ty) => {
@@ -144,16 +152,66 @@ fn struct_item(doc: &TokenStream, name: &syn::Ident, fields: &[Field]) -> TokenS
     }
 }
 
-/// An open enum: the runtime's `open_enum!` writes the enum and its conversions from the
-/// table of known values.
-fn enum_item(doc: &TokenStream, name: &syn::Ident, variants: &[EnumVariant]) -> TokenStream {
+/// `new` with the required fields, every other one `None` (or empty): for a struct a caller
+/// builds to send that has both (Prefect's `DeploymentCreate`: 2 required fields of 27), so
+/// `DeploymentCreate { paused: Some(true), ..DeploymentCreate::new(name, flow_id) }` is all it
+/// takes. A struct of optional fields only derives `Default` instead (see [`struct_item`]);
+/// one of required fields only has nothing to leave out.
+fn constructor(name: &syn::Ident, fields: &[Field]) -> Option<TokenStream> {
+    let takes = |f: &Field| f.required || (f.flatten && !matches!(f.ty, TypeRef::Map(_)));
+    let required: Vec<&Field> = fields.iter().filter(|f| takes(f)).collect();
+    if required.is_empty() || required.len() == fields.len() {
+        return None;
+    }
+    let params = required.iter().map(|f| {
+        let field = ident(&f.name);
+        let ty = type_tokens(&f.ty, Scope::Types);
+        quote!(#field: #ty)
+    });
+    let inits = fields.iter().map(|f| {
+        let field = ident(&f.name);
+        if takes(f) {
+            quote!(#field,)
+        } else {
+            quote!(#field: Default::default(),)
+        }
+    });
+    let many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let doc = doc_attrs(&format!(
+        "`{name}` from its required fields, the optional ones `None` (set them with\n\
+         `{name} {{ field: Some(..), ..{name}::new(..) }}`)."
+    ));
+    Some(quote! {
+        impl #name {
+            #doc
+            #many
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits)* }
+            }
+        }
+    })
+}
+
+/// A string enum: the runtime's `open_enum!` (or `closed_enum!`) writes the enum and its
+/// conversions from the table of known values.
+fn enum_item(
+    doc: &TokenStream,
+    name: &syn::Ident,
+    variants: &[EnumVariant],
+    open: bool,
+) -> TokenStream {
     let table = variants.iter().map(|v| {
         let variant = ident(&v.name);
         let value = &v.value;
         quote! { #variant = #value, }
     });
+    let writer = if open {
+        quote!(open_enum)
+    } else {
+        quote!(closed_enum)
+    };
     quote! {
-        super::runtime::open_enum! {
+        super::runtime::#writer! {
             #doc
             pub enum #name {
                 #(#table)*

@@ -5,8 +5,12 @@
 //! a property). None of these change a Rust type, so before parsing they are normalized in a
 //! copy of the document (the crate's `openapi.json` keeps the original): validation keywords
 //! of the wrong type are dropped, and `required: true` on a property moves to its parent's
-//! `required` list, and Swagger 2's file type is a binary string. What still does not parse
-//! is reported with the place it is at.
+//! `required` list, and Swagger 2's file type is a binary string. Keywords that only constrain
+//! another type than the schema's (`minimum` on a string, `format` on a boolean) are dropped,
+//! an integer's decimal-written limits (`minimum: 0.0`, as Pydantic writes them) are integers,
+//! and a string `enum`'s unquoted YAML values (`true`, `43`) are strings: `openapiv3` would
+//! otherwise read each of these as a schema of no type, which is free-form JSON. What still
+//! does not parse is reported with the place it is at.
 //!
 //! OpenAPI 3.1 documents (JSON Schema 2020-12 schemas) are read the same way: their
 //! spellings are turned into the 3.0 ones that mean the same for a Rust type ([`from_3_1`]):
@@ -14,7 +18,7 @@
 //! schema `true` the free-form `{}`, `contentEncoding: base64` a `format: byte` string, and a
 //! document without `paths` has none.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{OpenAPI, Schema};
 use serde::Deserialize;
@@ -225,6 +229,13 @@ fn normalize_schema(schema: &mut Value) {
         map.insert("type".to_owned(), Value::from("string"));
         map.insert("format".to_owned(), Value::from("binary"));
     }
+    if map.get("type").is_some_and(|t| t == "integer") {
+        whole_integer_limits(map);
+    }
+    drop_other_types_keywords(map);
+    if map.get("type").is_some_and(|t| t == "string") {
+        string_enum_values(map);
+    }
     for key in NUMERIC {
         let bad = map
             .get(*key)
@@ -299,6 +310,138 @@ fn normalize_schema(schema: &mut Value) {
     for key in ["allOf", "oneOf", "anyOf"] {
         if let Some(Value::Array(parts)) = map.get_mut(key) {
             parts.iter_mut().for_each(normalize_schema);
+        }
+    }
+}
+
+/// The keywords that constrain only one kind of JSON value, by the `type` they apply to
+/// (`enum` and `format` where `openapiv3` reads them).
+const KEYWORDS_OF_TYPE: &[(&str, &[&str])] = &[
+    (
+        "string",
+        &["pattern", "minLength", "maxLength", "enum", "format"],
+    ),
+    (
+        "number",
+        &[
+            "multipleOf",
+            "minimum",
+            "maximum",
+            "exclusiveMinimum",
+            "exclusiveMaximum",
+            "enum",
+            "format",
+        ],
+    ),
+    (
+        "integer",
+        &[
+            "multipleOf",
+            "minimum",
+            "maximum",
+            "exclusiveMinimum",
+            "exclusiveMaximum",
+            "enum",
+            "format",
+        ],
+    ),
+    ("boolean", &["enum"]),
+    (
+        "object",
+        &[
+            "properties",
+            "required",
+            "additionalProperties",
+            "minProperties",
+            "maxProperties",
+        ],
+    ),
+    ("array", &["items", "minItems", "maxItems", "uniqueItems"]),
+];
+
+/// Drops, from a schema with one `type`, the keywords that only constrain values of another
+/// type (`minimum` on a string, `maxLength` on an integer, `format` on a boolean, `items` on
+/// an object). JSON Schema applies such a keyword only to values of its own type, so on this
+/// schema it constrains nothing; `openapiv3`, however, reads a schema that has one as a schema
+/// of no type at all, which would make the field free-form JSON.
+fn drop_other_types_keywords(map: &mut Map<String, Value>) {
+    let Some(typ) = map.get("type").and_then(Value::as_str) else {
+        return;
+    };
+    let Some((_, own)) = KEYWORDS_OF_TYPE.iter().find(|(t, _)| *t == typ) else {
+        return;
+    };
+    let own: &[&str] = own;
+    let foreign: BTreeSet<&str> = KEYWORDS_OF_TYPE
+        .iter()
+        .flat_map(|(_, keywords)| keywords.iter().copied())
+        .filter(|keyword| !own.contains(keyword))
+        .collect();
+    for keyword in foreign {
+        map.remove(keyword);
+    }
+}
+
+/// A string schema's `enum` values that are not strings (`[true, false]`, `[43, "x"]`: YAML
+/// reads unquoted `yes`, `no` and digits so) are the strings they are written as: the
+/// values are strings on the wire, as `type` says. `null` stays (it makes the enum nullable).
+fn string_enum_values(map: &mut Map<String, Value>) {
+    if let Some(Value::Array(values)) = map.get_mut("enum") {
+        for value in values.iter_mut() {
+            if value.is_boolean() || value.is_number() {
+                *value = Value::String(value.to_string());
+            }
+        }
+    }
+}
+
+/// An integer schema's limits and values written as decimals (`minimum: 0.0`, `maximum: 50.0`,
+/// `multipleOf: 1.0`, `enum: [1.0, 2.0]`: Pydantic writes them so) are integers: `openapiv3`
+/// reads an integer schema only when they are, and reads anything else as a schema of no
+/// type (which would be free-form JSON). A whole-number limit becomes that integer; a limit
+/// that is not whole (`minimum: 0.5`) says nothing about the Rust type and is dropped, and so
+/// is an `enum` holding a value that is not a whole number (the type stays an integer).
+fn whole_integer_limits(map: &mut Map<String, Value>) {
+    /// The integer a JSON number stands for, if it is a whole number in `i64`'s range.
+    fn whole(value: &Value) -> Option<Value> {
+        if value.is_i64() {
+            return Some(value.clone());
+        }
+        let float = value.as_f64()?;
+        // `i64::MAX as f64` rounds up to 2^63, which is out of range: compare with `<`.
+        let in_range = float >= i64::MIN as f64 && float < i64::MAX as f64;
+        (float.fract() == 0.0 && in_range).then(|| Value::from(float as i64))
+    }
+    for key in ["minimum", "maximum", "multipleOf"] {
+        if let Some(value) = map.get(key).filter(|v| v.is_number()) {
+            match whole(value) {
+                Some(integer) => {
+                    map.insert(key.to_owned(), integer);
+                }
+                None => {
+                    map.remove(key);
+                }
+            }
+        }
+    }
+    if let Some(Value::Array(values)) = map.get("enum") {
+        let integers: Option<Vec<Value>> = values
+            .iter()
+            .map(|v| {
+                if v.is_null() {
+                    Some(Value::Null)
+                } else {
+                    whole(v)
+                }
+            })
+            .collect();
+        match integers {
+            Some(integers) => {
+                map.insert("enum".to_owned(), Value::Array(integers));
+            }
+            None => {
+                map.remove("enum");
+            }
         }
     }
 }

@@ -10,7 +10,7 @@ mod operation;
 mod refs;
 mod schema;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub use names::{camel, is_keyword, snake};
 
@@ -36,7 +36,25 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Security schemes, sorted by builder method name.
     pub security_schemes: Vec<SecurityScheme>,
+    /// What the model could only approximate (a schema read as free-form JSON although it
+    /// says more), sorted by place; reported as warnings.
+    pub warnings: Vec<ModelWarning>,
 }
+
+/// Something the model could build only approximately, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ModelWarning {
+    /// Where, as a JSON pointer into the merged document (`#/components/schemas/A/properties/b`).
+    pub place: String,
+    /// What happened, in one line.
+    pub message: String,
+    /// What the user can do.
+    pub help: String,
+}
+
+/// The start of the message of every warning about a schema that falls back to free-form
+/// JSON: the one place that says so, for the diagnostics and for whoever counts them.
+pub const JSON_FALLBACK: &str = "read as free-form JSON (`serde_json::Value`)";
 
 /// A reference to a Rust type, as used by a field, parameter or body.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -106,6 +124,10 @@ pub struct TypeDef {
     pub doc: String,
     /// The shape.
     pub kind: TypeKind,
+    /// The type of a component schema: its name is the spec's (the inline types' names are
+    /// made from where they stand). Of types printed once (`emit::dedup`), a component keeps
+    /// its own definition rather than becoming an alias of an inline type's name.
+    pub component: bool,
 }
 
 /// The shape of a named type.
@@ -116,10 +138,14 @@ pub enum TypeKind {
         /// Fields, in the order the schema lists its properties.
         fields: Vec<Field>,
     },
-    /// An open string enum: known values plus `Unknown(String)`.
+    /// A string enum: open (known values plus `Unknown(String)`, the default), or closed
+    /// (only these values decode) where a fixed value is what tells the variants of a union
+    /// apart (see `model::schema`).
     Enum {
         /// Known values.
         variants: Vec<EnumVariant>,
+        /// An unknown value decodes as `Unknown(String)`; closed enums reject it.
+        open: bool,
     },
     /// A union of distinct JSON shapes (`anyOf`/`oneOf`), tried in order.
     Union {
@@ -136,6 +162,19 @@ pub enum TypeKind {
     },
     /// A type alias (`pub type X = Vec<Y>;`).
     Alias(TypeRef),
+}
+
+impl TypeKind {
+    /// The types this one holds: fields, variant payloads, the aliased type.
+    pub fn held_types(&self) -> Vec<&TypeRef> {
+        match self {
+            TypeKind::Struct { fields } => fields.iter().map(|f| &f.ty).collect(),
+            TypeKind::Union { variants } => variants.iter().map(|v| &v.ty).collect(),
+            TypeKind::Tagged { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
+            TypeKind::Alias(ty) => vec![ty],
+            TypeKind::Enum { .. } => Vec::new(),
+        }
+    }
 }
 
 /// A struct field.
@@ -450,7 +489,7 @@ impl Api {
         let server_path = operation::server_path(&spec)?;
         let security_schemes = operation::security_schemes(&spec)?;
         let operations = operation::operations(&spec, &mut types, &security_schemes)?;
-        let types = types.finish();
+        let (types, warnings) = types.finish();
         Ok(Api {
             crate_name: options.crate_name.clone(),
             title: spec.info.title.clone(),
@@ -460,12 +499,77 @@ impl Api {
             types,
             operations,
             security_schemes,
+            warnings,
         })
     }
 
     /// Named types by name.
     pub fn type_map(&self) -> BTreeMap<&str, &TypeDef> {
         self.types.iter().map(|t| (t.name.as_str(), t)).collect()
+    }
+
+    /// The named types a caller builds to send: request bodies and parameters, and every
+    /// type they hold. (The emit stage gives their structs a `new` of the required fields.)
+    pub fn sent_types(&self) -> BTreeSet<&str> {
+        let map = self.type_map();
+        let mut stack: Vec<&TypeRef> = self
+            .operations
+            .iter()
+            .flat_map(|op| {
+                let body = op.body.as_ref().map(|b| &b.ty);
+                op.params.iter().map(|p| &p.ty).chain(body)
+            })
+            .collect();
+        let mut seen = BTreeSet::new();
+        while let Some(ty) = stack.pop() {
+            match ty {
+                TypeRef::Named(name) => {
+                    if let Some(def) = map.get(name.as_str()) {
+                        if seen.insert(def.name.as_str()) {
+                            stack.extend(def.kind.held_types());
+                        }
+                    }
+                }
+                TypeRef::Vec(inner)
+                | TypeRef::Map(inner)
+                | TypeRef::Option(inner)
+                | TypeRef::Box(inner) => stack.push(inner),
+                _ => {}
+            }
+        }
+        seen
+    }
+
+    /// Whether any type the client shows its user (a named type's fields or variants, a
+    /// parameter, a body, a response) holds a type for which `found` is true.
+    pub fn exposes(&self, found: impl Fn(&TypeRef) -> bool) -> bool {
+        let mut stack: Vec<&TypeRef> = self
+            .types
+            .iter()
+            .flat_map(|def| def.kind.held_types())
+            .collect();
+        for op in &self.operations {
+            stack.extend(op.params.iter().map(|p| &p.ty));
+            stack.extend(op.body.as_ref().map(|b| &b.ty));
+            stack.extend(
+                op.responses
+                    .iter()
+                    .filter_map(|r| r.body.as_ref().map(|b| &b.1)),
+            );
+        }
+        while let Some(ty) = stack.pop() {
+            if found(ty) {
+                return true;
+            }
+            if let TypeRef::Vec(inner)
+            | TypeRef::Map(inner)
+            | TypeRef::Option(inner)
+            | TypeRef::Box(inner) = ty
+            {
+                stack.push(inner);
+            }
+        }
+        false
     }
 }
 
@@ -930,6 +1034,92 @@ mod tests {
             err.contains("#/paths/~1x/get/parameters/0") && err.contains("cycle"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn decimal_integer_limits_and_other_types_keywords_keep_the_type() {
+        let api = api(doc(
+            json!({"S": {"type": "object", "required": ["limit"], "properties": {
+                "limit": {"type": "integer", "minimum": 0.0, "maximum": 50.0},
+                "offset": {"type": "integer", "exclusiveMinimum": 0.5, "multipleOf": 1.0},
+                "level": {"type": "integer", "enum": [1.0, 2.0]},
+                "flag": {"type": "boolean", "format": "boolean"},
+                "name": {"type": "string", "minimum": 1, "items": {"type": "string"}},
+                "with_all_of": {"type": "object", "required": ["a"], "allOf": [
+                    {"type": "object", "properties": {"a": {"type": "string"}}}
+                ]},
+                "tags": {"additionalProperties": {"type": "string"}},
+                "at": {"format": "date-time"},
+                "yes_no": {"type": "string", "enum": [true, false]},
+                "created": {"type": "string", "format": "date-time", "allOf": [{"$ref": "#/components/schemas/When"}]}
+            }}, "When": {"type": "string", "format": "date-time"}}),
+            json!({}),
+        ));
+        let s = fields(def(&api, "S"));
+        let ty = |name: &str| &s.iter().find(|f| f.name == name).unwrap().ty;
+        assert_eq!(ty("limit"), &TypeRef::I64);
+        assert_eq!(ty("offset"), &TypeRef::I64.optional());
+        assert_eq!(ty("level"), &TypeRef::I64.optional());
+        assert_eq!(ty("flag"), &TypeRef::Bool.optional());
+        assert_eq!(ty("name"), &TypeRef::String.optional());
+        assert_eq!(
+            ty("tags"),
+            &TypeRef::Map(Box::new(TypeRef::String)).optional()
+        );
+        assert_eq!(ty("at"), &TypeRef::DateTime.optional());
+        assert_eq!(ty("yes_no"), &TypeRef::Named("SYesNo".into()).optional());
+        assert_eq!(ty("created"), &TypeRef::Named("When".into()).optional());
+        let all_of = fields(def(&api, "SWithAllOf"));
+        assert_eq!((all_of[0].wire.as_str(), all_of[0].required), ("a", true));
+        assert_eq!(api.warnings, []);
+    }
+
+    #[test]
+    fn schemas_read_as_free_form_json_are_warnings_with_their_place() {
+        let api = api(doc(
+            json!({"S": {"type": "object", "properties": {
+                "odd": {"type": "string", "enum": ["a", ["b"]]},
+                "any": {},
+                "not": {"not": {"type": "string"}}
+            }}}),
+            json!({}),
+        ));
+        let s = fields(def(&api, "S"));
+        assert!(s.iter().all(|f| f.ty == TypeRef::Json.optional()), "{s:?}");
+        // `{}` and `not` say that anything goes: only `odd` is a fallback.
+        let places: Vec<_> = api.warnings.iter().map(|w| w.place.as_str()).collect();
+        assert_eq!(places, ["#/components/schemas/S/properties/odd"]);
+        assert!(
+            api.warnings[0].message.starts_with(JSON_FALLBACK)
+                && api.warnings[0].message.contains("`enum: [\"a\", [\"b\"]]`"),
+            "{:?}",
+            api.warnings
+        );
+    }
+
+    #[test]
+    fn fixed_values_decide_union_variants() {
+        let api = api(doc(
+            json!({
+                "Accept": {"type": "object", "properties": {"type": {"const": "accept"}}},
+                "Reject": {"type": "object", "properties": {"type": {"enum": ["reject"]}, "reason": {"type": "string"}}},
+                "Details": {"anyOf": [{"$ref": "#/components/schemas/Accept"}, {"$ref": "#/components/schemas/Reject"}]},
+                "Lonely": {"type": "object", "properties": {"kind": {"enum": ["only"]}}},
+                "Key": {"oneOf": [{"enum": ["Document"]}, {"type": "string", "enum": ["Score"]}, {"type": "string"}]}
+            }),
+            json!({}),
+        ));
+        let open = |name: &str| match &def(&api, name).kind {
+            TypeKind::Enum { open, variants } => (*open, variants.len()),
+            other => panic!("{name} is not an enum: {other:?}"),
+        };
+        // The `type` of each variant tells them apart: closed.
+        assert_eq!(open("AcceptType"), (false, 1));
+        assert_eq!(open("RejectType"), (false, 1));
+        // A one-value enum in no union stays open.
+        assert_eq!(open("LonelyKind"), (true, 1));
+        // A union of string enums and a string is one open enum of every value.
+        assert_eq!(open("Key"), (true, 2));
     }
 
     #[test]

@@ -13,9 +13,19 @@
 //!   one variant per tag value (the `mapping`, then unmapped branches under their component
 //!   names) holding the component's type, plus `Unknown(serde_json::Value)`; the component
 //!   struct keeps the tag property (see `emit::types` for why serde's `tag` is not used);
-//! - a string `enum` is an open enum; an inline enum with the same set of values as an enum
-//!   already defined (components first) reuses that enum; an integer `enum` is a plain integer
-//!   with the known values in its docs;
+//! - an untagged union whose branches are all strings, at least one an `enum` (Chroma's `Key`:
+//!   `oneOf` of one-value enums and a plain string) is one open enum of every value;
+//! - a one-value `enum` (or `const`) property that two or more object variants of an untagged
+//!   union fix to different values (Prefect's `"type": {"enum": ["abort_details"]}`) decides
+//!   the variant: its enum is closed (`TypeKind::Enum { open: false }`), so a variant whose
+//!   value differs does not decode ([`close_telling_enums`]);
+//! - a string `enum` is otherwise an open enum; an inline enum with the same set of values as an
+//!   enum already defined (components first) reuses that enum; an integer `enum` is a plain
+//!   integer with the known values in its docs;
+//! - no schema becomes `serde_json::Value` silently: `{}` (or only `not`) is free-form JSON by
+//!   its own word; a schema that says more than stitch reads is free-form JSON with a warning
+//!   naming its place and why (`Api::warnings`, see `fall_back`). `lenient` removes most
+//!   causes beforehand (decimal integer limits, keywords of another type);
 //! - formats: `int32` (and `int8`/`int16`/`uint8`/`uint16`) is `i32`, `uint64` is `u64`, other
 //!   integers `i64`; `float` is `f32`, other numbers `f64`; `byte` stays base64 text
 //!   (`String`); `binary` is `Vec<u8>` in multipart bodies and text elsewhere (raw bodies are
@@ -45,7 +55,8 @@ use openapiv3::{
 
 use super::names::{Namespace, RESERVED_TYPE_NAMES, camel, snake};
 use super::{
-    EnumVariant, Field, ModelError, TaggedVariant, TypeDef, TypeKind, TypeRef, UnionVariant,
+    EnumVariant, Field, JSON_FALLBACK, ModelError, ModelWarning, TaggedVariant, TypeDef, TypeKind,
+    TypeRef, UnionVariant,
 };
 use crate::doc::to_rustdoc;
 
@@ -73,6 +84,11 @@ pub(crate) struct TypeBuilder<'a> {
     /// Types of `$ref`s that point inside a component schema
     /// (`#/components/schemas/A/properties/b`), by reference.
     deep_refs: BTreeMap<String, TypeRef>,
+    /// `$ref`s inside a component schema whose type is being built (a use met meanwhile is
+    /// recursion).
+    building: BTreeSet<String>,
+    /// Schemas read as free-form JSON although they say more, by place.
+    warnings: BTreeMap<String, ModelWarning>,
 }
 
 impl<'a> TypeBuilder<'a> {
@@ -91,6 +107,8 @@ impl<'a> TypeBuilder<'a> {
             binary_as_bytes: false,
             children: BTreeMap::new(),
             deep_refs: BTreeMap::new(),
+            building: BTreeSet::new(),
+            warnings: BTreeMap::new(),
         };
         let schemas: BTreeMap<&String, &ReferenceOr<Schema>> = spec
             .components
@@ -137,11 +155,34 @@ impl<'a> TypeBuilder<'a> {
         Ok(builder)
     }
 
-    /// The named types, sorted by name, with recursion boxed.
-    pub(crate) fn finish(self) -> Vec<TypeDef> {
+    /// The named types, sorted by name, with recursion boxed; and the warnings, by place.
+    pub(crate) fn finish(self) -> (Vec<TypeDef>, Vec<ModelWarning>) {
         let mut defs = self.defs;
+        for name in self.components.values() {
+            if let Some(def) = defs.get_mut(name) {
+                def.component = true;
+            }
+        }
+        close_telling_enums(&mut defs);
         box_recursion(&mut defs);
-        defs.into_values().collect()
+        (
+            defs.into_values().collect(),
+            self.warnings.into_values().collect(),
+        )
+    }
+
+    /// Free-form JSON for a schema at `place` that says more than stitch can read (`why`),
+    /// with a warning: no schema becomes `serde_json::Value` silently.
+    fn fall_back(&mut self, place: &str, why: String, help: &str) -> TypeRef {
+        self.warnings.insert(
+            place.to_owned(),
+            ModelWarning {
+                place: place.to_owned(),
+                message: format!("{JSON_FALLBACK}: {why}"),
+                help: help.to_owned(),
+            },
+        );
+        TypeRef::Json
     }
 
     /// The Rust type for `schema`, defining inline types named after `hint` as needed.
@@ -180,12 +221,19 @@ impl<'a> TypeBuilder<'a> {
     /// (`#/components/schemas/A/properties/b`, `#/paths/~1x/get/responses/200/content/...`):
     /// the schema it points at, built once under a name from the pointer (`AB`...).
     fn deep_ref_type(&mut self, reference: &str, place: &str) -> Result<TypeRef, ModelError> {
+        if self.building.contains(reference) {
+            // Recursion through the same pointer ends in free-form JSON rather than looping.
+            return Ok(self.fall_back(
+                place,
+                format!("the schema at {reference} contains itself through this `$ref`"),
+                "move the recursive schema to `components/schemas` and point the `$ref`s at it",
+            ));
+        }
         if let Some(ty) = self.deep_refs.get(reference) {
             return Ok(ty.clone());
         }
         let schema = self.component_schema(reference, place)?;
-        // Recursion through the same pointer ends in free-form JSON rather than looping.
-        self.deep_refs.insert(reference.to_owned(), TypeRef::Json);
+        self.building.insert(reference.to_owned());
         let hint: String = reference
             .trim_start_matches('#')
             .split('/')
@@ -212,7 +260,9 @@ impl<'a> TypeBuilder<'a> {
             })
             .map(|s| camel(&s))
             .collect();
-        let ty = self.item_type(schema, &hint, place)?;
+        let ty = self.item_type(schema, &hint, place);
+        self.building.remove(reference);
+        let ty = ty?;
         self.deep_refs.insert(reference.to_owned(), ty.clone());
         Ok(ty)
     }
@@ -416,6 +466,7 @@ impl<'a> TypeBuilder<'a> {
                 name: name.to_owned(),
                 doc,
                 kind,
+                component: false,
             },
         );
     }
@@ -452,6 +503,21 @@ impl<'a> TypeBuilder<'a> {
                 let fields = self.fields_from(name, &props, place)?;
                 Ok(Some(TypeKind::Struct { fields }))
             }
+            // `allOf` beside `properties`, `required` or `type: object` (which makes openapiv3
+            // read the schema as one of no type): one struct of every part and its own
+            // properties. Parts that are not objects leave it to the caller's fallback.
+            SchemaKind::Any(any)
+                if !any.all_of.is_empty()
+                    && matches!(any.typ.as_deref(), None | Some("object")) =>
+            {
+                let mut props = indexmap_like::Props::default();
+                let whole = ReferenceOr::Item(item.clone());
+                if self.collect_all_of(&whole, &mut props, place, 0).is_err() {
+                    return Ok(None);
+                }
+                let fields = self.fields_from(name, &props, place)?;
+                Ok(Some(TypeKind::Struct { fields }))
+            }
             SchemaKind::AllOf { all_of } if self.all_of_parts(all_of, place)?.len() > 1 => {
                 let mut properties = indexmap_like::Props::default();
                 for (i, part) in all_of.iter().enumerate() {
@@ -470,6 +536,9 @@ impl<'a> TypeBuilder<'a> {
                 }
                 if non_null.len() < 2 {
                     return Ok(None);
+                }
+                if let Some(values) = self.string_union_values(&non_null, place)? {
+                    return Ok(Some(enum_kind(&values)));
                 }
                 let variants = self.union_variants(name, &non_null, place)?;
                 Ok(Some(TypeKind::Union { variants }))
@@ -577,14 +646,32 @@ impl<'a> TypeBuilder<'a> {
             SchemaKind::Any(any) => {
                 if any.typ.as_deref() == Some("null") {
                     TypeRef::Json.optional()
-                } else if !any.properties.is_empty() && any.all_of.is_empty() {
+                } else if !any.properties.is_empty()
+                    || (!any.all_of.is_empty()
+                        && matches!(any.typ.as_deref(), None | Some("object")))
+                {
                     self.named_inline(item, hint, place)?
                 } else if let Some(items) = &any.items {
                     let inner =
                         self.type_of(items, &format!("{hint}Item"), &format!("{place}/items"))?;
                     TypeRef::Vec(Box::new(inner))
-                } else if any.typ.as_deref() == Some("object") {
+                } else if any.typ.as_deref() == Some("object")
+                    || (any.typ.is_none() && any.additional_properties.is_some())
+                {
+                    // `additionalProperties` says it is an object even without the `type`.
                     self.map_type(any.additional_properties.as_ref(), hint, place)?
+                } else if let Some(typed) = typed_by_format(item, any) {
+                    self.item_type_inner(&typed, hint, place)?
+                } else if let Some((i, only)) = self.sole_all_of_part(any, place)? {
+                    // `type: string` beside `allOf: [{$ref: Id}]`: the part says which string.
+                    self.type_of(only, hint, &format!("{place}/allOf/{i}"))?
+                } else if let Some(why) = unread(any) {
+                    self.fall_back(
+                        place,
+                        why,
+                        "describe the value with one `type` and the keywords of that type, or \
+                         with `oneOf`/`anyOf` branches",
+                    )
                 } else {
                     TypeRef::Json
                 }
@@ -605,7 +692,11 @@ impl<'a> TypeBuilder<'a> {
         self.insert(&name, String::new(), TypeKind::Alias(TypeRef::Json));
         let kind = match self.named_kind(&name, item, place)? {
             Some(kind) => kind,
-            None => TypeKind::Alias(TypeRef::Json),
+            None => TypeKind::Alias(self.fall_back(
+                place,
+                "a schema whose parts could not be merged into one type".to_owned(),
+                "make every `allOf` part an object, or describe the type with one schema",
+            )),
         };
         let doc = schema_doc(item, &name);
         self.insert(&name, doc, kind);
@@ -737,6 +828,22 @@ impl<'a> TypeBuilder<'a> {
         Ok(first.into_iter().collect())
     }
 
+    /// The one `allOf` part that says what a schema is, when `allOf` stands beside a scalar
+    /// `type` (which makes openapiv3 read the schema as one of no type).
+    fn sole_all_of_part<'p>(
+        &self,
+        any: &'p openapiv3::AnySchema,
+        place: &str,
+    ) -> Result<Option<(usize, &'p ReferenceOr<Schema>)>, ModelError> {
+        if any.all_of.is_empty() || !any.properties.is_empty() {
+            return Ok(None);
+        }
+        Ok(match self.all_of_parts(&any.all_of, place)?.as_slice() {
+            [only] => Some(*only),
+            _ => None,
+        })
+    }
+
     fn collect_all_of(
         &self,
         part: &ReferenceOr<Schema>,
@@ -799,6 +906,41 @@ impl<'a> TypeBuilder<'a> {
                 help: "stitch merges `allOf` parts that are objects; describe the type with one schema".to_owned(),
             }),
         }
+    }
+
+    /// For a union whose branches are all strings, at least one of them an enum
+    /// (`oneOf: [{enum: ["Document"]}, {enum: ["Score"]}, {type: string}]`): the values of
+    /// all the enums, in order, once each. Such a union is one open enum: the known values are
+    /// variants, any other string (the plain `string` branch, or a value a newer server adds)
+    /// is `Unknown`. As an untagged union it would decode everything into its first enum
+    /// branch (an open enum accepts any string), never reaching the others.
+    fn string_union_values(
+        &self,
+        branches: &[&ReferenceOr<Schema>],
+        place: &str,
+    ) -> Result<Option<Vec<String>>, ModelError> {
+        let mut values: Vec<String> = Vec::new();
+        for branch in branches {
+            let schema = match branch {
+                ReferenceOr::Reference { reference } => self.component_schema(reference, place)?,
+                ReferenceOr::Item(item) => item,
+            };
+            if let Some(more) = string_enum(schema) {
+                for value in more {
+                    if !values.contains(&value) {
+                        values.push(value);
+                    }
+                }
+                continue;
+            }
+            let plain_string = matches!(&schema.schema_kind,
+                SchemaKind::Type(Type::String(string))
+                    if matches!(string.format, VariantOrUnknownOrEmpty::Empty));
+            if !plain_string {
+                return Ok(None);
+            }
+        }
+        Ok((!values.is_empty()).then_some(values))
     }
 
     fn union_variants(
@@ -1018,6 +1160,65 @@ fn branch_rank(schema: &Schema) -> (u8, i64) {
     }
 }
 
+/// A schema of no `type` that only has a `format` (`{"format": "date-time"}`) as the typed
+/// schema the format belongs to: an integer for `int32`/`int64`, a number for `float`/`double`,
+/// a string for any other.
+fn typed_by_format(item: &Schema, any: &openapiv3::AnySchema) -> Option<Schema> {
+    let format = any.format.as_ref()?;
+    let alone = any.typ.is_none()
+        && any.properties.is_empty()
+        && any.items.is_none()
+        && any.enumeration.is_empty()
+        && any.all_of.is_empty()
+        && any.one_of.is_empty()
+        && any.any_of.is_empty()
+        && any.not.is_none();
+    if !alone {
+        return None;
+    }
+    let typ = match format.as_str() {
+        "int32" | "int64" | "int8" | "int16" | "uint8" | "uint16" | "uint64" => "integer",
+        "float" | "double" => "number",
+        _ => "string",
+    };
+    let value = serde_json::json!({"type": typ, "format": format});
+    let kind: SchemaKind = serde_json::from_value(value).ok()?;
+    Some(Schema {
+        schema_data: item.schema_data.clone(),
+        schema_kind: kind,
+    })
+}
+
+/// What a schema that `openapiv3` could not read as one type says that the model does not
+/// use, or `None` when it says nothing about the value (`{}`, or only `not`, `nullable`,
+/// a description...): free-form JSON is then exactly what it describes.
+fn unread(any: &openapiv3::AnySchema) -> Option<String> {
+    let mut said = Vec::new();
+    if let Some(typ) = &any.typ {
+        said.push(format!("`type: {typ}`"));
+    }
+    if !any.enumeration.is_empty() {
+        let values: Vec<String> = any.enumeration.iter().map(|v| v.to_string()).collect();
+        let mut values = values.join(", ");
+        if values.len() > 60 {
+            values = format!("{}...", values.chars().take(57).collect::<String>());
+        }
+        said.push(format!("`enum: [{values}]`"));
+    }
+    for (keyword, present) in [
+        ("allOf", !any.all_of.is_empty()),
+        ("oneOf", !any.one_of.is_empty()),
+        ("anyOf", !any.any_of.is_empty()),
+        ("additionalProperties", any.additional_properties.is_some()),
+        ("format", any.format.is_some()),
+    ] {
+        if present {
+            said.push(format!("`{keyword}`"));
+        }
+    }
+    (!said.is_empty()).then(|| format!("a schema with {} together", said.join(", ")))
+}
+
 /// A schema reference as `ReferenceOr<&Schema>`, from a boxed one.
 fn unbox(schema: &ReferenceOr<Box<Schema>>) -> ReferenceOr<&Schema> {
     match schema {
@@ -1087,7 +1288,10 @@ fn enum_kind(values: &[String]) -> TypeKind {
             doc: format!("`{}`", value.replace('`', "'")),
         })
         .collect();
-    TypeKind::Enum { variants }
+    TypeKind::Enum {
+        variants,
+        open: true,
+    }
 }
 
 /// The branches of an `anyOf`/`oneOf` that are not `{"type": "null"}`, and whether one was.
@@ -1186,13 +1390,88 @@ fn property_doc(item: &Schema, wire: &str) -> String {
     doc
 }
 
+/// Closes the one-value enums that tell the variants of an untagged union apart.
+///
+/// Without a `discriminator`, specs tag object variants with a property of one fixed value
+/// (`"type": {"enum": ["abort_details"]}`, or `const`). When such a property is fixed in two
+/// or more variants of a union, to different values, its value decides the variant: its enum
+/// is made closed, so a variant whose value differs does not decode and the union's decoding
+/// (each variant tried, see `emit::types`) lands on the one that has it. An open enum would
+/// accept any value as `Unknown`, and every variant would fit. The enum stays closed wherever
+/// else it is used: it has one value.
+fn close_telling_enums(defs: &mut BTreeMap<String, TypeDef>) {
+    let named = |ty: &TypeRef| -> Option<String> {
+        match ty {
+            TypeRef::Named(name) => Some(name.clone()),
+            TypeRef::Option(inner) | TypeRef::Box(inner) => match inner.as_ref() {
+                TypeRef::Named(name) => Some(name.clone()),
+                TypeRef::Box(inner) => match inner.as_ref() {
+                    TypeRef::Named(name) => Some(name.clone()),
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
+        }
+    };
+    // The single value of a one-value enum.
+    let fixed_value = |name: &str| -> Option<String> {
+        match &defs.get(name)?.kind {
+            TypeKind::Enum { variants, .. } if variants.len() == 1 => {
+                Some(variants[0].value.clone())
+            }
+            _ => None,
+        }
+    };
+    let mut to_close = BTreeSet::new();
+    for def in defs.values() {
+        let TypeKind::Union { variants } = &def.kind else {
+            continue;
+        };
+        // Property → (value, enum) for each variant that fixes it.
+        let mut fixed: BTreeMap<&str, Vec<(String, String)>> = BTreeMap::new();
+        for variant in variants {
+            let Some(TypeKind::Struct { fields }) = named(&variant.ty)
+                .and_then(|n| defs.get(&n))
+                .map(|d| &d.kind)
+            else {
+                continue;
+            };
+            for field in fields.iter().filter(|f| !f.flatten) {
+                if let Some(enum_name) = named(&field.ty) {
+                    if let Some(value) = fixed_value(&enum_name) {
+                        fixed
+                            .entry(&field.wire)
+                            .or_default()
+                            .push((value, enum_name));
+                    }
+                }
+            }
+        }
+        for uses in fixed.values() {
+            let values: BTreeSet<&String> = uses.iter().map(|(value, _)| value).collect();
+            if uses.len() >= 2 && values.len() >= 2 {
+                to_close.extend(uses.iter().map(|(_, name)| name.clone()));
+            }
+        }
+    }
+    for name in to_close {
+        if let Some(TypeKind::Enum { open, .. }) = defs.get_mut(&name).map(|d| &mut d.kind) {
+            *open = false;
+        }
+    }
+}
+
 /// Boxes every struct field and union payload that reaches its own type by value.
 fn box_recursion(defs: &mut BTreeMap<String, TypeDef>) {
     // Edges by value: a field or payload that holds the named type directly or in an Option.
     let edges: BTreeMap<String, BTreeSet<String>> = defs
         .iter()
         .map(|(name, def)| {
-            let targets = held_types(&def.kind)
+            let targets = def
+                .kind
+                .held_types()
+                .into_iter()
                 .filter_map(|ty| by_value_target(ty).map(str::to_owned))
                 .collect();
             (name.clone(), targets)
@@ -1215,7 +1494,7 @@ fn box_recursion(defs: &mut BTreeMap<String, TypeDef>) {
     };
     let mut to_box: Vec<(String, String)> = Vec::new();
     for (name, def) in defs.iter() {
-        for ty in held_types(&def.kind) {
+        for ty in def.kind.held_types() {
             if let Some(target) = by_value_target(ty) {
                 if reaches(target, name) {
                     to_box.push((name.clone(), target.to_owned()));
@@ -1231,16 +1510,6 @@ fn box_recursion(defs: &mut BTreeMap<String, TypeDef>) {
                 }
             }
         }
-    }
-}
-
-fn held_types(kind: &TypeKind) -> Box<dyn Iterator<Item = &TypeRef> + '_> {
-    match kind {
-        TypeKind::Struct { fields } => Box::new(fields.iter().map(|f| &f.ty)),
-        TypeKind::Union { variants } => Box::new(variants.iter().map(|v| &v.ty)),
-        TypeKind::Tagged { variants, .. } => Box::new(variants.iter().map(|v| &v.ty)),
-        TypeKind::Alias(ty) => Box::new(std::iter::once(ty)),
-        TypeKind::Enum { .. } => Box::new(std::iter::empty()),
     }
 }
 

@@ -176,6 +176,10 @@ pub struct Figures {
     pub compiled: usize,
     /// Panics, at any stage.
     pub panics: usize,
+    /// Schemas read as free-form JSON (`serde_json::Value`), each with a warning.
+    pub fallbacks: usize,
+    /// Specs with at least one of those.
+    pub specs_with_fallbacks: usize,
     /// Seconds spent generating, summed over specs.
     pub generate_seconds: f64,
 }
@@ -193,9 +197,24 @@ pub fn figures(results: &[SpecResult]) -> Figures {
         f.checked += usize::from(r.compiled.is_some());
         f.compiled += usize::from(r.compiled == Some(true));
         f.panics += r.failures.iter().filter(|x| x.panic).count();
+        f.fallbacks += r.fallbacks.len();
+        f.specs_with_fallbacks += usize::from(!r.fallbacks.is_empty());
         f.generate_seconds += r.generate_time.as_secs_f64();
     }
     f
+}
+
+/// What a fallback warning's message says without its particulars: the values of an `enum`
+/// are left out (`enum: [..]`), the keywords named are kept.
+fn fallback_reason(message: &str) -> String {
+    let mut reason = first_line(message);
+    if let Some(start) = reason.find("`enum: [") {
+        let values = start + "`enum: [".len();
+        if let Some(end) = reason[values..].find("]`") {
+            reason.replace_range(values..values + end, "..");
+        }
+    }
+    reason
 }
 
 /// `12 (34.5%)`.
@@ -246,6 +265,27 @@ pub fn render(results: &[SpecResult], generated_stage: bool, wall_seconds: f64) 
             ));
         }
     }
+    if results.iter().any(|r| !r.fallbacks.is_empty()) {
+        out.push_str("\nschemas read as free-form JSON (count, spec):\n");
+        let mut reasons: BTreeMap<String, (usize, &str)> = BTreeMap::new();
+        for result in results.iter().filter(|r| !r.fallbacks.is_empty()) {
+            out.push_str(&format!("  {:>5}  {}\n", result.fallbacks.len(), result.id));
+            for message in &result.fallbacks {
+                let entry = reasons
+                    .entry(fallback_reason(message))
+                    .or_insert((0, result.id.as_str()));
+                entry.0 += 1;
+            }
+        }
+        let mut sorted: Vec<_> = reasons.into_iter().collect();
+        sorted.sort_by(|a, b| b.1.0.cmp(&a.1.0).then_with(|| a.0.cmp(&b.0)));
+        out.push_str(
+            "\nschemas read as free-form JSON, by reason (count, reason, example spec):\n",
+        );
+        for (reason, (count, example)) in sorted {
+            out.push_str(&format!("  {count:>5}  {reason}  (e.g. {example})\n"));
+        }
+    }
     let f = figures(results);
     out.push('\n');
     if generated_stage {
@@ -256,12 +296,15 @@ pub fn render(results: &[SpecResult], generated_stage: bool, wall_seconds: f64) 
         };
         out.push_str(&format!(
             "summary: {} specs, {} operations; generated {}, round-trip {}, {compiled}; \
-             panics {}; generation {:.1} s in total ({:.1} s wall)\n",
+             panics {}; free-form JSON fallbacks {} (in {} specs); generation {:.1} s in \
+             total ({:.1} s wall)\n",
             f.specs,
             f.operations,
             share(f.generated, f.specs),
             share(f.round_trip, f.specs),
             f.panics,
+            f.fallbacks,
+            f.specs_with_fallbacks,
             f.generate_seconds,
             wall_seconds,
         ));
@@ -281,6 +324,20 @@ pub fn render(results: &[SpecResult], generated_stage: bool, wall_seconds: f64) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fallback_reasons_lose_enum_values_only() {
+        assert_eq!(
+            fallback_reason(
+                "read as JSON: a schema with `type: string`, `enum: [1, \"a\"]` together"
+            ),
+            "read as JSON: a schema with `type: string`, `enum: [..]` together"
+        );
+        assert_eq!(
+            fallback_reason("a schema with `format` together"),
+            "a schema with `format` together"
+        );
+    }
 
     #[test]
     fn causes_lose_names_paths_and_numbers() {

@@ -75,6 +75,9 @@ pub struct SpecResult {
     pub generate_time: Duration,
     /// Every failure, in stage order.
     pub failures: Vec<Failure>,
+    /// The messages of the schemas the generator read as free-form JSON
+    /// (`serde_json::Value`), each with a warning (see `stitch::diagnostic::is_json_fallback`).
+    pub fallbacks: Vec<String>,
     /// The generated crate, kept when it is to be compiled.
     pub krate: Option<GeneratedCrate>,
     /// The crate's `cargo check` succeeded (`None`: not compiled).
@@ -192,6 +195,7 @@ pub fn run_spec(corpus: &Corpus, id: &str, plan: &Plan) -> SpecResult {
         round_trip: false,
         generate_time: Duration::ZERO,
         failures: Vec::new(),
+        fallbacks: Vec::new(),
         krate: None,
         compiled: None,
     };
@@ -235,7 +239,17 @@ pub fn run_spec(corpus: &Corpus, id: &str, plan: &Plan) -> SpecResult {
     if plan.generate {
         let options = options(id);
         let start = Instant::now();
-        let generated = guarded(|| stitch::generate_from_sources(&inputs, &options));
+        let generated = guarded(|| {
+            let diagnosed =
+                stitch::generate_diagnosed(&inputs, &options, stitch::OnConflict::Error);
+            result.fallbacks = diagnosed
+                .diagnostics
+                .iter()
+                .filter(|d| stitch::diagnostic::is_json_fallback(d))
+                .map(|d| d.message.clone())
+                .collect();
+            diagnosed.result
+        });
         result.generate_time = start.elapsed();
         match generated {
             Ok(Ok(krate)) => {
@@ -379,6 +393,7 @@ pub fn run_all(
                 generated: false,
                 round_trip: false,
                 generate_time: Duration::ZERO,
+                fallbacks: Vec::new(),
                 failures: vec![failure(
                     Stage::Load,
                     "the worker running this spec stopped".to_owned(),
@@ -539,6 +554,7 @@ mod tests {
             round_trip: true,
             generate_time: Duration::ZERO,
             failures: Vec::new(),
+            fallbacks: Vec::new(),
             krate: generated.then(|| GeneratedCrate {
                 files: BTreeMap::new(),
             }),
