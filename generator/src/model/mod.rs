@@ -7,6 +7,7 @@
 mod lenient;
 mod names;
 mod operation;
+mod recursion;
 mod refs;
 mod schema;
 
@@ -415,6 +416,18 @@ pub enum ModelError {
         /// The reference.
         reference: String,
     },
+    /// Something no Rust type can stand for: a cycle of schemas that never says what the
+    /// data is, a union that includes itself (see `recursion`), a `$ref` to something that
+    /// is not a schema.
+    #[error("{place}: {what}\n  help: {help}")]
+    Rejected {
+        /// Where, as a JSON pointer into the merged document.
+        place: String,
+        /// What is wrong (a cycle spelled out place by place).
+        what: String,
+        /// What the user can do.
+        help: String,
+    },
     /// Several of the above, in document order (one per operation that failed).
     #[error("{}", several_text(.0))]
     Several(Vec<ModelError>),
@@ -446,7 +459,7 @@ impl Api {
         let mut types = schema::TypeBuilder::new(&spec, &pointers)?;
         let security_schemes = operation::security_schemes(&spec)?;
         let operations = operation::operations(&spec, &mut types, &security_schemes)?;
-        let types = types.finish();
+        let types = types.finish()?;
         Ok(Api {
             crate_name: options.crate_name.clone(),
             title: spec.info.title.clone(),
