@@ -31,25 +31,12 @@ pub(super) fn settle(
     places: &BTreeMap<String, String>,
 ) -> Result<(), ModelError> {
     let names: Vec<&str> = defs.keys().map(String::as_str).collect();
-    let index: BTreeMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
-    let edges = |targets: &dyn Fn(&TypeKind, &mut dyn FnMut(&str))| -> Vec<Vec<usize>> {
-        defs.values()
-            .map(|def| {
-                let mut out = Vec::new();
-                targets(&def.kind, &mut |name| {
-                    if let Some(&j) = index.get(name) {
-                        out.push(j);
-                    }
-                });
-                out
-            })
-            .collect()
-    };
-
-    let alias_edges = edges(&|kind, add| {
+    let alias_edges = graph(defs, |kind| {
+        let mut targets = Vec::new();
         if let TypeKind::Alias(ty) = kind {
-            every_named(ty, add);
+            every_named(ty, &mut targets);
         }
+        targets
     });
     let place_of = |i: usize| {
         places
@@ -65,12 +52,8 @@ pub(super) fn settle(
         })
         .collect::<Vec<_>>();
     if errors.is_empty() {
-        let same_value = edges(&|kind, add| {
-            for ty in same_value_types(kind) {
-                if let Some(name) = by_value_target(ty) {
-                    add(name);
-                }
-            }
+        let same_value = graph(defs, |kind| {
+            same_value_types(kind).filter_map(by_value_target).collect()
         });
         errors.extend(cycles(&same_value).into_iter().map(|cycle| {
             let path: Vec<String> = cycle.iter().map(|&i| place_of(i)).collect();
@@ -91,12 +74,8 @@ pub(super) fn settle(
         return Err(error);
     }
 
-    let by_value = edges(&|kind, add| {
-        for ty in held_types(kind) {
-            if let Some(name) = by_value_target(ty) {
-                add(name);
-            }
-        }
+    let by_value = graph(defs, |kind| {
+        held_types(kind).filter_map(by_value_target).collect()
     });
     let component = strongly_connected(&by_value);
     let to_box: Vec<Vec<usize>> = by_value
@@ -246,15 +225,36 @@ fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
     component
 }
 
+/// One graph over the named types (numbered in name order): for each type, the types that
+/// `targets` names in its shape.
+fn graph<'d>(
+    defs: &'d BTreeMap<String, TypeDef>,
+    targets: impl Fn(&'d TypeKind) -> Vec<&'d str>,
+) -> Vec<Vec<usize>> {
+    let index: BTreeMap<&str, usize> = defs
+        .keys()
+        .enumerate()
+        .map(|(i, name)| (name.as_str(), i))
+        .collect();
+    defs.values()
+        .map(|def| {
+            targets(&def.kind)
+                .into_iter()
+                .filter_map(|name| index.get(name).copied())
+                .collect()
+        })
+        .collect()
+}
+
 /// Every named type `ty` mentions, at any depth.
-fn every_named(ty: &TypeRef, add: &mut dyn FnMut(&str)) {
+fn every_named<'t>(ty: &'t TypeRef, into: &mut Vec<&'t str>) {
     match ty {
-        TypeRef::Named(name) => add(name),
+        TypeRef::Named(name) => into.push(name),
         TypeRef::Vec(inner)
         | TypeRef::Map(inner)
         | TypeRef::Option(inner)
         | TypeRef::Box(inner) => {
-            every_named(inner, add);
+            every_named(inner, into);
         }
         _ => {}
     }
