@@ -56,6 +56,7 @@ generated!(
     corpus_tsapi,
     corpus_tyk,
     deep_all_of,
+    discriminator_bare_child,
     inline_enum_reuse,
     nullable_anyof,
     nullable_refs,
@@ -208,6 +209,26 @@ fn nullable_refs_in_openapi_3_1_decode_null() {
     let (holder, back) = round_trip::<Holder>(full.clone());
     assert_eq!(back, full);
     assert_eq!(holder.mode, Some(Mode::B));
+}
+
+/// A variant of a base schema's `discriminator` that adds nothing to the base (`DataFactory:
+/// allOf [$ref Compute]`) decodes as its own struct; it used to be an alias of the tagged enum,
+/// so decoding it decoded the enum again, until the stack overflowed (issue 12, item 6).
+#[test]
+fn a_discriminator_child_without_properties_decodes() {
+    use discriminator_bare_child::types::Compute;
+
+    let data_factory = json!({"computeType": "DataFactory", "location": "here"});
+    let (compute, back) = round_trip::<Compute>(data_factory.clone());
+    assert_eq!(back, data_factory);
+    let Compute::DataFactory(inner) = compute else {
+        panic!("not a DataFactory: {compute:?}");
+    };
+    assert_eq!(inner.location.as_deref(), Some("here"));
+    let aks = json!({"computeType": "Aks", "nodes": 3});
+    let (compute, back) = round_trip::<Compute>(aks.clone());
+    assert_eq!(back, aks);
+    assert!(matches!(compute, Compute::Aks(_)), "{compute:?}");
 }
 
 /// An acyclic `allOf` chain 70 deep (past the old false "cyclic allOf" at 64) is one struct

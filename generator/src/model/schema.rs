@@ -491,7 +491,10 @@ impl<'a> TypeBuilder<'a> {
                 let fields = self.fields_from(name, &props, place)?;
                 Ok(Some(TypeKind::Struct { fields }))
             }
-            SchemaKind::AllOf { all_of } if self.all_of_parts(all_of, place)?.len() > 1 => {
+            SchemaKind::AllOf { all_of }
+                if self.all_of_parts(all_of, place)?.len() > 1
+                    || self.is_tagged_child(all_of, place) =>
+            {
                 let properties = self.collect_all_of(all_of, place)?;
                 let fields = self.fields_from(name, &properties, place)?;
                 Ok(Some(TypeKind::Struct { fields }))
@@ -719,6 +722,28 @@ impl<'a> TypeBuilder<'a> {
             });
         }
         Ok(fields)
+    }
+
+    /// Whether the component at `place` extends (by `allOf`) a base schema with a
+    /// `discriminator`, so it is a variant of the base's tagged enum. Such a component is a
+    /// struct of its own even when its `allOf` is the base alone (Azure's
+    /// `DataFactory: allOf [$ref Compute]`): as an alias of the base, the variant would hold
+    /// the tagged enum itself, and decoding would go round for ever.
+    fn is_tagged_child(&self, all_of: &[ReferenceOr<Schema>], place: &str) -> bool {
+        let is_component = place
+            .strip_prefix("#/components/schemas/")
+            .is_some_and(|key| self.components.contains_key(key));
+        let schemas = self.spec.components.as_ref().map(|c| &c.schemas);
+        is_component
+            && all_of.iter().any(|part| {
+                let ReferenceOr::Reference { reference } = part else {
+                    return false;
+                };
+                let base = schema_key(reference).and_then(|key| schemas?.get(&key));
+                matches!(base, Some(ReferenceOr::Item(base))
+                    if base.schema_data.discriminator.is_some()
+                        && !matches!(base.schema_kind, SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. }))
+            })
     }
 
     /// The `allOf` parts that say something about the type ([`meaningful_parts`]). When none
