@@ -4,6 +4,11 @@
 //! - a `$ref` to `#/components/schemas/X` is the named type for `X`; a schema whose name
 //!   would shadow a std type the generated code names unqualified (`Option`, `Result`,
 //!   `String`, `Vec`, `Box`, ...: [`RESERVED_TYPE_NAMES`]) gets a suffix (`Option2`);
+//! - a schema that admits `null` ([`admits_null`]: `nullable`, `null` among an enum's values
+//!   or 3.1 types, a `null` branch or part) is an `Option`. For a component, the `Option` is
+//!   on every `$ref` to it (`Option<X>`), not inside it, whatever its kind (enum, struct,
+//!   union, alias), so nullability survives a `$ref`; an internal `$ref` to something that is
+//!   not a schema (`#/info`) is a diagnostic;
 //! - `anyOf`/`oneOf` with a `{"type": "null"}` branch (or `nullable: true`, or `null` among an
 //!   enum's values) is an `Option`; the remaining branches are the type itself when one is
 //!   left, otherwise an untagged union tried narrowest first (objects with more required
@@ -12,7 +17,9 @@
 //! - `oneOf`/`anyOf` with a `discriminator` whose branches are all `$ref`s is a tagged enum:
 //!   one variant per tag value (the `mapping`, then unmapped branches under their component
 //!   names) holding the component's type, plus `Unknown(serde_json::Value)`; the component
-//!   struct keeps the tag property (see `emit::types` for why serde's `tag` is not used);
+//!   struct keeps the tag property (see `emit::types` for why serde's `tag` is not used); a
+//!   component that extends a base with a `discriminator` is a struct even when its `allOf`
+//!   is the base alone (never an alias of the tagged enum it is a variant of);
 //! - a string `enum` is an open enum; an inline enum with the same set of values as an enum
 //!   already defined (components first) reuses that enum; an integer `enum` is a plain integer
 //!   with the known values in its docs;
