@@ -889,6 +889,11 @@ fn of_model(e: &ModelError, merged: Option<&Merged>) -> Diagnostic {
             d.notes.push(at_place(place));
             d
         }
+        ModelError::Rejected { place, what, help } => {
+            let mut d = located(Diagnostic::error(what.clone()), place).help(help);
+            d.notes.push(at_place(place));
+            d
+        }
         ModelError::UnresolvedRef { place, reference } => {
             let mut d = located(
                 Diagnostic::error(format!("`$ref` {reference} resolves nowhere")),

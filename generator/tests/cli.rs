@@ -189,6 +189,61 @@ fn a_cyclic_all_of() {
     assert!(shown.lines().all(|l| l.chars().count() < 300), "{shown}");
 }
 
+/// Schemas no Rust type can stand for (issue 12): each is exit 2 with the place in the page,
+/// the schemas involved and what to do, never a crate that does not compile or a client that
+/// overflows its stack.
+#[test]
+fn cycles_no_type_can_hold_and_refs_to_non_schemas() {
+    let with = |schemas: &str| {
+        format!(
+            r##""paths":{{"/a":{{"get":{{"responses":{{"200":{{"description":"ok","content":{{"application/json":{{"schema":{{"$ref":"#/components/schemas/Root"}}}}}}}}}}}}}}}},"components":{{"schemas":{{"Root":{{"type":"object","properties":{{"a":{{"$ref":"#/components/schemas/A"}}}}}},{schemas}}}}}}}"##
+        )
+    };
+    let cases: [(&str, &[&str]); 5] = [
+        (
+            r##""A":{"$ref":"#/components/schemas/B"},"B":{"$ref":"#/components/schemas/A"}"##,
+            &[
+                "`$ref` cycle",
+                "#/components/schemas/A → #/components/schemas/B → #/components/schemas/A",
+            ],
+        ),
+        (
+            r##""A":{"$ref":"#/components/schemas/A"}"##,
+            &[
+                "`$ref` cycle",
+                "#/components/schemas/A → #/components/schemas/A",
+            ],
+        ),
+        (
+            r##""A":{"allOf":[{"$ref":"#/components/schemas/B"}]},"B":{"allOf":[{"$ref":"#/components/schemas/A"}]}"##,
+            &[
+                "`$ref` cycle",
+                "#/components/schemas/A → #/components/schemas/B",
+            ],
+        ),
+        (
+            r##""A":{"oneOf":[{"$ref":"#/components/schemas/A"},{"type":"string"}]}"##,
+            &[
+                "a union that includes itself",
+                "help: remove the `oneOf`/`anyOf` branch",
+            ],
+        ),
+        (
+            r##""A":{"$ref":"#/info"}"##,
+            &["`$ref` #/info points at something that is not a schema"],
+        ),
+    ];
+    for (schemas, needles) in cases {
+        let mut needles = needles.to_vec();
+        needles.push("--> p.md:8:");
+        bad(
+            &[("p.md", &page("GET /a", &with(schemas)))],
+            &["p.md"],
+            &needles,
+        );
+    }
+}
+
 #[test]
 fn duplicate_operation_ids_are_a_warning_naming_both_places_and_names() {
     let b = OK_GET_A.replace("/a", "/b");

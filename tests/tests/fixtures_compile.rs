@@ -58,8 +58,12 @@ generated!(
     corpus_surevoip,
     corpus_tsapi,
     corpus_tyk,
+    deep_all_of,
+    discriminator_bare_child,
     inline_enum_reuse,
     nullable_anyof,
+    nullable_refs,
+    nullable_refs_31,
     optional_fields,
     polymorphic_pets,
     prefect_like,
@@ -175,6 +179,93 @@ where
         .unwrap_or_else(|e| panic!("{value} does not deserialize: {e}"));
     let back = serde_json::to_value(&typed).expect("serialize");
     (typed, back)
+}
+
+/// A required property that is a `$ref` to a nullable schema decodes `null`, whatever the
+/// schema's kind (issue 12, item 2: it used to fail on `null` for enums, objects and unions),
+/// and the filled values round-trip; a `$ref` to a schema that is not nullable stays plain.
+#[test]
+fn nullable_refs_decode_null_for_every_kind() {
+    use nullable_refs::types::{Holder, Mode, Owner, Plain, State, Value as Either};
+
+    let nulls = json!({"state": null, "owner": null, "value": null, "tags": null,
+        "note": null, "mode": null, "plain": {}, "base": null});
+    let (holder, back) = round_trip::<Holder>(nulls.clone());
+    assert_eq!(
+        back, nulls,
+        "a required nullable property is sent as `null`"
+    );
+    assert_eq!(
+        (holder.state, holder.owner, holder.value, holder.mode),
+        (None, None, None, None)
+    );
+    let full = json!({"state": "open", "owner": {"name": "ann"}, "value": 7, "tags": ["x"],
+        "note": "n", "mode": "slow", "plain": {"id": 1}, "base": {"id": 2}});
+    let (holder, back) = round_trip::<Holder>(full.clone());
+    assert_eq!(back, full);
+    assert_eq!(holder.state, Some(State::Open));
+    assert_eq!(holder.owner.map(|o: Owner| o.name), Some("ann".to_owned()));
+    assert!(
+        matches!(holder.value, Some(Either::Integer(7))),
+        "{:?}",
+        holder.value
+    );
+    assert_eq!(holder.mode, Some(Mode::Slow));
+    assert_eq!(holder.base.and_then(|b: Plain| b.id), Some(2));
+    // `plain` is not nullable: `null` is refused, not taken for an empty object.
+    let plain_null = json!({"state": null, "owner": null, "value": null, "tags": null,
+        "note": null, "mode": null, "plain": null, "base": null});
+    assert!(serde_json::from_value::<Holder>(plain_null).is_err());
+}
+
+/// The same through OpenAPI 3.1's spellings: `type: [.., "null"]` (a union, an object, and
+/// inline) and `null` among an `enum`'s values.
+#[test]
+fn nullable_refs_in_openapi_3_1_decode_null() {
+    use nullable_refs_31::types::{Holder, Mode};
+
+    let nulls = json!({"either": null, "mode": null, "owner": null, "inline": null});
+    let (_, back) = round_trip::<Holder>(nulls.clone());
+    assert_eq!(back, nulls);
+    let full = json!({"either": "x", "mode": "b", "owner": {"name": "ann"}, "inline": 3});
+    let (holder, back) = round_trip::<Holder>(full.clone());
+    assert_eq!(back, full);
+    assert_eq!(holder.mode, Some(Mode::B));
+}
+
+/// A variant of a base schema's `discriminator` that adds nothing to the base (`DataFactory:
+/// allOf [$ref Compute]`) decodes as its own struct; it used to be an alias of the tagged enum,
+/// so decoding it decoded the enum again, until the stack overflowed (issue 12, item 6).
+#[test]
+fn a_discriminator_child_without_properties_decodes() {
+    use discriminator_bare_child::types::Compute;
+
+    let data_factory = json!({"computeType": "DataFactory", "location": "here"});
+    let (compute, back) = round_trip::<Compute>(data_factory.clone());
+    assert_eq!(back, data_factory);
+    let Compute::DataFactory(inner) = compute else {
+        panic!("not a DataFactory: {compute:?}");
+    };
+    assert_eq!(inner.location.as_deref(), Some("here"));
+    let aks = json!({"computeType": "Aks", "nodes": 3});
+    let (compute, back) = round_trip::<Compute>(aks.clone());
+    assert_eq!(back, aks);
+    assert!(matches!(compute, Compute::Aks(_)), "{compute:?}");
+}
+
+/// An acyclic `allOf` chain 70 deep (past the old false "cyclic allOf" at 64) is one struct
+/// holding every level's property (issue 12, item 7).
+#[test]
+fn a_deep_all_of_chain_is_one_struct() {
+    use deep_all_of::types::Level0;
+
+    let full: Value = (0..70)
+        .map(|i| (format!("f{i}"), json!(i)))
+        .collect::<serde_json::Map<String, Value>>()
+        .into();
+    let (level0, back) = round_trip::<Level0>(full.clone());
+    assert_eq!(back, full);
+    assert_eq!((level0.f0, level0.f69), (Some(0), Some(69)));
 }
 
 /// `anyOf [X, null]` with `default: null` is `Option<X>` for a string, a uuid, a date-time, a

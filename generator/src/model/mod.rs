@@ -7,6 +7,7 @@
 mod lenient;
 mod names;
 mod operation;
+mod recursion;
 mod refs;
 mod schema;
 
@@ -457,6 +458,18 @@ pub enum ModelError {
         /// The reference.
         reference: String,
     },
+    /// Something no Rust type can stand for: a cycle of schemas that never says what the
+    /// data is, a union that includes itself (see `recursion`), a `$ref` to something that
+    /// is not a schema.
+    #[error("{place}: {what}\n  help: {help}")]
+    Rejected {
+        /// Where, as a JSON pointer into the merged document.
+        place: String,
+        /// What is wrong (a cycle spelled out place by place).
+        what: String,
+        /// What the user can do.
+        help: String,
+    },
     /// Several of the above, in document order (one per operation that failed).
     #[error("{}", several_text(.0))]
     Several(Vec<ModelError>),
@@ -489,7 +502,7 @@ impl Api {
         let server_path = operation::server_path(&spec)?;
         let security_schemes = operation::security_schemes(&spec)?;
         let operations = operation::operations(&spec, &mut types, &security_schemes)?;
-        let (types, warnings) = types.finish();
+        let (types, warnings) = types.finish()?;
         Ok(Api {
             crate_name: options.crate_name.clone(),
             title: spec.info.title.clone(),
@@ -1149,5 +1162,188 @@ mod tests {
             err.contains("#/components/schemas/Bad: invalid type"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn nullability_survives_a_ref_to_every_kind() {
+        let api = api(doc(
+            json!({
+                "Root": {"type": "object",
+                    "required": ["e", "o", "u", "n", "s", "a", "p", "al"],
+                    "properties": {
+                        "e": {"$ref": "#/components/schemas/E"},
+                        "o": {"$ref": "#/components/schemas/O"},
+                        "u": {"$ref": "#/components/schemas/U"},
+                        "n": {"$ref": "#/components/schemas/N"},
+                        "s": {"$ref": "#/components/schemas/S"},
+                        "a": {"$ref": "#/components/schemas/A"},
+                        "p": {"$ref": "#/components/schemas/P"},
+                        "al": {"$ref": "#/components/schemas/Al"}
+                    }},
+                "E": {"type": "string", "enum": ["x", "y"], "nullable": true},
+                "O": {"type": "object", "nullable": true, "properties": {"q": {"type": "string"}}},
+                "U": {"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]},
+                "N": {"enum": ["a", null]},
+                "S": {"type": "string", "nullable": true},
+                "A": {"type": "array", "items": {"type": "string"}, "nullable": true},
+                "P": {"type": "object", "properties": {"q": {"type": "string"}}},
+                "Al": {"$ref": "#/components/schemas/E"}
+            }),
+            json!({}),
+        ));
+        let root = fields(def(&api, "Root"));
+        let types: Vec<(&str, &TypeRef)> = root.iter().map(|f| (f.name.as_str(), &f.ty)).collect();
+        let named = |n: &str| TypeRef::Named(n.into());
+        assert_eq!(
+            types,
+            [
+                ("e", &named("E").optional()),
+                ("o", &named("O").optional()),
+                ("u", &named("U").optional()),
+                ("n", &named("N").optional()),
+                ("s", &named("S").optional()),
+                ("a", &named("A").optional()),
+                ("p", &named("P")),
+                // An alias of a nullable enum is the `Option` itself.
+                ("al", &named("Al")),
+            ]
+        );
+        assert!(root.iter().all(|f| f.required));
+        // The `null` is on the reference, once, not also inside the alias.
+        assert_eq!(def(&api, "S").kind, TypeKind::Alias(TypeRef::String));
+        assert_eq!(def(&api, "Al").kind, TypeKind::Alias(named("E").optional()));
+        assert!(matches!(def(&api, "U").kind, TypeKind::Union { .. }));
+
+        // OpenAPI 3.1: a type list with `null`, and `null` among an enum's values.
+        let mut doc31 = doc(
+            json!({
+                "Root": {"type": "object", "required": ["t", "m", "inline"], "properties": {
+                    "t": {"$ref": "#/components/schemas/T"},
+                    "m": {"$ref": "#/components/schemas/M"},
+                    "inline": {"type": ["string", "integer", "null"]}
+                }},
+                "T": {"type": ["string", "integer", "null"]},
+                "M": {"type": ["string", "null"], "enum": ["a", null]}
+            }),
+            json!({}),
+        );
+        doc31["openapi"] = json!("3.1.0");
+        let api = super::tests::api(doc31);
+        let root = fields(def(&api, "Root"));
+        assert_eq!(root[0].ty, named("T").optional());
+        assert_eq!(root[1].ty, named("M").optional());
+        assert!(root[2].ty.is_option(), "{:?}", root[2].ty);
+        assert!(matches!(def(&api, "T").kind, TypeKind::Union { .. }));
+        assert!(matches!(def(&api, "M").kind, TypeKind::Enum { .. }));
+    }
+
+    #[test]
+    fn deep_acyclic_all_of_chains_work_and_cycles_are_named() {
+        // `A0: allOf [$ref A1, {p0}]`, ..., 300 deep: far past any fixed limit.
+        let depth = 300;
+        let mut schemas = serde_json::Map::new();
+        for i in 0..depth {
+            let mut parts = vec![
+                json!({"type": "object", "properties": {format!("p{i}"): {"type": "string"}}}),
+            ];
+            if i + 1 < depth {
+                parts.insert(
+                    0,
+                    json!({"$ref": format!("#/components/schemas/A{}", i + 1)}),
+                );
+            }
+            schemas.insert(format!("A{i}"), json!({"allOf": parts}));
+        }
+        let api = api(doc(serde_json::Value::Object(schemas), json!({})));
+        let a0 = fields(def(&api, "A0"));
+        assert_eq!(a0.len(), depth);
+        assert_eq!(
+            (a0[0].wire.as_str(), a0[depth - 1].wire.as_str()),
+            ("p299", "p0")
+        );
+
+        let err = model_error(doc(
+            json!({
+                "A": {"allOf": [{"$ref": "#/components/schemas/B"}, {"type": "object", "properties": {"a": {"type": "string"}}}]},
+                "B": {"allOf": [{"$ref": "#/components/schemas/A"}, {"type": "object", "properties": {"b": {"type": "string"}}}]}
+            }),
+            json!({}),
+        ));
+        assert!(
+            err.contains("cyclic `allOf`: #/components/schemas/A → #/components/schemas/B → #/components/schemas/A"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn cycles_no_type_can_hold_are_errors_naming_them() {
+        let cases = [
+            (
+                json!({"A": {"$ref": "#/components/schemas/B"}, "B": {"$ref": "#/components/schemas/A"}}),
+                "`$ref` cycle of schemas that are each only another one of them: #/components/schemas/A → #/components/schemas/B → #/components/schemas/A",
+            ),
+            (
+                json!({"A": {"$ref": "#/components/schemas/A"}}),
+                "#/components/schemas/A → #/components/schemas/A",
+            ),
+            (
+                json!({"A": {"type": "array", "items": {"$ref": "#/components/schemas/A"}}}),
+                "`$ref` cycle",
+            ),
+            (
+                json!({"U": {"oneOf": [{"$ref": "#/components/schemas/U"}, {"type": "string"}]}}),
+                "a union that includes itself: decoding it would decode it again from the same value, without end: #/components/schemas/U → #/components/schemas/U",
+            ),
+            (
+                json!({"U": {"oneOf": [{"$ref": "#/components/schemas/V"}, {"type": "string"}]},
+                       "V": {"anyOf": [{"$ref": "#/components/schemas/U"}, {"type": "integer"}]}}),
+                "#/components/schemas/U → #/components/schemas/V → #/components/schemas/U",
+            ),
+            (
+                json!({"A": {"type": "object", "properties": {"i": {"$ref": "#/info"}}}}),
+                "#/components/schemas/A/properties/i: `$ref` #/info points at something that is not a schema",
+            ),
+        ];
+        for (schemas, needle) in cases {
+            let err = model_error(doc(schemas.clone(), json!({})));
+            assert!(err.contains(needle), "{schemas}: {err}");
+        }
+        // Recursion that data can nest in is fine: through a struct's field (boxed) or a list.
+        let api = api(doc(
+            json!({"U": {"oneOf": [{"type": "object", "properties": {"u": {"$ref": "#/components/schemas/U"}}}, {"type": "string"}]},
+                   "L": {"type": "object", "properties": {"l": {"type": "array", "items": {"$ref": "#/components/schemas/L"}}}}}),
+            json!({}),
+        ));
+        assert!(matches!(def(&api, "U").kind, TypeKind::Union { .. }));
+    }
+
+    #[test]
+    fn a_ring_of_20000_schemas_is_modelled_and_boxed() {
+        // Each `S{i}` holds the next by value and the last holds the first: every field is on
+        // the cycle, so every one is boxed. (Boxing used to search the graph once per field:
+        // quadratic, minutes for this.)
+        let n = 20_000;
+        let mut schemas = serde_json::Map::new();
+        for i in 0..n {
+            let next = json!({"$ref": format!("#/components/schemas/S{}", (i + 1) % n)});
+            schemas.insert(
+                format!("S{i}"),
+                json!({"type": "object", "properties": {"next": next}}),
+            );
+        }
+        let api = api(doc(serde_json::Value::Object(schemas), json!({})));
+        assert_eq!(api.types.len(), n);
+        for def in &api.types {
+            let next = TypeRef::Named(format!(
+                "S{}",
+                (def.name[1..].parse::<usize>().unwrap_or(0) + 1) % n
+            ));
+            assert_eq!(
+                fields(def)[0].ty,
+                TypeRef::Box(Box::new(next)).optional(),
+                "{}",
+                def.name
+            );
+        }
     }
 }

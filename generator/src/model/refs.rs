@@ -227,6 +227,54 @@ fn inline_kind(target: &str) -> bool {
     }
 }
 
+/// Whether an internal `$ref` (in canonical form) points at a place where the document holds
+/// a schema: a component schema, the `schema` of a parameter, header or media type, a
+/// `definitions`/`$defs` entry, anything under a vendor extension (`x-...`), or a schema
+/// keyword's place inside one of those (`properties/<name>`, `items`, `allOf/<n>`, ...).
+/// Anything else (`#/info`, `#/paths/~1x/get`, `#/components/responses/R`) is not a schema,
+/// even when its JSON happens to read as one.
+pub(super) fn is_schema_pointer(reference: &str) -> bool {
+    let Some(pointer) = reference.strip_prefix("#/") else {
+        return false;
+    };
+    let segments: Vec<String> = pointer.split('/').map(crate::pointer_key).collect();
+    let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
+    let is_index = |s: &str| s.parse::<usize>().is_ok();
+    let mut rest: &[&str] = &segments;
+    // Keyword places are peeled off the end until what is left is where a schema begins.
+    loop {
+        rest = match rest {
+            [first, ..] if first.starts_with("x-") => return true,
+            [.., "schema"] | ["components", "schemas", _] | ["definitions" | "$defs", _] => {
+                return true;
+            }
+            [
+                ..,
+                "properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas",
+                _,
+            ] => &rest[..rest.len() - 2],
+            [.., "allOf" | "anyOf" | "oneOf" | "prefixItems", index] if is_index(index) => {
+                &rest[..rest.len() - 2]
+            }
+            [
+                ..,
+                "items"
+                | "additionalProperties"
+                | "additionalItems"
+                | "not"
+                | "if"
+                | "then"
+                | "else"
+                | "contains"
+                | "propertyNames"
+                | "unevaluatedProperties"
+                | "unevaluatedItems",
+            ] => &rest[..rest.len() - 1],
+            _ => return false,
+        };
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

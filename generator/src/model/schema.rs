@@ -4,6 +4,11 @@
 //! - a `$ref` to `#/components/schemas/X` is the named type for `X`; a schema whose name
 //!   would shadow a std type the generated code names unqualified (`Option`, `Result`,
 //!   `String`, `Vec`, `Box`, ...: [`RESERVED_TYPE_NAMES`]) gets a suffix (`Option2`);
+//! - a schema that admits `null` ([`admits_null`]: `nullable`, `null` among an enum's values
+//!   or 3.1 types, a `null` branch or part) is an `Option`. For a component, the `Option` is
+//!   on every `$ref` to it (`Option<X>`), not inside it, whatever its kind (enum, struct,
+//!   union, alias), so nullability survives a `$ref`; an internal `$ref` to something that is
+//!   not a schema (`#/info`) is a diagnostic;
 //! - `anyOf`/`oneOf` with a `{"type": "null"}` branch (or `nullable: true`, or `null` among an
 //!   enum's values) is an `Option`; the remaining branches are the type itself when one is
 //!   left, otherwise an untagged union tried narrowest first (objects with more required
@@ -12,7 +17,9 @@
 //! - `oneOf`/`anyOf` with a `discriminator` whose branches are all `$ref`s is a tagged enum:
 //!   one variant per tag value (the `mapping`, then unmapped branches under their component
 //!   names) holding the component's type, plus `Unknown(serde_json::Value)`; the component
-//!   struct keeps the tag property (see `emit::types` for why serde's `tag` is not used);
+//!   struct keeps the tag property (see `emit::types` for why serde's `tag` is not used); a
+//!   component that extends a base with a `discriminator` is a struct even when its `allOf`
+//!   is the base alone (never an alias of the tagged enum it is a variant of);
 //! - an untagged union whose branches are all strings, at least one an `enum` (Chroma's `Key`:
 //!   `oneOf` of one-value enums and a plain string) is one open enum of every value;
 //! - a one-value `enum` (or `const`) property that two or more object variants of an untagged
@@ -43,7 +50,9 @@
 //!   its default);
 //! - inline types are named after where they stand (`JobSchemaSettings` for the `settings`
 //!   property of `JobSchema`), made unique in one namespace, in a deterministic order;
-//! - a field that reaches its own struct without going through a `Vec` or a map is boxed.
+//! - recursion is settled over the whole model at the end ([`super::recursion`]): a field
+//!   that reaches its own struct without going through a `Vec` or a map is boxed; cycles no
+//!   Rust type can hold are diagnostics.
 
 use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -59,9 +68,6 @@ use super::{
     TypeRef, UnionVariant,
 };
 use crate::doc::to_rustdoc;
-
-/// How deep `allOf` may nest through references before it is called cyclic.
-const MAX_ALL_OF_DEPTH: usize = 64;
 
 /// Builds named types while operations and components ask for them.
 pub(crate) struct TypeBuilder<'a> {
@@ -89,6 +95,12 @@ pub(crate) struct TypeBuilder<'a> {
     building: BTreeSet<String>,
     /// Schemas read as free-form JSON although they say more, by place.
     warnings: BTreeMap<String, ModelWarning>,
+    /// Component keys of the schemas that admit `null` ([`admits_null`]). Their named
+    /// types (and aliases) are defined without the `null`, and every `$ref` to them is an
+    /// `Option`, so nullability survives a `$ref` whatever the schema's kind.
+    nullable: BTreeSet<String>,
+    /// Rust name → where the named type was defined (a JSON pointer), for diagnostics.
+    places: BTreeMap<String, String>,
 }
 
 impl<'a> TypeBuilder<'a> {
@@ -109,15 +121,20 @@ impl<'a> TypeBuilder<'a> {
             deep_refs: BTreeMap::new(),
             building: BTreeSet::new(),
             warnings: BTreeMap::new(),
+            nullable: BTreeSet::new(),
+            places: BTreeMap::new(),
         };
         let schemas: BTreeMap<&String, &ReferenceOr<Schema>> = spec
             .components
             .iter()
             .flat_map(|c| c.schemas.iter())
             .collect();
-        for key in schemas.keys() {
+        for (key, schema) in &schemas {
             let name = builder.names.claim(&camel(key));
             builder.components.insert((*key).clone(), name);
+            if matches!(schema, ReferenceOr::Item(item) if admits_null(item)) {
+                builder.nullable.insert((*key).clone());
+            }
         }
         for (key, schema) in &schemas {
             if let ReferenceOr::Item(Schema {
@@ -155,8 +172,9 @@ impl<'a> TypeBuilder<'a> {
         Ok(builder)
     }
 
-    /// The named types, sorted by name, with recursion boxed; and the warnings, by place.
-    pub(crate) fn finish(self) -> (Vec<TypeDef>, Vec<ModelWarning>) {
+    /// The named types, sorted by name, with recursion boxed, and the warnings, by place; or
+    /// the cycles no Rust type can hold (see [`super::recursion`]).
+    pub(crate) fn finish(self) -> Result<(Vec<TypeDef>, Vec<ModelWarning>), ModelError> {
         let mut defs = self.defs;
         for name in self.components.values() {
             if let Some(def) = defs.get_mut(name) {
@@ -164,11 +182,11 @@ impl<'a> TypeBuilder<'a> {
             }
         }
         close_telling_enums(&mut defs);
-        box_recursion(&mut defs);
-        (
+        super::recursion::settle(&mut defs, &self.places)?;
+        Ok((
             defs.into_values().collect(),
             self.warnings.into_values().collect(),
-        )
+        ))
     }
 
     /// Free-form JSON for a schema at `place` that says more than stitch can read (`why`),
@@ -196,10 +214,14 @@ impl<'a> TypeBuilder<'a> {
     ) -> Result<TypeRef, ModelError> {
         match schema {
             ReferenceOr::Reference { reference } => {
+                not_a_schema(reference, place)?;
                 if self.pointers.contains_key(reference) || deep_pointer(reference).is_some() {
                     self.deep_ref_type(reference, place)
                 } else {
-                    self.resolve(reference, place)
+                    let ty = self.resolve(reference, place)?;
+                    let nullable =
+                        schema_key(reference).is_some_and(|k| self.nullable.contains(&k));
+                    Ok(if nullable { ty.optional() } else { ty })
                 }
             }
             ReferenceOr::Item(item) => {
@@ -384,29 +406,47 @@ impl<'a> TypeBuilder<'a> {
             .ok_or_else(unresolved)
     }
 
-    /// The schema behind a component reference, for `allOf` flattening.
+    /// The schema behind a component reference, for `allOf` flattening: a component that
+    /// is itself a `$ref` is followed (in a loop, so a long chain does not recurse), and a
+    /// chain that comes back to where it was is a cycle.
     fn component_schema(&self, reference: &str, place: &str) -> Result<&'a Schema, ModelError> {
         let pointers: &'a BTreeMap<String, Schema> = self.pointers;
-        if let Some(schema) = pointers.get(reference) {
-            return Ok(schema);
-        }
-        if let Some((key, path)) = deep_pointer(reference) {
-            return self.pointer_schema(reference, &key, &path, place);
-        }
-        let unresolved = || ModelError::UnresolvedRef {
-            place: place.to_owned(),
-            reference: reference.to_owned(),
-        };
-        let key = schema_key(reference).ok_or_else(unresolved)?;
         let spec: &'a OpenAPI = self.spec;
-        let found = spec
-            .components
-            .as_ref()
-            .and_then(|c| c.schemas.get(&key))
-            .ok_or_else(unresolved)?;
-        match found {
-            ReferenceOr::Item(schema) => Ok(schema),
-            ReferenceOr::Reference { reference } => self.component_schema(reference, place),
+        let mut chain: Vec<&str> = Vec::new();
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
+        let mut reference = reference;
+        loop {
+            not_a_schema(reference, place)?;
+            if let Some(schema) = pointers.get(reference) {
+                return Ok(schema);
+            }
+            if let Some((key, path)) = deep_pointer(reference) {
+                return self.pointer_schema(reference, &key, &path, place);
+            }
+            let unresolved = || ModelError::UnresolvedRef {
+                place: place.to_owned(),
+                reference: reference.to_owned(),
+            };
+            let key = schema_key(reference).ok_or_else(unresolved)?;
+            let found = spec
+                .components
+                .as_ref()
+                .and_then(|c| c.schemas.get(&key))
+                .ok_or_else(unresolved)?;
+            if !seen.insert(reference) {
+                let start = chain.iter().position(|r| *r == reference).unwrap_or(0);
+                let cycle: Vec<String> = chain[start..]
+                    .iter()
+                    .chain([&reference])
+                    .map(|r| (*r).to_owned())
+                    .collect();
+                return Err(super::recursion::alias_cycle(place, &cycle));
+            }
+            chain.push(reference);
+            match found {
+                ReferenceOr::Item(schema) => return Ok(schema),
+                ReferenceOr::Reference { reference: next } => reference = next,
+            }
         }
     }
 
@@ -425,7 +465,7 @@ impl<'a> TypeBuilder<'a> {
                     true => format!("The schema at `{}`.", reference.replace('`', "'")),
                     false => format!("An alias of [`{}`].", type_name_of(&target)),
                 };
-                self.insert(name, doc, TypeKind::Alias(target));
+                self.insert(name, doc, TypeKind::Alias(target), place);
                 return Ok(());
             }
             ReferenceOr::Item(item) => item,
@@ -443,23 +483,29 @@ impl<'a> TypeBuilder<'a> {
                     self.tagged_kind_of(discriminator, children, Some(place), place)?
                 {
                     let doc = schema_doc(item, name);
-                    self.insert(name, doc, kind);
+                    self.insert(name, doc, kind, place);
                     return Ok(());
                 }
             }
         }
         if let Some(kind) = self.named_kind(name, item, place)? {
             let doc = schema_doc(item, name);
-            self.insert(name, doc, kind);
+            self.insert(name, doc, kind, place);
             return Ok(());
         }
-        let ty = self.item_type(item, name, place)?;
+        let ty = match self.item_type(item, name, place)? {
+            // The `null` is on every `$ref` to this component (see `nullable`), not here.
+            TypeRef::Option(inner) if admits_null(item) => *inner,
+            ty => ty,
+        };
         let doc = schema_doc(item, name);
-        self.insert(name, doc, TypeKind::Alias(ty));
+        self.insert(name, doc, TypeKind::Alias(ty), place);
         Ok(())
     }
 
-    fn insert(&mut self, name: &str, doc: String, kind: TypeKind) {
+    /// Defines (or redefines) the named type `name`, which stands at `place`.
+    fn insert(&mut self, name: &str, doc: String, kind: TypeKind, place: &str) {
+        self.places.insert(name.to_owned(), place.to_owned());
         self.defs.insert(
             name.to_owned(),
             TypeDef {
@@ -510,20 +556,18 @@ impl<'a> TypeBuilder<'a> {
                 if !any.all_of.is_empty()
                     && matches!(any.typ.as_deref(), None | Some("object")) =>
             {
-                let mut props = indexmap_like::Props::default();
                 let whole = ReferenceOr::Item(item.clone());
-                if self.collect_all_of(&whole, &mut props, place, 0).is_err() {
+                let Ok(props) = self.collect_all_of(std::slice::from_ref(&whole), place) else {
                     return Ok(None);
-                }
+                };
                 let fields = self.fields_from(name, &props, place)?;
                 Ok(Some(TypeKind::Struct { fields }))
             }
-            SchemaKind::AllOf { all_of } if self.all_of_parts(all_of, place)?.len() > 1 => {
-                let mut properties = indexmap_like::Props::default();
-                for (i, part) in all_of.iter().enumerate() {
-                    let part_place = format!("{place}/allOf/{i}");
-                    self.collect_all_of(part, &mut properties, &part_place, 0)?;
-                }
+            SchemaKind::AllOf { all_of }
+                if self.all_of_parts(all_of, place)?.len() > 1
+                    || self.is_tagged_child(all_of, place) =>
+            {
+                let properties = self.collect_all_of(all_of, place)?;
                 let fields = self.fields_from(name, &properties, place)?;
                 Ok(Some(TypeKind::Struct { fields }))
             }
@@ -548,15 +592,8 @@ impl<'a> TypeBuilder<'a> {
     }
 
     fn item_type(&mut self, item: &Schema, hint: &str, place: &str) -> Result<TypeRef, ModelError> {
-        // `nullable: true`, or `null` among the values of an enum.
-        let null_in_enum = match &item.schema_kind {
-            SchemaKind::Type(Type::String(string)) => string.enumeration.contains(&None),
-            SchemaKind::Any(any) => any.enumeration.iter().any(serde_json::Value::is_null),
-            _ => false,
-        };
-        let nullable = item.schema_data.nullable || null_in_enum;
         let ty = self.item_type_inner(item, hint, place)?;
-        Ok(if nullable { ty.optional() } else { ty })
+        Ok(if admits_null(item) { ty.optional() } else { ty })
     }
 
     fn item_type_inner(
@@ -572,7 +609,7 @@ impl<'a> TypeBuilder<'a> {
             let name = self.names.claim(&camel(hint));
             self.enums.insert(sorted(&values), name.clone());
             let doc = schema_doc(item, &name);
-            self.insert(&name, doc, enum_kind(&values));
+            self.insert(&name, doc, enum_kind(&values), place);
             return Ok(TypeRef::Named(name));
         }
         let ty = match &item.schema_kind {
@@ -630,17 +667,12 @@ impl<'a> TypeBuilder<'a> {
             }
             SchemaKind::AllOf { all_of } => {
                 let parts = self.all_of_parts(all_of, place)?;
-                // `allOf: [{$ref: X}, {nullable: true}]` is an optional X.
-                let nullable = all_of.iter().any(|part| {
-                    matches!(part, ReferenceOr::Item(p) if p.schema_data.nullable
-                        || matches!(&p.schema_kind, SchemaKind::Any(any) if any.typ.as_deref() == Some("null")))
-                });
-                let ty = match parts.as_slice() {
+                // `allOf: [{$ref: X}, {nullable: true}]` is an optional X ([`admits_null`]).
+                match parts.as_slice() {
                     [(i, only)] => self.type_of(*only, hint, &format!("{place}/allOf/{i}"))?,
                     [] => TypeRef::Json,
                     _ => self.named_inline(item, hint, place)?,
-                };
-                if nullable { ty.optional() } else { ty }
+                }
             }
             SchemaKind::Not { .. } => TypeRef::Json,
             SchemaKind::Any(any) => {
@@ -689,7 +721,7 @@ impl<'a> TypeBuilder<'a> {
     ) -> Result<TypeRef, ModelError> {
         let name = self.names.claim(&camel(hint));
         // Reserve the name before recursing so nested inline types cannot take it.
-        self.insert(&name, String::new(), TypeKind::Alias(TypeRef::Json));
+        self.insert(&name, String::new(), TypeKind::Alias(TypeRef::Json), place);
         let kind = match self.named_kind(&name, item, place)? {
             Some(kind) => kind,
             None => TypeKind::Alias(self.fall_back(
@@ -699,7 +731,7 @@ impl<'a> TypeBuilder<'a> {
             )),
         };
         let doc = schema_doc(item, &name);
-        self.insert(&name, doc, kind);
+        self.insert(&name, doc, kind, place);
         Ok(TypeRef::Named(name))
     }
 
@@ -789,6 +821,28 @@ impl<'a> TypeBuilder<'a> {
         Ok(fields)
     }
 
+    /// Whether the component at `place` extends (by `allOf`) a base schema with a
+    /// `discriminator`, so it is a variant of the base's tagged enum. Such a component is a
+    /// struct of its own even when its `allOf` is the base alone (Azure's
+    /// `DataFactory: allOf [$ref Compute]`): as an alias of the base, the variant would hold
+    /// the tagged enum itself, and decoding would go round for ever.
+    fn is_tagged_child(&self, all_of: &[ReferenceOr<Schema>], place: &str) -> bool {
+        let is_component = place
+            .strip_prefix("#/components/schemas/")
+            .is_some_and(|key| self.components.contains_key(key));
+        let schemas = self.spec.components.as_ref().map(|c| &c.schemas);
+        is_component
+            && all_of.iter().any(|part| {
+                let ReferenceOr::Reference { reference } = part else {
+                    return false;
+                };
+                let base = schema_key(reference).and_then(|key| schemas?.get(&key));
+                matches!(base, Some(ReferenceOr::Item(base))
+                    if base.schema_data.discriminator.is_some()
+                        && !matches!(base.schema_kind, SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. }))
+            })
+    }
+
     /// The `allOf` parts that say something about the type ([`meaningful_parts`]). When none
     /// of them is an object (`allOf: [{$ref: Id}, {type: string, maxLength: 8}]`), they all
     /// describe one scalar or array, and the first says which: a `$ref` first, for its name.
@@ -844,68 +898,95 @@ impl<'a> TypeBuilder<'a> {
         })
     }
 
-    fn collect_all_of(
+    /// The properties of every part of `all_of` (the `allOf` of the schema at `place`),
+    /// parts of parts included, in document order.
+    ///
+    /// The walk keeps its own stack, so an acyclic chain of any depth works (no recursion, no
+    /// depth limit); a `$ref` back to a schema the walk is inside of is a cycle, reported with
+    /// the schemas it goes through.
+    fn collect_all_of<'p>(
         &self,
-        part: &ReferenceOr<Schema>,
-        into: &mut indexmap_like::Props,
+        all_of: &'p [ReferenceOr<Schema>],
         place: &str,
-        depth: usize,
-    ) -> Result<(), ModelError> {
-        if depth > MAX_ALL_OF_DEPTH {
-            return Err(ModelError::Unsupported {
-                place: place.to_owned(),
-                what: "a cyclic `allOf`".to_owned(),
-                help: "break the cycle: an `allOf` must not include itself".to_owned(),
-            });
+    ) -> Result<indexmap_like::Props, ModelError>
+    where
+        'a: 'p,
+    {
+        enum Step<'p> {
+            /// Gather this part (at this place).
+            Visit(&'p ReferenceOr<Schema>, String),
+            /// The walk leaves the schema last entered by `$ref`.
+            Leave,
         }
-        let schema: &Schema = match part {
-            ReferenceOr::Reference { reference } => self.component_schema(reference, place)?,
-            ReferenceOr::Item(item) => item,
+        let mut into = indexmap_like::Props::default();
+        // The `$ref`s the walk is inside of, outermost first (the schema itself first).
+        let mut path: Vec<String> = vec![place.to_owned()];
+        let parts = |all_of: &'p [ReferenceOr<Schema>], place: &str| {
+            let steps: Vec<Step<'p>> = all_of
+                .iter()
+                .enumerate()
+                .map(|(i, part)| Step::Visit(part, format!("{place}/allOf/{i}")))
+                .collect();
+            steps.into_iter().rev()
         };
-        match &schema.schema_kind {
-            SchemaKind::Type(Type::Object(object)) => {
-                into.add(
+        let mut stack: Vec<Step<'p>> = parts(all_of, place).collect();
+        while let Some(step) = stack.pop() {
+            let (part, place) = match step {
+                Step::Visit(part, place) => (part, place),
+                Step::Leave => {
+                    path.pop();
+                    continue;
+                }
+            };
+            let schema: &'p Schema = match part {
+                ReferenceOr::Reference { reference } => {
+                    if let Some(start) = path.iter().position(|r| r == reference) {
+                        let mut cycle = path[start..].to_vec();
+                        cycle.push(reference.clone());
+                        return Err(ModelError::Rejected {
+                            place,
+                            what: format!("a cyclic `allOf`: {}", cycle.join(" → ")),
+                            help: "break the cycle: an `allOf` must not include itself".to_owned(),
+                        });
+                    }
+                    path.push(reference.clone());
+                    stack.push(Step::Leave);
+                    self.component_schema(reference, &place)?
+                }
+                ReferenceOr::Item(item) => item,
+            };
+            match &schema.schema_kind {
+                SchemaKind::Type(Type::Object(object)) => into.add(
                     &object.properties,
                     &object.required,
                     object.additional_properties.as_ref(),
-                );
-                Ok(())
-            }
-            SchemaKind::Any(any) => {
-                into.add(
-                    &any.properties,
-                    &any.required,
-                    any.additional_properties.as_ref(),
-                );
-                for (i, inner) in any.all_of.iter().enumerate() {
-                    self.collect_all_of(inner, into, &format!("{place}/allOf/{i}"), depth + 1)?;
+                ),
+                SchemaKind::Any(any) => {
+                    into.add(
+                        &any.properties,
+                        &any.required,
+                        any.additional_properties.as_ref(),
+                    );
+                    stack.extend(parts(&any.all_of, &place));
                 }
-                Ok(())
-            }
-            SchemaKind::AllOf { all_of } => {
-                for (i, inner) in all_of.iter().enumerate() {
-                    self.collect_all_of(inner, into, &format!("{place}/allOf/{i}"), depth + 1)?;
-                }
-                Ok(())
-            }
-            // A union beside the other parts: kept whole, flattened into the struct.
-            SchemaKind::OneOf { one_of: branches } | SchemaKind::AnyOf { any_of: branches } => {
-                match split_null(branches).0.as_slice() {
-                    [only] => self.collect_all_of(only, into, place, depth + 1),
-                    [] => Ok(()),
-                    _ => {
-                        into.unions.push((part.clone(), place.to_owned()));
-                        Ok(())
+                SchemaKind::AllOf { all_of } => stack.extend(parts(all_of, &place)),
+                // A union beside the other parts: kept whole, flattened into the struct.
+                SchemaKind::OneOf { one_of: branches } | SchemaKind::AnyOf { any_of: branches } => {
+                    match split_null(branches).0.as_slice() {
+                        [only] => stack.push(Step::Visit(only, place)),
+                        [] => {}
+                        _ => into.unions.push((part.clone(), place)),
                     }
                 }
+                _ => return Err(ModelError::Unsupported {
+                    place,
+                    what: "an `allOf` part that is not an object (a scalar or an array beside other parts)"
+                    .to_owned(),
+                    help: "stitch merges `allOf` parts that are objects; describe the type with one schema".to_owned(),
+                }),
             }
-            _ => Err(ModelError::Unsupported {
-                place: place.to_owned(),
-                what: "an `allOf` part that is not an object (a scalar or an array beside other parts)"
-                .to_owned(),
-                help: "stitch merges `allOf` parts that are objects; describe the type with one schema".to_owned(),
-            }),
         }
+        Ok(into)
     }
 
     /// For a union whose branches are all strings, at least one of them an enum
@@ -1239,6 +1320,21 @@ fn deep_pointer(reference: &str) -> Option<(String, Vec<String>)> {
     (!path.is_empty()).then_some((key, path))
 }
 
+/// An internal `$ref` that points at something other than a schema (`#/info`) is an error
+/// (its JSON may well read as a schema, and would quietly become `serde_json::Value`).
+fn not_a_schema(reference: &str, place: &str) -> Result<(), ModelError> {
+    if !reference.starts_with('#') || super::refs::is_schema_pointer(reference) {
+        return Ok(());
+    }
+    Err(ModelError::Rejected {
+        place: place.to_owned(),
+        what: format!("`$ref` {reference} points at something that is not a schema"),
+        help: "point the `$ref` at a schema: a component schema (`#/components/schemas/<name>`) \
+               or the `schema` of a parameter, header or media type"
+            .to_owned(),
+    })
+}
+
 /// The component key a `#/components/schemas/...` reference names (JSON pointer unescaped).
 fn schema_key(reference: &str) -> Option<String> {
     let key = reference.strip_prefix("#/components/schemas/")?;
@@ -1292,6 +1388,31 @@ fn enum_kind(values: &[String]) -> TypeKind {
         variants,
         open: true,
     }
+}
+
+/// Whether `item` admits `null`, the one test for it: `nullable: true`, `null` among the
+/// values of an `enum` (3.1's `type: [.., "null"]` arrives here as `nullable`, see
+/// `lenient`), `{"type": "null"}` itself, a `null` branch of an `anyOf`/`oneOf`, or a
+/// nullable part of an `allOf`. The type of such a schema is an `Option`, and a `$ref` to
+/// such a component is one too.
+fn admits_null(item: &Schema) -> bool {
+    let is_null_part = |part: &ReferenceOr<Schema>| {
+        matches!(part, ReferenceOr::Item(p) if p.schema_data.nullable
+            || matches!(&p.schema_kind, SchemaKind::Any(any) if any.typ.as_deref() == Some("null")))
+    };
+    item.schema_data.nullable
+        || match &item.schema_kind {
+            SchemaKind::Type(Type::String(string)) => string.enumeration.contains(&None),
+            SchemaKind::Any(any) => {
+                any.typ.as_deref() == Some("null")
+                    || any.enumeration.iter().any(serde_json::Value::is_null)
+            }
+            SchemaKind::AnyOf { any_of: branches } | SchemaKind::OneOf { one_of: branches } => {
+                split_null(branches).1
+            }
+            SchemaKind::AllOf { all_of } => all_of.iter().any(is_null_part),
+            _ => false,
+        }
 }
 
 /// The branches of an `anyOf`/`oneOf` that are not `{"type": "null"}`, and whether one was.
@@ -1459,84 +1580,5 @@ fn close_telling_enums(defs: &mut BTreeMap<String, TypeDef>) {
         if let Some(TypeKind::Enum { open, .. }) = defs.get_mut(&name).map(|d| &mut d.kind) {
             *open = false;
         }
-    }
-}
-
-/// Boxes every struct field and union payload that reaches its own type by value.
-fn box_recursion(defs: &mut BTreeMap<String, TypeDef>) {
-    // Edges by value: a field or payload that holds the named type directly or in an Option.
-    let edges: BTreeMap<String, BTreeSet<String>> = defs
-        .iter()
-        .map(|(name, def)| {
-            let targets = def
-                .kind
-                .held_types()
-                .into_iter()
-                .filter_map(|ty| by_value_target(ty).map(str::to_owned))
-                .collect();
-            (name.clone(), targets)
-        })
-        .collect();
-    let reaches = |from: &str, to: &str| -> bool {
-        let mut stack = vec![from.to_owned()];
-        let mut seen = BTreeSet::new();
-        while let Some(node) = stack.pop() {
-            if node == to {
-                return true;
-            }
-            if seen.insert(node.clone()) {
-                if let Some(next) = edges.get(&node) {
-                    stack.extend(next.iter().cloned());
-                }
-            }
-        }
-        false
-    };
-    let mut to_box: Vec<(String, String)> = Vec::new();
-    for (name, def) in defs.iter() {
-        for ty in def.kind.held_types() {
-            if let Some(target) = by_value_target(ty) {
-                if reaches(target, name) {
-                    to_box.push((name.clone(), target.to_owned()));
-                }
-            }
-        }
-    }
-    for (owner, target) in to_box {
-        if let Some(def) = defs.get_mut(&owner) {
-            for ty in held_types_mut(&mut def.kind) {
-                if by_value_target(ty) == Some(target.as_str()) {
-                    box_named(ty);
-                }
-            }
-        }
-    }
-}
-
-fn held_types_mut(kind: &mut TypeKind) -> Box<dyn Iterator<Item = &mut TypeRef> + '_> {
-    match kind {
-        TypeKind::Struct { fields } => Box::new(fields.iter_mut().map(|f| &mut f.ty)),
-        TypeKind::Union { variants } => Box::new(variants.iter_mut().map(|v| &mut v.ty)),
-        TypeKind::Tagged { variants, .. } => Box::new(variants.iter_mut().map(|v| &mut v.ty)),
-        TypeKind::Alias(_) | TypeKind::Enum { .. } => Box::new(std::iter::empty()),
-    }
-}
-
-fn by_value_target(ty: &TypeRef) -> Option<&str> {
-    match ty {
-        TypeRef::Named(name) => Some(name),
-        TypeRef::Option(inner) => by_value_target(inner),
-        _ => None,
-    }
-}
-
-fn box_named(ty: &mut TypeRef) {
-    match ty {
-        TypeRef::Option(inner) => box_named(inner),
-        TypeRef::Named(_) => {
-            let named = std::mem::replace(ty, TypeRef::Json);
-            *ty = TypeRef::Box(Box::new(named));
-        }
-        _ => {}
     }
 }
