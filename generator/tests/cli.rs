@@ -601,8 +601,9 @@ fn check_exits_1_on_drift_and_0_when_up_to_date() {
 
 /// What the spec puts into a header the generated client sends (a request body's media type,
 /// a header parameter's name, an apiKey header's name) must be something a header can carry:
-/// a control or non-ASCII character there is exit 2 with the place in the page, not a client
-/// that fails (or, before, panicked in `HeaderValue::from_static`) on every call.
+/// a control or non-ASCII character there is exit 2 with the place in the page (a header
+/// parameter: a warning, and the parameter left out), not a client that fails (or, before,
+/// panicked in `HeaderValue::from_static`) on every call.
 #[test]
 fn header_text_a_header_cannot_carry_is_named_in_the_page() {
     let body = |media_type: &str| {
@@ -626,16 +627,27 @@ fn header_text_a_header_cannot_carry_is_named_in_the_page() {
             ],
         );
     }
-    let header = r#""paths":{"/a":{"get":{"parameters":[{"name":"X Trace\u0000","in":"header","schema":{"type":"string"}}],"responses":{"204":{"description":"ok"}}}}}}"#;
-    bad(
-        &[("p.md", &page("GET /a", header))],
-        &["p.md"],
-        &[
-            "error: unsupported: the header parameter name \"X Trace\\0\"",
-            "--> p.md:8:",
-            "help: use ASCII letters, digits and `-`",
-        ],
-    );
+    // A header parameter no header can carry is left out with a warning (Notion's spec has one
+    // named ""), so the rest of the API stays usable; the other parameters are kept.
+    let header = r#""paths":{"/a":{"get":{"operationId":"get_a","parameters":[{"name":"X Trace\u0000","in":"header","schema":{"type":"string"}},{"name":"X-Kept","in":"header","schema":{"type":"string"}}],"responses":{"204":{"description":"ok"}}}}}}"#;
+    let dir = folder(&[("p.md", &page("GET /a", header))]);
+    let out = stitch(dir.path(), &["generate", "p.md", "--out", "client"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for needle in [
+        "warning: the header parameter name \"X Trace\\0\"",
+        "the parameter is left out of the client",
+        "--> p.md:8:",
+        "help: use ASCII letters, digits and `-`",
+    ] {
+        assert!(
+            out.stderr.contains(needle),
+            "no {needle:?} in:\n{}",
+            out.stderr
+        );
+    }
+    let operations = read(dir.path().join("client/src/operations.rs"));
+    assert!(operations.contains("\"X-Kept\""), "{operations}");
+    assert!(!operations.contains("X Trace"), "{operations}");
     let scheme = r#""components":{"securitySchemes":{"key":{"type":"apiKey","in":"header","name":"X-Kéy"}}},"security":[{"key":[]}],"paths":{"/a":{"get":{"responses":{"204":{"description":"ok"}}}}}}"#;
     bad(
         &[("p.md", &page("GET /a", scheme))],
@@ -646,6 +658,7 @@ fn header_text_a_header_cannot_carry_is_named_in_the_page() {
         ],
     );
 }
+
 /// Makes a FIFO at `path` with mkfifo(1).
 #[cfg(unix)]
 fn fifo(path: &Path) {

@@ -22,7 +22,11 @@
 //!   operation-level `servers` are not read;
 //! - what the spec puts into a header the client sends (a request body's media type, the
 //!   names of header and cookie parameters and of apiKey schemes) is checked here, so a
-//!   generated client never builds a header that cannot be sent ([`check_header_text`]).
+//!   generated client never builds a header that cannot be sent ([`check_header_text`]): a
+//!   media type or an apiKey name no header can carry is an error (without it the client
+//!   could not send the body or authenticate); a header or cookie parameter whose name none
+//!   can carry is left out of its operation with a warning (the rest of the API stays usable;
+//!   Notion's spec has a header parameter named `""`).
 
 use std::collections::BTreeSet;
 
@@ -34,8 +38,8 @@ use openapiv3::{
 use super::names::{Namespace, RESERVED_TYPE_NAMES, camel, snake};
 use super::schema::TypeBuilder;
 use super::{
-    BodyEncoding, ModelError, Operation, Param, ParamLocation, PathPart, RequestBody, Response,
-    SchemeKind, SecurityScheme, StatusMatch, Success, TypeKind, TypeRef,
+    BodyEncoding, ModelError, ModelWarning, Operation, Param, ParamLocation, PathPart, RequestBody,
+    Response, SchemeKind, SecurityScheme, StatusMatch, Success, TypeKind, TypeRef,
 };
 use crate::doc::to_rustdoc;
 
@@ -417,7 +421,16 @@ impl<'a> OpContext<'a> {
             let location = location_of(param);
             if matches!(location, ParamLocation::Header | ParamLocation::Cookie) {
                 let what = format!("the {} parameter name", location_word(location));
-                check_header_text(&format!("{place}/name"), &what, &data.name, true)?;
+                if let Err(ModelError::Unsupported { place, what, help }) =
+                    check_header_text(&format!("{place}/name"), &what, &data.name, true)
+                {
+                    types.warn(ModelWarning {
+                        place,
+                        message: format!("{what}: the parameter is left out of the client"),
+                        help,
+                    });
+                    continue;
+                }
             }
             // A parameter described by `content` takes the schema of its (first) media type.
             let schema = match &data.format {

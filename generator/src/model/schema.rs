@@ -192,15 +192,17 @@ impl<'a> TypeBuilder<'a> {
     /// Free-form JSON for a schema at `place` that says more than stitch can read (`why`),
     /// with a warning: no schema becomes `serde_json::Value` silently.
     fn fall_back(&mut self, place: &str, why: String, help: &str) -> TypeRef {
-        self.warnings.insert(
-            place.to_owned(),
-            ModelWarning {
-                place: place.to_owned(),
-                message: format!("{JSON_FALLBACK}: {why}"),
-                help: help.to_owned(),
-            },
-        );
+        self.warn(ModelWarning {
+            place: place.to_owned(),
+            message: format!("{JSON_FALLBACK}: {why}"),
+            help: help.to_owned(),
+        });
         TypeRef::Json
+    }
+
+    /// Records a warning of the model (one per place), reported with the diagnostics.
+    pub(crate) fn warn(&mut self, warning: ModelWarning) {
+        self.warnings.insert(warning.place.clone(), warning);
     }
 
     /// The Rust type for `schema`, defining inline types named after `hint` as needed.
