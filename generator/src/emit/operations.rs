@@ -500,7 +500,9 @@ fn param_statement(api: &Api, param: &Param) -> TokenStream {
 }
 
 /// The body of the builder's `decode`: one arm per documented status. The operation's error
-/// and response enums are `Error` and `Response` in it.
+/// and response enums are `Error` and `Response` in it. When the only arm would be the
+/// catch-all (no responses, or only `default`), the body is that arm's value alone: a `match`
+/// with a single wildcard arm is clippy's `match_single_binding`.
 fn decode_body(op: &Operation, error: &syn::Ident) -> TokenStream {
     let success_enum = ident(&op.response_name());
     let uses_error = op.responses.iter().any(|r| !r.success);
@@ -508,35 +510,90 @@ fn decode_body(op: &Operation, error: &syn::Ident) -> TokenStream {
     let use_response =
         (op.success == Success::Enum).then(|| quote!(use #success_enum as Response;));
     let arms = response_arms(op);
+    let decode = match arms.as_slice() {
+        [(None, value)] => value.clone(),
+        _ => {
+            let arms = arms.iter().map(|(pattern, value)| {
+                let pattern = pattern.clone().unwrap_or_else(|| quote!(_));
+                quote!(#pattern => #value,)
+            });
+            quote! {
+                match response.status().as_u16() {
+                    #(#arms)*
+                }
+            }
+        }
+    };
     quote! {
         #use_error
         #use_response
-        match response.status().as_u16() {
-            #(#arms)*
-        }
+        #decode
     }
 }
 
-fn response_arms(op: &Operation) -> Vec<TokenStream> {
+/// The status pattern of a response: its code, or its class's range without the codes that
+/// other responses document (`200 => .., 201..=299 => ..` for `200` beside `2XX`, so no arm
+/// overlaps another: clippy's `match_overlapping_arm`), `None` for the catch-all. `Err` for a
+/// class whose every code is documented on its own: nothing is left for its arm.
+fn status_pattern(
+    op: &Operation,
+    status: StatusMatch,
+    success: bool,
+) -> Result<Option<TokenStream>, ()> {
+    let class = match status {
+        StatusMatch::Code(code) => {
+            let code = Literal::u16_unsuffixed(code);
+            return Ok(Some(quote!(#code)));
+        }
+        StatusMatch::Class(class) => class,
+        // A success `default` (no 2xx documented) stands for the 2xx class.
+        StatusMatch::Default if success => 2,
+        StatusMatch::Default => return Ok(None),
+    };
+    let low = class * 100;
+    let high = low + 99;
+    let mut taken: Vec<u16> = op
+        .responses
+        .iter()
+        .filter_map(|r| match r.status {
+            StatusMatch::Code(code) if (low..=high).contains(&code) => Some(code),
+            _ => None,
+        })
+        .collect();
+    taken.sort_unstable();
+    taken.dedup();
+    let mut ranges = Vec::new();
+    let mut next = low;
+    for code in taken.into_iter().chain([high + 1]) {
+        if code > next {
+            let (from, to) = (
+                Literal::u16_unsuffixed(next),
+                Literal::u16_unsuffixed(code - 1),
+            );
+            ranges.push(if next == code - 1 {
+                quote!(#from)
+            } else {
+                quote!(#from..=#to)
+            });
+        }
+        next = code + 1;
+    }
+    if ranges.is_empty() {
+        return Err(());
+    }
+    Ok(Some(quote!(#(#ranges)|*)))
+}
+
+/// One `(pattern, value)` per documented status (`None`: the catch-all), and a catch-all for
+/// undocumented statuses unless `default` is documented.
+fn response_arms(op: &Operation) -> Vec<(Option<TokenStream>, TokenStream)> {
     let mut arms = Vec::new();
     let mut has_default = false;
     for response in &op.responses {
-        let pattern = match response.status {
-            StatusMatch::Code(code) => {
-                let code = Literal::u16_unsuffixed(code);
-                quote!(#code)
-            }
-            StatusMatch::Class(class) => {
-                let low = Literal::u16_unsuffixed(class * 100);
-                let high = Literal::u16_unsuffixed(class * 100 + 99);
-                quote!(#low..=#high)
-            }
-            StatusMatch::Default if response.success => quote!(200..=299),
-            StatusMatch::Default => {
-                has_default = true;
-                quote!(_)
-            }
+        let Ok(pattern) = status_pattern(op, response.status, response.success) else {
+            continue;
         };
+        has_default |= pattern.is_none();
         let variant = ident(&response.variant);
         // Types are inferred: from the variant, or from `decode`'s type.
         let encoding = response.body.as_ref().map(|(encoding, _)| match encoding {
@@ -566,10 +623,10 @@ fn response_arms(op: &Operation) -> Vec<TokenStream> {
         } else {
             quote!(response.error(Error::#variant))
         };
-        arms.push(quote!(#pattern => #value,));
+        arms.push((pattern, value));
     }
     if !has_default {
-        arms.push(quote!(_ => response.unexpected(),));
+        arms.push((None, quote!(response.unexpected())));
     }
     arms
 }

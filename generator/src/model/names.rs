@@ -82,6 +82,21 @@ fn ascii_only(name: &str, replacement: char) -> String {
     out
 }
 
+/// `base` followed by `suffix` (a number, or a word such as `Error`), so that the result is as
+/// lint-clean as `base`: the `_` that escapes `self`/`Self` is dropped first (`Self_` + `Error`
+/// is `SelfError`, `Self_` + `2` is `Self2`; `Self_Error` and `Self_2` trip rustc's
+/// `non_camel_case_types`), and a number after a digit is set off by `_` (`V2` + `2` is `V2_2`,
+/// not `V22`). Every name made from another name goes through here.
+pub fn suffixed(base: &str, suffix: &str) -> String {
+    let base = base.strip_suffix('_').unwrap_or(base);
+    let number = suffix.starts_with(|c: char| c.is_ascii_digit());
+    if number && base.ends_with(|c: char| c.is_ascii_digit()) {
+        format!("{base}_{suffix}")
+    } else {
+        format!("{base}{suffix}")
+    }
+}
+
 /// True when `name` must be written as a raw identifier (`r#name`).
 pub fn is_keyword(name: &str) -> bool {
     KEYWORDS.contains(&name)
@@ -123,14 +138,9 @@ impl Namespace {
         if self.used.insert(base.to_owned()) {
             return base.to_owned();
         }
-        let sep = if base.ends_with(|c: char| c.is_ascii_digit()) {
-            "_"
-        } else {
-            ""
-        };
         let mut n = 2u64;
         loop {
-            let candidate = format!("{base}{sep}{n}");
+            let candidate = suffixed(base, &n.to_string());
             if self.used.insert(candidate.clone()) {
                 return candidate;
             }
@@ -178,5 +188,19 @@ mod tests {
         assert_eq!(ns.claim("Job"), "Job2");
         assert_eq!(ns.claim("V2"), "V2");
         assert_eq!(ns.claim("V2"), "V2_2");
+        assert_eq!(ns.claim("Self_"), "Self_");
+        assert_eq!(ns.claim("Self_"), "Self2");
+        assert_eq!(ns.claim("self_"), "self_");
+        assert_eq!(ns.claim("self_"), "self2");
+    }
+
+    #[test]
+    fn suffixed_names_stay_lint_clean() {
+        assert_eq!(suffixed("Self_", "Error"), "SelfError");
+        assert_eq!(suffixed("Self_", "2"), "Self2");
+        assert_eq!(suffixed("Job", "Response"), "JobResponse");
+        assert_eq!(suffixed("Job", "2"), "Job2");
+        assert_eq!(suffixed("V2", "2"), "V2_2");
+        assert_eq!(suffixed("V2", "Error"), "V2Error");
     }
 }

@@ -24,7 +24,7 @@ use openapiv3::{
     ReferenceOr, StatusCode,
 };
 
-use super::names::{Namespace, RESERVED_TYPE_NAMES, camel, snake};
+use super::names::{Namespace, RESERVED_TYPE_NAMES, camel, snake, suffixed};
 use super::schema::TypeBuilder;
 use super::{
     BodyEncoding, ModelError, Operation, Param, ParamLocation, PathPart, RequestBody, Response,
@@ -256,12 +256,12 @@ pub(crate) fn operations(
 
 /// The error enum of the operation whose builder is `type_name`.
 pub(crate) fn error_name(type_name: &str) -> String {
-    format!("{type_name}Error")
+    suffixed(type_name, "Error")
 }
 
 /// The success enum of the operation whose builder is `type_name`.
 pub(crate) fn response_name(type_name: &str) -> String {
-    format!("{type_name}Response")
+    suffixed(type_name, "Response")
 }
 
 /// Claims `{base}`, `{base}Error` and `{base}Response` together, so they never collide.
@@ -271,7 +271,7 @@ fn claim_type_name(names: &mut Namespace, base: &str) -> String {
         let candidate = if n == 1 {
             base.to_owned()
         } else {
-            format!("{base}{n}")
+            suffixed(base, &n.to_string())
         };
         let all = [
             candidate.clone(),
