@@ -36,14 +36,20 @@ fn words(text: &str) -> String {
 /// `snake_case` identifier for a field, parameter or method (`r#type` for keywords).
 pub fn snake(text: &str) -> String {
     let mut name = words(text).to_snake_case();
+    if !name.is_ascii() {
+        // `ü` between words leaves `__` or an `_` at an end (`delete_id__self`), which
+        // rustc's `non_snake_case` rejects: one `_` between words, none at the ends.
+        name = ascii_only(&name, '_')
+            .split('_')
+            .filter(|word| !word.is_empty())
+            .collect::<Vec<_>>()
+            .join("_");
+    }
     if name.is_empty() {
         name = "value".to_owned();
     }
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert(0, '_');
-    }
-    if !name.is_ascii() {
-        name = ascii_only(&name, '_');
     }
     if NOT_RAW.contains(&name.as_str()) {
         name.push('_');
@@ -176,6 +182,9 @@ mod tests {
         assert_eq!(snake("self"), "self_");
         assert_eq!(snake("1st"), "_1st");
         assert_eq!(snake("$ref"), "ref");
+        assert_eq!(snake("delete /{ID}/ü/self"), "delete_id_self");
+        assert_eq!(snake("options /ü"), "options");
+        assert_eq!(snake("日本"), "value");
         assert!(is_keyword("type"));
         assert!(!is_keyword("status"));
     }

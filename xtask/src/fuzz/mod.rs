@@ -442,8 +442,8 @@ mod tests {
     #[test]
     fn refusals_of_one_kind_count_together() {
         assert_eq!(
-            shape("unsupported `foo` at #/paths/~1a/get (3 times)"),
-            shape("unsupported `bar` at #/paths/~1b/post (12 times)")
+            shape("#/paths/~1a/get: parameter `foo` (3 times) is not supported"),
+            shape("#/paths/~1b/post: parameter `bar` (12 times) is not supported")
         );
     }
 
