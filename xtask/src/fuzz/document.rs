@@ -698,7 +698,7 @@ fn path(rng: &mut Rng) -> (String, Vec<String>) {
         if rng.chance(30) {
             let param = component_name(rng);
             if params.contains(&param) || param.contains(['{', '}', '/']) {
-                path.push_str("x");
+                path.push('x');
                 continue;
             }
             path.push('{');
@@ -706,7 +706,9 @@ fn path(rng: &mut Rng) -> (String, Vec<String>) {
             path.push('}');
             params.push(param);
         } else {
-            path.push_str(*rng.pick(&["jobs", "pets", "v1", "a.b", "x-y", "ü", "items", "self"]));
+            const SEGMENTS: &[&str] = &["jobs", "pets", "v1", "a.b", "x-y", "ü", "items", "self"];
+            let segment: &&str = rng.pick(SEGMENTS);
+            path.push_str(segment);
         }
     }
     (path, params)

@@ -360,7 +360,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
         }
     }
     let check_time = check_start.elapsed().as_secs_f64();
-    failures.sort_by(|a, b| (a.1, a.0).cmp(&(b.1, b.0)));
+    failures.sort_by_key(|f| (f.1, f.0));
 
     println!(
         "fuzz: {} cases, {generated} generated, {} refused with a diagnostic, {} crates {} ({generate_time:.1} s generating, {check_time:.1} s compiling)",
