@@ -59,6 +59,7 @@ usage: cargo xtask fuzz [--cases N] [--seed S] [--check K] [--lint check|clippy]
                  deep-allof, control-title, control-media-type, or all
   --case N       run only case N (and compile it when --check is not 0)
   --write DIR    with --case: write the case's inputs to DIR (a bug report's reproducer)
+  --timeout T    seconds one case may take (default 60)
 
 A long run: cargo xtask fuzz --cases 20000 --seed $RANDOM --check 200
 ";
@@ -73,6 +74,10 @@ struct Args {
     open: Vec<Open>,
     case: Option<u64>,
     write: Option<PathBuf>,
+    /// Seconds a case may take before it is a failure.
+    timeout: u64,
+    /// Run `--case` here and report on stdout for the parent (see [`child`]).
+    child: bool,
 }
 
 fn parse(args: &[&str]) -> Result<Args, String> {
@@ -84,6 +89,8 @@ fn parse(args: &[&str]) -> Result<Args, String> {
         open: Vec::new(),
         case: None,
         write: None,
+        timeout: 60,
+        child: false,
     };
     let mut rest = args.iter();
     while let Some(&flag) = rest.next() {
@@ -106,6 +113,8 @@ fn parse(args: &[&str]) -> Result<Args, String> {
             "--check" => parsed.check = usize::try_from(number(value()?)?).unwrap_or(usize::MAX),
             "--case" => parsed.case = Some(number(value()?)?),
             "--write" => parsed.write = Some(PathBuf::from(value()?)),
+            "--timeout" => parsed.timeout = number(value()?)?.max(1),
+            "--child" => parsed.child = true,
             "--lint" => {
                 parsed.strictness = match value()? {
                     "clippy" => Strictness::WarningFree,
@@ -133,7 +142,7 @@ fn parse(args: &[&str]) -> Result<Args, String> {
             other => return Err(format!("unexpected argument `{other}`\n\n{USAGE}")),
         }
     }
-    if parsed.write.is_some() && parsed.case.is_none() {
+    if (parsed.write.is_some() || parsed.child) && parsed.case.is_none() {
         return Err(format!("--write needs --case\n\n{USAGE}"));
     }
     parsed.open.sort();
@@ -166,6 +175,10 @@ fn inputs(document: &Value, case: u64) -> Vec<Input> {
 /// Why a case failed the run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Kind {
+    /// The process died (a stack overflow, an abort, out of memory).
+    Crash,
+    /// The case took longer than `--timeout`.
+    Slow,
     Panic,
     Unexplained,
     Nondeterministic,
@@ -173,8 +186,31 @@ enum Kind {
 }
 
 impl Kind {
+    const ALL: [Kind; 6] = [
+        Kind::Crash,
+        Kind::Slow,
+        Kind::Panic,
+        Kind::Unexplained,
+        Kind::Nondeterministic,
+        Kind::Compile,
+    ];
+
+    /// The word for the kind in the child's report.
+    fn code(self) -> &'static str {
+        match self {
+            Kind::Crash => "crash",
+            Kind::Slow => "slow",
+            Kind::Panic => "panic",
+            Kind::Unexplained => "unexplained",
+            Kind::Nondeterministic => "nondeterministic",
+            Kind::Compile => "compile",
+        }
+    }
+
     fn name(self) -> &'static str {
         match self {
+            Kind::Crash => "the process died",
+            Kind::Slow => "too slow",
             Kind::Panic => "panic",
             Kind::Unexplained => "failure without a placed error diagnostic",
             Kind::Nondeterministic => "output differs between two runs",
@@ -291,6 +327,9 @@ fn shape(message: &str) -> String {
 /// Runs the fuzz command; `Err` on bad usage or when any case failed.
 pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
     let args = parse(args)?;
+    if args.child {
+        return child(&args);
+    }
     let work = root.join("target").join("fuzz");
     let findings = work.join("findings");
     let cases: Vec<u64> = match args.case {
@@ -313,30 +352,30 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
     let mut refusals: BTreeMap<String, (usize, u64)> = BTreeMap::new();
     let mut failures: Vec<(u64, Kind, String)> = Vec::new();
     let mut to_check: Vec<(u64, String, GeneratedCrate)> = Vec::new();
-    let mut documents: BTreeMap<u64, Value> = BTreeMap::new();
-    {
-        let _quiet = QuietPanics::install();
-        for &case in &cases {
-            let document = document::document(args.seed, case, &args.open);
-            let inputs = inputs(&document, case);
-            if let (Some(dir), Some(_)) = (&args.write, args.case) {
-                write_inputs(dir, &inputs)?;
-            }
-            let name = format!("fuzz-{}-{case}", args.seed);
-            let outcome = run_case(&inputs, &name);
-            if let Some(krate) = outcome.krate {
-                generated += 1;
-                if to_check.len() < args.check {
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find this program: {e}"))?;
+    let step = (cases.len() / 10).clamp(100, 1000);
+    for (done, &case) in cases.iter().enumerate() {
+        if done > 0 && done % step == 0 {
+            eprintln!("  {done}/{} cases, {:.0} s", cases.len(), start.elapsed().as_secs_f64());
+        }
+        let name = format!("fuzz-{}-{case}", args.seed);
+        let outcome = in_child(&exe, &args, case);
+        if outcome.generated {
+            generated += 1;
+            // The child generated it, so generating it here is safe: the crate to compile.
+            if to_check.len() < args.check {
+                let document = document::document(args.seed, case, &args.open);
+                let _quiet = QuietPanics::install();
+                if let Some(krate) = run_case(&inputs(&document, case), &name).krate {
                     to_check.push((case, name, krate));
                 }
             }
-            if let Some(refused) = outcome.refused {
-                refusals.entry(shape(&refused)).or_insert((0, case)).0 += 1;
-            }
-            for (kind, message) in outcome.failures {
-                failures.push((case, kind, message));
-            }
-            documents.insert(case, document);
+        }
+        if let Some(refused) = outcome.refused {
+            refusals.entry(shape(&refused)).or_insert((0, case)).0 += 1;
+        }
+        for (kind, message) in outcome.failures {
+            failures.push((case, kind, message));
         }
     }
     let generate_time = start.elapsed().as_secs_f64();
@@ -390,11 +429,10 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
     for (case, kind, message) in &failures {
         let first = message.lines().next().unwrap_or_default();
         println!("  case {case:<6} {}: {first}", kind.name());
-        if let Some(document) = documents.get(case) {
-            let path = findings.join(format!("seed-{}-case-{case}.json", args.seed));
-            let text = serde_json::to_string_pretty(document).unwrap_or_default();
-            fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        }
+        let document = document::document(args.seed, *case, &args.open);
+        let path = findings.join(format!("seed-{}-case-{case}.json", args.seed));
+        let text = serde_json::to_string_pretty(&document).unwrap_or_default();
+        fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     let open_flag = if open.is_empty() {
         String::new()
@@ -407,6 +445,132 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
         findings.display(),
         args.seed
     ))
+}
+
+/// What a child reported for one case.
+#[derive(Debug, Default)]
+struct Reported {
+    generated: bool,
+    refused: Option<String>,
+    failures: Vec<(Kind, String)>,
+}
+
+/// The child: runs case `--case` in this process and reports it on stdout, one line each:
+/// `generated`, `refused MESSAGE`, `failure KIND MESSAGE` (newlines escaped as `\n`).
+/// Each case runs in its own process so that what cannot be caught (a stack overflow aborts
+/// the process) or should not be waited for (a case that never ends) is one failing case, not
+/// the end of the run.
+fn child(args: &Args) -> Result<(), String> {
+    let case = args.case.unwrap_or_default();
+    let document = document::document(args.seed, case, &args.open);
+    let inputs = inputs(&document, case);
+    if let Some(dir) = &args.write {
+        write_inputs(dir, &inputs)?;
+    }
+    let outcome = {
+        let _quiet = QuietPanics::install();
+        run_case(&inputs, &format!("fuzz-{}-{case}", args.seed))
+    };
+    let mut report = String::new();
+    if outcome.krate.is_some() {
+        report.push_str("generated\n");
+    }
+    if let Some(refused) = &outcome.refused {
+        report.push_str(&format!("refused {}\n", refused.replace('\n', "\\n")));
+    }
+    for (kind, message) in &outcome.failures {
+        let message = message.replace('\n', "\\n");
+        report.push_str(&format!("failure {} {message}\n", kind.code()));
+    }
+    print!("{report}");
+    Ok(())
+}
+
+/// Runs case `case` in a child process (this program with `--child`), killed after
+/// `--timeout` seconds.
+fn in_child(exe: &Path, args: &Args, case: u64) -> Reported {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    use std::time::Duration;
+
+    let mut command = Command::new(exe);
+    command.args(["fuzz", "--child", "--check", "0"]);
+    command.args(["--seed", &args.seed.to_string(), "--case", &case.to_string()]);
+    if !args.open.is_empty() {
+        let open: Vec<&str> = args.open.iter().map(|o| o.name()).collect();
+        command.args(["--open", &open.join(",")]);
+    }
+    if let Some(dir) = &args.write {
+        command.arg("--write").arg(dir);
+    }
+    let failed = |kind: Kind, message: String| Reported {
+        failures: vec![(kind, message)],
+        ..Reported::default()
+    };
+    let mut running = match command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+    {
+        Ok(running) => running,
+        Err(e) => return failed(Kind::Crash, format!("cannot start {}: {e}", exe.display())),
+    };
+    // Both pipes are read on threads, so a chatty child never blocks on a full pipe.
+    let reader = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            if let Some(mut pipe) = pipe {
+                let _ignored = pipe.read_to_string(&mut text);
+            }
+            text
+        })
+    };
+    let stdout = reader(running.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+    let stderr = reader(running.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+    let deadline = Instant::now() + Duration::from_secs(args.timeout);
+    let status = loop {
+        match running.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(5)),
+            _ => {
+                let _ignored = running.kill();
+                let _ignored = running.wait();
+                break None;
+            }
+        }
+    };
+    let stdout = stdout.join().unwrap_or_default();
+    let stderr = stderr.join().unwrap_or_default();
+    let Some(status) = status else {
+        return failed(Kind::Slow, format!("not done after {} s", args.timeout));
+    };
+    if !status.success() {
+        let last = stderr
+            .lines()
+            .rfind(|l| !l.trim().is_empty())
+            .unwrap_or("no message");
+        return failed(Kind::Crash, format!("{status}: {last}"));
+    }
+    let mut reported = Reported::default();
+    for line in stdout.lines() {
+        let (word, rest) = line.split_once(' ').unwrap_or((line, ""));
+        let rest = rest.replace("\\n", "\n");
+        match word {
+            "generated" => reported.generated = true,
+            "refused" => reported.refused = Some(rest),
+            "failure" => {
+                let (code, message) = rest.split_once(' ').unwrap_or((rest.as_str(), ""));
+                let kind = Kind::ALL
+                    .into_iter()
+                    .find(|k| k.code() == code)
+                    .unwrap_or(Kind::Crash);
+                reported.failures.push((kind, message.to_owned()));
+            }
+            _ => {}
+        }
+    }
+    reported
 }
 
 /// Writes a case's inputs under `dir`.
