@@ -46,19 +46,64 @@ pub fn check(
             .map_err(|e| format!("cannot write the crate {name}: {e}"))?;
         members.insert(name.as_str());
     }
+    if lockfile.is_file() {
+        let _ignored = fs::copy(lockfile, dir.join("Cargo.lock"));
+    }
+    // A crate whose manifest cargo cannot read stops the whole workspace: it is taken out,
+    // with cargo's message as its failure, and the others are checked without it.
+    let mut unloadable: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    loop {
+        let loadable: BTreeSet<&str> = members
+            .iter()
+            .copied()
+            .filter(|m| !unloadable.contains_key(m))
+            .collect();
+        let mut outcomes = match run_cargo(dir, &loadable, target_dir, strictness, by)? {
+            Run::Checked(outcomes) => outcomes,
+            Run::Unloadable(member, message) => match members.get(member.as_str()) {
+                Some(&member) => {
+                    unloadable.insert(member, message);
+                    continue;
+                }
+                None => return Err(message.join("\n")),
+            },
+        };
+        for (member, message) in unloadable {
+            outcomes.insert(member.to_owned(), message);
+        }
+        return Ok(outcomes);
+    }
+}
+
+/// What one cargo run over the workspace gave.
+enum Run {
+    /// Per member, its error lines (empty: passed).
+    Checked(BTreeMap<String, Vec<String>>),
+    /// The member (folder name) whose manifest cargo could not load, and cargo's message.
+    Unloadable(String, Vec<String>),
+}
+
+/// Writes the workspace manifest for `members` and runs cargo over them.
+fn run_cargo(
+    dir: &Path,
+    members: &BTreeSet<&str>,
+    target_dir: &Path,
+    strictness: Strictness,
+    by: &str,
+) -> Result<Run, String> {
+    if members.is_empty() {
+        return Ok(Run::Checked(BTreeMap::new()));
+    }
     let mut manifest = format!(
         "# A throwaway workspace of generated crates, written by `{by}`.\n\
          [workspace]\nresolver = \"2\"\nmembers = [\n"
     );
-    for name in &members {
+    for name in members {
         manifest.push_str(&format!("    \"{name}\",\n"));
     }
     manifest.push_str("]\n");
     let path = dir.join("Cargo.toml");
     fs::write(&path, manifest).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    if lockfile.is_file() {
-        let _ignored = fs::copy(lockfile, dir.join("Cargo.lock"));
-    }
 
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
@@ -113,6 +158,20 @@ pub fn check(
         }
     }
     if !output.status.success() && failed.is_empty() {
+        // `error: failed to load manifest for workspace member `/path/to/<member>``
+        if let Some(line) = stderr
+            .lines()
+            .find(|l| l.starts_with("error: failed to load manifest for workspace member"))
+            && let Some(path) = line.split('`').nth(1)
+            && let Some(member) = Path::new(path).file_name().and_then(|n| n.to_str())
+        {
+            let message: Vec<String> = stderr
+                .lines()
+                .filter(|l| l.starts_with("error") || l.contains("-->"))
+                .map(str::to_owned)
+                .collect();
+            return Ok(Run::Unloadable(member.to_owned(), message));
+        }
         let tail: Vec<&str> = stderr.lines().rev().take(15).collect();
         let tail: Vec<&str> = tail.into_iter().rev().collect();
         return Err(format!(
@@ -120,15 +179,17 @@ pub fn check(
             tail.join("\n")
         ));
     }
-    Ok(members
-        .iter()
-        .map(|&name| {
-            let lines: Vec<String> = match errors.get(name) {
-                _ if !failed.contains(name) => Vec::new(),
-                Some(lines) => lines.iter().map(|l| (*l).to_owned()).collect(),
-                None => vec![format!("{what} failed")],
-            };
-            (name.to_owned(), lines)
-        })
-        .collect())
+    Ok(Run::Checked(
+        members
+            .iter()
+            .map(|&name| {
+                let lines: Vec<String> = match errors.get(name) {
+                    _ if !failed.contains(name) => Vec::new(),
+                    Some(lines) => lines.iter().map(|l| (*l).to_owned()).collect(),
+                    None => vec![format!("{what} failed")],
+                };
+                (name.to_owned(), lines)
+            })
+            .collect(),
+    ))
 }

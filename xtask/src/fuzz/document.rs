@@ -16,6 +16,9 @@
 
 use serde_json::{Map, Value, json};
 
+/// How many schemas or operations the [`Open::Scale`] documents hold.
+const SCALE: usize = 3000;
+
 /// SplitMix64: small, fast, and the same on every machine and Rust version.
 pub struct Rng(u64);
 
@@ -70,16 +73,20 @@ pub enum Open {
     ControlTitle,
     /// Request and response media types with control or non-ASCII characters (issue 12, item 3).
     ControlMediaType,
+    /// Big documents whose diagnostics or types were quadratic: 3,000 operations sharing one
+    /// `operationId`, a chain of 3,000 schemas each holding the next (issue 12, items 4 and 5).
+    Scale,
 }
 
 impl Open {
     /// Every open class, in a stable order.
-    pub const ALL: [Open; 5] = [
+    pub const ALL: [Open; 6] = [
         Open::RefCycle,
         Open::SelfUnion,
         Open::DeepAllOf,
         Open::ControlTitle,
         Open::ControlMediaType,
+        Open::Scale,
     ];
 
     /// The name used by `--open`.
@@ -90,6 +97,7 @@ impl Open {
             Open::DeepAllOf => "deep-allof",
             Open::ControlTitle => "control-title",
             Open::ControlMediaType => "control-media-type",
+            Open::Scale => "scale",
         }
     }
 
@@ -496,6 +504,19 @@ impl Doc<'_> {
                 schemas.insert(name, parent);
             }
         }
+        if self.open(Open::Scale) && self.rng.chance(5) {
+            for link in 0..SCALE {
+                let next = (link + 1 < SCALE).then(|| self.reference(&format!("Link{}", link + 1)));
+                let mut schema =
+                    json!({ "type": "object", "properties": { "id": { "type": "integer" } } });
+                if let Some(next) = next {
+                    schema["properties"]["next"] = next;
+                }
+                let name = format!("Link{link}");
+                self.schemas.push(name.clone());
+                schemas.insert(name, schema);
+            }
+        }
         schemas
     }
 
@@ -730,6 +751,15 @@ pub fn document(seed: u64, case: u64, open: &[Open]) -> Value {
     let scheme_names: Vec<String> = security_schemes.keys().cloned().collect();
 
     let mut paths = Map::new();
+    if doc.open(Open::Scale) && doc.rng.chance(5) {
+        // Every operation under one `operationId`: one duplicate warning each.
+        for n in 0..SCALE {
+            paths.insert(
+                format!("/dup/{n}"),
+                json!({ "get": { "operationId": "same", "responses": { "204": { "description": "ok" } } } }),
+            );
+        }
+    }
     for _ in 0..1 + doc.rng.below(4) {
         let (template, params) = path(doc.rng);
         let mut item = Map::new();

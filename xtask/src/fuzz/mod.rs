@@ -56,10 +56,12 @@ usage: cargo xtask fuzz [--cases N] [--seed S] [--check K] [--lint check|clippy]
   --check K      compile the first K generated crates in one throwaway workspace (default 12)
   --lint L       clippy: `cargo clippy -- -D warnings` (default); check: `cargo check` only
   --open C,..    also draw input classes that are known to fail today: ref-cycle, self-union,
-                 deep-allof, control-title, control-media-type, or all
+                 deep-allof, control-title, control-media-type, scale, or all
   --case N       run only case N (and compile it when --check is not 0)
   --write DIR    with --case: write the case's inputs to DIR (a bug report's reproducer)
   --timeout T    seconds one case may take (default 60)
+  --minimize     shrink the document of each case that panics, crashes, hangs or fails
+                 without a placed diagnostic, and write it beside the finding (.min.json)
 
 A long run: cargo xtask fuzz --cases 20000 --seed $RANDOM --check 200
 ";
@@ -78,6 +80,10 @@ struct Args {
     timeout: u64,
     /// Run `--case` here and report on stdout for the parent (see [`child`]).
     child: bool,
+    /// The child runs this document instead of the case's (the minimizer's candidates).
+    document: Option<PathBuf>,
+    /// Shrink each failing case's document (see [`minimize`]).
+    minimize: bool,
 }
 
 fn parse(args: &[&str]) -> Result<Args, String> {
@@ -91,6 +97,8 @@ fn parse(args: &[&str]) -> Result<Args, String> {
         write: None,
         timeout: 60,
         child: false,
+        document: None,
+        minimize: false,
     };
     let mut rest = args.iter();
     while let Some(&flag) = rest.next() {
@@ -115,6 +123,8 @@ fn parse(args: &[&str]) -> Result<Args, String> {
             "--write" => parsed.write = Some(PathBuf::from(value()?)),
             "--timeout" => parsed.timeout = number(value()?)?.max(1),
             "--child" => parsed.child = true,
+            "--document" => parsed.document = Some(PathBuf::from(value()?)),
+            "--minimize" => parsed.minimize = true,
             "--lint" => {
                 parsed.strictness = match value()? {
                     "clippy" => Strictness::WarningFree,
@@ -214,7 +224,7 @@ impl Kind {
             Kind::Panic => "panic",
             Kind::Unexplained => "failure without a placed error diagnostic",
             Kind::Nondeterministic => "output differs between two runs",
-            Kind::Compile => "generated crate not warning-free",
+            Kind::Compile => "generated crate does not build warning-free",
         }
     }
 }
@@ -356,10 +366,14 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
     let step = (cases.len() / 10).clamp(100, 1000);
     for (done, &case) in cases.iter().enumerate() {
         if done > 0 && done % step == 0 {
-            eprintln!("  {done}/{} cases, {:.0} s", cases.len(), start.elapsed().as_secs_f64());
+            eprintln!(
+                "  {done}/{} cases, {:.0} s",
+                cases.len(),
+                start.elapsed().as_secs_f64()
+            );
         }
         let name = format!("fuzz-{}-{case}", args.seed);
-        let outcome = in_child(&exe, &args, case);
+        let outcome = in_child(&exe, &args, case, None);
         if outcome.generated {
             generated += 1;
             // The child generated it, so generating it here is safe: the crate to compile.
@@ -433,6 +447,13 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
         let path = findings.join(format!("seed-{}-case-{case}.json", args.seed));
         let text = serde_json::to_string_pretty(&document).unwrap_or_default();
         fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        if args.minimize && *kind != Kind::Compile {
+            let small = minimize(&exe, &args, *case, *kind, document, &findings);
+            let path = path.with_extension("min.json");
+            let text = serde_json::to_string_pretty(&small).unwrap_or_default();
+            fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            println!("           shrunk to {}", path.display());
+        }
     }
     let open_flag = if open.is_empty() {
         String::new()
@@ -462,7 +483,13 @@ struct Reported {
 /// the end of the run.
 fn child(args: &Args) -> Result<(), String> {
     let case = args.case.unwrap_or_default();
-    let document = document::document(args.seed, case, &args.open);
+    let document = match &args.document {
+        Some(path) => fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|text| serde_json::from_str(&text).map_err(|e| e.to_string()))
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?,
+        None => document::document(args.seed, case, &args.open),
+    };
     let inputs = inputs(&document, case);
     if let Some(dir) = &args.write {
         write_inputs(dir, &inputs)?;
@@ -488,20 +515,28 @@ fn child(args: &Args) -> Result<(), String> {
 
 /// Runs case `case` in a child process (this program with `--child`), killed after
 /// `--timeout` seconds.
-fn in_child(exe: &Path, args: &Args, case: u64) -> Reported {
+fn in_child(exe: &Path, args: &Args, case: u64, document: Option<&Path>) -> Reported {
     use std::io::Read;
     use std::process::{Command, Stdio};
     use std::time::Duration;
 
     let mut command = Command::new(exe);
     command.args(["fuzz", "--child", "--check", "0"]);
-    command.args(["--seed", &args.seed.to_string(), "--case", &case.to_string()]);
+    command.args([
+        "--seed",
+        &args.seed.to_string(),
+        "--case",
+        &case.to_string(),
+    ]);
     if !args.open.is_empty() {
         let open: Vec<&str> = args.open.iter().map(|o| o.name()).collect();
         command.args(["--open", &open.join(",")]);
     }
     if let Some(dir) = &args.write {
         command.arg("--write").arg(dir);
+    }
+    if let Some(path) = document {
+        command.arg("--document").arg(path);
     }
     let failed = |kind: Kind, message: String| Reported {
         failures: vec![(kind, message)],
@@ -526,8 +561,18 @@ fn in_child(exe: &Path, args: &Args, case: u64) -> Reported {
             text
         })
     };
-    let stdout = reader(running.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
-    let stderr = reader(running.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+    let stdout = reader(
+        running
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let stderr = reader(
+        running
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
     let deadline = Instant::now() + Duration::from_secs(args.timeout);
     let status = loop {
         match running.try_wait() {
@@ -571,6 +616,89 @@ fn in_child(exe: &Path, args: &Args, case: u64) -> Reported {
         }
     }
     reported
+}
+
+/// The JSON pointers of every member and element of `value`, deepest last.
+fn removable(value: &Value, here: &str, out: &mut Vec<String>) {
+    let children: Vec<(String, &Value)> = match value {
+        Value::Object(map) => map
+            .iter()
+            .map(|(k, v)| (k.replace('~', "~0").replace('/', "~1"), v))
+            .collect(),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (i.to_string(), v))
+            .collect(),
+        _ => return,
+    };
+    for (token, child) in children {
+        let pointer = format!("{here}/{token}");
+        out.push(pointer.clone());
+        removable(child, &pointer, out);
+    }
+}
+
+/// `value` without the member or element at `pointer`.
+fn without(value: &Value, pointer: &str) -> Option<Value> {
+    let (parent, last) = pointer.rsplit_once('/')?;
+    let mut copy = value.clone();
+    let last = last.replace("~1", "/").replace("~0", "~");
+    match copy.pointer_mut(parent)? {
+        Value::Object(map) => {
+            map.shift_remove(&last)?;
+        }
+        Value::Array(items) => {
+            let index: usize = last.parse().ok()?;
+            if index >= items.len() {
+                return None;
+            }
+            items.remove(index);
+        }
+        _ => return None,
+    }
+    Some(copy)
+}
+
+/// Shrinks `document` while the case still fails with `kind`: greedy passes that each try
+/// removing every member and array element (outermost first), keeping a removal when the
+/// failure stays. Each candidate runs in a child, so a crash or a hang is a verdict too.
+fn minimize(
+    exe: &Path,
+    args: &Args,
+    case: u64,
+    kind: Kind,
+    mut document: Value,
+    findings: &Path,
+) -> Value {
+    let scratch = findings.join(format!("candidate-{}-{case}.json", args.seed));
+    let start = Instant::now();
+    let budget = std::time::Duration::from_secs(args.timeout.saturating_mul(10).max(300));
+    let mut progress = true;
+    while progress && start.elapsed() < budget {
+        progress = false;
+        let mut pointers = Vec::new();
+        removable(&document, "", &mut pointers);
+        for pointer in pointers {
+            if start.elapsed() >= budget {
+                break;
+            }
+            let Some(candidate) = without(&document, &pointer) else {
+                continue;
+            };
+            let text = serde_json::to_string_pretty(&candidate).unwrap_or_default();
+            if fs::write(&scratch, text).is_err() {
+                return document;
+            }
+            let reported = in_child(exe, args, case, Some(&scratch));
+            if reported.failures.iter().any(|(k, _)| *k == kind) {
+                document = candidate;
+                progress = true;
+            }
+        }
+    }
+    let _ignored = fs::remove_file(&scratch);
+    document
 }
 
 /// Writes a case's inputs under `dir`.
