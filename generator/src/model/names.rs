@@ -88,11 +88,12 @@ fn ascii_only(name: &str, replacement: char) -> String {
     out
 }
 
-/// `base` followed by `suffix` (a number, or a word such as `Error`), so that the result is as
-/// lint-clean as `base`: the `_` that escapes `self`/`Self` is dropped first (`Self_` + `Error`
-/// is `SelfError`, `Self_` + `2` is `Self2`; `Self_Error` and `Self_2` trip rustc's
-/// `non_camel_case_types`), and a number after a digit is set off by `_` (`V2` + `2` is `V2_2`,
-/// not `V22`). Every name made from another name goes through here.
+/// `base` followed by `suffix` (a number, a word such as `Error`, or `_query` for a snake-case
+/// name), so that the result is as lint-clean as `base`: the `_` that escapes `self`/`Self` is
+/// dropped first (`Self_` + `Error` is `SelfError`, `Self_` + `2` is `Self2`, `self_` +
+/// `_cookie` is `self_cookie`; `Self_Error`, `Self_2` and `self__cookie` trip rustc's
+/// `non_camel_case_types` and `non_snake_case`), and a number after a digit is set off by `_`
+/// (`V2` + `2` is `V2_2`, not `V22`). Every name made from another name goes through here.
 pub fn suffixed(base: &str, suffix: &str) -> String {
     let base = base.strip_suffix('_').unwrap_or(base);
     let number = suffix.starts_with(|c: char| c.is_ascii_digit());
@@ -211,5 +212,7 @@ mod tests {
         assert_eq!(suffixed("Job", "2"), "Job2");
         assert_eq!(suffixed("V2", "2"), "V2_2");
         assert_eq!(suffixed("V2", "Error"), "V2Error");
+        assert_eq!(suffixed("self_", "_cookie"), "self_cookie");
+        assert_eq!(suffixed("id", "_query"), "id_query");
     }
 }

@@ -397,7 +397,7 @@ impl<'a> OpContext<'a> {
             // Two parameters of one name in different places (`Last-Event-ID` in the query
             // and in a header): the later one is named after its place too.
             let base = snake(&data.name);
-            let by_place = format!("{base}_{}", location_word(location));
+            let by_place = suffixed(&base, &format!("_{}", location_word(location)));
             params.push(Param {
                 name: names.claim_or(&base, &by_place),
                 wire: data.name.clone(),
