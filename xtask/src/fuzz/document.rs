@@ -235,6 +235,9 @@ struct Doc<'a> {
     /// The components drawn so far that are objects (`allOf` parts must be objects for a
     /// generator to merge them; stitch declines other parts with a diagnostic).
     objects: Vec<String>,
+    /// `components.parameters`, `.responses` and `.requestBodies`: parts of operations that
+    /// were moved there and `$ref`'d.
+    shared: Map<String, Value>,
 }
 
 impl Doc<'_> {
@@ -257,6 +260,28 @@ impl Doc<'_> {
         }
         let target = self.schemas[self.rng.below(limit)].clone();
         Some(self.reference(&target))
+    }
+
+    /// Now and then moves `part` into `components.<section>` under a hostile name and returns a
+    /// `$ref` to it instead (a name already used there is kept as it is).
+    fn shared(&mut self, section: &str, part: Value) -> Value {
+        if !self.rng.chance(15) {
+            return part;
+        }
+        let key = component_name(self.rng);
+        let entries = self
+            .shared
+            .entry(section.to_owned())
+            .or_insert_with(|| json!({}));
+        let Some(entries) = entries.as_object_mut() else {
+            return part;
+        };
+        if entries.contains_key(&key) {
+            return part;
+        }
+        entries.insert(key.clone(), part);
+        let token = key.replace('~', "~0").replace('/', "~1");
+        json!({ "$ref": format!("#/components/{section}/{token}") })
     }
 
     /// Marks `schema` nullable, in this version's spelling.
@@ -626,6 +651,7 @@ impl Doc<'_> {
             if self.rng.chance(15) {
                 response["headers"] = json!({ name(self.rng): { "schema": { "type": "string" } } });
             }
+            let response = self.shared("responses", response);
             responses.insert(status.to_owned(), response);
         }
         Value::Object(responses)
@@ -651,7 +677,9 @@ impl Doc<'_> {
             if key.is_empty() || !taken.insert((location, key.clone())) {
                 continue;
             }
-            parameters.push(self.parameter(location, &key));
+            let parameter = self.parameter(location, &key);
+            let parameter = self.shared("parameters", parameter);
+            parameters.push(parameter);
         }
         if !parameters.is_empty() {
             op.insert("parameters".to_owned(), Value::Array(parameters));
@@ -661,6 +689,7 @@ impl Doc<'_> {
             if self.rng.chance(50) {
                 body["required"] = json!(true);
             }
+            let body = self.shared("requestBodies", body);
             op.insert("requestBody".to_owned(), body);
         }
         op.insert("responses".to_owned(), self.responses());
@@ -745,6 +774,7 @@ pub fn document(seed: u64, case: u64, open: &[Open]) -> Value {
         open,
         schemas: Vec::new(),
         objects: Vec::new(),
+        shared: Map::new(),
     };
     let schemas = doc.components();
     let security_schemes = doc.security_schemes();
@@ -806,6 +836,9 @@ pub fn document(seed: u64, case: u64, open: &[Open]) -> Value {
             "securitySchemes".to_owned(),
             Value::Object(security_schemes),
         );
+    }
+    for (section, entries) in std::mem::take(&mut doc.shared) {
+        components.insert(section, entries);
     }
     if !components.is_empty() {
         document["components"] = Value::Object(components);

@@ -60,6 +60,7 @@ usage: cargo xtask fuzz [--cases N] [--seed S] [--check K] [--lint check|clippy]
   --case N       run only case N (and compile it when --check is not 0)
   --write DIR    with --case: write the case's inputs to DIR (a bug report's reproducer)
   --timeout T    seconds one case may take (default 60)
+  --jobs J       cases run at once, each in its own process (default: the number of CPUs)
   --minimize     shrink the document of each case that panics, crashes, hangs or fails
                  without a placed diagnostic, and write it beside the finding (.min.json)
 
@@ -78,6 +79,8 @@ struct Args {
     write: Option<PathBuf>,
     /// Seconds a case may take before it is a failure.
     timeout: u64,
+    /// Cases run at once.
+    jobs: usize,
     /// Run `--case` here and report on stdout for the parent (see [`child`]).
     child: bool,
     /// The child runs this document instead of the case's (the minimizer's candidates).
@@ -96,6 +99,7 @@ fn parse(args: &[&str]) -> Result<Args, String> {
         case: None,
         write: None,
         timeout: 60,
+        jobs: std::thread::available_parallelism().map_or(1, usize::from),
         child: false,
         document: None,
         minimize: false,
@@ -122,6 +126,7 @@ fn parse(args: &[&str]) -> Result<Args, String> {
             "--case" => parsed.case = Some(number(value()?)?),
             "--write" => parsed.write = Some(PathBuf::from(value()?)),
             "--timeout" => parsed.timeout = number(value()?)?.max(1),
+            "--jobs" => parsed.jobs = usize::try_from(number(value()?)?).unwrap_or(1).max(1),
             "--child" => parsed.child = true,
             "--document" => parsed.document = Some(PathBuf::from(value()?)),
             "--minimize" => parsed.minimize = true,
@@ -363,17 +368,9 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
     let mut failures: Vec<(u64, Kind, String)> = Vec::new();
     let mut to_check: Vec<(u64, String, GeneratedCrate)> = Vec::new();
     let exe = std::env::current_exe().map_err(|e| format!("cannot find this program: {e}"))?;
-    let step = (cases.len() / 10).clamp(100, 1000);
-    for (done, &case) in cases.iter().enumerate() {
-        if done > 0 && done % step == 0 {
-            eprintln!(
-                "  {done}/{} cases, {:.0} s",
-                cases.len(),
-                start.elapsed().as_secs_f64()
-            );
-        }
+    let reports = in_children(&exe, &args, &cases, start);
+    for (&case, outcome) in cases.iter().zip(reports) {
         let name = format!("fuzz-{}-{case}", args.seed);
-        let outcome = in_child(&exe, &args, case, None);
         if outcome.generated {
             generated += 1;
             // The child generated it, so generating it here is safe: the crate to compile.
@@ -511,6 +508,46 @@ fn child(args: &Args) -> Result<(), String> {
     }
     print!("{report}");
     Ok(())
+}
+
+/// Runs `cases` in children, `--jobs` at a time; the reports come back in `cases` order.
+fn in_children(exe: &Path, args: &Args, cases: &[u64], start: Instant) -> Vec<Reported> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let reports: Mutex<BTreeMap<usize, Reported>> = Mutex::new(BTreeMap::new());
+    let step = (cases.len() / 10).clamp(100, 1000);
+    std::thread::scope(|scope| {
+        for _ in 0..args.jobs.min(cases.len()).max(1) {
+            scope.spawn(|| {
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(&case) = cases.get(index) else {
+                        break;
+                    };
+                    let report = in_child(exe, args, case, None);
+                    if let Ok(mut reports) = reports.lock() {
+                        reports.insert(index, report);
+                    }
+                    let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
+                    if finished % step == 0 && finished < cases.len() {
+                        eprintln!(
+                            "  {finished}/{} cases, {:.0} s",
+                            cases.len(),
+                            start.elapsed().as_secs_f64()
+                        );
+                    }
+                }
+            });
+        }
+    });
+    reports
+        .into_inner()
+        .unwrap_or_default()
+        .into_values()
+        .collect()
 }
 
 /// Runs case `case` in a child process (this program with `--child`), killed after
