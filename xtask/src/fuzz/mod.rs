@@ -2,15 +2,19 @@
 //!
 //! ```text
 //! cargo xtask fuzz [--cases N] [--seed S] [--check K] [--lint check|clippy] [--open CLASS,..]
-//! cargo xtask fuzz --seed S --case N [--write DIR]
+//!                  [--jobs J] [--timeout T] [--minimize]
+//! cargo xtask fuzz --seed S --case N [--write DIR] [--minimize]
 //! ```
 //!
 //! Each case is an arbitrary but valid OpenAPI document drawn by [`document::document`] from the
-//! seed and the case number. Half the cases go in as one JSON file, half as GitBook-style pages
-//! (cut by the corpus splitter), so the source and merge stages run too. For each case:
+//! seed and the case number, so `--seed S --case N` replays it exactly. Half the cases go in as
+//! one JSON file, half as GitBook-style pages (cut by the corpus splitter), so the source and
+//! merge stages run too. Each case runs in its own process (this program with `--child`,
+//! `--jobs` at a time), so a stack overflow, which aborts a process, or a case that never ends
+//! (`--timeout`) is one failing case and not the end of the run. For each case:
 //!
 //! 1. the whole pipeline runs (`stitch::generate_diagnosed`), and every diagnostic is rendered
-//!    as text and as JSON: a **panic** anywhere fails the run;
+//!    as text and as JSON: a **panic**, a **crash** or a **timeout** fails the run;
 //! 2. a failed generation must explain itself with at least one error diagnostic, and every
 //!    error must name a place in the inputs (file:line) — else an **unexplained** failure;
 //! 3. a generated crate is generated again and must be **byte-identical**;
@@ -22,12 +26,16 @@
 //!
 //! A valid document that stitch refuses is not a failure of the run (stitch may decline what
 //! it cannot express, with a diagnostic), but the refusals are counted by message so new ones
-//! stand out. Every failing case is written to `target/fuzz/findings/seed-S-case-N.json`;
+//! stand out. Every failing case is written to `target/fuzz/findings/seed-S-case-N.json`, and
+//! with `--minimize` shrunk (while it still fails the same way) to `...case-N.min.json`;
 //! `--case N --write DIR` writes one case's inputs for a bug report.
 //!
 //! Classes of input that are known to break stitch today are off unless `--open` names them
-//! (see [`document::Open`]), so the fixed-seed run in CI (`cargo xtask fuzz`, the defaults) fails
-//! only on new problems.
+//! (see [`document::Open`]), so the fixed-seed run in CI (`.ci/run`: `cargo xtask fuzz --cases
+//! 100 --seed 1 --check 6`) fails only on new problems. The checks see what stitch and the
+//! compiler see: input classes that only go wrong when a generated client runs (a `oneOf` that
+//! holds itself, a media type a header cannot carry, `null` through a `$ref`) are drawn but
+//! need a run-time check to be caught.
 
 mod document;
 
@@ -344,6 +352,13 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
     let args = parse(args)?;
     if args.child {
         return child(&args);
+    }
+    if let Some(dir) = &args.write {
+        eprintln!(
+            "the inputs of case {} go to {}",
+            args.case.unwrap_or_default(),
+            dir.display()
+        );
     }
     let work = root.join("target").join("fuzz");
     let findings = work.join("findings");
@@ -774,6 +789,27 @@ mod tests {
             shape("#/paths/~1a/get: parameter `foo` (3 times) is not supported"),
             shape("#/paths/~1b/post: parameter `bar` (12 times) is not supported")
         );
+    }
+
+    #[test]
+    fn the_minimizer_removes_members_and_elements_by_pointer() {
+        let value = serde_json::json!({ "a/b": [1, 2, { "c": 3 }], "d": 4 });
+        let mut pointers = Vec::new();
+        removable(&value, "", &mut pointers);
+        assert_eq!(
+            pointers,
+            ["/a~1b", "/a~1b/0", "/a~1b/1", "/a~1b/2", "/a~1b/2/c", "/d"]
+        );
+        assert_eq!(
+            without(&value, "/a~1b/1"),
+            Some(serde_json::json!({ "a/b": [1, { "c": 3 }], "d": 4 }))
+        );
+        assert_eq!(
+            without(&value, "/a~1b"),
+            Some(serde_json::json!({ "d": 4 }))
+        );
+        assert_eq!(without(&value, "/a~1b/7"), None);
+        assert_eq!(without(&value, "/nope"), None);
     }
 
     #[test]
