@@ -425,7 +425,6 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
         }
     }
     let check_time = check_start.elapsed().as_secs_f64();
-    failures.sort_by_key(|f| (f.1, f.0));
 
     println!(
         "fuzz: {} cases, {generated} generated, {} refused with a diagnostic, {} crates {} ({generate_time:.1} s generating, {check_time:.1} s compiling)",
@@ -451,10 +450,21 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
     }
     fs::create_dir_all(&findings)
         .map_err(|e| format!("cannot create {}: {e}", findings.display()))?;
-    println!("\nFAILURES:");
+    // One line per case and kind: its first message, and how many more there are.
+    let mut grouped: BTreeMap<(Kind, u64), Vec<&str>> = BTreeMap::new();
     for (case, kind, message) in &failures {
-        let first = message.lines().next().unwrap_or_default();
-        println!("  case {case:<6} {}: {first}", kind.name());
+        grouped
+            .entry((*kind, *case))
+            .or_default()
+            .push(message.lines().next().unwrap_or_default());
+    }
+    println!("\nFAILURES:");
+    for ((kind, case), messages) in &grouped {
+        let more = match messages.len() {
+            1 => String::new(),
+            n => format!(" (and {} more)", n - 1),
+        };
+        println!("  case {case:<6} {}: {}{more}", kind.name(), messages[0]);
         let document = document::document(args.seed, *case, &args.open);
         let path = findings.join(format!("seed-{}-case-{case}.json", args.seed));
         let text = serde_json::to_string_pretty(&document).unwrap_or_default();
@@ -473,8 +483,12 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
         format!(" --open {}", open.join(","))
     };
     Err(format!(
-        "{} failure(s); documents in {}; replay one with `cargo xtask fuzz --seed {} --case N{open_flag}`",
-        failures.len(),
+        "{} failing case(s); documents in {}; replay one with `cargo xtask fuzz --seed {} --case N{open_flag}`",
+        grouped
+            .keys()
+            .map(|(_, case)| case)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
         findings.display(),
         args.seed
     ))
