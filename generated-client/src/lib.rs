@@ -11,10 +11,10 @@
 #![recursion_limit = "256"]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
-#[allow(missing_docs, clippy::large_enum_variant)]
+#[allow(missing_docs, clippy::large_enum_variant, clippy::type_complexity)]
 #[rustfmt::skip]
 pub mod types;
-#[allow(clippy::large_enum_variant, clippy::result_large_err)]
+#[allow(clippy::large_enum_variant, clippy::result_large_err, clippy::type_complexity)]
 #[rustfmt::skip]
 pub mod operations;
 #[rustfmt::skip]

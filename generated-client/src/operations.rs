@@ -26,7 +26,7 @@ runtime::operation! {
             200 => response.json(),
             422 => response.json_error(Error::UnprocessableEntity),
             503 => response.error(Error::ServiceUnavailable),
-            200..=299 if !strict => response.json(),
+            201..=299 if !strict => response.json(),
             _ => response.unexpected(),
         }
     }
@@ -54,7 +54,7 @@ runtime::operation! {
             200 => response.json(),
             422 => response.json_error(Error::UnprocessableEntity),
             503 => response.error(Error::ServiceUnavailable),
-            200..=299 if !strict => response.json(),
+            201..=299 if !strict => response.json(),
             _ => response.unexpected(),
         }
     }
@@ -82,7 +82,7 @@ runtime::operation! {
             200 => response.json(),
             422 => response.json_error(Error::UnprocessableEntity),
             503 => response.error(Error::ServiceUnavailable),
-            200..=299 if !strict => response.json(),
+            201..=299 if !strict => response.json(),
             _ => response.unexpected(),
         }
     }
@@ -112,7 +112,7 @@ runtime::operation! {
             200 => response.json(),
             422 => response.json_error(Error::UnprocessableEntity),
             503 => response.error(Error::ServiceUnavailable),
-            200..=299 if !strict => response.json(),
+            201..=299 if !strict => response.json(),
             _ => response.unexpected(),
         }
     }
@@ -145,7 +145,7 @@ runtime::operation! {
             200 => response.json(),
             422 => response.json_error(Error::UnprocessableEntity),
             503 => response.error(Error::ServiceUnavailable),
-            200..=299 if !strict => response.json(),
+            201..=299 if !strict => response.json(),
             _ => response.unexpected(),
         }
     }
@@ -173,7 +173,7 @@ runtime::operation! {
             200 => response.json(),
             422 => response.json_error(Error::UnprocessableEntity),
             503 => response.error(Error::ServiceUnavailable),
-            200..=299 if !strict => response.json(),
+            201..=299 if !strict => response.json(),
             _ => response.unexpected(),
         }
     }

@@ -61,6 +61,7 @@ generated!(
     deep_all_of,
     discriminator_bare_child,
     inline_enum_reuse,
+    lint_clean_names_and_statuses,
     nullable_anyof,
     nullable_refs,
     nullable_refs_31,
@@ -451,6 +452,55 @@ async fn bodiless_error_is_a_unit_variant() {
         }
         other => panic!("expected UnexpectedStatus, got {other:?}"),
     }
+}
+
+/// Status arms never overlap and each status reaches the response it documents: `200`, `204`
+/// and `404` beside `2XX` and `4XX` take their own arms, the rest of each class its range arm,
+/// anything else `default`. (The fixture is also compiled under the workspace's clippy
+/// `-D warnings`: `self`/`Self` operation ids, an empty `responses` object and a range beside
+/// its codes gave `non_camel_case_types`, `match_single_binding` and `match_overlapping_arm`.)
+#[tokio::test]
+async fn status_codes_ranges_and_default_each_decode_their_own_arm() {
+    use lint_clean_names_and_statuses::operations::{PetError, PetResponse};
+    use lint_clean_names_and_statuses::types::{Pet, Problem};
+    use lint_clean_names_and_statuses::{Client, Error, RetryPolicy};
+
+    async fn call(status: u16, body: Option<Value>) -> Result<PetResponse, Error<PetError>> {
+        let server = Server::start(status, body).await;
+        let client = local_client!(server);
+        client.pet("p1").await
+    }
+
+    let pet = Pet {
+        name: "Rex".to_owned(),
+    };
+    let problem = Problem {
+        detail: Some("no".to_owned()),
+    };
+    assert_eq!(
+        call(200, Some(json!({ "name": "Rex" })))
+            .await
+            .expect("200"),
+        PetResponse::Ok(pet)
+    );
+    assert_eq!(call(204, None).await.expect("204"), PetResponse::NoContent);
+    assert_eq!(
+        call(202, Some(json!("a note"))).await.expect("202"),
+        // A text response sent as a JSON string (labelled `application/json`) is that string.
+        PetResponse::Status2xx("a note".to_owned())
+    );
+    let error = |result: Result<PetResponse, Error<PetError>>| {
+        result.expect_err("an error status").api_error().cloned()
+    };
+    assert_eq!(
+        error(call(404, Some(json!({ "detail": "no" }))).await),
+        Some(PetError::NotFound(problem.clone()))
+    );
+    assert_eq!(error(call(409, None).await), Some(PetError::Status4xx));
+    assert_eq!(
+        error(call(500, Some(json!({ "detail": "no" }))).await),
+        Some(PetError::Default(problem))
+    );
 }
 
 /// Two alternative apiKey schemes (a cookie and a header) each get a builder method named after

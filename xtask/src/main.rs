@@ -7,7 +7,9 @@
 //! - `cargo xtask corpus` runs the generator over APIs.guru's directory of public API
 //!   descriptions (see `corpus/mod.rs`);
 //! - `cargo xtask bench` measures stitch beside other generators and writes `BENCHMARKS.md`
-//!   (see `bench/mod.rs`).
+//!   (see `bench/mod.rs`);
+//! - `cargo xtask fuzz` runs generated OpenAPI documents through the whole pipeline and
+//!   compiles a sample of the crates warning-free (see `fuzz/mod.rs`).
 //!
 //! Exit codes: 0 done, 1 drift, 2 usage or any other error.
 
@@ -20,6 +22,8 @@ use stitch::write::{self, WriteOutcome};
 mod bench;
 mod config;
 mod corpus;
+mod fuzz;
+mod members;
 
 /// The input pages, relative to the workspace root.
 const SPECS: &str = "specs/syntho";
@@ -42,6 +46,9 @@ commands:
 
   bench [..]         time stitch beside progenitor and openapi-generator and write
                      BENCHMARKS.md (`cargo xtask bench --help` for the options)
+
+  fuzz [..]          generated OpenAPI documents through the whole pipeline, a sample
+                     compiled with clippy -D warnings (`cargo xtask fuzz --help`)
 ";
 
 /// How a task ended, when it did not fail.
@@ -89,6 +96,13 @@ fn main() -> ExitCode {
         }
         ["bench", rest @ ..] => workspace_root()
             .and_then(|root| bench::run(&root, rest))
+            .map(|()| Done::Ok),
+        ["fuzz", "help" | "--help" | "-h"] => {
+            let _ignored = io::stdout().lock().write_all(fuzz::USAGE.as_bytes());
+            return ExitCode::SUCCESS;
+        }
+        ["fuzz", rest @ ..] => workspace_root()
+            .and_then(|root| fuzz::run(&root, rest))
             .map(|()| Done::Ok),
         [command, ..] => Err(format!("unknown command `{command}`\n\n{USAGE}")),
     };

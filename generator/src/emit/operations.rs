@@ -515,7 +515,9 @@ fn param_statement(api: &Api, param: &Param) -> TokenStream {
 }
 
 /// The body of the builder's `decode`: one arm per documented status. The operation's error
-/// and response enums are `Error` and `Response` in it.
+/// and response enums are `Error` and `Response` in it. When the only arm would be the
+/// catch-all (no responses, or only `default`), the body is that arm's value alone: a `match`
+/// with a single wildcard arm is clippy's `match_single_binding`.
 fn decode_body(op: &Operation, error: &syn::Ident) -> TokenStream {
     let success_enum = ident(&op.response_name());
     let uses_error = op.responses.iter().any(|r| !r.success);
@@ -523,20 +525,34 @@ fn decode_body(op: &Operation, error: &syn::Ident) -> TokenStream {
     let use_response =
         (op.success == Success::Enum).then(|| quote!(use #success_enum as Response;));
     let arms = response_arms(op);
+    let decode = match arms.as_slice() {
+        [(None, value)] => value.clone(),
+        _ => {
+            let arms = arms.iter().map(|(pattern, value)| {
+                let pattern = pattern.clone().unwrap_or_else(|| quote!(_));
+                quote!(#pattern => #value,)
+            });
+            quote! {
+                match response.status().as_u16() {
+                    #(#arms)*
+                }
+            }
+        }
+    };
     quote! {
         #use_error
         #use_response
-        match response.status().as_u16() {
-            #(#arms)*
-        }
+        #decode
     }
 }
 
-/// How an undocumented success status (2xx) is decoded, when it may be: the operation documents
-/// a success, every documented success has the same body (one success type), and no `2XX` or
-/// success `default` already covers every 2xx. Unless the call is strict, such a status is
-/// decoded like the documented success (servers answer `201` where the API says `200`).
-fn undocumented_success(op: &Operation) -> Option<TokenStream> {
+/// The arm for an undocumented success status (2xx), when there may be one: the operation
+/// documents a success, every documented success has the same body (one success type), and
+/// no `2XX` or success `default` already covers every 2xx. Unless the call is strict, such a
+/// status is decoded like the documented success (servers answer `201` where the API says
+/// `200`). The pattern is the 2xx range without the codes documented on their own (see
+/// [`status_pattern`]), guarded by `!strict`.
+fn undocumented_success(op: &Operation) -> Option<(TokenStream, TokenStream)> {
     let mut successes = op.responses.iter().filter(|r| r.success);
     let first = successes.clone().next()?;
     let covers_2xx =
@@ -544,7 +560,8 @@ fn undocumented_success(op: &Operation) -> Option<TokenStream> {
     if op.success == Success::Enum || successes.any(covers_2xx) {
         return None;
     }
-    Some(success_value(op, first))
+    let range = status_pattern(op, StatusMatch::Class(2), true).ok()??;
+    Some((quote!(#range if !strict), success_value(op, first)))
 }
 
 /// The word of a body's decoding method (`json`, `json_as`, `json_error`, ...).
@@ -574,30 +591,67 @@ fn success_value(op: &Operation, response: &Response) -> TokenStream {
     }
 }
 
-fn response_arms(op: &Operation) -> Vec<TokenStream> {
+/// The status pattern of a response: its code, or its class's range without the codes that
+/// other responses document (`200 => .., 201..=299 => ..` for `200` beside `2XX`, so no arm
+/// overlaps another: clippy's `match_overlapping_arm`), `None` for the catch-all. `Err` for a
+/// class whose every code is documented on its own: nothing is left for its arm.
+fn status_pattern(
+    op: &Operation,
+    status: StatusMatch,
+    success: bool,
+) -> Result<Option<TokenStream>, ()> {
+    let class = match status {
+        StatusMatch::Code(code) => {
+            let code = Literal::u16_unsuffixed(code);
+            return Ok(Some(quote!(#code)));
+        }
+        StatusMatch::Class(class) => class,
+        // A success `default` (no 2xx documented) stands for the 2xx class.
+        StatusMatch::Default if success => 2,
+        StatusMatch::Default => return Ok(None),
+    };
+    let low = class * 100;
+    let high = low + 99;
+    let mut taken: Vec<u16> = op
+        .responses
+        .iter()
+        .filter_map(|r| match r.status {
+            StatusMatch::Code(code) if (low..=high).contains(&code) => Some(code),
+            _ => None,
+        })
+        .collect();
+    taken.sort_unstable();
+    taken.dedup();
+    let mut ranges = Vec::new();
+    let mut next = low;
+    for code in taken.into_iter().chain([high + 1]) {
+        if code > next {
+            let (from, to) = (
+                Literal::u16_unsuffixed(next),
+                Literal::u16_unsuffixed(code - 1),
+            );
+            ranges.push(if next == code - 1 {
+                quote!(#from)
+            } else {
+                quote!(#from..=#to)
+            });
+        }
+        next = code + 1;
+    }
+    if ranges.is_empty() {
+        return Err(());
+    }
+    Ok(Some(quote!(#(#ranges)|*)))
+}
+
+/// One `(pattern, value)` per documented status (`None`: the catch-all), the arm for an
+/// undocumented 2xx ([`undocumented_success`]) before the catch-all, and a catch-all for
+/// undocumented statuses unless `default` is documented.
+fn response_arms(op: &Operation) -> Vec<(Option<TokenStream>, TokenStream)> {
     let mut arms = Vec::new();
-    let mut has_default = false;
-    let undocumented = undocumented_success(op);
     for response in &op.responses {
-        let pattern = match response.status {
-            StatusMatch::Code(code) => {
-                let code = Literal::u16_unsuffixed(code);
-                quote!(#code)
-            }
-            StatusMatch::Class(class) => {
-                let low = Literal::u16_unsuffixed(class * 100);
-                let high = Literal::u16_unsuffixed(class * 100 + 99);
-                quote!(#low..=#high)
-            }
-            StatusMatch::Default if response.success => quote!(200..=299),
-            StatusMatch::Default => {
-                has_default = true;
-                // An undocumented 2xx is a success (unless strict) before `default` takes it.
-                if let Some(success) = &undocumented {
-                    arms.push(quote!(200..=299 if !strict => #success,));
-                }
-                quote!(_)
-            }
+        let Ok(pattern) = status_pattern(op, response.status, response.success) else {
+            continue;
         };
         let value = if response.success {
             success_value(op, response)
@@ -611,13 +665,18 @@ fn response_arms(op: &Operation) -> Vec<TokenStream> {
                 None => quote!(response.error(Error::#variant)),
             }
         };
-        arms.push(quote!(#pattern => #value,));
+        arms.push((pattern, value));
     }
-    if !has_default {
-        if let Some(success) = &undocumented {
-            arms.push(quote!(200..=299 if !strict => #success,));
-        }
-        arms.push(quote!(_ => response.unexpected(),));
+    if !arms.iter().any(|(pattern, _)| pattern.is_none()) {
+        arms.push((None, quote!(response.unexpected())));
+    }
+    if let Some((pattern, value)) = undocumented_success(op) {
+        // Before the catch-all (`default`, or the one just added), which would take it.
+        let at = arms
+            .iter()
+            .position(|(pattern, _)| pattern.is_none())
+            .unwrap_or(arms.len());
+        arms.insert(at, (Some(pattern), value));
     }
     arms
 }

@@ -36,14 +36,20 @@ fn words(text: &str) -> String {
 /// `snake_case` identifier for a field, parameter or method (`r#type` for keywords).
 pub fn snake(text: &str) -> String {
     let mut name = words(text).to_snake_case();
+    if !name.is_ascii() {
+        // `ü` between words leaves `__` or an `_` at an end (`delete_id__self`), which
+        // rustc's `non_snake_case` rejects: one `_` between words, none at the ends.
+        name = ascii_only(&name, '_')
+            .split('_')
+            .filter(|word| !word.is_empty())
+            .collect::<Vec<_>>()
+            .join("_");
+    }
     if name.is_empty() {
         name = "value".to_owned();
     }
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert(0, '_');
-    }
-    if !name.is_ascii() {
-        name = ascii_only(&name, '_');
     }
     if NOT_RAW.contains(&name.as_str()) {
         name.push('_');
@@ -80,6 +86,22 @@ fn ascii_only(name: &str, replacement: char) -> String {
         }
     }
     out
+}
+
+/// `base` followed by `suffix` (a number, a word such as `Error`, or `_query` for a snake-case
+/// name), so that the result is as lint-clean as `base`: the `_` that escapes `self`/`Self` is
+/// dropped first (`Self_` + `Error` is `SelfError`, `Self_` + `2` is `Self2`, `self_` +
+/// `_cookie` is `self_cookie`; `Self_Error`, `Self_2` and `self__cookie` trip rustc's
+/// `non_camel_case_types` and `non_snake_case`), and a number after a digit is set off by `_`
+/// (`V2` + `2` is `V2_2`, not `V22`). Every name made from another name goes through here.
+pub fn suffixed(base: &str, suffix: &str) -> String {
+    let base = base.strip_suffix('_').unwrap_or(base);
+    let number = suffix.starts_with(|c: char| c.is_ascii_digit());
+    if number && base.ends_with(|c: char| c.is_ascii_digit()) {
+        format!("{base}_{suffix}")
+    } else {
+        format!("{base}{suffix}")
+    }
 }
 
 /// True when `name` must be written as a raw identifier (`r#name`).
@@ -123,14 +145,9 @@ impl Namespace {
         if self.used.insert(base.to_owned()) {
             return base.to_owned();
         }
-        let sep = if base.ends_with(|c: char| c.is_ascii_digit()) {
-            "_"
-        } else {
-            ""
-        };
         let mut n = 2u64;
         loop {
-            let candidate = format!("{base}{sep}{n}");
+            let candidate = suffixed(base, &n.to_string());
             if self.used.insert(candidate.clone()) {
                 return candidate;
             }
@@ -166,6 +183,9 @@ mod tests {
         assert_eq!(snake("self"), "self_");
         assert_eq!(snake("1st"), "_1st");
         assert_eq!(snake("$ref"), "ref");
+        assert_eq!(snake("delete /{ID}/ü/self"), "delete_id_self");
+        assert_eq!(snake("options /ü"), "options");
+        assert_eq!(snake("日本"), "value");
         assert!(is_keyword("type"));
         assert!(!is_keyword("status"));
     }
@@ -178,5 +198,21 @@ mod tests {
         assert_eq!(ns.claim("Job"), "Job2");
         assert_eq!(ns.claim("V2"), "V2");
         assert_eq!(ns.claim("V2"), "V2_2");
+        assert_eq!(ns.claim("Self_"), "Self_");
+        assert_eq!(ns.claim("Self_"), "Self2");
+        assert_eq!(ns.claim("self_"), "self_");
+        assert_eq!(ns.claim("self_"), "self2");
+    }
+
+    #[test]
+    fn suffixed_names_stay_lint_clean() {
+        assert_eq!(suffixed("Self_", "Error"), "SelfError");
+        assert_eq!(suffixed("Self_", "2"), "Self2");
+        assert_eq!(suffixed("Job", "Response"), "JobResponse");
+        assert_eq!(suffixed("Job", "2"), "Job2");
+        assert_eq!(suffixed("V2", "2"), "V2_2");
+        assert_eq!(suffixed("V2", "Error"), "V2Error");
+        assert_eq!(suffixed("self_", "_cookie"), "self_cookie");
+        assert_eq!(suffixed("id", "_query"), "id_query");
     }
 }

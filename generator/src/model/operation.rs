@@ -35,7 +35,7 @@ use openapiv3::{
     ReferenceOr, StatusCode,
 };
 
-use super::names::{Namespace, RESERVED_TYPE_NAMES, camel, snake};
+use super::names::{Namespace, RESERVED_TYPE_NAMES, camel, snake, suffixed};
 use super::schema::TypeBuilder;
 use super::{
     BodyEncoding, ModelError, ModelWarning, Operation, Param, ParamLocation, PathPart, RequestBody,
@@ -356,12 +356,12 @@ pub(crate) fn operations(
 
 /// The error enum of the operation whose builder is `type_name`.
 pub(crate) fn error_name(type_name: &str) -> String {
-    format!("{type_name}Error")
+    suffixed(type_name, "Error")
 }
 
 /// The success enum of the operation whose builder is `type_name`.
 pub(crate) fn response_name(type_name: &str) -> String {
-    format!("{type_name}Response")
+    suffixed(type_name, "Response")
 }
 
 /// Claims `{base}`, `{base}Error` and `{base}Response` together, so they never collide.
@@ -371,7 +371,7 @@ fn claim_type_name(names: &mut Namespace, base: &str) -> String {
         let candidate = if n == 1 {
             base.to_owned()
         } else {
-            format!("{base}{n}")
+            suffixed(base, &n.to_string())
         };
         let all = [
             candidate.clone(),
@@ -510,7 +510,7 @@ impl<'a> OpContext<'a> {
             // Two parameters of one name in different places (`Last-Event-ID` in the query
             // and in a header): the later one is named after its place too.
             let base = snake(&data.name);
-            let by_place = format!("{base}_{}", location_word(location));
+            let by_place = suffixed(&base, &format!("_{}", location_word(location)));
             params.push(Param {
                 name: names.claim_or(&base, &by_place),
                 wire: data.name.clone(),

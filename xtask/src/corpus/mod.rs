@@ -15,7 +15,7 @@
 
 pub(crate) mod fetch;
 mod report;
-mod run;
+pub(crate) mod run;
 pub mod split;
 
 use std::path::Path;

@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
@@ -20,6 +19,7 @@ use stitch::source::Input;
 
 use super::fetch::Corpus;
 use super::split;
+use crate::members::{self, Strictness};
 
 /// Where a spec failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -152,7 +152,7 @@ fn payload_text(payload: &(dyn std::any::Any + Send)) -> String {
 }
 
 /// Runs `f`, turning a panic into `Err(message and place)`.
-fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+pub fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     let _ignored = LAST_PANIC.try_with(|last| last.borrow_mut().take());
     panic::catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
         LAST_PANIC
@@ -430,116 +430,37 @@ pub fn compile(
     lockfile: &Path,
     target_dir: &Path,
 ) -> Result<usize, String> {
-    let chosen: Vec<usize> = results
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.krate.is_some())
-        .map(|(i, _)| i)
-        .take(count)
-        .collect();
-    if chosen.is_empty() {
-        return Ok(0);
-    }
-    if dir.exists() {
-        fs::remove_dir_all(dir).map_err(|e| format!("cannot clear {}: {e}", dir.display()))?;
-    }
-    fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let mut members: BTreeMap<String, usize> = BTreeMap::new();
-    for &index in &chosen {
-        let Some(result) = results.get(index) else {
-            continue;
-        };
-        let Some(krate) = &result.krate else {
-            continue;
-        };
-        let name = crate_name(&result.id);
-        stitch::write::write_crate(krate, &dir.join(&name))
-            .map_err(|e| format!("cannot write the crate of {}: {e}", result.id))?;
-        members.insert(name, index);
-    }
-    let mut manifest = String::from(
-        "# A throwaway workspace of generated crates, written by `cargo xtask corpus`.\n\
-         [workspace]\nresolver = \"2\"\nmembers = [\n",
-    );
-    for name in members.keys() {
-        manifest.push_str(&format!("    \"{name}\",\n"));
-    }
-    manifest.push_str("]\n");
-    let path = dir.join("Cargo.toml");
-    fs::write(&path, manifest).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    // The repository's lockfile: the same dependency versions as the checked-in client.
-    if lockfile.is_file() {
-        let _ignored = fs::copy(lockfile, dir.join("Cargo.lock"));
-    }
-
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    eprintln!(
-        "cargo check of {} generated crates in {}",
-        members.len(),
-        dir.display()
-    );
-    let output = Command::new(cargo)
-        .args([
-            "check",
-            "--workspace",
-            "--keep-going",
-            "--message-format",
-            "short",
-        ])
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", target_dir)
-        .env_remove("CARGO_MANIFEST_DIR")
-        .output()
-        .map_err(|e| format!("cannot run cargo check: {e}"))?;
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    // `<crate>/src/x.rs:1:2: error...` lines name the crate by its folder.
-    let mut first_error: BTreeMap<&str, &str> = BTreeMap::new();
-    let mut failed_names = std::collections::BTreeSet::new();
-    for line in stderr.lines() {
-        if let Some(rest) = line.strip_prefix("error: could not compile `")
-            && let Some((name, _)) = rest.split_once('`')
+    let mut indices: BTreeMap<String, usize> = BTreeMap::new();
+    let mut crates = Vec::new();
+    for (index, result) in results.iter().enumerate() {
+        if let Some(krate) = &result.krate
+            && crates.len() < count
         {
-            failed_names.insert(name.to_owned());
-            continue;
-        }
-        if !line.contains(": error") {
-            continue;
-        }
-        if let Some((folder, _)) = line.split_once('/')
-            && members.contains_key(folder)
-        {
-            first_error.entry(folder).or_insert(line);
+            let name = crate_name(&result.id);
+            indices.insert(name.clone(), index);
+            crates.push((name, krate));
         }
     }
-    let crate_failures = failed_names
-        .iter()
-        .filter(|n| members.contains_key(*n))
-        .count();
-    if !output.status.success() && crate_failures == 0 {
-        // Not a crate's fault: dependency resolution, network, a dependency failing to build.
-        let tail: Vec<&str> = stderr.lines().rev().take(15).collect();
-        let tail: Vec<&str> = tail.into_iter().rev().collect();
-        return Err(format!(
-            "cargo check failed before checking the crates:\n{}",
-            tail.join("\n")
-        ));
-    }
-    for (name, index) in &members {
-        let Some(result) = results.get_mut(*index) else {
+    let outcomes = members::check(
+        &crates,
+        dir,
+        lockfile,
+        target_dir,
+        Strictness::Compiles,
+        "cargo xtask corpus",
+    )?;
+    for (name, outcome) in &outcomes {
+        let Some(result) = indices.get(name).and_then(|&i| results.get_mut(i)) else {
             continue;
         };
-        let ok = !failed_names.contains(name);
-        result.compiled = Some(ok);
-        if !ok {
-            let message = first_error
-                .get(name.as_str())
-                .map_or_else(|| "cargo check failed".to_owned(), |l| (*l).to_owned());
+        result.compiled = Some(outcome.is_empty());
+        if let Some(first) = outcome.first() {
             result
                 .failures
-                .push(failure(Stage::Compile, message, false));
+                .push(failure(Stage::Compile, first.clone(), false));
         }
     }
-    Ok(members.len())
+    Ok(outcomes.len())
 }
 
 #[cfg(test)]
