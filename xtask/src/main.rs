@@ -7,7 +7,9 @@
 //! - `cargo xtask corpus` runs the generator over APIs.guru's directory of public API
 //!   descriptions (see `corpus/mod.rs`);
 //! - `cargo xtask bench` measures stitch beside other generators and writes `BENCHMARKS.md`
-//!   (see `bench/mod.rs`).
+//!   (see `bench/mod.rs`);
+//! - `cargo xtask conformance` runs generated clients against Prism, a validating mock server,
+//!   and writes `CONFORMANCE.md` (see `conformance/mod.rs`).
 //!
 //! Exit codes: 0 done, 1 drift, 2 usage or any other error.
 
@@ -19,6 +21,7 @@ use stitch::write::{self, WriteOutcome};
 
 mod bench;
 mod config;
+mod conformance;
 mod corpus;
 
 /// The input pages, relative to the workspace root.
@@ -42,6 +45,9 @@ commands:
 
   bench [..]         time stitch beside progenitor and openapi-generator and write
                      BENCHMARKS.md (`cargo xtask bench --help` for the options)
+
+  conformance [..]   call every operation of generated clients against Prism and write
+                     CONFORMANCE.md (`cargo xtask conformance --help` for the options)
 ";
 
 /// How a task ended, when it did not fail.
@@ -89,6 +95,13 @@ fn main() -> ExitCode {
         }
         ["bench", rest @ ..] => workspace_root()
             .and_then(|root| bench::run(&root, rest))
+            .map(|()| Done::Ok),
+        ["conformance", "help" | "--help" | "-h"] => {
+            let _ignored = io::stdout().lock().write_all(conformance::USAGE.as_bytes());
+            return ExitCode::SUCCESS;
+        }
+        ["conformance", rest @ ..] => workspace_root()
+            .and_then(|root| conformance::run(&root, rest))
             .map(|()| Done::Ok),
         [command, ..] => Err(format!("unknown command `{command}`\n\n{USAGE}")),
     };
