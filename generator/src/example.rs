@@ -545,4 +545,70 @@ mod tests {
             json!("string")
         );
     }
+
+    /// The calls of an operation, through the model: required arguments positional in the
+    /// model's order (parameters, then the body), optional ones as setters named like the
+    /// builder methods, each with a value its schema accepts.
+    #[test]
+    fn calls_follow_the_generated_method_signature() {
+        let doc = json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/pets/{petId}": {
+                "parameters": [{"name": "petId", "in": "path", "required": true,
+                                "schema": {"type": "integer", "minimum": 7}}],
+                "put": {
+                    "operationId": "updatePet",
+                    "parameters": [
+                        {"name": "mode", "in": "query", "schema": {"type": "string", "enum": ["fast", "slow"]}},
+                        {"$ref": "#/components/parameters/Trace"}
+                    ],
+                    "requestBody": {"required": true, "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/Pet"}}}},
+                    "responses": {"204": {"description": "done"}}
+                }
+            }},
+            "components": {
+                "parameters": {"Trace": {"name": "X-Trace", "in": "header", "example": "abc", "schema": {"type": "string"}}},
+                "schemas": {"Pet": {"type": "object", "required": ["name"], "properties": {
+                    "name": {"type": "string", "minLength": 10},
+                    "age": {"type": "integer"}
+                }}}
+            }
+        });
+        let api = crate::model::Api::from_merged(&doc, &crate::Options::default()).expect("model");
+        let op = &api.operations[0];
+        let required = call(&doc, op, Fill::Required);
+        assert_eq!(required.method, "update_pet");
+        let values: Vec<(&str, &Value)> = required
+            .positional
+            .iter()
+            .map(|a| (a.name.as_str(), &a.value))
+            .collect();
+        assert_eq!(
+            values,
+            [
+                ("pet_id", &json!(7)),
+                ("body", &json!({"name": "stringxxxx"}))
+            ]
+        );
+        assert!(required.setters.is_empty());
+        let all = call(&doc, op, Fill::All);
+        let setters: Vec<(&str, &Value, bool)> = all
+            .setters
+            .iter()
+            .map(|a| (a.name.as_str(), &a.value, a.from_example))
+            .collect();
+        assert_eq!(
+            setters,
+            [
+                ("mode", &json!("fast"), false),
+                ("x_trace", &json!("abc"), true)
+            ]
+        );
+        assert_eq!(
+            all.positional[1].value,
+            json!({"name": "stringxxxx", "age": 1})
+        );
+    }
 }
