@@ -40,16 +40,19 @@ const CACHE: &str = ".cache/conformance";
 const PRISM_CACHE: &str = ".cache/prism";
 /// The corpus cache (shared with `cargo xtask corpus`).
 const CORPUS_CACHE: &str = ".cache/corpus";
+/// The id of GitHub's description in reports.
+const GITHUB: &str = "github";
 /// How long one driver may run before it is stopped.
 const DRIVER_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// Usage of the conformance command.
 pub const USAGE: &str = "\
-usage: cargo xtask conformance [--sample N] [--seed S] [--spec ID]... [--no-write]
+usage: cargo xtask conformance [--sample N] [--seed S] [--spec ID]... [--github] [--no-write]
 
   --sample N   run N specs drawn deterministically by --seed from the corpus (default 10)
   --seed S     the sample's seed (default 1)
   --spec ID    run this corpus spec (repeatable; replaces the sample), e.g. xkcd.com
+  --github     add GitHub's description (@octokit/openapi, as `cargo xtask bench` fetches it)
   --no-write   print the report, do not write CONFORMANCE.md and CONFORMANCE.json
 
 Prism (@stoplight/prism-cli) is installed with npm into .cache/prism on first use; the
@@ -61,6 +64,7 @@ struct Args {
     sample: usize,
     seed: u64,
     specs: Vec<String>,
+    github: bool,
     write: bool,
 }
 
@@ -69,6 +73,7 @@ fn parse(args: &[&str]) -> Result<Args, String> {
         sample: 10,
         seed: 1,
         specs: Vec::new(),
+        github: false,
         write: true,
     };
     let mut rest = args.iter();
@@ -92,6 +97,7 @@ fn parse(args: &[&str]) -> Result<Args, String> {
             "--spec" => parsed
                 .specs
                 .push(value()?.trim_end_matches(".json").to_owned()),
+            "--github" => parsed.github = true,
             "--no-write" => parsed.write = false,
             other => return Err(format!("unexpected argument `{other}`\n\n{USAGE}")),
         }
@@ -171,9 +177,21 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
         }
         args.specs.clone()
     };
+    // (id, file) of every spec to run.
+    let mut specs: Vec<(String, PathBuf)> = ids
+        .iter()
+        .map(|id| (id.clone(), corpus.path_of(id)))
+        .collect();
+    if args.github {
+        let bench = root.join(crate::bench::CACHE);
+        specs.push((
+            GITHUB.to_owned(),
+            crate::bench::inputs::github_json(&bench)?,
+        ));
+    }
     eprintln!(
         "conformance: {} specs of {}-{} against {}@{}",
-        ids.len(),
+        specs.len(),
         fetch::PACKAGE,
         fetch::VERSION,
         prism::PACKAGE,
@@ -187,8 +205,8 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
 
     let mut runs: BTreeMap<String, SpecRun> = BTreeMap::new();
     let mut prepared = Vec::new();
-    for id in &ids {
-        match prepare(&corpus.path_of(id), id, &workspace) {
+    for (id, file) in &specs {
+        match prepare(file, id, &workspace) {
             Ok(spec) => prepared.push(spec),
             Err(failure) => {
                 runs.insert(id.clone(), failed(id, 0, failure));
@@ -224,11 +242,12 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
         );
         runs.insert(spec.id.clone(), run);
     }
-    let runs: Vec<SpecRun> = ids.iter().filter_map(|id| runs.remove(id)).collect();
+    let runs: Vec<SpecRun> = specs.iter().filter_map(|(id, _)| runs.remove(id)).collect();
     let setup = report::Setup {
         corpus: format!("{}-{}", fetch::PACKAGE, fetch::VERSION),
         prism: format!("{}@{}", prism::PACKAGE, prism::VERSION),
         seed: args.seed,
+        github: args.github,
         sample: if args.specs.is_empty() {
             Some(args.sample)
         } else {

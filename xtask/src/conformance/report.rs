@@ -26,6 +26,8 @@ pub struct Setup {
     pub seed: u64,
     /// The sample's size (`None`: specs named on the command line).
     pub sample: Option<usize>,
+    /// GitHub's description was added.
+    pub github: bool,
     /// Wall time of the whole run.
     pub seconds: f64,
 }
@@ -210,7 +212,7 @@ pub fn markdown(setup: &Setup, runs: &[SpecRun]) -> String {
     let total = tally(runs);
     let mut out = String::from("# Conformance\n\n");
     out.push_str(&format!(
-        "Written by `cargo xtask conformance` (do not edit). {} specs of {} ({}, seed {}), each \
+        "Written by `cargo xtask conformance` (do not edit). {} specs of {} ({}, seed {}){}, each \
          served by {} (`prism mock`, static examples) on loopback; a generated client calls \
          every operation with arguments synthesized from the document (required ones, then \
          again with the optional ones). A call passes when Prism reports no violation of the \
@@ -222,6 +224,11 @@ pub fn markdown(setup: &Setup, runs: &[SpecRun]) -> String {
             .sample
             .map_or_else(|| "named specs".to_owned(), |n| format!("sample of {n}")),
         setup.seed,
+        if setup.github {
+            " and GitHub's description (`--github`)"
+        } else {
+            ""
+        },
         setup.prism,
         setup.seconds
     ));
@@ -354,6 +361,7 @@ pub fn json(setup: &Setup, runs: &[SpecRun]) -> Value {
         "validator": setup.prism,
         "seed": setup.seed,
         "sample": setup.sample,
+        "github": setup.github,
         "overall": figures(&tally(runs)),
         "specs": specs,
     })
