@@ -261,21 +261,28 @@ fn synthesize(document: &Value, schema: &Value, fill: Fill, depth: usize) -> Val
         return default.clone();
     }
     if let Some(parts) = object.get("allOf").and_then(Value::as_array) {
-        let mut merged = Map::new();
+        let mut merged: Option<Map<String, Value>> = None;
         let mut other = None;
         for part in parts {
+            // A part that only annotates (`description`, `xml`) says nothing of the value.
+            if !constrains(resolve(document, part)) {
+                continue;
+            }
             match synthesize(document, part, fill, depth + 1) {
-                Value::Object(properties) => merged.extend(properties),
+                Value::Object(properties) => merged.get_or_insert_default().extend(properties),
                 value => other = other.or(Some(value)),
             }
         }
         // Properties beside the `allOf` belong to the same object.
-        if let Value::Object(own) = object_value(document, object, fill, depth) {
-            merged.extend(own);
+        if object.contains_key("properties") || type_name(schema) == Some("object") {
+            if let Value::Object(own) = object_value(document, object, fill, depth) {
+                merged.get_or_insert_default().extend(own);
+            }
         }
-        return match other {
-            Some(value) if merged.is_empty() => value,
-            _ => Value::Object(merged),
+        return match (merged, other) {
+            (Some(merged), _) => Value::Object(merged),
+            (None, Some(value)) => value,
+            (None, None) => Value::String(string_value(object)),
         };
     }
     for union in ["oneOf", "anyOf"] {
@@ -319,6 +326,30 @@ fn synthesize(document: &Value, schema: &Value, fill: Fill, depth: usize) -> Val
     }
 }
 
+/// Whether a schema says anything about the value (rather than only describing it).
+fn constrains(schema: &Value) -> bool {
+    const KEYWORDS: &[&str] = &[
+        "type",
+        "properties",
+        "items",
+        "enum",
+        "const",
+        "allOf",
+        "oneOf",
+        "anyOf",
+        "format",
+        "pattern",
+        "additionalProperties",
+        "example",
+        "default",
+        "minimum",
+        "maximum",
+    ];
+    schema
+        .as_object()
+        .is_some_and(|object| KEYWORDS.iter().any(|k| object.contains_key(*k)))
+}
+
 /// The schema's type: `type`, or the first non-null type of a 3.1 type list.
 fn type_name(schema: &Value) -> Option<&str> {
     match schema.get("type")? {
@@ -340,6 +371,20 @@ fn object_value(document: &Value, object: &Map<String, Value>, fill: Fill, depth
         .map(|names| names.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
     let mut value = Map::new();
+    // A map that must not be empty gets one entry.
+    if let Some(extra) = object.get("additionalProperties").filter(|a| a.is_object())
+        && object
+            .get("minProperties")
+            .and_then(Value::as_u64)
+            .unwrap_or(0)
+            > 0
+        && object.get("properties").is_none()
+    {
+        value.insert(
+            "key".to_owned(),
+            synthesize(document, extra, fill, depth + 1),
+        );
+    }
     let Some(properties) = object.get("properties").and_then(Value::as_object) else {
         return Value::Object(value);
     };
@@ -434,8 +479,16 @@ fn number_value(object: &Map<String, Value>) -> Value {
     serde_json::Number::from_f64(value).map_or(Value::Null, Value::Number)
 }
 
-/// A string for the schema's `format`, padded or cut to its length limits.
+/// A string for the schema's `pattern` when it has one that [`matching`] can satisfy, else
+/// for its `format`, padded or cut to its length limits.
 fn string_value(object: &Map<String, Value>) -> String {
+    if let Some(text) = object
+        .get("pattern")
+        .and_then(Value::as_str)
+        .and_then(matching)
+    {
+        return text;
+    }
     let format = object.get("format").and_then(Value::as_str).unwrap_or("");
     let text = match format {
         "date-time" => "2024-01-02T03:04:05Z",
@@ -467,6 +520,163 @@ fn string_value(object: &Map<String, Value>) -> String {
             .collect();
     }
     text
+}
+
+/// The shortest string a simple regular expression (`pattern`, ECMA 262 flavour) matches:
+/// literals, escapes (`\d`, `\w`, `\s`, escaped punctuation), `.`, character classes
+/// (their first member; a negated class a character it leaves out), groups and alternatives
+/// (the first), and quantifiers (their least count, `+` once). `None` for what this does
+/// not read (look-arounds, back-references, an unbalanced pattern): the caller falls back.
+fn matching(pattern: &str) -> Option<String> {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut at = 0;
+    let text = alternatives(&chars, &mut at, 0)?;
+    (at == chars.len()).then_some(text)
+}
+
+/// The first alternative of a sequence, up to the `)` that ends its group (not consumed).
+fn alternatives(chars: &[char], at: &mut usize, depth: usize) -> Option<String> {
+    if depth > 32 {
+        return None;
+    }
+    let first = sequence(chars, at, depth)?;
+    while chars.get(*at) == Some(&'|') {
+        *at += 1;
+        sequence(chars, at, depth)?;
+    }
+    Some(first)
+}
+
+/// One alternative: atoms with their quantifiers, up to `|` or `)`.
+fn sequence(chars: &[char], at: &mut usize, depth: usize) -> Option<String> {
+    let mut text = String::new();
+    while let Some(&c) = chars.get(*at) {
+        let atom = match c {
+            '|' | ')' => break,
+            '^' | '$' => {
+                *at += 1;
+                continue;
+            }
+            '(' => {
+                *at += 1;
+                if chars.get(*at) == Some(&'?') {
+                    // Only the non-capturing group is read; look-arounds are not.
+                    if chars.get(*at + 1) != Some(&':') {
+                        return None;
+                    }
+                    *at += 2;
+                }
+                let inner = alternatives(chars, at, depth + 1)?;
+                if chars.get(*at) != Some(&')') {
+                    return None;
+                }
+                *at += 1;
+                inner
+            }
+            '[' => {
+                *at += 1;
+                class(chars, at)?.to_string()
+            }
+            '\\' => {
+                *at += 1;
+                let escaped = *chars.get(*at)?;
+                *at += 1;
+                escape(escaped)?.to_string()
+            }
+            '.' => {
+                *at += 1;
+                "a".to_owned()
+            }
+            '*' | '+' | '?' | '{' => return None,
+            other => {
+                *at += 1;
+                other.to_string()
+            }
+        };
+        let count = quantifier(chars, at)?;
+        text.push_str(&atom.repeat(count));
+    }
+    Some(text)
+}
+
+/// The least count of the quantifier at `at`, if any (1 without one).
+fn quantifier(chars: &[char], at: &mut usize) -> Option<usize> {
+    let count = match chars.get(*at) {
+        Some('*' | '?') => {
+            *at += 1;
+            0
+        }
+        Some('+') => {
+            *at += 1;
+            1
+        }
+        Some('{') => {
+            let close = chars[*at..].iter().position(|c| *c == '}')? + *at;
+            let inside: String = chars[*at + 1..close].iter().collect();
+            let least = inside.split(',').next()?.trim().parse::<usize>().ok()?;
+            *at = close + 1;
+            least.min(256)
+        }
+        _ => return Some(1),
+    };
+    // A lazy quantifier's `?` changes nothing here.
+    if chars.get(*at) == Some(&'?') {
+        *at += 1;
+    }
+    Some(count)
+}
+
+/// A character of the class that starts after `[` (consumed through its `]`).
+fn class(chars: &[char], at: &mut usize) -> Option<char> {
+    let negated = chars.get(*at) == Some(&'^');
+    if negated {
+        *at += 1;
+    }
+    let mut members: Vec<(char, char)> = Vec::new();
+    let mut first = true;
+    loop {
+        let c = *chars.get(*at)?;
+        *at += 1;
+        if c == ']' && !first {
+            break;
+        }
+        first = false;
+        let low = if c == '\\' {
+            let escaped = *chars.get(*at)?;
+            *at += 1;
+            escape(escaped)?
+        } else {
+            c
+        };
+        if chars.get(*at) == Some(&'-') && chars.get(*at + 1).is_some_and(|c| *c != ']') {
+            let high = chars[*at + 1];
+            *at += 2;
+            members.push((low, high));
+        } else {
+            members.push((low, low));
+        }
+    }
+    if negated {
+        ['x', 'a', '0', 'Z', '_']
+            .into_iter()
+            .find(|c| !members.iter().any(|(low, high)| (*low..=*high).contains(c)))
+    } else {
+        members.first().map(|(low, _)| *low)
+    }
+}
+
+/// A character an escape matches.
+fn escape(c: char) -> Option<char> {
+    match c {
+        'd' => Some('0'),
+        'w' => Some('a'),
+        's' => Some(' '),
+        'D' | 'W' | 'S' => Some('-'),
+        'n' => Some('\n'),
+        't' => Some('\t'),
+        'b' | 'B' | '1'..='9' | 'p' | 'P' | 'u' | 'x' | 'c' | 'k' => None,
+        other => Some(other),
+    }
 }
 
 #[cfg(test)]
@@ -502,6 +712,43 @@ mod tests {
         );
         assert_eq!(v(json!({"type": "string", "maxLength": 3})), json!("str"));
         assert_eq!(v(json!({"type": ["null", "boolean"]})), json!(true));
+    }
+
+    #[test]
+    fn patterns_give_strings_they_match() {
+        let m = |p: &str| matching(p);
+        assert_eq!(m("^KS[0-9a-fA-F]{32}$").map(|s| s.len()), Some(34));
+        assert_eq!(m("^KS[0-9a-fA-F]{2}$").as_deref(), Some("KS00"));
+        assert_eq!(
+            m(r"^\d{1,13}$|^\d{1,13}[\.,]\d{1,5}$").as_deref(),
+            Some("0")
+        );
+        assert_eq!(
+            m(r"^(op-[a-f0-9]{3}|\d{12}|ec2)$").as_deref(),
+            Some("op-aaa")
+        );
+        assert_eq!(m(r"^sg-(?:[0-9a-f]{2})$").as_deref(), Some("sg-00"));
+        assert_eq!(m("[^a-z]+").as_deref(), Some("0"));
+        assert_eq!(
+            m(r"arn:aws:iam::\d{2}:role/.*").as_deref(),
+            Some("arn:aws:iam::00:role/")
+        );
+        assert_eq!(m("(?=x)a"), None);
+        assert_eq!(m("(ab"), None);
+        assert_eq!(m(r"(a)\1"), None);
+    }
+
+    #[test]
+    fn annotation_only_all_of_parts_and_non_empty_maps() {
+        let doc = json!({"components": {"schemas": {"Criterion": {
+            "type": "object", "minProperties": 1,
+            "additionalProperties": {"type": "integer"}
+        }}}});
+        let schema = json!({"allOf": [
+            {"$ref": "#/components/schemas/Criterion"},
+            {"xml": {"name": "criterion"}, "description": "AWS writes these"}
+        ]});
+        assert_eq!(value(&doc, &schema, Fill::All), json!({"key": 1}));
     }
 
     #[test]

@@ -198,8 +198,9 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
         prism::VERSION
     );
     let cache = root.join(CACHE);
+    // Kept between runs: files are only rewritten when they change, so cargo rebuilds only
+    // the crates and drivers that did.
     let workspace = cache.join("workspace");
-    fetch::remove_dir(&workspace)?;
     fs::create_dir_all(&workspace)
         .map_err(|e| format!("cannot create {}: {e}", workspace.display()))?;
 
@@ -309,7 +310,7 @@ fn prepare(file: &Path, id: &str, workspace: &Path) -> Result<Prepared, String> 
         ),
     ];
     for (path, text) in files {
-        fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        write_if_changed(&path, &text)?;
     }
     Ok(Prepared {
         id: id.to_owned(),
@@ -318,6 +319,15 @@ fn prepare(file: &Path, id: &str, workspace: &Path) -> Result<Prepared, String> 
         operations: api.operations.len(),
         planned,
     })
+}
+
+/// Writes `text` to `path` unless the file already holds it (an unchanged file keeps its
+/// modification time, and cargo does not rebuild its crate).
+fn write_if_changed(path: &Path, text: &str) -> Result<(), String> {
+    if fs::read_to_string(path).is_ok_and(|old| old == text) {
+        return Ok(());
+    }
+    fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// Builds every driver at once (one workspace, one target folder, `--keep-going`): the
@@ -335,8 +345,7 @@ fn build(
         manifest.push_str(&format!("    \"{0}\",\n    \"drive-{0}\",\n", spec.package));
     }
     manifest.push_str("]\n");
-    let path = workspace.join("Cargo.toml");
-    fs::write(&path, manifest).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    write_if_changed(&workspace.join("Cargo.toml"), &manifest)?;
     // The repository's lockfile: the versions the checked-in client is tested with.
     let _ignored = fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock"));
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());

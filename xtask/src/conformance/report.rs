@@ -3,9 +3,8 @@
 //!
 //! A kind is a message with its specifics taken out (quoted names, parameter names, numbers),
 //! so one cause hit a hundred times is one row with a count and an example. A failure is
-//! *explained* when it is the document contradicting itself, which Prism rejects as well:
-//! every violation is about a value's content (pattern, format, enum, type, limits) and the
-//! call's arguments came from the document's own examples, taken as written.
+//! *explained* when the document is at fault and Prism stumbles on it as well (see
+//! [`explained`] for the cases).
 
 use std::collections::BTreeMap;
 
@@ -55,7 +54,15 @@ pub struct Tally {
     pub specs_failed: usize,
 }
 
-/// Why a call failed, when the document explains it.
+/// Why a call failed, when the failure is the document's (or Prism's), not the client's:
+///
+/// - the path template holds `#` or `?` (APIs.guru's AWS descriptions tell operations on one
+///   path apart that way): no request can carry it, and Prism cannot route it either;
+/// - Prism could not build an answer from the document (a misspelt media type, an object
+///   body it cannot write as text, its own errors on the document): nothing was validated or
+///   decoded;
+/// - every violation is about a value's content (pattern, format, enum, type, limits) and the
+///   call's arguments came from the document's own examples, taken as written.
 fn explained(call: &CallResult) -> Option<&'static str> {
     const CONTENT: &[&str] = &[
         "must match pattern",
@@ -65,14 +72,34 @@ fn explained(call: &CallResult) -> Option<&'static str> {
         "must NOT have",
         "must have required property",
     ];
-    (!call.passed()
-        && call.from_example
+    const NO_ROUTE: &[&str] = &["NO_PATH_MATCHED_ERROR", "NO_METHOD_MATCHED_ERROR"];
+    const NO_ANSWER: &[&str] = &["NO_COMPLEX_OBJECT_TEXT", "Error: "];
+    let all = |prefixes: &[&str]| {
+        !call.violations.is_empty()
+            && call
+                .violations
+                .iter()
+                .all(|v| prefixes.iter().any(|p| v.starts_with(p)))
+    };
+    if call.passed() {
+        None
+    } else if all(NO_ROUTE) && call.http.contains(['#', '?']) {
+        Some(
+            "the path template holds `#` or `?`, which no request can carry; Prism cannot route it either",
+        )
+    } else if all(NO_ANSWER) {
+        Some("Prism cannot build an answer from the document")
+    } else if call.from_example
         && !call.violations.is_empty()
         && call
             .violations
             .iter()
-            .all(|v| CONTENT.iter().any(|c| v.contains(c))))
-    .then_some("the document's own example violates its schema")
+            .all(|v| CONTENT.iter().any(|c| v.contains(c)))
+    {
+        Some("the document's own example violates its schema")
+    } else {
+        None
+    }
 }
 
 /// The counts of `runs`.
