@@ -47,12 +47,14 @@ const DRIVER_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// Usage of the conformance command.
 pub const USAGE: &str = "\
-usage: cargo xtask conformance [--sample N] [--seed S] [--spec ID]... [--github] [--no-write]
+usage: cargo xtask conformance [--sample N] [--seed S] [--spec ID]... [--github] [--dynamic] [--no-write]
 
   --sample N   run N specs drawn deterministically by --seed from the corpus (default 10)
   --seed S     the sample's seed (default 1)
   --spec ID    run this corpus spec (repeatable; replaces the sample), e.g. xkcd.com
   --github     add GitHub's description (@octokit/openapi, as `cargo xtask bench` fetches it)
+  --dynamic    Prism answers with values drawn from the schemas (seeded) instead of the
+               documents' examples
   --no-write   print the report, do not write CONFORMANCE.md and CONFORMANCE.json
 
 Prism (@stoplight/prism-cli) is installed with npm into .cache/prism on first use; the
@@ -65,6 +67,7 @@ struct Args {
     seed: u64,
     specs: Vec<String>,
     github: bool,
+    dynamic: bool,
     write: bool,
 }
 
@@ -74,6 +77,7 @@ fn parse(args: &[&str]) -> Result<Args, String> {
         seed: 1,
         specs: Vec::new(),
         github: false,
+        dynamic: false,
         write: true,
     };
     let mut rest = args.iter();
@@ -98,6 +102,7 @@ fn parse(args: &[&str]) -> Result<Args, String> {
                 .specs
                 .push(value()?.trim_end_matches(".json").to_owned()),
             "--github" => parsed.github = true,
+            "--dynamic" => parsed.dynamic = true,
             "--no-write" => parsed.write = false,
             other => return Err(format!("unexpected argument `{other}`\n\n{USAGE}")),
         }
@@ -147,6 +152,8 @@ pub struct SpecRun {
     pub calls: Vec<CallResult>,
     /// Why the spec could not be run at all (generation, build, Prism).
     pub failure: Option<String>,
+    /// Something to know about a run that happened (Prism crashed part way).
+    pub note: Option<String>,
     /// How long Prism and the driver took.
     pub seconds: f64,
 }
@@ -221,7 +228,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
     );
     for spec in &prepared {
         let run = match built.get(&spec.package) {
-            Some(Ok(program)) => drive(&prism, &cache, spec, program),
+            Some(Ok(program)) => drive(&prism, &cache, spec, program, args.dynamic),
             Some(Err(message)) => failed(&spec.id, spec.operations, message.clone()),
             None => failed(
                 &spec.id,
@@ -249,6 +256,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
         prism: format!("{}@{}", prism::PACKAGE, prism::VERSION),
         seed: args.seed,
         github: args.github,
+        dynamic: args.dynamic,
         sample: if args.specs.is_empty() {
             Some(args.sample)
         } else {
@@ -280,6 +288,7 @@ fn failed(id: &str, operations: usize, failure: String) -> SpecRun {
         operations,
         calls: Vec::new(),
         failure: Some(failure),
+        note: None,
         seconds: 0.0,
     }
 }
@@ -411,14 +420,14 @@ fn build(
 }
 
 /// Serves the spec with Prism, runs its driver, and reads both back.
-fn drive(prism: &Path, cache: &Path, spec: &Prepared, program: &Path) -> SpecRun {
+fn drive(prism: &Path, cache: &Path, spec: &Prepared, program: &Path, dynamic: bool) -> SpecRun {
     let start = Instant::now();
     let log = cache.join("logs").join(format!("{}.log", spec.package));
     if let Some(parent) = log.parent() {
         let _ignored = fs::create_dir_all(parent);
     }
     let mut run = failed(&spec.id, spec.operations, String::new());
-    let mock = match prism::Mock::start(prism, &spec.file, &log) {
+    let mut mock = match prism::Mock::start(prism, &spec.file, &log, dynamic) {
         Ok(mock) => mock,
         Err(e) => {
             run.failure = Some(e);
@@ -433,6 +442,8 @@ fn drive(prism: &Path, cache: &Path, spec: &Prepared, program: &Path) -> SpecRun
         }
     };
     let verdicts = prism::verdicts(&mock.log_through("end"));
+    // Calls after a crash fail with transport errors; the note says why.
+    let crashed = mock.stopped();
     drop(mock);
     let mut outcomes: BTreeMap<String, (String, u16, String)> = BTreeMap::new();
     for line in lines.lines() {
@@ -481,6 +492,12 @@ fn drive(prism: &Path, cache: &Path, spec: &Prepared, program: &Path) -> SpecRun
         });
     }
     run.seconds = start.elapsed().as_secs_f64();
+    if let Some(status) = crashed {
+        run.note = Some(format!(
+            "Prism stopped during the run ({status}); see {}",
+            log.display()
+        ));
+    }
     run
 }
 

@@ -71,7 +71,7 @@ pub struct Mock {
 impl Mock {
     /// Starts `prism mock spec` on a free loopback port, logging to `log`, and waits until it
     /// listens.
-    pub fn start(program: &Path, spec: &Path, log: &Path) -> Result<Mock, String> {
+    pub fn start(program: &Path, spec: &Path, log: &Path, dynamic: bool) -> Result<Mock, String> {
         let port = free_port()?;
         let out =
             fs::File::create(log).map_err(|e| format!("cannot create {}: {e}", log.display()))?;
@@ -82,6 +82,12 @@ impl Mock {
             .arg("mock")
             .arg(spec)
             .args(["--host", "127.0.0.1", "--port", &port.to_string()])
+            // Dynamic answers are drawn by json-schema-faker, seeded: the same on every run.
+            .args(if dynamic {
+                &["--dynamic", "--seed", "1"][..]
+            } else {
+                &[]
+            })
             .stdin(Stdio::null())
             .stdout(out)
             .stderr(err)
@@ -126,6 +132,16 @@ impl Mock {
                 return text;
             }
             std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Mock {
+    /// How Prism ended, if it stopped on its own (it crashes on some documents).
+    pub fn stopped(&mut self) -> Option<String> {
+        match self.child.try_wait() {
+            Ok(Some(status)) => Some(status.to_string()),
+            _ => None,
         }
     }
 }

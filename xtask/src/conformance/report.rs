@@ -27,6 +27,8 @@ pub struct Setup {
     pub sample: Option<usize>,
     /// GitHub's description was added.
     pub github: bool,
+    /// Prism answered dynamically (`--dynamic`), not from the examples.
+    pub dynamic: bool,
     /// Wall time of the whole run.
     pub seconds: f64,
 }
@@ -217,7 +219,12 @@ fn decode_failures(call: &CallResult) -> Vec<String> {
     if call.passed() || !call.violations.is_empty() {
         return Vec::new();
     }
-    vec![format!("{} {}: {}", call.kind, call.status, call.message)]
+    // The body excerpt after `): ` differs call by call; the reason before it is the kind.
+    let message = match call.message.split_once("): ") {
+        Some((reason, _)) => format!("{reason})"),
+        None => call.message.clone(),
+    };
+    vec![format!("{} {}: {message}", call.kind, call.status)]
 }
 
 /// `12 (34.5%)`.
@@ -240,7 +247,7 @@ pub fn markdown(setup: &Setup, runs: &[SpecRun]) -> String {
     let mut out = String::from("# Conformance\n\n");
     out.push_str(&format!(
         "Written by `cargo xtask conformance` (do not edit). {} specs of {} ({}, seed {}){}, each \
-         served by {} (`prism mock`, static examples) on loopback; a generated client calls \
+         served by {} (`prism mock`, {} answers) on loopback; a generated client calls \
          every operation with arguments synthesized from the document (required ones, then \
          again with the optional ones). A call passes when Prism reports no violation of the \
          document by the request and the answer decodes into the documented type (a documented \
@@ -257,6 +264,11 @@ pub fn markdown(setup: &Setup, runs: &[SpecRun]) -> String {
             ""
         },
         setup.prism,
+        if setup.dynamic {
+            "dynamic (seeded)"
+        } else {
+            "static"
+        },
         setup.seconds
     ));
     out.push_str("## Overall\n\n| figure | value |\n|---|---|\n");
@@ -294,7 +306,12 @@ pub fn markdown(setup: &Setup, runs: &[SpecRun]) -> String {
     );
     for run in runs {
         let t = tally(std::slice::from_ref(run));
-        let note = run.failure.as_deref().map(first_line).unwrap_or_default();
+        let note = run
+            .failure
+            .as_deref()
+            .or(run.note.as_deref())
+            .map(first_line)
+            .unwrap_or_default();
         out.push_str(&format!(
             "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
             run.id,
@@ -378,6 +395,7 @@ pub fn json(setup: &Setup, runs: &[SpecRun]) -> Value {
             json!({
                 "id": run.id,
                 "failure": run.failure,
+                "note": run.note,
                 "figures": figures(&tally(std::slice::from_ref(run))),
                 "calls": calls,
             })
@@ -389,6 +407,7 @@ pub fn json(setup: &Setup, runs: &[SpecRun]) -> Value {
         "seed": setup.seed,
         "sample": setup.sample,
         "github": setup.github,
+        "prism_mode": if setup.dynamic { "dynamic" } else { "static" },
         "overall": figures(&tally(runs)),
         "specs": specs,
     })
