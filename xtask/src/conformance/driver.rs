@@ -5,7 +5,8 @@
 //! Every argument is the JSON value [`stitch::example`] synthesized from the document, turned
 //! into the Rust type the model chose with `serde_json::from_str::<T>` — so an argument that
 //! does not fit its own type is reported (kind `argument`) instead of failing the build.
-//! Before call `n` the driver sends the marker `GET /__stitch_conformance/<n>` (a raw HTTP
+//! The driver's arguments are the address and, optionally, the first call to make (after
+//! Prism crashed on the one before). Before call `n` the driver sends the marker `GET /__stitch_conformance/<n>` (a raw HTTP
 //! request on its own connection) so Prism's log can be split by call; after the last call,
 //! the marker `end`. For each call it prints one line: `n<TAB>kind<TAB>status<TAB>message`,
 //! where kind is `ok` (decoded into the success type), `api` (decoded into the operation's
@@ -108,6 +109,7 @@ pub fn program(api: &Api, client_package: &str, planned: &[Planned]) -> String {
     text.push_str(
         "#[tokio::main(flavor = \"current_thread\")]\nasync fn main() {\n\
          let address = std::env::args().nth(1).unwrap_or_default();\n\
+         let from: usize = std::env::args().nth(2).and_then(|n| n.parse().ok()).unwrap_or(0);\n\
          let builder = api::Client::builder(format!(\"http://{address}\"))\n\
          .retry_policy(api::RetryPolicy::none())\n\
          .timeout(Some(std::time::Duration::from_secs(30)))",
@@ -133,7 +135,7 @@ pub fn program(api: &Api, client_package: &str, planned: &[Planned]) -> String {
         }
         let _ = writeln!(
             text,
-            "marker(&address, \"{index}\");\nprintln!(\"{index}\\t{{}}\", call_{index}(&client).await);"
+            "if from <= {index} {{\nmarker(&address, \"{index}\");\nprintln!(\"{index}\\t{{}}\", call_{index}(&client).await);\n}}"
         );
     }
     text.push_str("marker(&address, \"end\");\n}\n\n");

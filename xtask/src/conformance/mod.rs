@@ -40,6 +40,8 @@ const CACHE: &str = ".cache/conformance";
 const PRISM_CACHE: &str = ".cache/prism";
 /// The corpus cache (shared with `cargo xtask corpus`).
 const CORPUS_CACHE: &str = ".cache/corpus";
+/// How many times Prism is started again after crashing, per spec.
+const MAX_CRASHES: usize = 20;
 /// The id of GitHub's description in reports.
 const GITHUB: &str = "github";
 /// How long one driver may run before it is stopped.
@@ -419,47 +421,85 @@ fn build(
         .collect())
 }
 
-/// Serves the spec with Prism, runs its driver, and reads both back.
+/// Serves the spec with Prism, runs its driver, and reads both back. Prism crashes on some
+/// requests (a bug of its own, e.g. an absent array header); the call it crashed on is
+/// recorded as `PrismCrashed`, and Prism is started again for the calls after it.
 fn drive(prism: &Path, cache: &Path, spec: &Prepared, program: &Path, dynamic: bool) -> SpecRun {
     let start = Instant::now();
-    let log = cache.join("logs").join(format!("{}.log", spec.package));
-    if let Some(parent) = log.parent() {
-        let _ignored = fs::create_dir_all(parent);
-    }
+    let logs = cache.join("logs");
+    let _ignored = fs::create_dir_all(&logs);
     let mut run = failed(&spec.id, spec.operations, String::new());
-    let mut mock = match prism::Mock::start(prism, &spec.file, &log, dynamic) {
-        Ok(mock) => mock,
-        Err(e) => {
-            run.failure = Some(e);
-            return run;
-        }
-    };
-    let lines = match run_driver(program, &mock.address) {
-        Ok(lines) => lines,
-        Err(e) => {
-            run.failure = Some(e);
-            return run;
-        }
-    };
-    let verdicts = prism::verdicts(&mock.log_through("end"));
-    // Calls after a crash fail with transport errors; the note says why.
-    let crashed = mock.stopped();
-    drop(mock);
+    let mut verdicts: BTreeMap<String, prism::Verdict> = BTreeMap::new();
     let mut outcomes: BTreeMap<String, (String, u16, String)> = BTreeMap::new();
-    for line in lines.lines() {
-        let mut fields = line.splitn(4, '\t');
-        if let (Some(index), Some(kind), Some(status), message) =
-            (fields.next(), fields.next(), fields.next(), fields.next())
-        {
-            outcomes.insert(
-                index.to_owned(),
-                (
-                    kind.to_owned(),
-                    status.parse().unwrap_or(0),
-                    message.unwrap_or("").to_owned(),
-                ),
-            );
+    let mut crashes = 0;
+    let mut from = 0;
+    loop {
+        let log = match crashes {
+            0 => logs.join(format!("{}.log", spec.package)),
+            n => logs.join(format!("{}.{n}.log", spec.package)),
+        };
+        let mut mock = match prism::Mock::start(prism, &spec.file, &log, dynamic) {
+            Ok(mock) => mock,
+            Err(e) => {
+                run.failure = Some(e);
+                return run;
+            }
+        };
+        let lines = match run_driver(program, &mock.address, from) {
+            Ok(lines) => lines,
+            Err(e) => {
+                run.failure = Some(e);
+                return run;
+            }
+        };
+        let these = prism::verdicts(&mock.log_through("end"));
+        let crashed = mock.stopped();
+        drop(mock);
+        for line in lines.lines() {
+            let mut fields = line.splitn(4, '\t');
+            if let (Some(index), Some(kind), Some(status), message) =
+                (fields.next(), fields.next(), fields.next(), fields.next())
+            {
+                outcomes.insert(
+                    index.to_owned(),
+                    (
+                        kind.to_owned(),
+                        status.parse().unwrap_or(0),
+                        message.unwrap_or("").to_owned(),
+                    ),
+                );
+            }
         }
+        // The call Prism was serving when it stopped: the last marker it logged.
+        let last = these.keys().filter_map(|k| k.parse::<usize>().ok()).max();
+        verdicts.extend(these);
+        let (Some(status), Some(last)) = (crashed, last) else {
+            break;
+        };
+        crashes += 1;
+        outcomes.insert(
+            last.to_string(),
+            (
+                "PrismCrashed".to_owned(),
+                0,
+                format!(
+                    "Prism stopped ({status}) on this request; see {}",
+                    log.display()
+                ),
+            ),
+        );
+        // Calls after it failed to connect; they run again against a new Prism.
+        outcomes.retain(|index, _| index.parse::<usize>().is_ok_and(|i| i <= last));
+        from = last + 1;
+        if crashes >= MAX_CRASHES || from >= spec.planned.len() {
+            break;
+        }
+    }
+    if crashes > 0 {
+        run.note = Some(format!(
+            "Prism crashed {crashes} time(s) and was started again; see {}",
+            logs.display()
+        ));
     }
     run.failure = None;
     for (index, planned) in spec.planned.iter().enumerate() {
@@ -467,6 +507,11 @@ fn drive(prism: &Path, cache: &Path, spec: &Prepared, program: &Path, dynamic: b
         let (kind, status, message) = match (&planned.skip, outcomes.remove(&label)) {
             (Some(reason), _) => ("skipped".to_owned(), 0, reason.clone()),
             (None, Some(outcome)) => outcome,
+            (None, None) if crashes >= MAX_CRASHES && index >= from => (
+                "NotRun".to_owned(),
+                0,
+                format!("not called: Prism crashed {crashes} times on this document"),
+            ),
             (None, None) => (
                 "missing".to_owned(),
                 0,
@@ -492,19 +537,15 @@ fn drive(prism: &Path, cache: &Path, spec: &Prepared, program: &Path, dynamic: b
         });
     }
     run.seconds = start.elapsed().as_secs_f64();
-    if let Some(status) = crashed {
-        run.note = Some(format!(
-            "Prism stopped during the run ({status}); see {}",
-            log.display()
-        ));
-    }
     run
 }
 
-/// Runs a driver against `address`, stopping it after [`DRIVER_TIMEOUT`]; its stdout.
-fn run_driver(program: &Path, address: &str) -> Result<String, String> {
+/// Runs a driver against `address` from call `from` on, stopping it after
+/// [`DRIVER_TIMEOUT`]; its stdout.
+fn run_driver(program: &Path, address: &str, from: usize) -> Result<String, String> {
     let mut child = Command::new(program)
         .arg(address)
+        .arg(from.to_string())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

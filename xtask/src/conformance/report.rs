@@ -63,6 +63,7 @@ pub struct Tally {
 /// - Prism could not build an answer from the document (a misspelt media type, an object
 ///   body it cannot write as text, its own errors on the document): nothing was validated or
 ///   decoded;
+/// - Prism crashed on the request;
 /// - every violation is about a value's content (pattern, format, enum, type, limits) and the
 ///   call's arguments came from the document's own examples, taken as written.
 fn explained(call: &CallResult) -> Option<&'static str> {
@@ -85,6 +86,10 @@ fn explained(call: &CallResult) -> Option<&'static str> {
     };
     if call.passed() {
         None
+    } else if call.kind == "PrismCrashed" {
+        Some("Prism crashed on this request (its own error, in its log)")
+    } else if call.kind == "NotRun" {
+        Some("not called: Prism kept crashing on this document")
     } else if all(NO_ROUTE) && call.http.contains(['#', '?']) {
         Some(
             "the path template holds `#` or `?`, which no request can carry; Prism cannot route it either",
