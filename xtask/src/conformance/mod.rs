@@ -483,8 +483,8 @@ fn drive(prism: &Path, cache: &Path, spec: &Prepared, program: &Path, dynamic: b
                 "PrismCrashed".to_owned(),
                 0,
                 format!(
-                    "Prism stopped ({status}) on this request; see {}",
-                    log.display()
+                    "Prism stopped ({status}) on this request; see {CACHE}/logs/{}",
+                    log.file_name().unwrap_or_default().to_string_lossy()
                 ),
             ),
         );
@@ -497,8 +497,7 @@ fn drive(prism: &Path, cache: &Path, spec: &Prepared, program: &Path, dynamic: b
     }
     if crashes > 0 {
         run.note = Some(format!(
-            "Prism crashed {crashes} time(s) and was started again; see {}",
-            logs.display()
+            "Prism crashed {crashes} time(s) and was started again; see {CACHE}/logs/"
         ));
     }
     run.failure = None;
