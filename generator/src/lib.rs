@@ -17,6 +17,7 @@
 pub mod diagnostic;
 pub mod doc;
 pub mod emit;
+pub mod example;
 pub mod merge;
 pub mod model;
 pub mod source;

@@ -10,6 +10,8 @@
 //!   (see `bench/mod.rs`);
 //! - `cargo xtask fuzz` runs generated OpenAPI documents through the whole pipeline and
 //!   compiles a sample of the crates warning-free (see `fuzz/mod.rs`).
+//! - `cargo xtask conformance` runs generated clients against Prism, a validating mock server,
+//!   and writes `CONFORMANCE.md` (see `conformance/mod.rs`).
 //!
 //! Exit codes: 0 done, 1 drift, 2 usage or any other error.
 
@@ -21,6 +23,7 @@ use stitch::write::{self, WriteOutcome};
 
 mod bench;
 mod config;
+mod conformance;
 mod corpus;
 mod fuzz;
 mod members;
@@ -49,6 +52,9 @@ commands:
 
   fuzz [..]          generated OpenAPI documents through the whole pipeline, a sample
                      compiled with clippy -D warnings (`cargo xtask fuzz --help`)
+
+  conformance [..]   call every operation of generated clients against Prism and write
+                     CONFORMANCE.md (`cargo xtask conformance --help` for the options)
 ";
 
 /// How a task ended, when it did not fail.
@@ -103,6 +109,13 @@ fn main() -> ExitCode {
         }
         ["fuzz", rest @ ..] => workspace_root()
             .and_then(|root| fuzz::run(&root, rest))
+            .map(|()| Done::Ok),
+        ["conformance", "help" | "--help" | "-h"] => {
+            let _ignored = io::stdout().lock().write_all(conformance::USAGE.as_bytes());
+            return ExitCode::SUCCESS;
+        }
+        ["conformance", rest @ ..] => workspace_root()
+            .and_then(|root| conformance::run(&root, rest))
             .map(|()| Done::Ok),
         [command, ..] => Err(format!("unknown command `{command}`\n\n{USAGE}")),
     };

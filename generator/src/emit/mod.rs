@@ -26,6 +26,8 @@ mod operations;
 mod runtime;
 mod types;
 
+pub(crate) use operations::body_name;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -156,12 +156,16 @@ fn optional(op: &Operation) -> Vec<(syn::Ident, &TypeRef, &str)> {
 }
 
 /// The body's argument name: `body`, unless a parameter took it.
-fn body_ident(op: &Operation) -> syn::Ident {
+pub(crate) fn body_name(op: &Operation) -> String {
     let mut name = "body".to_owned();
     while op.params.iter().any(|p| p.name == name) {
         name.push('_');
     }
-    ident(&name)
+    name
+}
+
+fn body_ident(op: &Operation) -> syn::Ident {
+    ident(&body_name(op))
 }
 
 fn too_many_arguments(op: &Operation) -> Option<TokenStream> {

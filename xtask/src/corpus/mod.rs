@@ -14,7 +14,7 @@
 //! fails the run.
 
 pub(crate) mod fetch;
-mod report;
+pub(crate) mod report;
 pub(crate) mod run;
 pub mod split;
 
@@ -121,7 +121,7 @@ fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u64 {
 }
 
 /// The first `n` ids in the order of the hash of seed and id.
-fn sample(ids: Vec<String>, n: usize, seed: u64) -> Vec<String> {
+pub(crate) fn sample(ids: Vec<String>, n: usize, seed: u64) -> Vec<String> {
     let mut keyed: Vec<(u64, String)> = ids
         .into_iter()
         .map(|id| {

