@@ -733,8 +733,25 @@ const EXAMPLE_SETTERS: usize = 2;
 /// `serde_json::from_str(r#".."#)?` into the argument's type otherwise
 /// (structs, unions, lists, maps). The text only depends on its inputs.
 pub fn usage(api: &Api, document: &Value, op: &Operation) -> String {
-    let krate = api.crate_name.replace('-', "_");
+    usage_with(api, &api.type_map(), document, op)
+}
+
+/// [`usage`] of every operation of `api`, in order (the type map built once).
+pub fn usages(api: &Api, document: &Value) -> Vec<String> {
     let types = api.type_map();
+    api.operations
+        .iter()
+        .map(|op| usage_with(api, &types, document, op))
+        .collect()
+}
+
+fn usage_with(
+    api: &Api,
+    types: &BTreeMap<&str, &TypeDef>,
+    document: &Value,
+    op: &Operation,
+) -> String {
+    let krate = api.crate_name.replace('-', "_");
     let required = call(document, op, Fill::Required);
     let all = call(document, op, Fill::All);
     let mut uses = Uses::default();
@@ -743,7 +760,7 @@ pub fn usage(api: &Api, document: &Value, op: &Operation) -> String {
     let mut positional = Vec::new();
     for argument in &required.positional {
         let value = adapt(&argument.ty, &argument.value);
-        match literal(&types, &argument.ty, &value, &mut uses) {
+        match literal(types, &argument.ty, &value, &mut uses) {
             Some(code) => positional.push(code),
             None => {
                 let name = fresh(&argument.name, &mut taken);
@@ -758,7 +775,7 @@ pub fn usage(api: &Api, document: &Value, op: &Operation) -> String {
         .filter_map(|argument| {
             let value = adapt(&argument.ty, &argument.value);
             let mut setter_uses = Uses::default();
-            let code = literal(&types, &argument.ty, &value, &mut setter_uses)?;
+            let code = literal(types, &argument.ty, &value, &mut setter_uses)?;
             uses.merge(setter_uses);
             Some(format!("    .{}({code})", ident(&argument.name)))
         })

@@ -517,11 +517,7 @@ impl Api {
             security_schemes,
             warnings,
         };
-        let examples: Vec<String> = api
-            .operations
-            .iter()
-            .map(|op| crate::example::usage(&api, merged, op))
-            .collect();
+        let examples = crate::example::usages(&api, merged);
         for (op, example) in api.operations.iter_mut().zip(examples) {
             op.example = Some(example);
         }
