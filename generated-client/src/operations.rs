@@ -7,6 +7,17 @@ runtime::operation! {
     /// Cancel job
     ///
     /// `PUT /api/v1/jobs/{job_id}/cancel/` returns `200` (Success: Job status); errors `422`, `503` are [`JobsCancelUpdateError`](super::operations::JobsCancelUpdateError).
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// use syntho_client::Client;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::builder("https://api.example.com").oidc("TOKEN").build()?;
+    /// let job_message_schema = client.jobs_cancel_update("string").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn jobs_cancel_update(job_id: String) -> JobsCancelUpdate {}
     struct JobsCancelUpdate {}
     type Value = types::JobMessageSchema;
@@ -35,6 +46,17 @@ runtime::operation! {
     /// Delete job
     ///
     /// `DELETE /api/v1/jobs/{job_id}/delete/` returns `200` (Success: Job status); errors `422`, `503` are [`JobsDeleteDestroyError`](super::operations::JobsDeleteDestroyError).
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// use syntho_client::Client;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::builder("https://api.example.com").oidc("TOKEN").build()?;
+    /// let job_message_schema = client.jobs_delete_destroy("string").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn jobs_delete_destroy(job_id: String) -> JobsDeleteDestroy {}
     struct JobsDeleteDestroy {}
     type Value = types::JobMessageSchema;
@@ -63,6 +85,17 @@ runtime::operation! {
     /// Job logs
     ///
     /// `GET /api/v1/jobs/{job_id}/download_log/` returns `200` (Success: Job log); errors `422`, `503` are [`JobsDownloadLogRetrieveError`](super::operations::JobsDownloadLogRetrieveError).
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// use syntho_client::Client;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::builder("https://api.example.com").oidc("TOKEN").build()?;
+    /// let job_log_schema = client.jobs_download_log_retrieve("string").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn jobs_download_log_retrieve(job_id: String) -> JobsDownloadLogRetrieve {}
     struct JobsDownloadLogRetrieve {}
     type Value = types::JobLogSchema;
@@ -91,6 +124,17 @@ runtime::operation! {
     /// Latest job
     ///
     /// `GET /api/v1/jobs/{engine_id}/latest/` returns `200` (Success: Job details); errors `422`, `503` are [`JobsLatestRetrieveError`](super::operations::JobsLatestRetrieveError).
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// use syntho_client::Client;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::builder("https://api.example.com").oidc("TOKEN").build()?;
+    /// let job_schema = client.jobs_latest_retrieve("string", "string").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn jobs_latest_retrieve(engine_id: String, job_type: String) -> JobsLatestRetrieve {}
     struct JobsLatestRetrieve {}
     type Value = types::JobSchema;
@@ -121,6 +165,19 @@ runtime::operation! {
     /// List jobs
     ///
     /// `GET /api/v1/jobs/{engine_id}/list/` returns `200` (Success: Jobs list); errors `422`, `503` are [`JobsListError`](super::operations::JobsListError).
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// use syntho_client::{Client, types};
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::builder("https://api.example.com").oidc("TOKEN").build()?;
+    /// let list_of_job_schema = client.jobs_list("string")
+    ///     .job_type(types::JobType::CreateEngine)
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn jobs_list(engine_id: String) -> JobsList {}
     struct JobsList {
         /// The `job_type` query parameter.
@@ -154,6 +211,17 @@ runtime::operation! {
     /// Get Job
     ///
     /// `GET /api/v1/jobs/{job_id}/` returns `200` (Success: Job details); errors `422`, `503` are [`JobsRetrieveError`](super::operations::JobsRetrieveError).
+    ///
+    /// # Example
+    ///
+    /// ```rust,no_run
+    /// use syntho_client::Client;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::builder("https://api.example.com").oidc("TOKEN").build()?;
+    /// let job_schema = client.jobs_retrieve("string").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn jobs_retrieve(job_id: String) -> JobsRetrieve {}
     struct JobsRetrieve {}
     type Value = types::JobSchema;

@@ -15,9 +15,13 @@
 //! branch of a `oneOf`/`anyOf` is taken. Everything is deterministic and nothing here panics:
 //! a `$ref` that resolves nowhere or a schema that is not an object gives `null`.
 
+use std::collections::BTreeMap;
+
 use serde_json::{Map, Value};
 
-use crate::model::{Operation, ParamLocation, TypeRef};
+use crate::model::{
+    Api, Operation, ParamLocation, SchemeKind, Success, TypeDef, TypeKind, TypeRef,
+};
 
 /// Which optional values to set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,10 +130,20 @@ pub fn call(document: &Value, op: &Operation, fill: Fill) -> Call {
     call
 }
 
-/// The Rust type as code, naming schemas `types::Name` (for code that has
-/// `use <crate>::types;`).
+/// The Rust type as code, as rustfmt writes it (`Vec<types::Pet>`), naming schemas
+/// `types::Name` (for code that has `use <crate>::types;`).
 pub fn rust_type(ty: &TypeRef) -> String {
-    crate::emit::type_tokens(ty, crate::emit::Scope::Sibling).to_string()
+    let tokens = crate::emit::type_tokens(ty, crate::emit::Scope::Sibling);
+    // Printed by prettyplease as the right side of an alias: tokens' own `to_string` spaces
+    // every punctuation mark (`Vec < types :: Pet >`).
+    let printed = syn::parse2::<syn::File>(quote::quote!(type T = #tokens;))
+        .map(|file| prettyplease::unparse(&file))
+        .unwrap_or_else(|_| tokens.to_string());
+    printed
+        .trim()
+        .strip_prefix("type T = ")
+        .and_then(|text| text.strip_suffix(';'))
+        .map_or_else(|| tokens.to_string(), str::to_owned)
 }
 
 /// A value for `schema` (which may be a `$ref`), with the document's components reachable.
@@ -241,6 +255,11 @@ fn synthesize(document: &Value, schema: &Value, fill: Fill, depth: usize) -> Val
         return Value::Null;
     }
     let schema = resolve(document, schema);
+    // Deep down, a value that may be `null` is: a required but nullable recursive property
+    // (`parent: Record | null`) ends here rather than [`MAX_DEPTH`] levels down.
+    if depth > OPTIONAL_DEPTH && nullable(document, schema) {
+        return Value::Null;
+    }
     let Some(object) = schema.as_object() else {
         // `true` or a missing schema: anything goes.
         return Value::String("string".to_owned());
@@ -348,6 +367,24 @@ fn constrains(schema: &Value) -> bool {
     schema
         .as_object()
         .is_some_and(|object| KEYWORDS.iter().any(|k| object.contains_key(*k)))
+}
+
+/// Whether `null` is a value of the schema: `nullable: true` (3.0), `null` in a 3.1 type
+/// list, or a `null` branch of a `oneOf`/`anyOf`.
+fn nullable(document: &Value, schema: &Value) -> bool {
+    let null_type = |schema: &Value| match schema.get("type") {
+        Some(Value::String(name)) => name == "null",
+        Some(Value::Array(names)) => names.iter().any(|name| name == "null"),
+        _ => false,
+    };
+    schema.get("nullable") == Some(&Value::Bool(true))
+        || null_type(schema)
+        || ["oneOf", "anyOf"].iter().any(|union| {
+            schema
+                .get(*union)
+                .and_then(Value::as_array)
+                .is_some_and(|branches| branches.iter().any(|b| null_type(resolve(document, b))))
+        })
 }
 
 /// The schema's type: `type`, or the first non-null type of a 3.1 type list.
@@ -679,11 +716,475 @@ fn escape(c: char) -> Option<char> {
     }
 }
 
+/// The base URL every usage example builds its client with.
+const EXAMPLE_BASE_URL: &str = "https://api.example.com";
+/// How many optional setters a usage example chains at most.
+const EXAMPLE_SETTERS: usize = 2;
+
+/// The usage example of `op`'s `Client` method: the body of a `rust,no_run` doctest of the
+/// generated crate (`crate_name` with `-` read as `_`), lines starting with `# ` hidden by
+/// rustdoc. It builds a `Client` (with the credential of the operation's first security
+/// scheme), binds what cannot be written in place, calls the method with the required
+/// arguments of [`call`] with [`Fill::Required`], chains up to [`EXAMPLE_SETTERS`] optional
+/// setters that are written in place (values of [`Fill::All`]), and awaits the answer.
+///
+/// Values are Rust where that is short and exact — string and number literals, enum
+/// variants (`types::JobType::Synthesize`), `"..".parse()?` for uuids and dates — and
+/// `serde_json::from_str(r#".."#)?` into the argument's type otherwise
+/// (structs, unions, lists, maps). The text only depends on its inputs.
+pub fn usage(api: &Api, document: &Value, op: &Operation) -> String {
+    usage_with(api, &api.type_map(), document, op)
+}
+
+/// [`usage`] of every operation of `api`, in order (the type map built once).
+pub fn usages(api: &Api, document: &Value) -> Vec<String> {
+    let types = api.type_map();
+    api.operations
+        .iter()
+        .map(|op| usage_with(api, &types, document, op))
+        .collect()
+}
+
+fn usage_with(
+    api: &Api,
+    types: &BTreeMap<&str, &TypeDef>,
+    document: &Value,
+    op: &Operation,
+) -> String {
+    let krate = api.crate_name.replace('-', "_");
+    let required = call(document, op, Fill::Required);
+    let all = call(document, op, Fill::All);
+    let mut uses = Uses::default();
+    let mut bindings = Vec::new();
+    let mut taken: Vec<String> = vec!["client".to_owned()];
+    let mut positional = Vec::new();
+    for argument in &required.positional {
+        let value = adapt(&argument.ty, &argument.value);
+        match literal(types, &argument.ty, &value, &mut uses) {
+            Some(code) => positional.push(code),
+            None => {
+                let name = fresh(&argument.name, &mut taken);
+                bindings.push(binding(&name, &argument.ty, &value, &mut uses));
+                positional.push(name);
+            }
+        }
+    }
+    let setters: Vec<String> = all
+        .setters
+        .iter()
+        .filter_map(|argument| {
+            let value = adapt(&argument.ty, &argument.value);
+            let mut setter_uses = Uses::default();
+            let code = literal(types, &argument.ty, &value, &mut setter_uses)?;
+            uses.merge(setter_uses);
+            Some(format!("    .{}({code})", ident(&argument.name)))
+        })
+        .take(EXAMPLE_SETTERS)
+        .collect();
+
+    let mut lines = Vec::new();
+    let mut imports = vec!["Client"];
+    if uses.form {
+        imports.push("Form");
+    }
+    if uses.types {
+        imports.push("types");
+    }
+    if uses.uuid {
+        imports.push("uuid");
+    }
+    if uses.chrono {
+        imports.push("chrono");
+    }
+    let imports = if imports.len() == 1 {
+        imports[0].to_owned()
+    } else {
+        format!("{{{}}}", imports.join(", "))
+    };
+    lines.push(format!("use {krate}::{imports};"));
+    lines.push("# async fn example() -> Result<(), Box<dyn std::error::Error>> {".to_owned());
+    lines.push(client_line(api, op));
+    lines.extend(bindings);
+    let receiver = match &op.success {
+        Success::Unit => String::new(),
+        _ => format!("let {} = ", result_name(&op.success, &taken)),
+    };
+    let head = format!(
+        "{receiver}client.{}({})",
+        ident(&op.name),
+        positional.join(", ")
+    );
+    if setters.is_empty() {
+        lines.push(format!("{head}.await?;"));
+    } else {
+        lines.push(head);
+        lines.extend(setters);
+        lines.push("    .await?;".to_owned());
+    }
+    lines.push("# Ok(())".to_owned());
+    lines.push("# }".to_owned());
+    lines.join("\n")
+}
+
+/// Which of the crate's modules and re-exported crates an example names.
+#[derive(Debug, Default)]
+struct Uses {
+    form: bool,
+    types: bool,
+    uuid: bool,
+    chrono: bool,
+}
+
+impl Uses {
+    fn merge(&mut self, other: Uses) {
+        self.form |= other.form;
+        self.types |= other.types;
+        self.uuid |= other.uuid;
+        self.chrono |= other.chrono;
+    }
+
+    /// Notes the names `ty` is written with.
+    fn note(&mut self, ty: &TypeRef) {
+        match ty {
+            TypeRef::Named(_) => self.types = true,
+            TypeRef::Uuid => self.uuid = true,
+            TypeRef::DateTime | TypeRef::Date => self.chrono = true,
+            TypeRef::Vec(inner)
+            | TypeRef::Map(inner)
+            | TypeRef::Option(inner)
+            | TypeRef::Box(inner) => self.note(inner),
+            _ => {}
+        }
+    }
+}
+
+/// `let client = ..`: with the credential of the operation's first security scheme the
+/// client knows (a placeholder token, or user and password for HTTP basic).
+fn client_line(api: &Api, op: &Operation) -> String {
+    let scheme = op
+        .security
+        .iter()
+        .find_map(|key| api.security_schemes.iter().find(|s| &s.key == key));
+    match scheme {
+        None => format!("let client = Client::new({EXAMPLE_BASE_URL:?})?;"),
+        Some(scheme) => {
+            let credential = match scheme.kind {
+                SchemeKind::Basic => "\"user\", \"password\"",
+                _ => "\"TOKEN\"",
+            };
+            format!(
+                "let client = Client::builder({EXAMPLE_BASE_URL:?}).{}({credential}).build()?;",
+                ident(&scheme.method)
+            )
+        }
+    }
+}
+
+/// The name the answer is bound to: the success type's name in snake case (`job_schema`),
+/// else `response`.
+fn result_name(success: &Success, taken: &[String]) -> String {
+    let name = match success {
+        Success::Type(TypeRef::Named(name)) => crate::model::snake(name),
+        _ => String::new(),
+    };
+    if name.is_empty() || crate::model::is_keyword(&name) || taken.contains(&name) {
+        "response".to_owned()
+    } else {
+        name
+    }
+}
+
+/// A binding name for an argument: its own name unless an earlier binding (or `client`)
+/// has it, then with `_` appended.
+fn fresh(name: &str, taken: &mut Vec<String>) -> String {
+    let mut name = ident(name);
+    while taken.contains(&name) {
+        name.push('_');
+    }
+    taken.push(name.clone());
+    name
+}
+
+/// `let name: Type = ..;` for a value that is not written in place: parsed from text for
+/// uuids and dates, read from JSON for everything else.
+fn binding(name: &str, ty: &TypeRef, value: &Value, uses: &mut Uses) -> String {
+    uses.note(ty);
+    let rust = rust_type(ty);
+    match (ty, value) {
+        (TypeRef::Uuid | TypeRef::DateTime | TypeRef::Date, Value::String(text)) => {
+            format!("let {name}: {rust} = {text:?}.parse()?;")
+        }
+        // `serde_json::json!` would read better, but it reads an integer beyond `i32` as an
+        // out-of-range `i32` literal and hits the macro recursion limit on a big object.
+        _ => {
+            let json = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".to_owned());
+            format!(
+                "let {name}: {rust} = serde_json::from_str({})?;",
+                raw_string(&json)
+            )
+        }
+    }
+}
+
+/// The value written in place as an argument of `impl Into<T>` when that is short and exact:
+/// a string, number or boolean literal of the right kind, or an enum variant. `None` when it
+/// needs a binding.
+fn literal(
+    types: &BTreeMap<&str, &TypeDef>,
+    ty: &TypeRef,
+    value: &Value,
+    uses: &mut Uses,
+) -> Option<String> {
+    match (ty, value) {
+        (TypeRef::String, Value::String(text)) => Some(format!("{text:?}")),
+        (TypeRef::Bool, Value::Bool(flag)) => Some(flag.to_string()),
+        // An integer literal is an `i32`, which converts into `i32`, `i64` and `f64`.
+        (TypeRef::I32 | TypeRef::I64 | TypeRef::F64, Value::Number(n))
+            if n.as_i64().is_some_and(|n| i32::try_from(n).is_ok()) =>
+        {
+            Some(n.to_string())
+        }
+        (TypeRef::I64, Value::Number(n)) => n.as_i64().map(|n| format!("{n}_i64")),
+        (TypeRef::U64, Value::Number(n)) => n.as_u64().map(|n| format!("{n}_u64")),
+        (TypeRef::F64, Value::Number(n)) => n.as_f64().map(|n| format!("{n:?}")),
+        (TypeRef::F32, Value::Number(n)) => n
+            .as_f64()
+            .filter(|n| (*n as f32) as f64 == *n)
+            .map(|n| format!("{:?}_f32", n as f32)),
+        // A multipart body the API does not describe: the caller adds the parts.
+        (TypeRef::Form, _) => {
+            uses.form = true;
+            Some("Form::new().text(\"field\", \"value\")".to_owned())
+        }
+        (TypeRef::Bytes, Value::Array(bytes)) => {
+            let bytes: Option<Vec<u8>> = bytes
+                .iter()
+                .map(|b| b.as_u64().and_then(|b| u8::try_from(b).ok()))
+                .collect();
+            let text = String::from_utf8(bytes?).ok()?;
+            Some(format!("{text:?}.as_bytes()"))
+        }
+        (TypeRef::Named(name), Value::String(text)) => {
+            let def = types.get(name.as_str())?;
+            match &def.kind {
+                TypeKind::Enum { variants, .. } => {
+                    let variant = variants.iter().find(|v| &v.value == text)?;
+                    uses.types = true;
+                    Some(format!("types::{}::{}", ident(name), ident(&variant.name)))
+                }
+                TypeKind::Alias(TypeRef::String) => Some(format!("{text:?}")),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A value shaped for its Rust type where JSON and Rust disagree on the wire form: a
+/// non-string value for a `String` (a text body, a parameter typed loosely) is its JSON text,
+/// and a string for bytes is its UTF-8 bytes. A `null` where the type is a plain scalar (the
+/// schema said nothing the synthesis could use, e.g. a `$ref` that resolves nowhere) becomes
+/// a neutral value of that scalar, which `null` cannot be read into.
+pub fn adapt(ty: &TypeRef, value: &Value) -> Value {
+    match (ty, value) {
+        (TypeRef::Option(inner) | TypeRef::Box(inner), _) => adapt(inner, value),
+        (TypeRef::String, Value::String(_)) => value.clone(),
+        (TypeRef::String, Value::Null) => Value::String("string".to_owned()),
+        (TypeRef::I32 | TypeRef::I64 | TypeRef::U64, Value::Null) => Value::from(1),
+        (TypeRef::F32 | TypeRef::F64, Value::Null) => Value::from(1.5),
+        (TypeRef::Bool, Value::Null) => Value::Bool(true),
+        (TypeRef::String, other) => Value::String(other.to_string()),
+        (TypeRef::Bytes, Value::String(text)) => {
+            Value::Array(text.bytes().map(Value::from).collect())
+        }
+        _ => value.clone(),
+    }
+}
+
+/// A Rust raw string literal holding `text`: `r#"..."#`, with as many `#` as it takes.
+pub fn raw_string(text: &str) -> String {
+    let mut hashes = 1;
+    while text.contains(&format!("\"{}", "#".repeat(hashes))) {
+        hashes += 1;
+    }
+    let fence = "#".repeat(hashes);
+    format!("r{fence}\"{text}\"{fence}")
+}
+
+/// A Rust identifier, raw (`r#type`) when it is a keyword.
+fn ident(name: &str) -> String {
+    if crate::model::is_keyword(name) {
+        format!("r#{name}")
+    } else {
+        name.to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
 
     use super::*;
+
+    /// A small API for the usage examples: a bearer-secured operation with a uuid path
+    /// parameter, a required struct body, and optional enum and integer query parameters;
+    /// and an unsecured one without parameters or answer.
+    fn usage_api() -> (Api, Value) {
+        let document = json!({
+            "openapi": "3.0.3",
+            "info": {"title": "Pets", "version": "1"},
+            "paths": {
+                "/pets/{pet_id}": {
+                    "put": {
+                        "operationId": "updatePet",
+                        "security": [{"bearer": []}],
+                        "parameters": [
+                            {"name": "pet_id", "in": "path", "required": true,
+                             "schema": {"type": "string", "format": "uuid"}},
+                            {"name": "kind", "in": "query",
+                             "schema": {"$ref": "#/components/schemas/Kind"}},
+                            {"name": "limit", "in": "query",
+                             "schema": {"type": "integer", "format": "int64", "minimum": 5}},
+                            {"name": "big", "in": "query",
+                             "schema": {"type": "integer", "format": "int64", "minimum": 3000000000u64}}
+                        ],
+                        "requestBody": {"required": true, "content": {"application/json": {
+                            "schema": {"$ref": "#/components/schemas/Pet"}}}},
+                        "responses": {"200": {"description": "ok", "content": {"application/json": {
+                            "schema": {"$ref": "#/components/schemas/Pet"}}}}}
+                    }
+                },
+                "/ping": {"delete": {"operationId": "ping", "responses": {"204": {"description": "gone"}}}}
+            },
+            "components": {
+                "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+                "schemas": {
+                    "Kind": {"type": "string", "enum": ["cat", "dog"]},
+                    "Pet": {"type": "object", "required": ["name"], "properties": {
+                        "name": {"type": "string", "example": "Rex"},
+                        "kind": {"$ref": "#/components/schemas/Kind"}
+                    }}
+                }
+            }
+        });
+        let options = crate::Options {
+            crate_name: "pets-client".to_owned(),
+        };
+        let api = Api::from_merged(&document, &options).expect("the test API models");
+        (api, document)
+    }
+
+    /// The example binds what has no literal (the uuid, the struct body), writes literals in
+    /// place (the enum variant, the integer), chains at most two setters (not the third,
+    /// `big`), imports only what it names, and sets the credential of the operation's scheme.
+    #[test]
+    fn usage_binds_what_has_no_literal_and_chains_setters() {
+        let (api, _) = usage_api();
+        let op = api
+            .operations
+            .iter()
+            .find(|op| op.name == "update_pet")
+            .unwrap();
+        let expected = r####"use pets_client::{Client, types, uuid};
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+let client = Client::builder("https://api.example.com").bearer("TOKEN").build()?;
+let pet_id: uuid::Uuid = "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?;
+let body: types::Pet = serde_json::from_str(r#"{
+  "name": "Rex"
+}"#)?;
+let pet = client.update_pet(pet_id, body)
+    .kind(types::Kind::Cat)
+    .limit(5)
+    .await?;
+# Ok(())
+# }"####;
+        assert_eq!(op.example.as_deref(), Some(expected));
+    }
+
+    /// Without security the client is `Client::new`; without a success body nothing is bound.
+    #[test]
+    fn usage_without_security_or_answer() {
+        let (api, _) = usage_api();
+        let op = api.operations.iter().find(|op| op.name == "ping").unwrap();
+        let expected = "use pets_client::Client;
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+let client = Client::new(\"https://api.example.com\")?;
+client.ping().await?;
+# Ok(())
+# }";
+        assert_eq!(op.example.as_deref(), Some(expected));
+    }
+
+    /// Literals carry the suffix their `impl Into<T>` needs: an unsuffixed integer is an
+    /// `i32`, which does not convert into `u64` or `f32`, nor hold 3000000000.
+    #[test]
+    fn literals_fit_their_parameter_type() {
+        let types = BTreeMap::new();
+        let mut uses = Uses::default();
+        let mut lit = |ty: TypeRef, value: Value| literal(&types, &ty, &value, &mut uses);
+        assert_eq!(lit(TypeRef::I64, json!(5)).as_deref(), Some("5"));
+        assert_eq!(
+            lit(TypeRef::I64, json!(3000000000u64)).as_deref(),
+            Some("3000000000_i64")
+        );
+        assert_eq!(lit(TypeRef::U64, json!(5)).as_deref(), Some("5_u64"));
+        assert_eq!(lit(TypeRef::F32, json!(1.5)).as_deref(), Some("1.5_f32"));
+        assert_eq!(lit(TypeRef::F64, json!(2)).as_deref(), Some("2"));
+        assert_eq!(lit(TypeRef::F64, json!(2.25)).as_deref(), Some("2.25"));
+        assert_eq!(
+            lit(TypeRef::String, json!("a\"b")).as_deref(),
+            Some("\"a\\\"b\"")
+        );
+        // A value of the wrong kind, or a type without literals, is bound instead.
+        assert_eq!(lit(TypeRef::I32, json!("x")), None);
+        assert_eq!(lit(TypeRef::Uuid, json!("x")), None);
+        assert_eq!(lit(TypeRef::Named("Missing".to_owned()), json!("x")), None);
+    }
+
+    #[test]
+    fn rust_types_print_as_rustfmt_writes_them() {
+        let ty = TypeRef::Option(Box::new(TypeRef::Vec(Box::new(TypeRef::Named(
+            "Pet".to_owned(),
+        )))));
+        assert_eq!(rust_type(&ty), "Option<Vec<types::Pet>>");
+        assert_eq!(
+            rust_type(&TypeRef::DateTime),
+            "chrono::DateTime<chrono::Utc>"
+        );
+    }
+
+    #[test]
+    fn values_take_the_wire_form_of_their_rust_type() {
+        let text = adapt(&TypeRef::String.optional(), &json!({"a": 1}));
+        assert_eq!(text, json!("{\"a\":1}"));
+        assert_eq!(adapt(&TypeRef::Bytes, &json!("ab")), json!([97, 98]));
+        assert_eq!(adapt(&TypeRef::I64, &Value::Null), json!(1));
+        assert_eq!(adapt(&TypeRef::Bool, &Value::Null), json!(true));
+        assert_eq!(adapt(&TypeRef::Json, &Value::Null), Value::Null);
+    }
+
+    /// A required, nullable, recursive property ends in `null` a few levels down instead of
+    /// nesting [`MAX_DEPTH`] objects.
+    #[test]
+    fn nullable_recursion_stops_early() {
+        let document = json!({"components": {"schemas": {"Node": {
+            "type": "object", "required": ["next"],
+            "properties": {"next": {"allOf": [{"$ref": "#/components/schemas/Node"}], "nullable": true}}
+        }}}});
+        let node = value(
+            &document,
+            &json!({"$ref": "#/components/schemas/Node"}),
+            Fill::Required,
+        );
+        let mut depth = 0;
+        let mut at = &node;
+        while let Some(next) = at.get("next") {
+            depth += 1;
+            at = next;
+        }
+        assert!(at.is_null(), "{node}");
+        assert!(depth <= OPTIONAL_DEPTH + 1, "{depth} levels: {node}");
+    }
 
     #[test]
     fn values_follow_enums_formats_and_limits() {

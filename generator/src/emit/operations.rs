@@ -179,7 +179,7 @@ fn too_many_arguments(op: &Operation) -> Option<TokenStream> {
 /// between operations is written here: the arguments, how they go into the request, and how
 /// each documented status is decoded. A success enum, if any, follows.
 pub(super) fn operation_items(api: &Api, op: &Operation) -> TokenStream {
-    let doc = doc_attrs(&op.doc);
+    let doc = doc_attrs(&method_doc(op));
     let method = ident(&op.name);
     let builder = ident(&op.type_name);
     let error = ident(&op.error_name());
@@ -225,6 +225,15 @@ pub(super) fn operation_items(api: &Api, op: &Operation) -> TokenStream {
         }
 
         #response_enum
+    }
+}
+
+/// The `Client` method's documentation: the operation's, then its usage example as a
+/// `no_run` doctest (compiled by the generated crate's `cargo test`, never run).
+fn method_doc(op: &Operation) -> String {
+    match &op.example {
+        Some(example) => format!("{}\n\n# Example\n\n```rust,no_run\n{example}\n```", op.doc),
+        None => op.doc.clone(),
     }
 }
 

@@ -253,6 +253,9 @@ pub struct Operation {
     pub success: Success,
     /// Keys of the security schemes whose credentials this operation sends when configured.
     pub security: Vec<String>,
+    /// The usage example of the `Client` method: the body of a `rust,no_run` doctest
+    /// ([`crate::example::usage`]), set once every operation and type is known.
+    pub example: Option<String>,
 }
 
 impl Operation {
@@ -503,7 +506,7 @@ impl Api {
         let security_schemes = operation::security_schemes(&spec)?;
         let operations = operation::operations(&spec, &mut types, &security_schemes)?;
         let (types, warnings) = types.finish()?;
-        Ok(Api {
+        let mut api = Api {
             crate_name: options.crate_name.clone(),
             title: spec.info.title.clone(),
             version: spec.info.version.clone(),
@@ -513,7 +516,12 @@ impl Api {
             operations,
             security_schemes,
             warnings,
-        })
+        };
+        let examples = crate::example::usages(&api, merged);
+        for (op, example) in api.operations.iter_mut().zip(examples) {
+            op.example = Some(example);
+        }
+        Ok(api)
     }
 
     /// Named types by name.

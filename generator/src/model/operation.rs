@@ -344,6 +344,7 @@ pub(crate) fn operations(
                 responses,
                 success,
                 security,
+                example: None,
             });
         }
     }

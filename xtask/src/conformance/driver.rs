@@ -190,12 +190,12 @@ fn call_function(text: &mut String, index: usize, call: &Call) {
     let arguments: Vec<&Argument> = call.positional.iter().chain(&call.setters).collect();
     for (n, argument) in arguments.iter().enumerate() {
         let ty = example::rust_type(&argument.ty);
-        let json = adapt(&argument.ty, &argument.value).to_string();
+        let json = example::adapt(&argument.ty, &argument.value).to_string();
         let _ = writeln!(
             text,
             "let a{n} = match serde_json::from_str::<{ty}>({}) {{ Ok(value) => value, \
              Err(error) => return format!(\"argument\\t0\\t{}: {{}}\", line(error.to_string())) }};",
-            raw_string(&json),
+            example::raw_string(&json),
             argument.name.replace(['"', '\\', '{', '}'], "")
         );
     }
@@ -215,58 +215,11 @@ fn call_function(text: &mut String, index: usize, call: &Call) {
     text.push_str("outcome(request.send().await)\n}\n\n");
 }
 
-/// A value shaped for its Rust type where JSON and Rust disagree on the wire form: a
-/// non-string value for a `String` (a text body, a parameter typed loosely) is its JSON text,
-/// and a string for bytes is its UTF-8 bytes.
-fn adapt(ty: &TypeRef, value: &Value) -> Value {
-    match (ty, value) {
-        (TypeRef::Option(inner) | TypeRef::Box(inner), _) => adapt(inner, value),
-        (TypeRef::String, Value::String(_)) => value.clone(),
-        (TypeRef::String, Value::Null) => Value::String("string".to_owned()),
-        (TypeRef::String, other) => Value::String(other.to_string()),
-        (TypeRef::Bytes, Value::String(text)) => {
-            Value::Array(text.bytes().map(Value::from).collect())
-        }
-        _ => value.clone(),
-    }
-}
-
-/// A Rust raw string literal holding `text`.
-fn raw_string(text: &str) -> String {
-    let mut hashes = 1;
-    while text.contains(&format!("\"{}", "#".repeat(hashes))) {
-        hashes += 1;
-    }
-    let fence = "#".repeat(hashes);
-    format!("r{fence}\"{text}\"{fence}")
-}
-
 /// A Rust identifier, raw when it is a keyword.
 fn ident(name: &str) -> String {
     if stitch::model::is_keyword(name) {
         format!("r#{name}")
     } else {
         name.to_owned()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn raw_strings_outlast_their_content() {
-        assert_eq!(raw_string("{}"), "r#\"{}\"#");
-        assert_eq!(raw_string("\"#x"), "r##\"\"#x\"##");
-    }
-
-    #[test]
-    fn values_take_the_wire_form_of_their_rust_type() {
-        let text = adapt(&TypeRef::String.optional(), &serde_json::json!({"a": 1}));
-        assert_eq!(text, serde_json::json!("{\"a\":1}"));
-        assert_eq!(
-            adapt(&TypeRef::Bytes, &serde_json::json!("ab")),
-            serde_json::json!([97, 98])
-        );
     }
 }
