@@ -617,6 +617,36 @@ mod tests {
         })
     }
 
+    /// An inline `allOf` that copies, through `$ref`s, the properties of the schema it stands
+    /// in (`Builder.order: allOf [Wrapper, {flag}]`, `Wrapper: allOf [Builder]`) is a type
+    /// that holds itself; it was copied into itself without end (a stack overflow found by
+    /// `cargo xtask fuzz`, seed 11 case 309).
+    #[test]
+    fn an_inline_all_of_that_copies_its_own_holder_is_a_recursive_type() {
+        let api = api(doc(
+            json!({
+                "Wrapper": {"allOf": [{"$ref": "#/components/schemas/Builder"}]},
+                "Builder": {"type": "object", "properties": {"order": {"allOf": [
+                    {"$ref": "#/components/schemas/Wrapper"},
+                    {"type": "object", "properties": {"flag": {"type": "boolean"}}}
+                ]}}}
+            }),
+            json!({}),
+        ));
+        let TypeKind::Struct { fields } = &def(&api, "BuilderOrder").kind else {
+            panic!("BuilderOrder is not a struct");
+        };
+        let order = TypeRef::Named("BuilderOrder".into());
+        let held: Vec<(&str, &TypeRef)> = fields.iter().map(|f| (f.name.as_str(), &f.ty)).collect();
+        assert_eq!(
+            held,
+            [
+                ("order", &TypeRef::Box(Box::new(order)).optional()),
+                ("flag", &TypeRef::Bool.optional())
+            ]
+        );
+    }
+
     /// The nesting depth counts every named type on the longest chain of holdings, through
     /// `Option`, `Vec` and maps alike, and the types of a cycle once each (not forever).
     #[test]
