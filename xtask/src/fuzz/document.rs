@@ -529,7 +529,7 @@ impl Doc<'_> {
 
     /// A media type of a body kind, sometimes with parameters or a vendor `+json` spelling.
     fn media_type(&mut self, kind: &str) -> String {
-        if self.rng.chance(3) {
+        if self.rng.chance(1) {
             return (*self.rng.pick(&[
                 "application/json\u{7f}",
                 "text/plain\u{0}",
