@@ -298,6 +298,22 @@ fn root_items(api: &Api) -> TokenStream {
     }
 }
 
+/// The generated crate's `#![recursion_limit]` for named types nested `depth` deep (see
+/// `Api::nesting_depth`).
+///
+/// rustc works out drop glue and auto traits (`Send`, `UnwindSafe`, ... for rustdoc and for
+/// the futures of the client's methods) by walking every field down the whole chain of named
+/// types, and stops past the limit with E0320 ("overflow while adding drop-check rules") or
+/// "queries overflow the depth limit!". Measured: a chain of 300 structs, each holding the
+/// next in an `Option`, needs a limit between 561 and 620, about two steps per link (the struct
+/// and its `Option`); a `Vec` or a `Box` on the way adds steps of its own, so four per link
+/// plus 128 to spare. Never below 256, which nested schemas of real APIs (Stripe's, deeper
+/// than the default 128 allows) were given before the depth was measured. A higher limit
+/// costs nothing when nothing is that deep: it only says where the compiler gives up.
+fn recursion_limit(depth: usize) -> usize {
+    depth.saturating_mul(4).saturating_add(128).max(256)
+}
+
 /// The whole crate: `Cargo.toml`, `openapi.json` and `src/*.rs`.
 pub fn emit_crate(api: &Api, merged: &serde_json::Value) -> Result<GeneratedCrate, EmitError> {
     let modules = modules(api);
@@ -318,13 +334,12 @@ pub fn emit_crate(api: &Api, merged: &serde_json::Value) -> Result<GeneratedCrat
         decls.push(quote!(#allow #[rustfmt::skip] #vis mod #name;));
     }
     let crate_doc = doc_attrs_inner(&crate_doc(api));
+    let recursion_limit = recursion_limit(api.nesting_depth()).to_string();
     let root = root_items(api);
     let lib = quote! {
         #crate_doc
         #![cfg_attr(rustfmt, rustfmt::skip)]
-        // rustdoc works out auto traits (`Send`, `UnwindSafe`, ...) through every field: deeply
-        // nested schemas (Stripe's) need more than the default 128 levels.
-        #![recursion_limit = "256"]
+        #![recursion_limit = #recursion_limit]
         #![forbid(unsafe_code)]
         #![warn(missing_docs)]
         #(#decls)*
@@ -497,5 +512,65 @@ pub(crate) fn type_tokens(ty: &TypeRef, scope: Scope) -> TokenStream {
             let inner = type_tokens(inner, scope);
             quote!(Box<#inner>)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::Options;
+
+    /// The `#![recursion_limit]` a crate of `document` gets.
+    fn limit_of(document: &serde_json::Value) -> String {
+        let options = Options {
+            crate_name: "test-client".to_owned(),
+        };
+        let api = match Api::from_merged(document, &options) {
+            Ok(api) => api,
+            Err(e) => panic!("model failed: {e}"),
+        };
+        let krate = match emit_crate(&api, document) {
+            Ok(krate) => krate,
+            Err(e) => panic!("emit failed: {e}"),
+        };
+        let lib = &krate.files["src/lib.rs"];
+        let start = lib.find("#![recursion_limit = \"").map(|i| i + 22);
+        match start.and_then(|i| Some((i, lib[i..].find('"')?))) {
+            Some((i, len)) => lib[i..i + len].to_owned(),
+            None => panic!("no recursion_limit in lib.rs:\n{lib}"),
+        }
+    }
+
+    /// A chain of `n` component schemas, each holding the next in an optional property.
+    fn chain(n: usize) -> serde_json::Value {
+        let schemas: serde_json::Map<String, serde_json::Value> = (0..n)
+            .map(|i| {
+                let mut link = json!({"type": "object", "properties": {"id": {"type": "integer"}}});
+                if i + 1 < n {
+                    link["properties"]["next"] =
+                        json!({"$ref": format!("#/components/schemas/Link{}", i + 1)});
+                }
+                (format!("Link{i}"), link)
+            })
+            .collect();
+        json!({
+            "openapi": "3.0.3",
+            "info": {"title": "Chain", "version": "1"},
+            "paths": {},
+            "components": {"schemas": schemas},
+        })
+    }
+
+    /// A 300-deep chain failed `cargo check` with E0320 under the fixed limit of 256 (rustc
+    /// needs about two levels a link: measured, 300 links need more than 560). The limit now
+    /// grows with the depth; shallow crates keep 256, so their output does not change. (That
+    /// the deep crates compile is checked by `cargo xtask fuzz`, which draws 300-deep chains.)
+    #[test]
+    fn the_recursion_limit_grows_with_the_nesting_of_named_types() {
+        assert_eq!(limit_of(&chain(3)), "256");
+        assert_eq!(limit_of(&chain(300)), "1328");
+        assert_eq!(limit_of(&chain(1000)), "4128");
     }
 }

@@ -524,6 +524,12 @@ impl Api {
         Ok(api)
     }
 
+    /// How deep the named types nest in one another (see [`recursion::nesting_depth`]):
+    /// what the generated crate's `recursion_limit` has to allow for.
+    pub fn nesting_depth(&self) -> usize {
+        recursion::nesting_depth(&self.types)
+    }
+
     /// Named types by name.
     pub fn type_map(&self) -> BTreeMap<&str, &TypeDef> {
         self.types.iter().map(|t| (t.name.as_str(), t)).collect()
@@ -617,6 +623,65 @@ mod tests {
             "paths": paths,
             "components": {"schemas": schemas}
         })
+    }
+
+    /// An inline `allOf` that copies, through `$ref`s, the properties of the schema it stands
+    /// in (`Builder.order: allOf [Wrapper, {flag}]`, `Wrapper: allOf [Builder]`) is a type
+    /// that holds itself; it was copied into itself without end (a stack overflow found by
+    /// `cargo xtask fuzz`, seed 11 case 309).
+    #[test]
+    fn an_inline_all_of_that_copies_its_own_holder_is_a_recursive_type() {
+        let api = api(doc(
+            json!({
+                "Wrapper": {"allOf": [{"$ref": "#/components/schemas/Builder"}]},
+                "Builder": {"type": "object", "properties": {"order": {"allOf": [
+                    {"$ref": "#/components/schemas/Wrapper"},
+                    {"type": "object", "properties": {"flag": {"type": "boolean"}}}
+                ]}}}
+            }),
+            json!({}),
+        ));
+        let TypeKind::Struct { fields } = &def(&api, "BuilderOrder").kind else {
+            panic!("BuilderOrder is not a struct");
+        };
+        let order = TypeRef::Named("BuilderOrder".into());
+        let held: Vec<(&str, &TypeRef)> = fields.iter().map(|f| (f.name.as_str(), &f.ty)).collect();
+        assert_eq!(
+            held,
+            [
+                ("order", &TypeRef::Box(Box::new(order)).optional()),
+                ("flag", &TypeRef::Bool.optional())
+            ]
+        );
+    }
+
+    /// The nesting depth counts every named type on the longest chain of holdings, through
+    /// `Option`, `Vec` and maps alike, and the types of a cycle once each (not forever).
+    #[test]
+    fn nesting_depth_is_the_longest_chain_through_any_holding_with_cycles_counted_once() {
+        let link = |next: serde_json::Value| json!({"type": "object", "properties": {"id": {"type": "integer"}, "next": next}});
+        let to = |name: &str| json!({"$ref": format!("#/components/schemas/{name}")});
+        let mut schemas = serde_json::Map::new();
+        // L0 → … → L9 (L4 holds a `Vec` of L5, L6 a map of L7), then L9 → R0 ⇄ R1.
+        for i in 0..10 {
+            let next = match i {
+                4 => json!({"type": "array", "items": to("L5")}),
+                6 => json!({"type": "object", "additionalProperties": to("L7")}),
+                9 => to("R0"),
+                _ => to(&format!("L{}", i + 1)),
+            };
+            schemas.insert(format!("L{i}"), link(next));
+        }
+        schemas.insert("R0".into(), link(to("R1")));
+        schemas.insert("R1".into(), link(to("R0")));
+        schemas.insert("Lone".into(), link(json!({"type": "string"})));
+        let deep = api(doc(serde_json::Value::Object(schemas), json!({})));
+        assert_eq!(deep.nesting_depth(), 12);
+        let flat = api(doc(
+            json!({"A": link(json!({"type": "string"}))}),
+            json!({}),
+        ));
+        assert_eq!(flat.nesting_depth(), 1);
     }
 
     fn def<'a>(api: &'a Api, name: &str) -> &'a TypeDef {

@@ -48,7 +48,11 @@ pub fn snake(text: &str) -> String {
     if name.is_empty() {
         name = "value".to_owned();
     }
-    if name.starts_with(|c: char| c.is_ascii_digit()) {
+    if name.chars().all(|c| c.is_ascii_digit() || c == '_') {
+        // `_404` would be a parameter of a `new` that clippy's `just_underscores_and_digits`
+        // rejects (found by `cargo xtask fuzz`): a letter first, as `camel` puts `V`.
+        name.insert(0, 'n');
+    } else if name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert(0, '_');
     }
     if NOT_RAW.contains(&name.as_str()) {
@@ -182,6 +186,8 @@ mod tests {
         assert_eq!(snake("Engine Id"), "engine_id");
         assert_eq!(snake("self"), "self_");
         assert_eq!(snake("1st"), "_1st");
+        assert_eq!(snake("404"), "n404");
+        assert_eq!(snake("2_0"), "n2_0");
         assert_eq!(snake("$ref"), "ref");
         assert_eq!(snake("delete /{ID}/ü/self"), "delete_id_self");
         assert_eq!(snake("options /ü"), "options");

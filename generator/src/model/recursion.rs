@@ -31,7 +31,7 @@ pub(super) fn settle(
     places: &BTreeMap<String, String>,
 ) -> Result<(), ModelError> {
     let names: Vec<&str> = defs.keys().map(String::as_str).collect();
-    let alias_edges = graph(defs, |kind| {
+    let alias_edges = graph(defs.values(), |kind| {
         let mut targets = Vec::new();
         if let TypeKind::Alias(ty) = kind {
             every_named(ty, &mut targets);
@@ -52,7 +52,7 @@ pub(super) fn settle(
         })
         .collect::<Vec<_>>();
     if errors.is_empty() {
-        let same_value = graph(defs, |kind| {
+        let same_value = graph(defs.values(), |kind| {
             same_value_types(kind).filter_map(by_value_target).collect()
         });
         errors.extend(cycles(&same_value).into_iter().map(|cycle| {
@@ -74,7 +74,7 @@ pub(super) fn settle(
         return Err(error);
     }
 
-    let by_value = graph(defs, |kind| {
+    let by_value = graph(defs.values(), |kind| {
         held_types(kind).filter_map(by_value_target).collect()
     });
     let component = strongly_connected(&by_value);
@@ -225,25 +225,64 @@ fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
     component
 }
 
-/// One graph over the named types (numbered in name order): for each type, the types that
-/// `targets` names in its shape.
+/// How deep the named types nest in one another: the most named types on one chain of
+/// holdings (`A` holds `B` holds `C`: 3), through every kind of holding (by value, in an
+/// `Option`, a `Box`, a `Vec` or a map), counting the types of a cycle once each.
+///
+/// The compiler walks exactly these chains, field by field, when it works out whether a type
+/// needs drop glue and which auto traits (`Send`, `Sync`, ...) it has, and gives up past the
+/// crate's `recursion_limit` (E0320 "overflow while adding drop-check rules", "queries
+/// overflow the depth limit"); emit sets the limit from this depth. A `Box` or a `Vec` does
+/// not cut the chain: the compiler looks through them too. Linear in the size of the model:
+/// the longest path over the strongly connected components, which Tarjan's algorithm numbers
+/// so that every edge between two components goes to a lower number.
+pub(super) fn nesting_depth(types: &[TypeDef]) -> usize {
+    let edges = graph(types.iter(), |kind| {
+        let mut targets = Vec::new();
+        for ty in held_types(kind) {
+            every_named(ty, &mut targets);
+        }
+        targets
+    });
+    let component = strongly_connected(&edges);
+    let count = component.iter().map(|&c| c + 1).max().unwrap_or(0);
+    let mut members = vec![Vec::new(); count];
+    for (node, &c) in component.iter().enumerate() {
+        members[c].push(node);
+    }
+    let mut depth = vec![0; count];
+    for c in 0..count {
+        let below = members[c]
+            .iter()
+            .flat_map(|&node| &edges[node])
+            .map(|&next| component[next])
+            .filter(|&d| d != c)
+            .map(|d| depth[d])
+            .max()
+            .unwrap_or(0);
+        depth[c] = members[c].len() + below;
+    }
+    depth.into_iter().max().unwrap_or(0)
+}
+
+/// One graph over the named types `defs` (numbered in the order given, which is name order
+/// everywhere here): for each type, the types that `targets` names in its shape.
 fn graph<'d>(
-    defs: &'d BTreeMap<String, TypeDef>,
+    defs: impl Iterator<Item = &'d TypeDef> + Clone,
     targets: impl Fn(&'d TypeKind) -> Vec<&'d str>,
 ) -> Vec<Vec<usize>> {
     let index: BTreeMap<&str, usize> = defs
-        .keys()
+        .clone()
         .enumerate()
-        .map(|(i, name)| (name.as_str(), i))
+        .map(|(i, def)| (def.name.as_str(), i))
         .collect();
-    defs.values()
-        .map(|def| {
-            targets(&def.kind)
-                .into_iter()
-                .filter_map(|name| index.get(name).copied())
-                .collect()
-        })
-        .collect()
+    defs.map(|def| {
+        targets(&def.kind)
+            .into_iter()
+            .filter_map(|name| index.get(name).copied())
+            .collect()
+    })
+    .collect()
 }
 
 /// Every named type `ty` mentions, at any depth.

@@ -93,6 +93,9 @@ pub(crate) struct TypeBuilder<'a> {
     /// `$ref`s inside a component schema whose type is being built (a use met meanwhile is
     /// recursion).
     building: BTreeSet<String>,
+    /// The schemas whose inline types are being built, innermost last, each with its type's
+    /// name (see [`TypeBuilder::named_inline`]).
+    inline: Vec<(Schema, String)>,
     /// Schemas read as free-form JSON although they say more, by place.
     warnings: BTreeMap<String, ModelWarning>,
     /// Component keys of the schemas that admit `null` ([`admits_null`]). Their named
@@ -120,6 +123,7 @@ impl<'a> TypeBuilder<'a> {
             children: BTreeMap::new(),
             deep_refs: BTreeMap::new(),
             building: BTreeSet::new(),
+            inline: Vec::new(),
             warnings: BTreeMap::new(),
             nullable: BTreeSet::new(),
             places: BTreeMap::new(),
@@ -721,10 +725,23 @@ impl<'a> TypeBuilder<'a> {
         hint: &str,
         place: &str,
     ) -> Result<TypeRef, ModelError> {
+        // The same schema met again while its own type is being built: the properties an
+        // `allOf` copies (as copies) from a `$ref`'d schema are typed where the `allOf`
+        // stands, so `B: {properties: {p: {allOf: [$ref A]}}}` with `A: {allOf: [$ref B]}`
+        // would copy `p` into `p` into `p` without end (a stack overflow). A schema equal to
+        // one it is nested in can only come from such a copy (a part of a tree is smaller
+        // than the tree), and builds the same type again: it is that type, recursive (boxed
+        // by `recursion::settle` where it holds itself by value).
+        if let Some((_, name)) = self.inline.iter().find(|(outer, _)| outer == item) {
+            return Ok(TypeRef::Named(name.clone()));
+        }
         let name = self.names.claim(&camel(hint));
         // Reserve the name before recursing so nested inline types cannot take it.
         self.insert(&name, String::new(), TypeKind::Alias(TypeRef::Json), place);
-        let kind = match self.named_kind(&name, item, place)? {
+        self.inline.push((item.clone(), name.clone()));
+        let kind = self.named_kind(&name, item, place);
+        self.inline.pop();
+        let kind = match kind? {
             Some(kind) => kind,
             None => TypeKind::Alias(self.fall_back(
                 place,
