@@ -25,6 +25,7 @@ mod bench;
 mod config;
 mod conformance;
 mod corpus;
+mod flags;
 mod fuzz;
 mod members;
 

@@ -21,6 +21,7 @@ pub mod split;
 use std::path::Path;
 use std::time::Instant;
 
+use crate::flags::Flags;
 use run::{Plan, SpecResult};
 
 /// The cache folder, relative to the workspace root (gitignored).
@@ -61,39 +62,24 @@ fn parse(args: &[&str]) -> Result<Args, String> {
         merge_only: false,
         jobs: std::thread::available_parallelism().map_or(1, usize::from),
     };
-    let mut rest = args.iter();
-    while let Some(&flag) = rest.next() {
-        let (flag, inline) = match flag.split_once('=') {
-            Some((flag, value)) => (flag, Some(value)),
-            None => (flag, None),
-        };
-        let mut value = || {
-            inline
-                .or_else(|| rest.next().copied())
-                .ok_or_else(|| format!("{flag} needs a value\n\n{USAGE}"))
-        };
-        let number = |text: &str| {
-            text.parse::<u64>()
-                .map_err(|_| format!("{flag} takes a number, not `{text}`\n\n{USAGE}"))
-        };
+    let mut flags = Flags::new(args, USAGE);
+    while let Some(flag) = flags.next() {
         match flag {
             "--sample" => {
-                parsed.sample = Some(usize::try_from(number(value()?)?).unwrap_or(usize::MAX))
+                parsed.sample = Some(usize::try_from(flags.number()?).unwrap_or(usize::MAX))
             }
-            "--seed" => parsed.seed = number(value()?)?,
-            "--compile" => {
-                parsed.compile = usize::try_from(number(value()?)?).unwrap_or(usize::MAX)
-            }
-            "--jobs" => parsed.jobs = usize::try_from(number(value()?)?).unwrap_or(1).max(1),
+            "--seed" => parsed.seed = flags.number()?,
+            "--compile" => parsed.compile = usize::try_from(flags.number()?).unwrap_or(usize::MAX),
+            "--jobs" => parsed.jobs = usize::try_from(flags.number()?).unwrap_or(1).max(1),
             "--spec" => {
-                let id = value()?;
+                let id = flags.value()?;
                 parsed.spec = Some(
                     id.trim_end_matches(".json")
                         .trim_start_matches("api/")
                         .to_owned(),
                 );
             }
-            "--stage" => match value()? {
+            "--stage" => match flags.value()? {
                 "merge" => parsed.merge_only = true,
                 "all" => parsed.merge_only = false,
                 other => return Err(format!("unknown stage `{other}` (merge or all)\n\n{USAGE}")),

@@ -51,6 +51,7 @@ use stitch::{GeneratedCrate, OnConflict, Options};
 
 use crate::corpus::run::{QuietPanics, guarded};
 use crate::corpus::split;
+use crate::flags::Flags;
 use crate::members::{self, Strictness};
 use document::Open;
 
@@ -111,34 +112,21 @@ fn parse(args: &[&str]) -> Result<Args, String> {
         document: None,
         minimize: false,
     };
-    let mut rest = args.iter();
-    while let Some(&flag) = rest.next() {
-        let (flag, inline) = match flag.split_once('=') {
-            Some((flag, value)) => (flag, Some(value)),
-            None => (flag, None),
-        };
-        let mut value = || {
-            inline
-                .or_else(|| rest.next().copied())
-                .ok_or_else(|| format!("{flag} needs a value\n\n{USAGE}"))
-        };
-        let number = |text: &str| {
-            text.parse::<u64>()
-                .map_err(|_| format!("{flag} takes a number, not `{text}`\n\n{USAGE}"))
-        };
+    let mut flags = Flags::new(args, USAGE);
+    while let Some(flag) = flags.next() {
         match flag {
-            "--cases" => parsed.cases = number(value()?)?,
-            "--seed" => parsed.seed = number(value()?)?,
-            "--check" => parsed.check = usize::try_from(number(value()?)?).unwrap_or(usize::MAX),
-            "--case" => parsed.case = Some(number(value()?)?),
-            "--write" => parsed.write = Some(PathBuf::from(value()?)),
-            "--timeout" => parsed.timeout = number(value()?)?.max(1),
-            "--jobs" => parsed.jobs = usize::try_from(number(value()?)?).unwrap_or(1).max(1),
+            "--cases" => parsed.cases = flags.number()?,
+            "--seed" => parsed.seed = flags.number()?,
+            "--check" => parsed.check = usize::try_from(flags.number()?).unwrap_or(usize::MAX),
+            "--case" => parsed.case = Some(flags.number()?),
+            "--write" => parsed.write = Some(PathBuf::from(flags.value()?)),
+            "--timeout" => parsed.timeout = flags.number()?.max(1),
+            "--jobs" => parsed.jobs = usize::try_from(flags.number()?).unwrap_or(1).max(1),
             "--child" => parsed.child = true,
-            "--document" => parsed.document = Some(PathBuf::from(value()?)),
+            "--document" => parsed.document = Some(PathBuf::from(flags.value()?)),
             "--minimize" => parsed.minimize = true,
             "--lint" => {
-                parsed.strictness = match value()? {
+                parsed.strictness = match flags.value()? {
                     "clippy" => Strictness::WarningFree,
                     "check" => Strictness::Compiles,
                     other => {
@@ -149,7 +137,7 @@ fn parse(args: &[&str]) -> Result<Args, String> {
                 }
             }
             "--open" => {
-                for name in value()?.split(',') {
+                for name in flags.value()?.split(',') {
                     if name == "all" {
                         parsed.open = Open::ALL.to_vec();
                         continue;
