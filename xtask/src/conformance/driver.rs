@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 use stitch::example::{self, Argument, Call, Fill};
-use stitch::model::{Api, Operation, SchemeKind, TypeRef};
+use stitch::model::{Api, BodyEncoding, Operation, SchemeKind, TypeRef};
 
 /// One planned call.
 #[derive(Debug, Clone)]
@@ -31,6 +31,8 @@ pub struct Planned {
     pub call: Call,
     /// Why the call is not made (an argument the harness cannot build).
     pub skip: Option<String>,
+    /// The call sends a body, as `application/x-www-form-urlencoded`.
+    pub form_body: bool,
 }
 
 /// The calls of every operation: with required arguments, and again with every argument
@@ -52,6 +54,9 @@ pub fn plan(api: &Api, document: &Value) -> Vec<Planned> {
                 method: op.name.clone(),
                 fill,
                 skip: skip_reason(op, &call),
+                form_body: op.body.as_ref().is_some_and(|b| {
+                    b.encoding == BodyEncoding::Form && (b.required || fill == Fill::All)
+                }),
                 call,
             });
         }
