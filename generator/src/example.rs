@@ -516,13 +516,24 @@ fn number_value(object: &Map<String, Value>) -> Value {
     serde_json::Number::from_f64(value).map_or(Value::Null, Value::Number)
 }
 
-/// A string for the schema's `pattern` when it has one that [`matching`] can satisfy, else
-/// for its `format`, padded or cut to its length limits.
+/// A string for the schema's `pattern` when it has one that [`matching`] can satisfy (grown
+/// to `minLength` where the pattern lets it), else for its `format`, padded or cut to its
+/// length limits.
 fn string_value(object: &Map<String, Value>) -> String {
+    let min = object
+        .get("minLength")
+        .and_then(Value::as_u64)
+        .unwrap_or(0)
+        .min(4096);
+    let min = usize::try_from(min).unwrap_or(4096);
+    let max = object
+        .get("maxLength")
+        .and_then(Value::as_u64)
+        .map_or(usize::MAX, |max| usize::try_from(max).unwrap_or(usize::MAX));
     if let Some(text) = object
         .get("pattern")
         .and_then(Value::as_str)
-        .and_then(matching)
+        .and_then(|pattern| matching(pattern, min.min(max)))
     {
         return text;
     }
@@ -542,37 +553,61 @@ fn string_value(object: &Map<String, Value>) -> String {
         _ => "string",
     };
     let mut text = text.to_owned();
-    let min = object
-        .get("minLength")
-        .and_then(Value::as_u64)
-        .unwrap_or(0)
-        .min(4096);
-    while (text.chars().count() as u64) < min {
+    while text.chars().count() < min {
         text.push('x');
     }
-    if let Some(max) = object.get("maxLength").and_then(Value::as_u64) {
-        text = text
-            .chars()
-            .take(usize::try_from(max).unwrap_or(usize::MAX))
-            .collect();
-    }
-    text
+    text.chars().take(max).collect()
 }
 
-/// The shortest string a simple regular expression (`pattern`, ECMA 262 flavour) matches:
+/// A string a simple regular expression (`pattern`, ECMA 262 flavour) matches, as short as
+/// it can be but at least `min` characters when the pattern's repetitions allow that:
 /// literals, escapes (`\d`, `\w`, `\s`, escaped punctuation), `.`, character classes
 /// (their first member; a negated class a character it leaves out), groups and alternatives
-/// (the first), and quantifiers (their least count, `+` once). `None` for what this does
-/// not read (look-arounds, back-references, an unbalanced pattern): the caller falls back.
-fn matching(pattern: &str) -> Option<String> {
+/// (the first), and quantifiers (their least count, `+` once; then, to reach `min`, more
+/// copies of the last repeated atoms that may take them — a quantified atom's text repeated
+/// still matches). `None` for what this does not read (look-arounds, back-references, an
+/// unbalanced pattern): the caller falls back.
+fn matching(pattern: &str, min: usize) -> Option<String> {
     let chars: Vec<char> = pattern.chars().collect();
     let mut at = 0;
-    let text = alternatives(&chars, &mut at, 0)?;
-    (at == chars.len()).then_some(text)
+    let Piece { mut text, slots } = alternatives(&chars, &mut at, 0)?;
+    if at != chars.len() {
+        return None;
+    }
+    // Latest slot first, so the byte offsets of the earlier ones stay right.
+    for slot in slots.iter().rev() {
+        let short = min.saturating_sub(text.chars().count());
+        let atom_len = slot.atom.chars().count();
+        if short == 0 {
+            break;
+        }
+        if atom_len == 0 {
+            continue;
+        }
+        let copies = short.div_ceil(atom_len).min(slot.room);
+        text.insert_str(slot.at, &slot.atom.repeat(copies));
+    }
+    Some(text)
+}
+
+/// The text matched so far and where it may grow.
+struct Piece {
+    text: String,
+    slots: Vec<Slot>,
+}
+
+/// A place in a [`Piece`]'s text where more copies of a quantified atom may go.
+struct Slot {
+    /// Byte offset (just after the copies already there).
+    at: usize,
+    /// The text of one copy.
+    atom: String,
+    /// How many more copies the quantifier allows.
+    room: usize,
 }
 
 /// The first alternative of a sequence, up to the `)` that ends its group (not consumed).
-fn alternatives(chars: &[char], at: &mut usize, depth: usize) -> Option<String> {
+fn alternatives(chars: &[char], at: &mut usize, depth: usize) -> Option<Piece> {
     if depth > 32 {
         return None;
     }
@@ -585,8 +620,11 @@ fn alternatives(chars: &[char], at: &mut usize, depth: usize) -> Option<String> 
 }
 
 /// One alternative: atoms with their quantifiers, up to `|` or `)`.
-fn sequence(chars: &[char], at: &mut usize, depth: usize) -> Option<String> {
-    let mut text = String::new();
+fn sequence(chars: &[char], at: &mut usize, depth: usize) -> Option<Piece> {
+    let mut out = Piece {
+        text: String::new(),
+        slots: Vec::new(),
+    };
     while let Some(&c) = chars.get(*at) {
         let atom = match c {
             '|' | ')' => break,
@@ -612,55 +650,90 @@ fn sequence(chars: &[char], at: &mut usize, depth: usize) -> Option<String> {
             }
             '[' => {
                 *at += 1;
-                class(chars, at)?.to_string()
+                plain(class(chars, at)?)
             }
             '\\' => {
                 *at += 1;
                 let escaped = *chars.get(*at)?;
                 *at += 1;
-                escape(escaped)?.to_string()
+                plain(escape(escaped)?)
             }
             '.' => {
                 *at += 1;
-                "a".to_owned()
+                plain('a')
             }
             '*' | '+' | '?' | '{' => return None,
             other => {
                 *at += 1;
-                other.to_string()
+                plain(other)
             }
         };
-        let count = quantifier(chars, at)?;
-        text.push_str(&atom.repeat(count));
+        let (count, most) = quantifier(chars, at)?;
+        if count > 0 {
+            // The atom's own slots, in its first copy.
+            let offset = out.text.len();
+            out.slots.extend(atom.slots.into_iter().map(|slot| Slot {
+                at: slot.at + offset,
+                ..slot
+            }));
+        }
+        out.text.push_str(&atom.text.repeat(count));
+        let room = most.map_or(usize::MAX, |most| most.saturating_sub(count));
+        if room > 0 {
+            out.slots.push(Slot {
+                at: out.text.len(),
+                atom: atom.text,
+                room,
+            });
+        }
     }
-    Some(text)
+    Some(out)
 }
 
-/// The least count of the quantifier at `at`, if any (1 without one).
-fn quantifier(chars: &[char], at: &mut usize) -> Option<usize> {
-    let count = match chars.get(*at) {
-        Some('*' | '?') => {
+/// One character, with no room to grow.
+fn plain(c: char) -> Piece {
+    Piece {
+        text: c.to_string(),
+        slots: Vec::new(),
+    }
+}
+
+/// The least and the most count of the quantifier at `at`, if any (`(1, Some(1))` without
+/// one; the most is `None` when unbounded).
+fn quantifier(chars: &[char], at: &mut usize) -> Option<(usize, Option<usize>)> {
+    let counts = match chars.get(*at) {
+        Some('*') => {
             *at += 1;
-            0
+            (0, None)
+        }
+        Some('?') => {
+            *at += 1;
+            (0, Some(1))
         }
         Some('+') => {
             *at += 1;
-            1
+            (1, None)
         }
         Some('{') => {
             let close = chars[*at..].iter().position(|c| *c == '}')? + *at;
             let inside: String = chars[*at + 1..close].iter().collect();
-            let least = inside.split(',').next()?.trim().parse::<usize>().ok()?;
+            let mut bounds = inside.split(',');
+            let least = bounds.next()?.trim().parse::<usize>().ok()?;
+            let most = match bounds.next() {
+                None => Some(least),
+                Some(most) if most.trim().is_empty() => None,
+                Some(most) => Some(most.trim().parse::<usize>().ok()?),
+            };
             *at = close + 1;
-            least.min(256)
+            (least.min(256), most)
         }
-        _ => return Some(1),
+        _ => return Some((1, Some(1))),
     };
     // A lazy quantifier's `?` changes nothing here.
     if chars.get(*at) == Some(&'?') {
         *at += 1;
     }
-    Some(count)
+    Some(counts)
 }
 
 /// A character of the class that starts after `[` (consumed through its `]`).
@@ -1217,7 +1290,7 @@ client.ping().await?;
 
     #[test]
     fn patterns_give_strings_they_match() {
-        let m = |p: &str| matching(p);
+        let m = |p: &str| matching(p, 0);
         assert_eq!(m("^KS[0-9a-fA-F]{32}$").map(|s| s.len()), Some(34));
         assert_eq!(m("^KS[0-9a-fA-F]{2}$").as_deref(), Some("KS00"));
         assert_eq!(
@@ -1237,6 +1310,27 @@ client.ping().await?;
         assert_eq!(m("(?=x)a"), None);
         assert_eq!(m("(ab"), None);
         assert_eq!(m(r"(a)\1"), None);
+    }
+
+    /// AWS ARNs: a pattern whose shortest match is shorter than `minLength` (20) is grown at
+    /// its last open repetition, so the value keeps matching and is long enough; a pattern
+    /// with no room stays as short as it is, and `maxLength` caps the growth.
+    #[test]
+    fn patterns_grow_to_min_length_where_they_may() {
+        let doc = json!({});
+        let v = |schema: Value| value(&doc, &schema, Fill::Required);
+        let arn = r"arn:(aws[a-zA-Z-]*)?:[a-z]+:([a-z]{2}((-gov)|(-iso(b?)))?-[a-z]+-\d{1})?:(\d{12})?:[a-zA-Z0-9-_/:.]+";
+        let text = v(json!({"type": "string", "pattern": arn, "minLength": 20, "maxLength": 2048}));
+        assert_eq!(text, json!("arn::a:::aaaaaaaaaaa"));
+        // Growth stays inside `{n,m}`, then moves to an earlier repetition.
+        assert_eq!(matching("a{1,3}b{2}c?", 8).as_deref(), Some("aaabbc"));
+        assert_eq!(matching("x+-[0-9]{1,2}", 6).as_deref(), Some("xxx-00"));
+        // A group repeats as a whole.
+        assert_eq!(matching("(ab)+", 5).as_deref(), Some("ababab"));
+        assert_eq!(
+            v(json!({"type": "string", "pattern": "^a+$", "minLength": 4, "maxLength": 3})),
+            json!("aaa")
+        );
     }
 
     #[test]

@@ -62,6 +62,7 @@ generated!(
     discriminator_bare_child,
     inline_enum_reuse,
     lint_clean_names_and_statuses,
+    no_content_with_body,
     nullable_anyof,
     nullable_refs,
     nullable_refs_31,
@@ -1897,4 +1898,50 @@ async fn chroma_collection_keeps_its_name_and_the_crates_it_shows_are_reexported
         ),
     }];
     assert_eq!(collections, expected);
+}
+
+/// A 204 (or 205, 304) documented with a body schema is bodiless (RFC 9110): the empty answer
+/// is the success (`()`, or the unit variant of the success enum) or the unit error variant,
+/// where reading the empty body as JSON used to fail with "EOF while parsing" (6 MediaTailor
+/// calls in CONFORMANCE.md). A body sent with a 200 still decodes.
+#[tokio::test]
+async fn no_content_statuses_have_no_body_whatever_the_document_says() {
+    use no_content_with_body::operations::{PutThingError, PutThingResponse};
+    use no_content_with_body::types::Thing;
+    use no_content_with_body::{Client, RetryPolicy};
+
+    let thing = || Thing {
+        name: "a".to_owned(),
+    };
+    let server = Server::start(204, None).await;
+    let client = local_client!(server);
+    let deleted: () = client
+        .delete_thing("t1")
+        .await
+        .expect("a 204 is the success");
+    assert_eq!(deleted, ());
+    assert_eq!(server.only_request().uri, "/things/t1");
+
+    let server = Server::start(205, None).await;
+    let client = local_client!(server);
+    let reset = client
+        .put_thing("t1", thing())
+        .await
+        .expect("a 205 is a success");
+    assert!(matches!(reset, PutThingResponse::ResetContent), "{reset:?}");
+
+    let server = Server::start(200, Some(json!({"name": "b"}))).await;
+    let client = local_client!(server);
+    let stored = client.put_thing("t1", thing()).await.expect("a 200");
+    assert_eq!(
+        stored,
+        PutThingResponse::Ok(Thing {
+            name: "b".to_owned()
+        })
+    );
+
+    let server = Server::start(304, None).await;
+    let client = local_client!(server);
+    let error = client.put_thing("t1", thing()).await.expect_err("a 304");
+    assert_eq!(error.api_error(), Some(&PutThingError::NotModified));
 }

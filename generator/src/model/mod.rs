@@ -1183,6 +1183,48 @@ mod tests {
         );
     }
 
+    /// A body documented under 204 (or 205, 304) is not read, with a warning at its place;
+    /// the same body under a `2XX` range or another status still is.
+    #[test]
+    fn no_content_statuses_drop_their_documented_body_with_a_warning() {
+        let body = json!({"application/json": {"schema": {"type": "string"}}});
+        let api = api(doc(
+            json!({}),
+            json!({"/x": {"delete": {"responses": {
+                "204": {"description": "gone", "content": body},
+                "2XX": {"description": "other", "content": body},
+                "304": {"description": "same", "content": body}
+            }}}}),
+        ));
+        let op = &api.operations[0];
+        let bodies: Vec<_> = op
+            .responses
+            .iter()
+            .map(|r| (r.variant.as_str(), r.body.is_some()))
+            .collect();
+        assert_eq!(
+            bodies,
+            [
+                ("NoContent", false),
+                ("NotModified", false),
+                ("Status2xx", true)
+            ]
+        );
+        let places: Vec<_> = api.warnings.iter().map(|w| w.place.as_str()).collect();
+        assert_eq!(
+            places,
+            [
+                "#/paths/~1x/delete/responses/204/content",
+                "#/paths/~1x/delete/responses/304/content"
+            ]
+        );
+        assert!(
+            api.warnings[0].message.contains("RFC 9110"),
+            "{:?}",
+            api.warnings
+        );
+    }
+
     #[test]
     fn fixed_values_decide_union_variants() {
         let api = api(doc(

@@ -11,6 +11,7 @@
 //!   that no parameter declares is a required string parameter;
 //! - request bodies: JSON first, then form-urlencoded, multipart, text, then raw bytes (any
 //!   other media type is sent as raw bytes with that type); responses: JSON, text, else bytes;
+//!   a 204, 205 or 304 response has no body whatever its `content` says (a warning);
 //! - documented response headers are listed in the docs and read through
 //!   `ResponseValue::headers()`;
 //! - security: an operation's `security` replaces the document's; `[{}]` sends nothing, and
@@ -706,7 +707,22 @@ impl<'a> OpContext<'a> {
                 |key| spec.components.as_ref().and_then(|c| c.responses.get(key)),
                 &place,
             )?;
-            let body = if response.content.is_empty() {
+            // RFC 9110 (6.4.1): a 204, 205 or 304 answer ends at its header section, whatever
+            // the document says; a schema given there cannot be read (decoding the empty body
+            // as JSON would fail every call that succeeds), so it is left out with a warning.
+            let bodiless = matches!(status, StatusMatch::Code(204 | 205 | 304));
+            if bodiless && !response.content.is_empty() {
+                types.warn(ModelWarning {
+                    place: format!("{place}/content"),
+                    message: format!(
+                        "a {label} response has no body (RFC 9110), so its `content` is not read"
+                    ),
+                    help: format!(
+                        "remove `content` from the {label} response (a body needs another status, such as 200)"
+                    ),
+                });
+            }
+            let body = if response.content.is_empty() || bodiless {
                 None
             } else {
                 let (encoding, media) = match choose_media(&response.content, false) {

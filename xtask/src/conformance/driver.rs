@@ -1,6 +1,8 @@
 //! The driver of one spec: a binary package beside the generated crate that calls every
 //! operation once with its required arguments and once more with the optional ones too (when
-//! it has any), against the address given as its first argument.
+//! it has any), against the address given as its first argument. Prism serves the document's
+//! paths at its root, whatever `servers` says, so the client is built with `base_path("")`
+//! (without it, the server's path, e.g. `/ws/1.1`, goes before every request's path).
 //!
 //! Every argument is the JSON value [`stitch::example`] synthesized from the document, turned
 //! into the Rust type the model chose with `serde_json::from_str::<T>` — so an argument that
@@ -16,7 +18,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 use stitch::example::{self, Argument, Call, Fill};
-use stitch::model::{Api, Operation, SchemeKind, TypeRef};
+use stitch::model::{Api, BodyEncoding, Operation, SchemeKind, TypeRef};
 
 /// One planned call.
 #[derive(Debug, Clone)]
@@ -31,6 +33,8 @@ pub struct Planned {
     pub call: Call,
     /// Why the call is not made (an argument the harness cannot build).
     pub skip: Option<String>,
+    /// The call sends a body, as `application/x-www-form-urlencoded`.
+    pub form_body: bool,
 }
 
 /// The calls of every operation: with required arguments, and again with every argument
@@ -52,6 +56,9 @@ pub fn plan(api: &Api, document: &Value) -> Vec<Planned> {
                 method: op.name.clone(),
                 fill,
                 skip: skip_reason(op, &call),
+                form_body: op.body.as_ref().is_some_and(|b| {
+                    b.encoding == BodyEncoding::Form && (b.required || fill == Fill::All)
+                }),
                 call,
             });
         }
@@ -111,6 +118,7 @@ pub fn program(api: &Api, client_package: &str, planned: &[Planned]) -> String {
          let address = std::env::args().nth(1).unwrap_or_default();\n\
          let from: usize = std::env::args().nth(2).and_then(|n| n.parse().ok()).unwrap_or(0);\n\
          let builder = api::Client::builder(format!(\"http://{address}\"))\n\
+         .base_path(\"\")\n\
          .retry_policy(api::RetryPolicy::none())\n\
          .timeout(Some(std::time::Duration::from_secs(30)))",
     );

@@ -134,6 +134,8 @@ pub struct CallResult {
     pub answer_violations: Vec<String>,
     /// The arguments came (in part) from the document's own examples.
     pub from_example: bool,
+    /// The call sent a form-urlencoded body.
+    pub form_body: bool,
 }
 
 impl CallResult {
@@ -527,6 +529,7 @@ fn drive(prism: &Path, cache: &Path, spec: &Prepared, program: &Path, dynamic: b
             message,
             violations: verdict.violations,
             answer_violations: verdict.answer_violations,
+            form_body: planned.form_body,
             from_example: planned
                 .call
                 .positional

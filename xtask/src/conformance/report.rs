@@ -68,7 +68,13 @@ pub struct Tally {
 ///   decoded;
 /// - Prism crashed on the request;
 /// - every violation is about a value's content (pattern, format, enum, type, limits) and the
-///   call's arguments came from the document's own examples, taken as written.
+///   call's arguments came from the document's own examples, taken as written;
+/// - the answer did not decode, and Prism reported that its own answer violates the document
+///   (static mode writes `"string"` into a `format: date-time` reached through `allOf`, `null`
+///   into a non-nullable string, ..): the client's types follow the document and refuse it;
+/// - Prism found only arrays missing from a form-urlencoded body: the client sends an array
+///   as one `name=item` pair per item (OpenAPI's default `style: form, explode: true` for
+///   form bodies), and Prism reads a lone pair as a string, not as a one-item array.
 fn explained(call: &CallResult) -> Option<&'static str> {
     const CONTENT: &[&str] = &[
         "must match pattern",
@@ -99,6 +105,21 @@ fn explained(call: &CallResult) -> Option<&'static str> {
         )
     } else if all(NO_ANSWER) {
         Some("Prism cannot build an answer from the document")
+    } else if call.kind == "Decode"
+        && call.violations.is_empty()
+        && !call.answer_violations.is_empty()
+    {
+        Some("Prism's answer violates the document (Prism says so); the client's types refuse it")
+    } else if call.form_body
+        && !call.violations.is_empty()
+        && call
+            .violations
+            .iter()
+            .all(|v| v.starts_with("Request body property ") && v.ends_with(" must be array"))
+    {
+        Some(
+            "a one-item array in a form body is one `name=item` pair (style form, explode), which Prism reads as a string",
+        )
     } else if call.from_example
         && !call.violations.is_empty()
         && call
@@ -440,6 +461,40 @@ mod tests {
         assert_eq!(
             kind("Request body must have required property 'name'"),
             "Request body must have required property '_'"
+        );
+    }
+
+    /// Prism's own invalid answer and its reading of a one-pair form array are explained;
+    /// the same decode failure without Prism's word, or a JSON body, is left to the client.
+    #[test]
+    fn prisms_invalid_answers_and_one_pair_form_arrays_are_explained() {
+        let call =
+            |kind: &str, violations: &[&str], answers: &[&str], form_body: bool| CallResult {
+                http: "POST /things".to_owned(),
+                method: "create_thing".to_owned(),
+                fill: Fill::Required,
+                kind: kind.to_owned(),
+                status: 200,
+                message: String::new(),
+                violations: violations.iter().map(|v| (*v).to_owned()).collect(),
+                answer_violations: answers.iter().map(|v| (*v).to_owned()).collect(),
+                from_example: false,
+                form_body,
+            };
+        let date = "Violation: response.body.LastModifiedTime Response body property LastModifiedTime must match format \"date-time\"";
+        assert!(explained(&call("Decode", &[], &[date], false)).is_some());
+        assert!(explained(&call("Decode", &[], &[], false)).is_none());
+        let array = "Request body property Participants must be array";
+        assert!(explained(&call("ok", &[array], &[], true)).is_some());
+        assert!(explained(&call("ok", &[array], &[], false)).is_none());
+        assert!(
+            explained(&call(
+                "ok",
+                &[array, "Request body must be object"],
+                &[],
+                true
+            ))
+            .is_none()
         );
     }
 }
