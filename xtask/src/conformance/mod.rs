@@ -32,6 +32,7 @@ use stitch::example::Fill;
 
 use crate::corpus::run::{crate_name, options};
 use crate::corpus::{fetch, sample};
+use crate::flags::Flags;
 use driver::Planned;
 
 /// The cache folder, relative to the workspace root (gitignored).
@@ -82,27 +83,14 @@ fn parse(args: &[&str]) -> Result<Args, String> {
         dynamic: false,
         write: true,
     };
-    let mut rest = args.iter();
-    while let Some(&flag) = rest.next() {
-        let (flag, inline) = match flag.split_once('=') {
-            Some((flag, value)) => (flag, Some(value)),
-            None => (flag, None),
-        };
-        let mut value = || {
-            inline
-                .or_else(|| rest.next().copied())
-                .ok_or_else(|| format!("{flag} needs a value\n\n{USAGE}"))
-        };
-        let number = |text: &str| {
-            text.parse::<u64>()
-                .map_err(|_| format!("{flag} takes a number, not `{text}`\n\n{USAGE}"))
-        };
+    let mut flags = Flags::new(args, USAGE);
+    while let Some(flag) = flags.next() {
         match flag {
-            "--sample" => parsed.sample = usize::try_from(number(value()?)?).unwrap_or(usize::MAX),
-            "--seed" => parsed.seed = number(value()?)?,
+            "--sample" => parsed.sample = usize::try_from(flags.number()?).unwrap_or(usize::MAX),
+            "--seed" => parsed.seed = flags.number()?,
             "--spec" => parsed
                 .specs
-                .push(value()?.trim_end_matches(".json").to_owned()),
+                .push(flags.value()?.trim_end_matches(".json").to_owned()),
             "--github" => parsed.github = true,
             "--dynamic" => parsed.dynamic = true,
             "--no-write" => parsed.write = false,
