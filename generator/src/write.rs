@@ -828,6 +828,20 @@ fn swap(
         })
     };
 
+    // The swap failed with the crate folder as it was: target/ moved back, `tmp` removed.
+    let left_as_it_was = |source: io::Error| {
+        let mut note = String::from(
+            "\n  help: the crate folder was left as it was; check that no other program holds files in it, then run again",
+        );
+        match restore_build() {
+            None => remove_tmp(swap_error(source, note), tmp),
+            Some(stranded) => {
+                note.push_str(&stranded);
+                swap_error(source, note)
+            }
+        }
+    };
+
     // Linux: one atomic exchange; `tmp` then holds the old crate.
     let exchanged = match fault {
         #[cfg(test)]
@@ -844,32 +858,12 @@ fn swap(
             }));
         }
         Ok(false) => {}
-        Err(source) => {
-            let mut note = String::from(
-                "\n  help: the crate folder was left as it was; check that no other program holds files in it, then run again",
-            );
-            return Err(match restore_build() {
-                None => remove_tmp(swap_error(source, note), tmp),
-                Some(stranded) => {
-                    note.push_str(&stranded);
-                    swap_error(source, note)
-                }
-            });
-        }
+        Err(source) => return Err(left_as_it_was(source)),
     }
 
     // Elsewhere: two renames, the old folder put back when the second fails.
     if let Err(source) = fs::rename(real, old) {
-        let mut note = String::from(
-            "\n  help: the crate folder was left as it was; check that no other program holds files in it, then run again",
-        );
-        return Err(match restore_build() {
-            None => remove_tmp(swap_error(source, note), tmp),
-            Some(stranded) => {
-                note.push_str(&stranded);
-                swap_error(source, note)
-            }
-        });
+        return Err(left_as_it_was(source));
     }
 
     if let Err(source) = fs::rename(tmp, real) {
