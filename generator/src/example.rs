@@ -798,7 +798,7 @@ const EXAMPLE_SETTERS: usize = 2;
 /// generated crate (`crate_name` with `-` read as `_`), lines starting with `# ` hidden by
 /// rustdoc. It builds a `Client` (with the credential of the operation's first security
 /// scheme), binds what cannot be written in place, calls the method with the required
-/// arguments of [`call`] with [`Fill::Required`], chains up to [`EXAMPLE_SETTERS`] optional
+/// arguments of [`call`] with [`Fill::Required`], chains up to two (`EXAMPLE_SETTERS`) optional
 /// setters that are written in place (values of [`Fill::All`]), and awaits the answer.
 ///
 /// Values are Rust where that is short and exact — string and number literals, enum

@@ -524,7 +524,7 @@ impl Api {
         Ok(api)
     }
 
-    /// How deep the named types nest in one another (see [`recursion::nesting_depth`]):
+    /// How deep the named types nest in one another (see `recursion::nesting_depth`):
     /// what the generated crate's `recursion_limit` has to allow for.
     pub fn nesting_depth(&self) -> usize {
         recursion::nesting_depth(&self.types)
