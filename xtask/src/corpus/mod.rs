@@ -97,7 +97,7 @@ fn parse(args: &[&str]) -> Result<Args, String> {
 }
 
 /// FNV-1a, 64 bits: a stable hash for drawing the sample (the same on every machine and Rust).
-fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u64 {
+pub(crate) fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in bytes {
         hash ^= u64::from(byte);

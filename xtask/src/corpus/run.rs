@@ -173,7 +173,15 @@ pub fn crate_name(id: &str) -> String {
             name.push('-');
         }
     }
-    name.trim_end_matches('-').to_owned()
+    let name = name.trim_end_matches('-');
+    // Package names have at most 64 characters (`stitch::check_crate_name`): a long id keeps
+    // its start and a hash of the whole id, so names stay unique.
+    if name.len() <= stitch::MAX_CRATE_NAME {
+        return name.to_owned();
+    }
+    let hash = format!("{:08x}", super::fnv1a(id.bytes()) as u32);
+    let keep = stitch::MAX_CRATE_NAME - hash.len() - 1;
+    format!("{}-{hash}", name[..keep].trim_end_matches('-'))
 }
 
 /// The generator's options for one spec.
@@ -516,5 +524,14 @@ mod tests {
             "corpus-googleapis-com-dns"
         );
         assert_eq!(crate_name("1forge.com"), "corpus-1forge-com");
+        // 15 Azure ids are longer than a package name may be.
+        let id = "azure.com/EnterpriseKnowledgeGraph-EnterpriseKnowledgeGraphSwagger";
+        let name = crate_name(id);
+        assert_eq!(stitch::check_crate_name(&name), Ok(()), "{name}");
+        assert!(
+            name.starts_with("corpus-azure-com-enterpriseknowledgegraph-"),
+            "{name}"
+        );
+        assert_ne!(name, crate_name(&format!("{id}2")));
     }
 }
