@@ -90,9 +90,9 @@ fn collect_pointers(doc: &Value, value: &Value, into: &mut BTreeMap<String, Sche
                 if !whole_component && !walked_by_model && !into.contains_key(reference) {
                     let target = reference.strip_prefix('#').and_then(|p| doc.pointer(p));
                     if let Some(target) = target.filter(|t| t.get("$ref").is_none()) {
-                        if let Ok(schema) = Schema::deserialize(target) {
-                            into.insert(reference.clone(), schema);
-                        }
+                        let schema = Schema::deserialize(target)
+                            .unwrap_or_else(|error| unreadable(&error.to_string()));
+                        into.insert(reference.clone(), schema);
                     }
                 }
             }
@@ -107,6 +107,24 @@ fn collect_pointers(doc: &Value, value: &Value, into: &mut BTreeMap<String, Sche
         }
         _ => {}
     }
+}
+
+/// The extension that marks a `$ref`'s target that is there but is not a schema openapiv3 can
+/// read (Codat's `{"type": {..}}` under `definitions`); its value says why. The model reads
+/// such a target as free-form JSON, with a warning ([`unreadable`]).
+pub(crate) const UNREADABLE: &str = "x-stitch-unreadable";
+
+/// A schema of anything that carries [`UNREADABLE`] with `why`.
+fn unreadable(why: &str) -> Schema {
+    let mut schema = Schema {
+        schema_data: openapiv3::SchemaData::default(),
+        schema_kind: openapiv3::SchemaKind::Any(openapiv3::AnySchema::default()),
+    };
+    schema
+        .schema_data
+        .extensions
+        .insert(UNREADABLE.to_owned(), Value::String(why.to_owned()));
+    schema
 }
 
 /// Whether the model's walk inside a component schema (`model::schema`'s `pointer_schema`)

@@ -1183,6 +1183,45 @@ mod tests {
         );
     }
 
+    /// Codat (accounting, commerce): a `$ref` into the `allOf` of a schema that also says
+    /// `type: object` (read by openapiv3 as a schema of no type holding the parts) resolves;
+    /// a `$ref` to a `definitions` entry that is there but is no schema (`{"type": {..}}`) is
+    /// free-form JSON with a warning. Both were "resolves nowhere", failing the whole API.
+    #[test]
+    fn refs_into_all_of_beside_a_type_and_to_unreadable_definitions() {
+        let api = api(doc(
+            json!({
+                "T": {"type": "object", "allOf": [
+                    {"type": "object", "properties": {"a": {"type": "string"}}},
+                    {"properties": {"currency": {"type": "string"}}}
+                ], "definitions": {"kind": {"type": {"type": "string"}}}},
+                "U": {"type": "object", "properties": {
+                    "currency": {"$ref": "#/components/schemas/T/allOf/1/properties/currency"},
+                    "kind": {"$ref": "#/components/schemas/T/definitions/kind"}
+                }}
+            }),
+            json!({}),
+        ));
+        let u = fields(def(&api, "U"));
+        let types: Vec<_> = u.iter().map(|f| (f.name.as_str(), &f.ty)).collect();
+        assert_eq!(
+            types,
+            [
+                ("currency", &TypeRef::String.optional()),
+                ("kind", &TypeRef::Json.optional())
+            ]
+        );
+        let places: Vec<_> = api.warnings.iter().map(|w| w.place.as_str()).collect();
+        assert_eq!(places, ["#/components/schemas/U/properties/kind"]);
+        assert!(
+            api.warnings[0]
+                .message
+                .contains("not a schema stitch can read"),
+            "{:?}",
+            api.warnings
+        );
+    }
+
     /// A body documented under 204 (or 205, 304) is not read, with a warning at its place;
     /// the same body under a `2XX` range or another status still is.
     #[test]

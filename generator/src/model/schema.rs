@@ -337,12 +337,21 @@ impl<'a> TypeBuilder<'a> {
                             _ => None,
                         }
                     }
-                    (
-                        "allOf" | "oneOf" | "anyOf",
-                        SchemaKind::AllOf { all_of: parts }
-                        | SchemaKind::OneOf { one_of: parts }
-                        | SchemaKind::AnyOf { any_of: parts },
-                    ) => {
+                    (keyword @ ("allOf" | "oneOf" | "anyOf"), kind) => {
+                        // `allOf` beside `type: object` (or other keywords) is read as a
+                        // schema of no type that holds the parts (Codat's `Transaction`).
+                        let parts = match (keyword, kind) {
+                            (
+                                _,
+                                SchemaKind::AllOf { all_of: parts }
+                                | SchemaKind::OneOf { one_of: parts }
+                                | SchemaKind::AnyOf { any_of: parts },
+                            ) => parts,
+                            ("allOf", SchemaKind::Any(any)) => &any.all_of,
+                            ("oneOf", SchemaKind::Any(any)) => &any.one_of,
+                            ("anyOf", SchemaKind::Any(any)) => &any.any_of,
+                            _ => return Err(unresolved()),
+                        };
                         let index: usize = segments
                             .next()
                             .and_then(|i| i.parse().ok())
@@ -608,6 +617,16 @@ impl<'a> TypeBuilder<'a> {
         hint: &str,
         place: &str,
     ) -> Result<TypeRef, ModelError> {
+        if let Some(why) = item.schema_data.extensions.get(super::lenient::UNREADABLE) {
+            let why = why.as_str().unwrap_or_default();
+            return Ok(self.fall_back(
+                place,
+                format!(
+                    "the `$ref` points at something that is not a schema stitch can read ({why})"
+                ),
+                "fix the schema the `$ref` points at",
+            ));
+        }
         if let Some(values) = string_enum(item) {
             if let Some(existing) = self.enums.get(&sorted(&values)) {
                 return Ok(TypeRef::Named(existing.clone()));
