@@ -332,6 +332,17 @@ fn normalize_schema(schema: &mut Value) {
     }
 }
 
+/// The keywords that constrain only numbers (integers are numbers).
+const NUMBER_KEYWORDS: &[&str] = &[
+    "multipleOf",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "enum",
+    "format",
+];
+
 /// The keywords that constrain only one kind of JSON value, by the `type` they apply to
 /// (`enum` and `format` where `openapiv3` reads them).
 const KEYWORDS_OF_TYPE: &[(&str, &[&str])] = &[
@@ -339,30 +350,8 @@ const KEYWORDS_OF_TYPE: &[(&str, &[&str])] = &[
         "string",
         &["pattern", "minLength", "maxLength", "enum", "format"],
     ),
-    (
-        "number",
-        &[
-            "multipleOf",
-            "minimum",
-            "maximum",
-            "exclusiveMinimum",
-            "exclusiveMaximum",
-            "enum",
-            "format",
-        ],
-    ),
-    (
-        "integer",
-        &[
-            "multipleOf",
-            "minimum",
-            "maximum",
-            "exclusiveMinimum",
-            "exclusiveMaximum",
-            "enum",
-            "format",
-        ],
-    ),
+    ("number", NUMBER_KEYWORDS),
+    ("integer", NUMBER_KEYWORDS),
     ("boolean", &["enum"]),
     (
         "object",
