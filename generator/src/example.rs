@@ -19,9 +19,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use crate::model::{
-    Api, Operation, ParamLocation, SchemeKind, Success, TypeDef, TypeKind, TypeRef,
-};
+use crate::model::{Api, Operation, SchemeKind, Success, TypeDef, TypeKind, TypeRef};
 
 /// Which optional values to set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +56,17 @@ pub struct Call {
     pub setters: Vec<Argument>,
 }
 
+impl Call {
+    /// A required argument is positional, an optional one a setter.
+    fn push(&mut self, required: bool, argument: Argument) {
+        if required {
+            self.positional.push(argument);
+        } else {
+            self.setters.push(argument);
+        }
+    }
+}
+
 /// How deep optional properties are filled with [`Fill::All`]; deeper, only required ones.
 const OPTIONAL_DEPTH: usize = 3;
 /// How deep a value is built at all (recursive schemas stop here with `null`).
@@ -82,28 +91,21 @@ pub fn call(document: &Value, op: &Operation, fill: Fill) -> Call {
         if !param.required && fill == Fill::Required {
             continue;
         }
-        let location = match param.location {
-            ParamLocation::Path => "path",
-            ParamLocation::Query => "query",
-            ParamLocation::Header => "header",
-            ParamLocation::Cookie => "cookie",
-        };
-        let spec_param = find_parameter(document, item, spec_op, &param.wire, location);
+        let spec_param =
+            find_parameter(document, item, spec_op, &param.wire, param.location.word());
         let (value, from_example) = match spec_param {
             Some(spec_param) => parameter_value(document, spec_param, fill),
             None => (Value::Null, false),
         };
-        let argument = Argument {
-            name: param.name.clone(),
-            ty: param.ty.clone(),
-            value,
-            from_example,
-        };
-        if param.required {
-            call.positional.push(argument);
-        } else {
-            call.setters.push(argument);
-        }
+        call.push(
+            param.required,
+            Argument {
+                name: param.name.clone(),
+                ty: param.ty.clone(),
+                value,
+                from_example,
+            },
+        );
     }
     if let Some(body) = &op.body
         && (body.required || fill == Fill::All)
@@ -115,17 +117,15 @@ pub fn call(document: &Value, op: &Operation, fill: Fill) -> Call {
             .and_then(|c| c.get(&body.media_type))
             .unwrap_or(&Value::Null);
         let (value, from_example) = media_value(document, media, fill);
-        let argument = Argument {
-            name: crate::emit::body_name(op),
-            ty: body.ty.clone(),
-            value,
-            from_example,
-        };
-        if body.required {
-            call.positional.push(argument);
-        } else {
-            call.setters.push(argument);
-        }
+        call.push(
+            body.required,
+            Argument {
+                name: crate::emit::body_name(op),
+                ty: body.ty.clone(),
+                value,
+                from_example,
+            },
+        );
     }
     call
 }

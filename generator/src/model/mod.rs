@@ -292,6 +292,18 @@ pub enum ParamLocation {
     Cookie,
 }
 
+impl ParamLocation {
+    /// The spec's word for it (a parameter's `in`).
+    pub fn word(self) -> &'static str {
+        match self {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+            ParamLocation::Cookie => "cookie",
+        }
+    }
+}
+
 /// An operation parameter.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Param {

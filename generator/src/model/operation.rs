@@ -422,7 +422,7 @@ impl<'a> OpContext<'a> {
             let data = param.parameter_data_ref();
             let location = location_of(param);
             if matches!(location, ParamLocation::Header | ParamLocation::Cookie) {
-                let what = format!("the {} parameter name", location_word(location));
+                let what = format!("the {} parameter name", location.word());
                 if let Err(ModelError::Unsupported { place, what, help }) =
                     check_header_text(&format!("{place}/name"), &what, &data.name, true)
                 {
@@ -507,12 +507,12 @@ impl<'a> OpContext<'a> {
             };
             let doc = match data.description.as_deref().filter(|d| !d.trim().is_empty()) {
                 Some(description) => to_rustdoc(description),
-                None => format!("The `{}` {} parameter.", data.name, location_word(location)),
+                None => format!("The `{}` {} parameter.", data.name, location.word()),
             };
             // Two parameters of one name in different places (`Last-Event-ID` in the query
             // and in a header): the later one is named after its place too.
             let base = snake(&data.name);
-            let by_place = suffixed(&base, &format!("_{}", location_word(location)));
+            let by_place = suffixed(&base, &format!("_{}", location.word()));
             params.push(Param {
                 name: names.claim_or(&base, &by_place),
                 wire: data.name.clone(),
@@ -912,15 +912,6 @@ fn location_of(param: &Parameter) -> ParamLocation {
         Parameter::Header { .. } => ParamLocation::Header,
         Parameter::Path { .. } => ParamLocation::Path,
         Parameter::Cookie { .. } => ParamLocation::Cookie,
-    }
-}
-
-fn location_word(location: ParamLocation) -> &'static str {
-    match location {
-        ParamLocation::Path => "path",
-        ParamLocation::Query => "query",
-        ParamLocation::Header => "header",
-        ParamLocation::Cookie => "cookie",
     }
 }
 
