@@ -1689,6 +1689,32 @@ macro_rules! operation {
 
 pub(crate) use operation;
 
+/// What an open and a closed enum share, all through `as_str`: `Display`, serde's
+/// `Serialize` (the value on the wire) and `ParamText` (the value in a path, query or header).
+macro_rules! text_impls {
+    ($name:ident) => {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl super::runtime::ParamText for $name {
+            fn param_text(&self) -> String {
+                self.as_str().to_owned()
+            }
+        }
+    };
+}
+
+pub(crate) use text_impls;
+
 /// An open string enum, from its known values (`Variant = "value"`): the enum with an
 /// `Unknown(String)` variant that keeps any other value (and sends it back unchanged),
 /// and its conversions from and to text, `Display`, `FromStr` and serde.
@@ -1750,27 +1776,11 @@ macro_rules! open_enum {
             }
         }
 
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
+        super::runtime::text_impls!($name);
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 String::deserialize(deserializer).map(Self::from)
-            }
-        }
-
-        impl super::runtime::ParamText for $name {
-            fn param_text(&self) -> String {
-                self.as_str().to_owned()
             }
         }
     };
@@ -1808,17 +1818,7 @@ macro_rules! closed_enum {
             }
         }
 
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
+        super::runtime::text_impls!($name);
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -1827,12 +1827,6 @@ macro_rules! closed_enum {
                     $($value => Ok(Self::$variant),)*
                     other => Err(serde::de::Error::unknown_variant(other, &[$($value),*])),
                 }
-            }
-        }
-
-        impl super::runtime::ParamText for $name {
-            fn param_text(&self) -> String {
-                self.as_str().to_owned()
             }
         }
     };
