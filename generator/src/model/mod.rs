@@ -123,8 +123,10 @@ impl TypeRef {
 pub struct TypeDef {
     /// Rust name (`JobSchema`).
     pub name: String,
-    /// Rustdoc text (already made safe by [`crate::doc::to_rustdoc`]).
-    pub doc: String,
+    /// Rustdoc text from the schema's `title` and `description` (made safe by
+    /// [`crate::doc::to_rustdoc`]); `None` when the spec says nothing about the type but its
+    /// name (the emit stage then prints no doc). See `model::schema::docs` for the rule.
+    pub doc: Option<String>,
     /// The shape.
     pub kind: TypeKind,
     /// The type of a component schema: its name is the spec's (the inline types' names are
@@ -195,8 +197,11 @@ pub struct Field {
     /// not name (`additionalProperties` beside `properties`; `ty` is a `Map`), or a union among
     /// the parts of an `allOf` (`ty` is the union).
     pub flatten: bool,
-    /// Rustdoc text.
-    pub doc: String,
+    /// Rustdoc text from the property's `title` and `description`, with the known values
+    /// of an integer enum, a documented default and base64 for `format: byte` (see
+    /// `model::schema::docs`); `None` when the spec says nothing (a `$ref`'d property, the
+    /// flattened fields): the emit stage decides what to print then.
+    pub doc: Option<String>,
 }
 
 /// A known value of an open enum.
@@ -206,8 +211,6 @@ pub struct EnumVariant {
     pub name: String,
     /// Value on the wire.
     pub value: String,
-    /// Rustdoc text.
-    pub doc: String,
 }
 
 /// A branch of a union.

@@ -74,7 +74,6 @@ pub(super) fn enum_kind(values: &[String]) -> TypeKind {
         .map(|value| EnumVariant {
             name: names.claim(&camel(value)),
             value: value.clone(),
-            doc: format!("`{}`", value.replace('`', "'")),
         })
         .collect();
     TypeKind::Enum {

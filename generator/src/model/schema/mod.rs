@@ -48,6 +48,9 @@
 //!   since one struct serves requests and responses;
 //! - documented defaults are shown in the docs; an absent field is `None` (the server applies
 //!   its default);
+//! - docs are what the spec says, `None` where it says nothing (no stand-in text); a field's
+//!   `title` is its doc's first paragraph, before a description that does not repeat it
+//!   (see `docs` for the whole rule);
 //! - inline types are named after where they stand (`JobSchemaSettings` for the `settings`
 //!   property of `JobSchema`), made unique in one namespace, in a deterministic order;
 //! - recursion is settled over the whole model at the end ([`super::recursion`]): a field
@@ -292,15 +295,11 @@ impl<'a> TypeBuilder<'a> {
         place: &str,
     ) -> Result<(), ModelError> {
         let item = match schema {
-            ReferenceOr::Reference { reference } => {
+            ReferenceOr::Reference { .. } => {
+                // A `$ref` says nothing of its own: the alias has no doc (rustdoc shows
+                // what it stands for).
                 let target = self.type_of(schema, name, place)?;
-                let doc = match deep_pointer(reference).is_some()
-                    || self.pointers.contains_key(reference)
-                {
-                    true => format!("The schema at `{}`.", reference.replace('`', "'")),
-                    false => format!("An alias of [`{}`].", type_name_of(&target)),
-                };
-                self.insert(name, doc, TypeKind::Alias(target), place);
+                self.insert(name, None, TypeKind::Alias(target), place);
                 return Ok(());
             }
             ReferenceOr::Item(item) => item,
@@ -339,7 +338,7 @@ impl<'a> TypeBuilder<'a> {
     }
 
     /// Defines (or redefines) the named type `name`, which stands at `place`.
-    fn insert(&mut self, name: &str, doc: String, kind: TypeKind, place: &str) {
+    fn insert(&mut self, name: &str, doc: Option<String>, kind: TypeKind, place: &str) {
         self.places.insert(name.to_owned(), place.to_owned());
         self.defs.insert(
             name.to_owned(),
@@ -569,7 +568,7 @@ impl<'a> TypeBuilder<'a> {
         }
         let name = self.names.claim(&camel(hint));
         // Reserve the name before recursing so nested inline types cannot take it.
-        self.insert(&name, String::new(), TypeKind::Alias(TypeRef::Json), place);
+        self.insert(&name, None, TypeKind::Alias(TypeRef::Json), place);
         self.inline.push((item.clone(), name.clone()));
         let kind = self.named_kind(&name, item, place);
         self.inline.pop();

@@ -55,8 +55,8 @@ impl<'a> TypeBuilder<'a> {
             let is_required = required.contains(wire) && !one_way;
             let ty = if is_required { ty } else { ty.optional() };
             let doc = match schema {
-                ReferenceOr::Item(item) => property_doc(item, wire),
-                ReferenceOr::Reference { .. } => format!("`{wire}`."),
+                ReferenceOr::Item(item) => property_doc(item),
+                ReferenceOr::Reference { .. } => None,
             };
             fields.push(Field {
                 name: field_names.claim(&snake(wire)),
@@ -76,7 +76,7 @@ impl<'a> TypeBuilder<'a> {
                 ty,
                 required: true,
                 flatten: true,
-                doc: "The `oneOf`/`anyOf` part of this schema's `allOf`: its properties sit beside the ones above.".to_owned(),
+                doc: None,
             });
         }
         // `additionalProperties` beside `properties`: the other properties are kept in a map.
@@ -96,7 +96,7 @@ impl<'a> TypeBuilder<'a> {
                 ty: TypeRef::Map(Box::new(value)),
                 required: false,
                 flatten: true,
-                doc: "Properties not named above (`additionalProperties`).".to_owned(),
+                doc: None,
             });
         }
         Ok(fields)
