@@ -3,9 +3,9 @@
 //! Docs are the model's, printed as they are: a type or field the spec says nothing about has
 //! no doc in the model (`None`, see `model::schema::docs`) and none here (the module allows
 //! `missing_docs`), except a flattened field, which says what it holds ([`field_doc`]). Types
-//! of the same shape are printed once (see `dedup`). A struct
-//! with optional fields carries serde_with's `#[skip_serializing_none]` once rather than a
-//! `#[serde(..)]` line per field (see `struct_item`).
+//! of the same shape are printed once (see `dedup`). A struct with optional fields carries
+//! serde_with's `#[skip_serializing_none]` once rather than a `#[serde(..)]` line per field
+//! (see `struct_item`).
 
 use proc_macro2::TokenStream;
 use quote::quote;

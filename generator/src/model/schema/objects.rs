@@ -103,10 +103,12 @@ impl<'a> TypeBuilder<'a> {
     }
 }
 
-/// Properties gathered from the parts of an `allOf`, in first-seen order.
+/// The properties of an object schema, or of every part of an `allOf`, in first-seen order.
 #[derive(Default)]
 pub(super) struct Props {
+    /// Wire name → schema; a later part's schema replaces an earlier one's in place.
     pub(super) entries: Vec<(String, ReferenceOr<Box<Schema>>)>,
+    /// The wire names any part requires.
     pub(super) required: BTreeSet<String>,
     /// The last part's `additionalProperties` that allows any (`true` or a schema).
     pub(super) additional: Option<AdditionalProperties>,
@@ -115,6 +117,8 @@ pub(super) struct Props {
 }
 
 impl Props {
+    /// Adds one schema's (or `allOf` part's) properties, required names and
+    /// `additionalProperties`.
     pub(super) fn add(
         &mut self,
         properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
