@@ -1215,6 +1215,199 @@ fn part_of(types: &TypeBuilder<'_>, field: &Field) -> Part {
 mod tests {
     use serde_json::json;
 
+    use crate::model::{
+        Api, Multipart, Operation, ParamEncoding, Part, PartKind, PartValue, PropertyText, Text,
+    };
+
+    /// The one operation of a document whose only path is `path` with `operation` under `post`.
+    fn operation(path: &str, operation: serde_json::Value) -> Operation {
+        let doc = json!({
+            "openapi": "3.0.3",
+            "info": { "title": "t", "version": "1" },
+            "paths": { path: { "post": operation } },
+            "components": { "schemas": {
+                "Kind": { "type": "string", "enum": ["a", "b"] }
+            } }
+        });
+        let options = crate::Options {
+            crate_name: "test-client".to_owned(),
+        };
+        match Api::from_merged(&doc, &options) {
+            Ok(mut api) => api.operations.remove(0),
+            Err(e) => panic!("model failed: {e}"),
+        }
+    }
+
+    /// Every parameter's wire encoding is decided by the model from its location, style and
+    /// type: scalars as text, arrays of scalars repeated or joined, objects of scalars one
+    /// pair per property, anything else (and any object in the path) from its JSON.
+    #[test]
+    fn parameters_are_encoded_by_location_style_and_type() {
+        let param = |name: &str, location: &str, schema: serde_json::Value| {
+            json!({ "name": name, "in": location, "schema": schema })
+        };
+        let strings = json!({ "type": "array", "items": { "type": "string" } });
+        let ints = json!({ "type": "array", "items": { "type": "integer" } });
+        let flat = json!({ "type": "object", "required": ["a"], "properties": {
+            "a": { "type": "string" },
+            "b": { "type": "string", "format": "date-time" }
+        } });
+        let mut deep_object = param("filter", "query", flat.clone());
+        deep_object["style"] = json!("deepObject");
+        let mut deep_array = param("pick", "query", strings.clone());
+        deep_array["style"] = json!("deepObject");
+        let mut joined = param("nums", "query", ints.clone());
+        joined["explode"] = json!(false);
+        let mut spaced = param("words", "query", strings.clone());
+        spaced["style"] = json!("spaceDelimited");
+        spaced["explode"] = json!(false);
+        let mut limit = param("limit", "query", json!({ "type": "integer", "default": 100 }));
+        limit["description"] = json!("How many.");
+        let op = operation(
+            "/x/{id}/{ids}/{obj}",
+            json!({
+                "parameters": [
+                    param("id", "path", json!({ "type": "integer" })),
+                    param("ids", "path", strings.clone()),
+                    param("obj", "path", flat.clone()),
+                    param("tags", "query", strings.clone()),
+                    joined,
+                    spaced,
+                    deep_array,
+                    deep_object,
+                    param("plain", "query", flat),
+                    param("nested", "query", json!({ "type": "object", "properties": {
+                        "inner": { "type": "object", "properties": { "x": { "type": "string" } } }
+                    } })),
+                    param("X-Tags", "header", strings),
+                    param("kind", "query", json!({ "$ref": "#/components/schemas/Kind" })),
+                    limit,
+                ],
+                "responses": { "204": { "description": "done" } }
+            }),
+        );
+        let encoding = |wire: &str| {
+            let param = op.params.iter().find(|p| p.wire == wire);
+            param.map(|p| p.encoding.clone())
+        };
+        let properties = |prefix: &str| {
+            ParamEncoding::Properties(vec![
+                PropertyText {
+                    field: "a".to_owned(),
+                    key: format!("{prefix}a{}", if prefix.is_empty() { "" } else { "]" }),
+                    text: Text::String,
+                    optional: false,
+                },
+                PropertyText {
+                    field: "b".to_owned(),
+                    key: format!("{prefix}b{}", if prefix.is_empty() { "" } else { "]" }),
+                    text: Text::DateTime,
+                    optional: true,
+                },
+            ])
+        };
+        let repeated = |key: &str, item| ParamEncoding::Repeated {
+            key: key.to_owned(),
+            item,
+        };
+        let joined = |item, separator| ParamEncoding::Joined { item, separator };
+        let json = |explode, deep_object| ParamEncoding::Json {
+            explode,
+            deep_object,
+        };
+        for (wire, expected) in [
+            ("id", ParamEncoding::Text(Text::Display)),
+            ("ids", joined(Text::String, ',')),
+            ("obj", json(false, false)),
+            ("tags", repeated("tags", Text::String)),
+            ("nums", joined(Text::Display, ',')),
+            ("words", joined(Text::String, ' ')),
+            ("pick", repeated("pick[]", Text::String)),
+            ("filter", properties("filter[")),
+            ("plain", properties("")),
+            ("nested", json(true, false)),
+            ("X-Tags", joined(Text::String, ',')),
+            ("kind", ParamEncoding::Text(Text::Enum)),
+            ("limit", ParamEncoding::Text(Text::Display)),
+        ] {
+            assert_eq!(encoding(wire), Some(expected), "{wire}");
+        }
+        let limit = op.params.iter().find(|p| p.wire == "limit");
+        assert_eq!(limit.and_then(|p| p.default.as_deref()), Some("100"));
+        assert_eq!(limit.and_then(|p| p.doc.as_deref()), Some("How many."));
+        let tags = op.params.iter().find(|p| p.wire == "tags");
+        assert_eq!(tags.map(|p| (&p.doc, &p.default)), Some((&None, &None)));
+        // The spec says nothing about the operation or its body: no stand-in text.
+        assert_eq!(op.doc, None);
+        assert_eq!(op.responses[0].doc.as_deref(), Some("done"));
+    }
+
+    /// A multipart body object is cut into parts by the model: bytes as file parts, scalars
+    /// and enums as text, arrays one part per item, other shapes as JSON; other bodies are
+    /// one file part, one per item, or the caller's `Form`.
+    #[test]
+    fn multipart_parts_are_decided_by_the_model() {
+        let multipart = |schema: serde_json::Value| {
+            let op = operation(
+                "/upload",
+                json!({
+                    "requestBody": { "content": { "multipart/form-data": { "schema": schema } } },
+                    "responses": { "204": { "description": "done" } }
+                }),
+            );
+            op.body.and_then(|b| b.multipart)
+        };
+        let parts = multipart(json!({ "type": "object", "required": ["file", "name"], "properties": {
+            "file": { "type": "string", "format": "binary" },
+            "name": { "type": "string" },
+            "count": { "type": "integer" },
+            "when": { "type": "string", "format": "date-time" },
+            "kind": { "$ref": "#/components/schemas/Kind" },
+            "tags": { "type": "array", "items": { "type": "string" } },
+            "files": { "type": "array", "items": { "type": "string", "format": "binary" } },
+            "meta": { "type": "object", "properties": { "x": { "type": "string" } } }
+        } }));
+        let part = |field: &str, kind| Part {
+            field: field.to_owned(),
+            wire: field.to_owned(),
+            kind,
+        };
+        let one = |value, optional| PartKind::One { value, optional };
+        let each = |item| PartKind::Each {
+            item,
+            optional: true,
+        };
+        assert_eq!(
+            parts,
+            Some(Multipart::Parts(vec![
+                part("file", one(PartValue::File, false)),
+                part("name", one(PartValue::Text(Text::String), false)),
+                part("count", one(PartValue::Text(Text::Display), true)),
+                part("when", one(PartValue::Text(Text::DateTime), true)),
+                part("kind", one(PartValue::Text(Text::Enum), true)),
+                part("tags", each(PartValue::Text(Text::String))),
+                part("files", each(PartValue::File)),
+                part("meta", one(PartValue::Json, true)),
+            ]))
+        );
+        let binary = json!({ "type": "string", "format": "binary" });
+        assert_eq!(multipart(binary.clone()), Some(Multipart::File));
+        assert_eq!(
+            multipart(json!({ "type": "array", "items": binary })),
+            Some(Multipart::Files)
+        );
+        assert_eq!(multipart(json!({ "type": "object" })), Some(Multipart::Form));
+        // Other encodings have no parts.
+        let json_body = operation(
+            "/j",
+            json!({
+                "requestBody": { "content": { "application/json": { "schema": { "type": "object" } } } },
+                "responses": { "204": { "description": "done" } }
+            }),
+        );
+        assert_eq!(json_body.body.map(|b| (b.multipart, b.doc)), Some((None, None)));
+    }
+
     /// The server path of a document whose `servers` is `servers`.
     fn server_path(servers: serde_json::Value) -> Result<String, String> {
         let doc = json!({
