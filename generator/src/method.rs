@@ -92,7 +92,9 @@ mod tests {
         let keys: Vec<&str> = HttpMethod::ALL.iter().map(|m| m.as_str()).collect();
         assert_eq!(
             keys,
-            ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
+            [
+                "get", "put", "post", "delete", "options", "head", "patch", "trace"
+            ]
         );
         let mut sorted = HttpMethod::ALL;
         sorted.sort();
@@ -106,7 +108,16 @@ mod tests {
 
     #[test]
     fn other_keys_are_no_method() {
-        for key in ["", "GET", "Get", "parameters", "summary", "servers", "connect", "get "] {
+        for key in [
+            "",
+            "GET",
+            "Get",
+            "parameters",
+            "summary",
+            "servers",
+            "connect",
+            "get ",
+        ] {
             assert_eq!(HttpMethod::from_key(key), None, "{key:?}");
         }
     }

@@ -74,7 +74,10 @@ impl Heading {
         let mut words = text.split_whitespace();
         let method = words.next()?.to_ascii_lowercase();
         let path = words.next()?;
-        if words.next().is_some() || !path.starts_with('/') || HttpMethod::from_key(&method).is_none() {
+        if words.next().is_some()
+            || !path.starts_with('/')
+            || HttpMethod::from_key(&method).is_none()
+        {
             return None;
         }
         Some(Heading {

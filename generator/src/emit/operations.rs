@@ -189,7 +189,10 @@ fn param_doc(param: &Param) -> String {
     }
     sent.push('.');
     if let Some(default) = &param.default {
-        sent.push_str(&format!(" Without it, the server assumes {}.", code(default)));
+        sent.push_str(&format!(
+            " Without it, the server assumes {}.",
+            code(default)
+        ));
     }
     match &param.doc {
         Some(doc) => format!("{doc}\n\n{sent}"),

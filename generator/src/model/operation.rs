@@ -1168,9 +1168,9 @@ fn multipart_of(types: &TypeBuilder<'_>, ty: &TypeRef) -> Multipart {
         TypeRef::Bytes => Multipart::File,
         TypeRef::Vec(item) if **item == TypeRef::Bytes => Multipart::Files,
         TypeRef::Named(name) => match types.kind_of(name) {
-            Some(TypeKind::Struct { fields }) => Multipart::Parts(
-                fields.iter().map(|field| part_of(types, field)).collect(),
-            ),
+            Some(TypeKind::Struct { fields }) => {
+                Multipart::Parts(fields.iter().map(|field| part_of(types, field)).collect())
+            }
             _ => Multipart::Parts(Vec::new()),
         },
         _ => Multipart::Parts(Vec::new()),
@@ -1243,9 +1243,7 @@ mod tests {
     /// pair per property, anything else (and any object in the path) from its JSON.
     #[test]
     fn parameters_are_encoded_by_location_style_and_type() {
-        let param = |name: &str, location: &str, schema: serde_json::Value| {
-            json!({ "name": name, "in": location, "schema": schema })
-        };
+        let param = |name: &str, location: &str, schema: serde_json::Value| json!({ "name": name, "in": location, "schema": schema });
         let strings = json!({ "type": "array", "items": { "type": "string" } });
         let ints = json!({ "type": "array", "items": { "type": "integer" } });
         let flat = json!({ "type": "object", "required": ["a"], "properties": {
@@ -1261,7 +1259,11 @@ mod tests {
         let mut spaced = param("words", "query", strings.clone());
         spaced["style"] = json!("spaceDelimited");
         spaced["explode"] = json!(false);
-        let mut limit = param("limit", "query", json!({ "type": "integer", "default": 100 }));
+        let mut limit = param(
+            "limit",
+            "query",
+            json!({ "type": "integer", "default": 100 }),
+        );
         limit["description"] = json!("How many.");
         let op = operation(
             "/x/{id}/{ids}/{obj}",
@@ -1357,7 +1359,8 @@ mod tests {
             );
             op.body.and_then(|b| b.multipart)
         };
-        let parts = multipart(json!({ "type": "object", "required": ["file", "name"], "properties": {
+        let parts = multipart(
+            json!({ "type": "object", "required": ["file", "name"], "properties": {
             "file": { "type": "string", "format": "binary" },
             "name": { "type": "string" },
             "count": { "type": "integer" },
@@ -1366,7 +1369,8 @@ mod tests {
             "tags": { "type": "array", "items": { "type": "string" } },
             "files": { "type": "array", "items": { "type": "string", "format": "binary" } },
             "meta": { "type": "object", "properties": { "x": { "type": "string" } } }
-        } }));
+        } }),
+        );
         let part = |field: &str, kind| Part {
             field: field.to_owned(),
             wire: field.to_owned(),
@@ -1396,7 +1400,10 @@ mod tests {
             multipart(json!({ "type": "array", "items": binary })),
             Some(Multipart::Files)
         );
-        assert_eq!(multipart(json!({ "type": "object" })), Some(Multipart::Form));
+        assert_eq!(
+            multipart(json!({ "type": "object" })),
+            Some(Multipart::Form)
+        );
         // Other encodings have no parts.
         let json_body = operation(
             "/j",
@@ -1405,7 +1412,10 @@ mod tests {
                 "responses": { "204": { "description": "done" } }
             }),
         );
-        assert_eq!(json_body.body.map(|b| (b.multipart, b.doc)), Some((None, None)));
+        assert_eq!(
+            json_body.body.map(|b| (b.multipart, b.doc)),
+            Some((None, None))
+        );
     }
 
     /// The server path of a document whose `servers` is `servers`.
