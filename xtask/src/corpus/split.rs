@@ -28,7 +28,6 @@ use std::path::Path;
 use serde_json::{Map, Value};
 use stitch::method::HttpMethod;
 
-
 /// One markdown page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page {
