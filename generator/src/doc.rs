@@ -188,6 +188,7 @@ fn rewrite(src: &str) -> String {
             Event::End(TagEnd::Table | TagEnd::Heading(_)) => {
                 one_line = one_line.saturating_sub(1);
                 block += 1;
+                anchor_open = false;
             }
             Event::End(
                 TagEnd::Emphasis
@@ -196,7 +197,11 @@ fn rewrite(src: &str) -> String {
                 | TagEnd::Link
                 | TagEnd::Image,
             ) => {}
-            Event::End(_) => block += 1,
+            Event::End(_) => {
+                block += 1;
+                // An `<a>` left open does not pair across blocks.
+                anchor_open = false;
+            }
             _ => {}
         }
         match event {
@@ -650,6 +655,9 @@ fn html_tags(
                     "p" => TagKind::Paragraph,
                     _ => TagKind::Other,
                 };
+                // Only a tag that is a whole inline event can close a code span: the text
+                // before any other is not kept (a block may hold many tags).
+                let inline = inline && len == html.len();
                 tags.push(HtmlTag {
                     range: at..at + len,
                     kind,
@@ -657,9 +665,13 @@ fn html_tags(
                     href,
                     block: place.block,
                     one_line: place.one_line,
-                    inline: inline && len == html.len(),
+                    inline,
                     seq: place.seq,
-                    text_before: place.text_before.to_owned(),
+                    text_before: if inline {
+                        place.text_before.to_owned()
+                    } else {
+                        String::new()
+                    },
                     indent: place.indent,
                 });
                 i += len;
