@@ -180,7 +180,7 @@ runtime::operation! {
     /// ```
     pub fn jobs_list(engine_id: String) -> JobsList {}
     struct JobsList {
-        /// The `job_type` query parameter.
+        /// Sent as the `job_type` query parameter.
         job_type: types::JobType,
     }
     type Value = types::ListOfJobSchema;

@@ -19,6 +19,7 @@ pub mod doc;
 pub mod emit;
 pub mod example;
 pub mod merge;
+pub mod method;
 pub mod model;
 pub mod source;
 pub mod write;
@@ -218,7 +219,7 @@ pub fn generate_diagnosed(
     let names: diagnostic::OperationNames = api
         .operations
         .iter()
-        .map(|op| ((op.path.clone(), op.method.clone()), op.name.clone()))
+        .map(|op| ((op.path.clone(), op.method.to_string()), op.name.clone()))
         .collect();
     let mut diagnostics = diagnostic::of_merged(&merged, &names);
     diagnostics.extend(diagnostic::of_model_warnings(&api.warnings, &merged));

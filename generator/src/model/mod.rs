@@ -18,6 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub use names::{camel, is_keyword, snake};
 
 use crate::Options;
+use crate::method::HttpMethod;
 
 /// The whole client: what the emit stage prints.
 #[derive(Debug, Clone, PartialEq)]
@@ -240,14 +241,15 @@ pub struct Operation {
     pub name: String,
     /// Name of the request builder type (`JobsList`); see [`Operation::error_name`].
     pub type_name: String,
-    /// HTTP method, lowercase (`get`).
-    pub method: String,
+    /// HTTP method.
+    pub method: HttpMethod,
     /// The path template as written (`/api/v1/jobs/{job_id}/`).
     pub path: String,
     /// The path split into literal text and parameters.
     pub path_parts: Vec<PathPart>,
-    /// Rustdoc text.
-    pub doc: String,
+    /// Rustdoc text: the summary and the description (`None` when the spec gives neither).
+    /// The emit stage adds the method, path and statuses.
+    pub doc: Option<String>,
     /// Parameters: required ones first (in spec order), then optional ones (in spec order).
     pub params: Vec<Param>,
     /// The request body, if any.
@@ -322,16 +324,80 @@ pub struct Param {
     pub ty: TypeRef,
     /// Required parameters are positional arguments; optional ones are builder methods.
     pub required: bool,
-    /// For arrays in the query: one `name=value` pair per item (`explode`, the default).
-    pub explode: bool,
-    /// `style: deepObject` in the query: an object's properties are sent as `name[prop]=value`
-    /// and an array's items as `name[]=value`.
-    pub deep_object: bool,
-    /// What joins an array's items when they share one value: `,` (`form` and `simple`),
-    /// ` ` (`spaceDelimited`) or `|` (`pipeDelimited`).
-    pub separator: char,
-    /// Rustdoc text.
-    pub doc: String,
+    /// How the value is written on the wire (decided from the location, the style and the
+    /// type; the emit stage only prints it).
+    pub encoding: ParamEncoding,
+    /// The spec's `description` as rustdoc (`None`: the spec says nothing).
+    pub doc: Option<String>,
+    /// The schema's `default` as JSON text (`None`: none given), for the docs: what the
+    /// server assumes when the parameter is not sent.
+    pub default: Option<String>,
+}
+
+/// How one scalar value (a parameter, an item of an array, a property of an object, a text
+/// part of a multipart body) is written as text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Text {
+    /// A `String`, as it is.
+    String,
+    /// A string enum: its value on the wire.
+    Enum,
+    /// A date-time: RFC 3339.
+    DateTime,
+    /// A number, boolean, UUID or date: its `Display` text.
+    Display,
+}
+
+/// How a parameter is written on the wire.
+///
+/// Query parameters are `form` style (or `deepObject`); path, header and cookie parameters
+/// `simple` style. Only the shapes listed here are written by generated code; any other is
+/// encoded from its JSON at run time.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ParamEncoding {
+    /// A scalar or a string enum: one text value.
+    Text(Text),
+    /// An array of scalars, one `key=item` pair per item (query only: exploded `form`, where
+    /// `key` is the name, or `deepObject`, where it is `name[]`).
+    Repeated {
+        /// The name of every pair.
+        key: String,
+        /// How each item is written.
+        item: Text,
+    },
+    /// An array of scalars as one value: the items joined by `separator` (`,` for `form`
+    /// and `simple`, ` ` for `spaceDelimited`, `|` for `pipeDelimited`).
+    Joined {
+        /// How each item is written.
+        item: Text,
+        /// What goes between two items.
+        separator: char,
+    },
+    /// An object whose properties are all scalars (in the query, a header or a cookie): one
+    /// pair per property that is set.
+    Properties(Vec<PropertyText>),
+    /// Any other shape (a union, a nested object, a map, an array of objects; any non-scalar
+    /// in the path): from its JSON at run time. `explode` and `deep_object` are the query's
+    /// style (both `false` elsewhere).
+    Json {
+        /// `form` style with `explode: true`.
+        explode: bool,
+        /// `style: deepObject`.
+        deep_object: bool,
+    },
+}
+
+/// One property of an object parameter sent as its own pair ([`ParamEncoding::Properties`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PropertyText {
+    /// The struct field's Rust name.
+    pub field: String,
+    /// The pair's name: the property's wire name (`form`) or `name[property]` (`deepObject`).
+    pub key: String,
+    /// How the value is written.
+    pub text: Text,
+    /// The field is an `Option`: the pair is sent only when it is set.
+    pub optional: bool,
 }
 
 /// A request body.
@@ -345,8 +411,71 @@ pub struct RequestBody {
     pub ty: TypeRef,
     /// Required bodies are positional arguments; optional ones are a builder method.
     pub required: bool,
-    /// Rustdoc text.
-    pub doc: String,
+    /// How a `multipart/form-data` body is cut into parts (`None` for every other encoding).
+    pub multipart: Option<Multipart>,
+    /// The spec's `description` as rustdoc (`None`: the spec says nothing).
+    pub doc: Option<String>,
+}
+
+/// How a `multipart/form-data` request body is cut into parts, decided from its type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Multipart {
+    /// The runtime's `Form` ([`TypeRef::Form`]): the API does not describe the parts, the
+    /// caller adds them.
+    Form,
+    /// Binary (`Vec<u8>`): the whole body is one file part named `file`.
+    File,
+    /// An array of binaries: one file part named `file` per item.
+    Files,
+    /// An object (a struct): one part per property that is set, in the struct's order.
+    Parts(Vec<Part>),
+}
+
+/// One property of a multipart body object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Part {
+    /// The struct field's Rust name.
+    pub field: String,
+    /// The part's name (the property's wire name; empty for the flattened kinds).
+    pub wire: String,
+    /// How the field becomes parts.
+    pub kind: PartKind,
+}
+
+/// How one field of a multipart body object becomes parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartKind {
+    /// One part (none when `optional` and unset).
+    One {
+        /// How the part is written.
+        value: PartValue,
+        /// The field is an `Option`.
+        optional: bool,
+    },
+    /// An array: one part per item, all of the same name (none when `optional` and unset).
+    Each {
+        /// How each item's part is written.
+        item: PartValue,
+        /// The field is an `Option`.
+        optional: bool,
+    },
+    /// A flattened map (`additionalProperties` beside `properties`): one JSON part per entry,
+    /// named by its key.
+    Entries,
+    /// A flattened union (a `oneOf` among the parts of an `allOf`): one JSON part per
+    /// property of the branch it holds.
+    Flattened,
+}
+
+/// How one multipart part is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartValue {
+    /// Bytes, as a file part.
+    File,
+    /// A text part.
+    Text(Text),
+    /// Any other shape, as a JSON part.
+    Json,
 }
 
 /// How a body (request or response) is carried.
@@ -387,6 +516,14 @@ impl StatusMatch {
             StatusMatch::Default => false,
         }
     }
+    /// As the spec writes it: `404`, `4XX`, `default`.
+    pub fn label(self) -> String {
+        match self {
+            StatusMatch::Code(code) => code.to_string(),
+            StatusMatch::Class(class) => format!("{class}XX"),
+            StatusMatch::Default => "default".to_owned(),
+        }
+    }
 }
 
 /// A documented response.
@@ -400,10 +537,19 @@ pub struct Response {
     pub variant: String,
     /// The body: how it is decoded, and into what (`None`: no body).
     pub body: Option<(BodyEncoding, TypeRef)>,
-    /// Names of the documented response headers, sorted (read with `ResponseValue::headers`).
-    pub headers: Vec<String>,
-    /// Rustdoc text.
-    pub doc: String,
+    /// The documented response headers, sorted by name (read with `ResponseValue::headers`).
+    pub headers: Vec<ResponseHeader>,
+    /// The spec's `description` as rustdoc (`None`: empty).
+    pub doc: Option<String>,
+}
+
+/// A documented response header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseHeader {
+    /// Its name, as the spec writes it.
+    pub name: String,
+    /// The first line of its `description`, as rustdoc (`None`: none).
+    pub doc: Option<String>,
 }
 
 /// The value a successful call returns.
