@@ -84,10 +84,7 @@ pub fn child<'a>(value: &'a Value, key: &str) -> Option<&'a Value> {
 
 /// The value that `keys` (unescaped, as [`tokens`] gives them) lead to from `value`, each
 /// step taken by [`child`]; no keys lead to `value` itself.
-pub fn resolve<'a, K: AsRef<str>>(
-    value: &'a Value,
-    keys: impl IntoIterator<Item = K>,
-) -> Option<&'a Value> {
+pub fn resolve<K: AsRef<str>>(value: &Value, keys: impl IntoIterator<Item = K>) -> Option<&Value> {
     keys.into_iter()
         .try_fold(value, |node, key| child(node, key.as_ref()))
 }
