@@ -21,19 +21,6 @@ use serde_json::Value;
 
 use crate::method::HttpMethod;
 
-/// The HTTP methods an OpenAPI path item can hold, in the order OpenAPI lists them: the keys of
-/// [`HttpMethod::ALL`]. Kept for `merge` only (being split into a folder); to be removed by the
-/// lead once merge uses [`HttpMethod`].
-pub const METHODS: [&str; 8] = {
-    let mut keys = [""; 8];
-    let mut i = 0;
-    while i < keys.len() {
-        keys[i] = HttpMethod::ALL[i].as_str();
-        i += 1;
-    }
-    keys
-};
-
 /// A file read into memory.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Input {

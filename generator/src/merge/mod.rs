@@ -53,7 +53,8 @@ use serde_json::Value;
 
 pub use conflict::Conflict;
 
-use crate::source::{Fragment, METHODS};
+use crate::method::HttpMethod;
+use crate::source::Fragment;
 use conflict::display_conflicts;
 use merger::Merger;
 use slot::compact;
@@ -308,12 +309,12 @@ pub fn merge_with(
 
 /// The HTTP methods a path item holds, in OpenAPI order: the one place the merge names them.
 fn methods() -> impl Iterator<Item = &'static str> {
-    METHODS.iter().copied()
+    HttpMethod::ALL.into_iter().map(HttpMethod::as_str)
 }
 
 /// Whether a path item's key is an HTTP method.
 fn is_method(key: &str) -> bool {
-    methods().any(|method| method == key)
+    HttpMethod::from_key(key).is_some()
 }
 
 /// The `file:line` of a location, for messages.

@@ -288,7 +288,7 @@ pub(crate) fn operations(
     let mut paths: Vec<_> = spec.paths.paths.iter().collect();
     paths.sort_by(|a, b| a.0.cmp(b.0));
     for (path, item) in paths {
-        let place = format!("#/paths/{}", crate::pointer_token(path));
+        let place = format!("#/paths/{}", crate::pointer::escape(path));
         let ReferenceOr::Item(item) = item else {
             errors.push(ModelError::Unsupported {
                 place,
@@ -664,7 +664,7 @@ impl<'a> OpContext<'a> {
             });
         };
         let hint = format!("{}Body", self.type_name);
-        let content_place = format!("{place}/content/{}", crate::pointer_token(media_type));
+        let content_place = format!("{place}/content/{}", crate::pointer::escape(media_type));
         check_header_text(&content_place, "the media type", media_type, false)?;
         let ty = if encoding == BodyEncoding::Multipart {
             multipart_type(types, media.schema.as_ref(), &hint, &content_place)?
@@ -706,7 +706,11 @@ impl<'a> OpContext<'a> {
         let mut out = Vec::with_capacity(entries.len());
         for (status, response) in entries {
             let label = status.label();
-            let place = format!("{}/responses/{}", self.place, crate::pointer_token(&label));
+            let place = format!(
+                "{}/responses/{}",
+                self.place,
+                crate::pointer::escape(&label)
+            );
             let spec = self.spec;
             let response = resolve_component(
                 response,
@@ -741,7 +745,7 @@ impl<'a> OpContext<'a> {
                 let ty = match media {
                     Some((key, media)) => {
                         let content_place =
-                            format!("{place}/content/{}", crate::pointer_token(key));
+                            format!("{place}/content/{}", crate::pointer::escape(key));
                         media_type_of(types, encoding, media, &hint, &content_place)?
                     }
                     None => TypeRef::Bytes,
@@ -799,7 +803,7 @@ fn resolve_component<'s, T>(
         match current {
             ReferenceOr::Item(item) => return Ok(item),
             ReferenceOr::Reference { reference } => {
-                let key = reference.strip_prefix(prefix).map(crate::pointer_key);
+                let key = reference.strip_prefix(prefix).map(crate::pointer::unescape);
                 current =
                     key.as_deref()
                         .and_then(&lookup)

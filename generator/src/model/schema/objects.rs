@@ -46,7 +46,7 @@ impl<'a> TypeBuilder<'a> {
         let mut fields = Vec::with_capacity(props.entries.len() + 1);
         for (wire, schema) in &props.entries {
             let hint = format!("{owner}{}", camel(wire));
-            let prop_place = format!("{place}/properties/{}", crate::pointer_token(wire));
+            let prop_place = format!("{place}/properties/{}", crate::pointer::escape(wire));
             let ty = self.type_of(schema, &hint, &prop_place)?;
             // readOnly and writeOnly properties are only ever in one direction, and one struct
             // serves both: they are optional (and left out when `None`) even when required.

@@ -41,7 +41,7 @@ impl<'a> TypeBuilder<'a> {
         let hint: String = reference
             .trim_start_matches('#')
             .split('/')
-            .map(crate::pointer_key)
+            .map(crate::pointer::unescape)
             // Structural words and media types (`application/json`) say nothing about the type;
             // paths (`/users/{id}`) do.
             .filter(|s| !s.contains('/') || s.starts_with('/'))
@@ -83,7 +83,7 @@ impl<'a> TypeBuilder<'a> {
             place: place.to_owned(),
             reference: reference.to_owned(),
         };
-        let root = format!("#/components/schemas/{}", crate::pointer_token(key));
+        let root = format!("#/components/schemas/{}", crate::pointer::escape(key));
         let mut schema: &'a Schema = self.component_schema(&root, place)?;
         let mut segments = path.iter();
         while let Some(segment) = segments.next() {
@@ -236,7 +236,7 @@ fn unbox(schema: &ReferenceOr<Box<Schema>>) -> ReferenceOr<&Schema> {
 /// the component key and the rest of the pointer, unescaped. `None` for a plain component.
 pub(super) fn deep_pointer(reference: &str) -> Option<(String, Vec<String>)> {
     let rest = reference.strip_prefix("#/components/schemas/")?;
-    let mut segments = rest.split('/').map(crate::pointer_key);
+    let mut segments = rest.split('/').map(crate::pointer::unescape);
     let key = segments.next()?;
     let path: Vec<String> = segments.collect();
     (!path.is_empty()).then_some((key, path))
@@ -260,7 +260,7 @@ pub(super) fn not_a_schema(reference: &str, place: &str) -> Result<(), ModelErro
 /// The component key a `#/components/schemas/...` reference names (JSON pointer unescaped).
 pub(super) fn schema_key(reference: &str) -> Option<String> {
     let key = reference.strip_prefix("#/components/schemas/")?;
-    Some(crate::pointer_key(key))
+    Some(crate::pointer::unescape(key))
 }
 
 #[cfg(test)]
