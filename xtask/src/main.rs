@@ -152,7 +152,7 @@ fn codegen(check: bool) -> Result<Done, String> {
     // The conflict policy sits beside the specs folder: `specs/syntho.toml`.
     let config = config::read(&root.join(format!("{SPECS}.toml")))?;
     let sources = stitch::source::read_inputs(&[root.join(SPECS)]).map_err(|e| e.to_string())?;
-    let run = stitch::generate_diagnosed(&sources, &options, config.on_conflict);
+    let run = stitch::generate(&sources, &options, config.on_conflict);
     for shown in stitch::diagnostic::render_all(&run.diagnostics, &sources) {
         say(&shown);
     }

@@ -290,9 +290,13 @@ fn prepare(file: &Path, id: &str, workspace: &Path) -> Result<Prepared, String> 
     let package = crate_name(id);
     let options = options(id);
     let sources = stitch::source::read_inputs(&[file.to_path_buf()]).map_err(|e| e.to_string())?;
-    let krate = stitch::generate_from_sources(&sources, &options)
+    let krate = stitch::generate(&sources, &options, stitch::OnConflict::Error)
+        .result
         .map_err(|e| format!("generate: {}", report::first_line(&e.to_string())))?;
-    let document: Value = stitch::merge_sources(&sources).map_err(|e| e.to_string())?;
+    let document: Value = stitch::merge_sources(&sources, stitch::OnConflict::Error)
+        .result
+        .map(|merged| merged.value)
+        .map_err(|e| e.to_string())?;
     let api = stitch::model::Api::from_merged(&document, &options).map_err(|e| e.to_string())?;
     let planned = driver::plan(&api, &document);
     stitch::write::write_crate(&krate, &workspace.join(&package))

@@ -13,7 +13,7 @@
 //! `--jobs` at a time), so a stack overflow, which aborts a process, or a case that never ends
 //! (`--timeout`) is one failing case and not the end of the run. For each case:
 //!
-//! 1. the whole pipeline runs (`stitch::generate_diagnosed`), and every diagnostic is rendered
+//! 1. the whole pipeline runs (`stitch::generate`), and every diagnostic is rendered
 //!    as text and as JSON: a **panic**, a **crash** or a **timeout** fails the run;
 //! 2. a failed generation must explain itself with at least one error diagnostic, and every
 //!    error must name a place in the inputs (file:line) — else an **unexplained** failure;
@@ -249,7 +249,7 @@ fn run_case(inputs: &[Input], case_name: &str) -> Outcome {
         refused: None,
         failures: Vec::new(),
     };
-    let run = match guarded(|| stitch::generate_diagnosed(inputs, &options, OnConflict::Error)) {
+    let run = match guarded(|| stitch::generate(inputs, &options, OnConflict::Error)) {
         Ok(run) => run,
         Err(panic) => {
             outcome.failures.push((Kind::Panic, panic));
@@ -276,7 +276,7 @@ fn run_case(inputs: &[Input], case_name: &str) -> Outcome {
     }
     match run.result {
         Ok(krate) => {
-            match guarded(|| stitch::generate_diagnosed(inputs, &options, OnConflict::Error)) {
+            match guarded(|| stitch::generate(inputs, &options, OnConflict::Error)) {
                 Ok(again) => match again.result {
                     Ok(again) if again.files == krate.files => {}
                     _ => outcome
