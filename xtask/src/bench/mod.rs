@@ -25,6 +25,7 @@ pub mod inputs;
 pub mod machine;
 pub mod measure;
 pub mod report;
+pub mod text;
 
 use std::fs;
 use std::path::{Path, PathBuf};
