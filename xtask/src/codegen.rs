@@ -12,7 +12,7 @@ use stitch::GeneratedCrate;
 use stitch::write::{self, WriteOutcome};
 
 use crate::flags::Codegen;
-use crate::{Done, config, say};
+use crate::{Done, config, plural, say};
 
 /// The input pages, relative to the workspace root.
 const SPECS: &str = "specs/syntho";
@@ -116,15 +116,6 @@ fn ensure_crate(
     }
 }
 
-/// "1 file", "3 files".
-fn plural(n: usize, what: &str) -> String {
-    if n == 1 {
-        format!("1 {what}")
-    } else {
-        format!("{n} {what}s")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
@@ -168,11 +159,5 @@ mod tests {
             "pub fn a() {}\n"
         );
         let _ignored = fs::remove_dir_all(&dir);
-    }
-
-    #[test]
-    fn counts_read_well() {
-        assert_eq!(plural(1, "file"), "1 file");
-        assert_eq!(plural(3, "stale file"), "3 stale files");
     }
 }

@@ -71,10 +71,31 @@ fn say(text: &str) {
     let _ignored = writeln!(io::stderr().lock(), "{}", text.trim_end());
 }
 
+/// "1 file", "3 files": the one plural of xtask's messages and reports.
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
 /// The workspace root: the parent of this package's folder.
 fn workspace_root() -> Result<PathBuf, String> {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .map(Path::to_path_buf)
         .ok_or_else(|| "cannot find the workspace root (xtask has no parent folder)".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plural;
+
+    #[test]
+    fn counts_read_well() {
+        assert_eq!(plural(1, "file"), "1 file");
+        assert_eq!(plural(0, "page"), "0 pages");
+        assert_eq!(plural(3, "stale file"), "3 stale files");
+    }
 }

@@ -18,6 +18,7 @@ use super::generate::{Figures, Generated};
 use super::inputs::Spec;
 use super::machine::Machine;
 use super::text::{first_line, megabytes};
+use crate::plural;
 
 /// Everything a run measured.
 #[derive(Debug, Clone)]
@@ -439,17 +440,12 @@ pub fn markdown(results: &Results) -> String {
     for spec in &results.specs {
         let _ = writeln!(
             out,
-            "- {}: {} ({} operations, {} of JSON, {} {})",
+            "- {}: {} ({} operations, {} of JSON, {})",
             spec.spec.label,
             spec.spec.origin,
             thousands(spec.spec.operations as u64),
             megabytes(spec.spec.json_bytes),
-            spec.spec.page_count,
-            if spec.spec.page_count == 1 {
-                "page"
-            } else {
-                "pages"
-            }
+            plural(spec.spec.page_count, "page")
         );
     }
     out.push('\n');
