@@ -18,8 +18,9 @@
 //!   with [`write::write_crate`], compare them with [`write::check_crate`]);
 //! - [`merge_sources`] runs stages 1–2 and returns the merged document.
 //!
-//! [`Options`] (what the user chose) and the crate-name check live in their own module, so the
-//! stages never import from here.
+//! [`Options`] (what the user chose) and the crate-name check live in their own module
+//! (`options.rs`), which the stages import directly: nothing below `lib.rs` reaches up into it
+//! for them.
 
 pub mod diagnostic;
 pub mod doc;
