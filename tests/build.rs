@@ -59,7 +59,8 @@ fn generate_module(name: &str, input: &Path, out_dir: &Path) -> Result<(), Strin
     let options = stitch::Options {
         crate_name: format!("{name}-client"),
     };
-    let module = stitch::generate_module_from_sources(&sources, &options)
+    let module = stitch::generate_module(&sources, &options, stitch::OnConflict::Error)
+        .result
         .map_err(|e| format!("generating {}: {e}", input.display()))?;
     let out = out_dir.join(format!("{name}.rs"));
     fs::write(&out, module).map_err(|e| format!("cannot write {}: {e}", out.display()))

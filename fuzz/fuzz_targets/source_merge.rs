@@ -28,7 +28,7 @@ fuzz_target!(|data: &[u8]| {
         .collect();
     let policy =
         [OnConflict::Error, OnConflict::Rename, OnConflict::Widen][usize::from(first >> 4) % 3];
-    let run = stitch::merge_diagnosed(&sources, policy);
+    let run = stitch::merge_sources(&sources, policy);
     for diagnostic in &run.diagnostics {
         let _ = diagnostic.render(&sources);
         let _ = diagnostic.to_json(&sources);

@@ -539,12 +539,17 @@ impl<'a> SourceMap<'a> {
     }
 }
 
-/// A JSON pointer with every token escaped the one way [`crate::pointer_token`] does.
+/// A JSON pointer with every token escaped the one way [`crate::pointer::escape`] does.
 fn canonical_pointer(pointer: &str) -> String {
     match pointer.strip_prefix('/') {
         Some(rest) => rest
             .split('/')
-            .map(|token| format!("/{}", crate::pointer_token(&crate::pointer_key(token))))
+            .map(|token| {
+                format!(
+                    "/{}",
+                    crate::pointer::escape(&crate::pointer::unescape(token))
+                )
+            })
             .collect(),
         None => String::new(),
     }
@@ -732,7 +737,7 @@ impl Scan<'_> {
             let place = if object {
                 let (start, end) = self.string()?;
                 let key: String = serde_json::from_slice(self.bytes.get(start..end)?).ok()?;
-                pointer.push_str(&crate::pointer_token(&key));
+                pointer.push_str(&crate::pointer::escape(&key));
                 self.eat(b':')?;
                 (start, end - start)
             } else {

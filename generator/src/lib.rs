@@ -10,9 +10,17 @@
 //! 4. [`emit`]: turn the model into formatted Rust source with `quote`, `syn` and `prettyplease`;
 //! 5. [`write`](mod@write): write the crate atomically, or compare it with what is on disk.
 //!
-//! [`generate`] runs stages 1–4 and returns the files of the crate in memory;
-//! [`generate_diagnosed`] does the same and also explains every problem and warning as a
-//! [`diagnostic::Diagnostic`] that names file, line and column in the pages.
+//! Two entry points, both on sources already read ([`source::read_inputs`]) and both returning
+//! the result with every problem and warning explained as a [`diagnostic::Diagnostic`] that
+//! names file, line and column in the pages ([`Diagnosed`]):
+//!
+//! - [`generate`] runs stages 1–4 and returns the files of the crate in memory (write them
+//!   with [`write::write_crate`], compare them with [`write::check_crate`]);
+//! - [`merge_sources`] runs stages 1–2 and returns the merged document.
+//!
+//! [`Options`] (what the user chose) and the crate-name check live in their own module
+//! (`options.rs`), which the stages import directly: nothing below `lib.rs` reaches up into it
+//! for them.
 
 pub mod diagnostic;
 pub mod doc;
@@ -21,75 +29,17 @@ pub mod example;
 pub mod merge;
 pub mod method;
 pub mod model;
+mod options;
 pub mod pointer;
 pub mod source;
 pub mod write;
 mod yaml;
 
-use std::path::PathBuf;
-
 pub use emit::GeneratedCrate;
 pub use merge::OnConflict;
+pub use options::{MAX_CRATE_NAME, Options, check_crate_name};
 
 use diagnostic::Diagnostic;
-
-// The old names of `pointer::escape`/`unescape`, until their callers say `pointer::`.
-pub(crate) use pointer::{escape as pointer_token, unescape as pointer_key};
-
-/// The longest crate name accepted: crates.io's limit. Cargo names files and folders after the
-/// crate, so a much longer name (300 characters) fails in Cargo, long after stitch accepted it.
-pub const MAX_CRATE_NAME: usize = 64;
-
-/// Checks a crate name as crates.io does: 1 to [`MAX_CRATE_NAME`] ASCII letters, digits, `-`
-/// and `_`, starting with a letter, and (with `-` read as `_`) not a Rust keyword, which other
-/// crates could not name. `Err` says what is wrong, as the end of "`name` is not a valid crate
-/// name: ...".
-pub fn check_crate_name(name: &str) -> Result<(), String> {
-    if name.is_empty() {
-        return Err("it is empty".to_owned());
-    }
-    let length = name.chars().count();
-    if length > MAX_CRATE_NAME {
-        return Err(format!(
-            "it has {length} characters, more than {MAX_CRATE_NAME}"
-        ));
-    }
-    if let Some(c) = name
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
-    {
-        return Err(format!(
-            "it holds {c:?}; only ASCII letters, digits, `-` and `_` are allowed"
-        ));
-    }
-    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        return Err("it must start with a letter".to_owned());
-    }
-    if model::is_keyword(&name.replace('-', "_")) {
-        return Err("it is a Rust keyword, which other crates could not name".to_owned());
-    }
-    Ok(())
-}
-
-/// Whether [`check_crate_name`] accepts `name`.
-fn valid_crate_name(name: &str) -> bool {
-    check_crate_name(name).is_ok()
-}
-
-/// What the user chose for one run of the generator.
-#[derive(Debug, Clone)]
-pub struct Options {
-    /// The package name of the generated crate, e.g. `syntho-client`.
-    pub crate_name: String,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            crate_name: "api-client".to_owned(),
-        }
-    }
-}
 
 /// Any error of the pipeline, naming the stage it came from.
 #[derive(Debug, thiserror::Error)]
@@ -133,9 +83,11 @@ pub struct Diagnosed<T> {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Finds and merges the fragments of already-read sources, reporting every problem of both
-/// stages (a bad fence does not hide the conflicts of the others).
-pub fn merge_diagnosed(
+/// Finds and merges the fragments of already-read sources (stages 1–2), resolving component
+/// conflicts as `on_conflict` says and reporting every problem of both stages (a bad fence does
+/// not hide the conflicts of the others). `stitch merge` and the harnesses that compare the
+/// merge with a whole document use it; [`generate`] goes on from here.
+pub fn merge_sources(
     sources: &[source::Input],
     on_conflict: OnConflict,
 ) -> Diagnosed<merge::Merged> {
@@ -176,18 +128,47 @@ pub fn merge_diagnosed(
     }
 }
 
-/// Runs the whole pipeline on already-read sources, resolving component conflicts as
-/// `on_conflict` says and explaining every problem and warning.
-pub fn generate_diagnosed(
+/// Runs the whole pipeline (stages 1–4) on already-read sources and returns the crate's files
+/// in memory with every diagnostic, resolving component conflicts as `on_conflict` says.
+///
+/// Read the inputs first with [`source::read_inputs`] (or `read_inputs_with`); the diagnostics
+/// show lines of those sources. Tests that build pages in memory pass them here directly.
+pub fn generate(
     sources: &[source::Input],
     options: &Options,
     on_conflict: OnConflict,
 ) -> Diagnosed<GeneratedCrate> {
-    let merged = merge_diagnosed(sources, on_conflict);
+    run(sources, options, on_conflict, |api, merged| {
+        emit::emit_crate(api, &merged.value)
+    })
+}
+
+/// [`generate`], but the client comes out as the source of one Rust module (no inner
+/// attributes, no `crate::` paths), so a test crate can compile it with
+/// `mod x { include!(..); }`. Only the test crates use this form: it is behind the
+/// `test-support` feature, which they enable.
+#[cfg(feature = "test-support")]
+pub fn generate_module(
+    sources: &[source::Input],
+    options: &Options,
+    on_conflict: OnConflict,
+) -> Diagnosed<String> {
+    run(sources, options, on_conflict, |api, _| {
+        emit::emit_module(api)
+    })
+}
+
+/// Stages 1–3, then `emit` (the crate or the module form), gathering every diagnostic.
+fn run<T>(
+    sources: &[source::Input],
+    options: &Options,
+    on_conflict: OnConflict,
+    emit: impl FnOnce(&model::Api, &merge::Merged) -> Result<T, emit::EmitError>,
+) -> Diagnosed<T> {
     let Diagnosed {
         result,
         diagnostics,
-    } = merged;
+    } = merge_sources(sources, on_conflict);
     let merged = match result {
         Ok(merged) => merged,
         Err(error) => {
@@ -217,9 +198,9 @@ pub fn generate_diagnosed(
         .collect();
     let mut diagnostics = diagnostic::of_merged(&merged, &names);
     diagnostics.extend(diagnostic::of_model_warnings(&api.warnings, &merged));
-    match emit::emit_crate(&api, &merged.value) {
-        Ok(krate) => Diagnosed {
-            result: Ok(krate),
+    match emit(&api, &merged) {
+        Ok(output) => Diagnosed {
+            result: Ok(output),
             diagnostics,
         },
         Err(e) => {
@@ -232,51 +213,4 @@ pub fn generate_diagnosed(
             }
         }
     }
-}
-
-/// Reads `inputs` (files or folders) and merges every fragment into one OpenAPI document.
-pub fn merge_inputs(inputs: &[PathBuf]) -> Result<serde_json::Value, Error> {
-    let sources = source::read_inputs(inputs)?;
-    merge_sources(&sources)
-}
-
-/// Merges already-read sources into one OpenAPI document (conflicts are errors).
-pub fn merge_sources(sources: &[source::Input]) -> Result<serde_json::Value, Error> {
-    merge_sources_with(sources, OnConflict::Error)
-}
-
-/// Merges already-read sources into one OpenAPI document, resolving conflicts as told.
-pub fn merge_sources_with(
-    sources: &[source::Input],
-    on_conflict: OnConflict,
-) -> Result<serde_json::Value, Error> {
-    merge_diagnosed(sources, on_conflict)
-        .result
-        .map(|merged| merged.value)
-}
-
-/// Runs the whole pipeline on `inputs` and returns the generated crate in memory.
-pub fn generate(inputs: &[PathBuf], options: &Options) -> Result<GeneratedCrate, Error> {
-    let sources = source::read_inputs(inputs)?;
-    generate_from_sources(&sources, options)
-}
-
-/// Runs the pipeline on already-read sources (used by tests that build pages in memory).
-pub fn generate_from_sources(
-    sources: &[source::Input],
-    options: &Options,
-) -> Result<GeneratedCrate, Error> {
-    generate_diagnosed(sources, options, OnConflict::Error).result
-}
-
-/// Runs the pipeline on already-read sources and returns the client as the source of one Rust
-/// module (no inner attributes, no `crate::` paths), so tests can compile it with
-/// `mod x { include!(..); }` inside another crate.
-pub fn generate_module_from_sources(
-    sources: &[source::Input],
-    options: &Options,
-) -> Result<String, Error> {
-    let merged = merge_sources(sources)?;
-    let api = model::Api::from_merged(&merged, options)?;
-    Ok(emit::emit_module(&api)?)
 }

@@ -262,7 +262,7 @@ fn generated(
     reporter: &mut Reporter,
 ) -> Result<stitch::GeneratedCrate, Failed> {
     read(inputs, Some(out), reporter)?;
-    let run = stitch::generate_diagnosed(&reporter.sources, options, on_conflict);
+    let run = stitch::generate(&reporter.sources, options, on_conflict);
     reporter.report_all(&run.diagnostics);
     run.result.map_err(|_| Failed)
 }
@@ -316,7 +316,7 @@ fn run(command: Command, reporter: &mut Reporter) -> Result<Done, Failed> {
             on_conflict,
         } => {
             read(&inputs, out.as_deref(), reporter)?;
-            let run = stitch::merge_diagnosed(&reporter.sources, on_conflict.into());
+            let run = stitch::merge_sources(&reporter.sources, on_conflict.into());
             reporter.report_all(&run.diagnostics);
             let merged = run.result.map_err(|_| Failed)?.value;
             let summary = merge_summary(&merged);

@@ -150,7 +150,8 @@ pub enum WriteError {
         /// What the writer said.
         message: String,
     },
-    /// A failure injected by `write_crate_with_fault` (tests only).
+    /// A failure injected by `write_crate_with_fault` (unit tests only).
+    #[cfg(test)]
     #[error("injected failure after writing {files} files (test hook)")]
     Injected {
         /// How many files had been written.
@@ -303,9 +304,9 @@ pub fn write_crate(krate: &GeneratedCrate, out: &Path) -> Result<WriteOutcome, W
 
 /// [`write_crate`], failing on purpose before the `fail_after_files + 1`-th file is written into
 /// the temporary folder (generated and copied files count alike). For tests of atomicity: when
-/// the crate has no more files than that, the write succeeds.
-#[doc(hidden)]
-pub fn write_crate_with_fault(
+/// the crate has no more files than that, the write succeeds. Unit tests only.
+#[cfg(test)]
+fn write_crate_with_fault(
     krate: &GeneratedCrate,
     out: &Path,
     fail_after_files: usize,
@@ -325,6 +326,8 @@ pub fn check_crate(krate: &GeneratedCrate, out: &Path) -> Result<Drift, WriteErr
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Fault {
     None,
+    /// Writing fails before the file after this many (see `write_crate_with_fault`).
+    #[cfg(test)]
     AfterFiles(usize),
     /// Renaming the new folder into place fails (after `out` was moved away).
     #[cfg(test)]
@@ -590,7 +593,9 @@ fn write_with(
         out,
         old_folder: &folder.path,
         tmp: &tmp,
+        #[cfg(test)]
         fault,
+        #[cfg(test)]
         files: 0,
     };
     if let Err(error) = builder.fill(&drift, folder.exists) {
@@ -644,8 +649,11 @@ struct Builder<'a> {
     /// The crate folder to copy the user's files from.
     old_folder: &'a Path,
     tmp: &'a Path,
+    /// The fault to inject while filling the folder.
+    #[cfg(test)]
     fault: Fault,
-    /// Files written so far.
+    /// Files written so far (counted for `Fault::AfterFiles`).
+    #[cfg(test)]
     files: usize,
 }
 
@@ -746,6 +754,7 @@ impl Builder<'_> {
     }
 
     /// Counts one more file, failing when a fault is due.
+    #[cfg(test)]
     fn count_file(&mut self) -> Result<(), WriteError> {
         if let Fault::AfterFiles(limit) = self.fault
             && self.files >= limit
@@ -753,6 +762,13 @@ impl Builder<'_> {
             return Err(WriteError::Injected { files: self.files });
         }
         self.files += 1;
+        Ok(())
+    }
+
+    /// Counts one more file: outside unit tests no fault is ever due.
+    #[cfg(not(test))]
+    #[allow(clippy::unnecessary_wraps, clippy::unused_self)] // the shape of the test version
+    fn count_file(&mut self) -> Result<(), WriteError> {
         Ok(())
     }
 

@@ -32,7 +32,7 @@ fn run(sources: &[Input], policy: OnConflict) -> bool {
     let options = Options {
         crate_name: "fuzzed-client".to_owned(),
     };
-    let run = stitch::generate_diagnosed(sources, &options, policy);
+    let run = stitch::generate(sources, &options, policy);
     for diagnostic in &run.diagnostics {
         let shown = diagnostic.render(sources);
         assert!(shown.starts_with("error: ") || shown.starts_with("warning: "));

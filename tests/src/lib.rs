@@ -80,7 +80,8 @@ pub fn fixture_module(name: &str) -> String {
     let options = stitch::Options {
         crate_name: format!("{name}-client"),
     };
-    stitch::generate_module_from_sources(&[read_input(&path)], &options)
+    stitch::generate_module(&[read_input(&path)], &options, stitch::OnConflict::Error)
+        .result
         .unwrap_or_else(|e| panic!("generating fixture {name}: {e}"))
 }
 

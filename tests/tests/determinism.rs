@@ -30,7 +30,8 @@ fn seed_sections() -> (Input, String, Vec<String>) {
 }
 
 fn generate(inputs: &[Input]) -> GeneratedCrate {
-    stitch::generate_from_sources(inputs, &syntho_options())
+    stitch::generate(inputs, &syntho_options(), stitch::OnConflict::Error)
+        .result
         .unwrap_or_else(|e| panic!("generating from {} inputs: {e}", inputs.len()))
 }
 

@@ -11,7 +11,9 @@ use stitch_tests::{generated_client, read_input, syntho_jobs_page, syntho_option
 /// `generated-client`: `cargo test` alone catches a stale client.
 #[test]
 fn generated_client_is_up_to_date() {
-    let generated = stitch::generate(&[syntho_specs()], &syntho_options())
+    let sources = stitch::source::read_inputs(&[syntho_specs()]).expect("reading specs/syntho");
+    let generated = stitch::generate(&sources, &syntho_options(), stitch::OnConflict::Error)
+        .result
         .unwrap_or_else(|e| panic!("generating the Syntho client: {e}"));
     let drift = stitch::write::check_crate(&generated, &generated_client())
         .unwrap_or_else(|e| panic!("checking generated-client: {e}"));
@@ -49,7 +51,8 @@ fn generate_from_jobs_page(text: String) -> GeneratedCrate {
         path: syntho_jobs_page(),
         text,
     };
-    stitch::generate_from_sources(&[page], &syntho_options())
+    stitch::generate(&[page], &syntho_options(), stitch::OnConflict::Error)
+        .result
         .unwrap_or_else(|e| panic!("generating the Syntho client: {e}"))
 }
 

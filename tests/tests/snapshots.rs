@@ -41,10 +41,12 @@ fn split_runtime(name: &str, module: &str) -> (String, String) {
 fn fixture_modules() {
     let names = fixture_names();
     assert!(!names.is_empty(), "no fixture pages found");
-    let syntho = stitch::generate_module_from_sources(
+    let syntho = stitch::generate_module(
         &[stitch_tests::read_input(&stitch_tests::syntho_jobs_page())],
         &syntho_options(),
+        stitch::OnConflict::Error,
     )
+    .result
     .unwrap_or_else(|e| panic!("generating the Syntho module: {e}"));
     let (_, runtime) = split_runtime("syntho", &syntho);
     for name in names {
@@ -62,7 +64,9 @@ fn fixture_modules() {
 /// the reviewed one (`snapshots/snapshots__syntho__<path>.snap`).
 #[test]
 fn syntho_crate_files() {
-    let generated = stitch::generate(&[syntho_specs()], &syntho_options())
+    let sources = stitch::source::read_inputs(&[syntho_specs()]).expect("reading specs/syntho");
+    let generated = stitch::generate(&sources, &syntho_options(), stitch::OnConflict::Error)
+        .result
         .unwrap_or_else(|e| panic!("generating the Syntho client: {e}"));
     assert!(
         generated.files.contains_key("src/lib.rs"),

@@ -333,7 +333,7 @@ pub fn emit_crate(api: &Api, merged: &serde_json::Value) -> Result<GeneratedCrat
         // prettyplease formats generated files; keep `cargo fmt` from rewriting them.
         decls.push(quote!(#allow #[rustfmt::skip] #vis mod #name;));
     }
-    let crate_doc = doc_attrs_inner(&crate_doc(api));
+    let crate_doc = doc_attrs_on(&crate_doc(api), DocOn::Crate);
     let recursion_limit = recursion_limit(api.nesting_depth()).to_string();
     let root = root_items(api);
     let lib = quote! {
@@ -434,22 +434,24 @@ pub(crate) fn without_controls(text: &str) -> String {
         .collect()
 }
 
-/// One `#[doc]` attribute per line, so prettyplease prints `///` comments.
+/// One `#[doc]` attribute per line, so prettyplease prints `///` comments on the item that
+/// follows (see [`doc_attrs_on`]).
 pub(crate) fn doc_attrs(text: &str) -> TokenStream {
-    let lines = text.lines().map(|line| {
-        let line = without_controls(line);
-        let line = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
-        quote!(#[doc = #line])
-    });
-    quote!(#(#lines)*)
+    doc_attrs_on(text, DocOn::Item)
 }
 
-/// Same as [`doc_attrs`] for inner attributes (`//!`).
-fn doc_attrs_inner(text: &str) -> TokenStream {
+/// What doc attributes document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DocOn {
+    /// The item that follows: `#[doc]`, printed as `///`.
+    Item,
+    /// The enclosing crate: `#![doc]`, printed as `//!`.
+    Crate,
+}
+
+/// One doc attribute per line of `text`, control characters dropped ([`without_controls`]) and
+/// a space before each non-empty line, as `/// text` has.
+fn doc_attrs_on(text: &str, on: DocOn) -> TokenStream {
     let lines = text.lines().map(|line| {
         let line = without_controls(line);
         let line = if line.is_empty() {
@@ -457,7 +459,10 @@ fn doc_attrs_inner(text: &str) -> TokenStream {
         } else {
             format!(" {line}")
         };
-        quote!(#![doc = #line])
+        match on {
+            DocOn::Item => quote!(#[doc = #line]),
+            DocOn::Crate => quote!(#![doc = #line]),
+        }
     });
     quote!(#(#lines)*)
 }

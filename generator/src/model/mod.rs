@@ -17,8 +17,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub use names::{camel, is_keyword, snake};
 
-use crate::Options;
 use crate::method::HttpMethod;
+use crate::options::{Options, valid_crate_name};
 
 /// The whole client: what the emit stage prints.
 #[derive(Debug, Clone, PartialEq)]
@@ -660,7 +660,7 @@ fn several_text(errors: &[ModelError]) -> String {
 impl Api {
     /// Builds the model from the merged document.
     pub fn from_merged(merged: &serde_json::Value, options: &Options) -> Result<Api, ModelError> {
-        if !crate::valid_crate_name(&options.crate_name) {
+        if !valid_crate_name(&options.crate_name) {
             return Err(ModelError::CrateName(options.crate_name.clone()));
         }
         let (spec, pointers) = lenient::parse(merged)?;

@@ -1233,7 +1233,7 @@ mod tests {
                 "Kind": { "type": "string", "enum": ["a", "b"] }
             } }
         });
-        let options = crate::Options {
+        let options = crate::options::Options {
             crate_name: "test-client".to_owned(),
         };
         match Api::from_merged(&doc, &options) {

@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use super::{Api, Field, TypeDef, TypeKind};
-use crate::Options;
+use crate::options::Options;
 
 /// The model of `doc`; panics (failing the test) when the model fails.
 pub(crate) fn api(doc: serde_json::Value) -> Api {

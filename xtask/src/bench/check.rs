@@ -14,6 +14,7 @@ use std::time::{Duration, SystemTime};
 
 use super::anchors::Tool;
 use super::measure::{self, Meter, Sample};
+use super::text::{first_line, megabytes};
 use crate::corpus::fetch;
 
 /// What `cargo check` of one generated client did.
@@ -55,7 +56,7 @@ pub fn check(
         eprintln!(
             "bench: cargo check of {spec} by {}: {}",
             tool.name(),
-            super::generate::first_line(why)
+            first_line(why)
         );
     }
     Checked {
@@ -139,7 +140,7 @@ fn check_crate(
             tool.name(),
             runs.max(1),
             outcome.sample.wall.as_secs_f64(),
-            super::report::megabytes(outcome.sample.peak_rss)
+            megabytes(outcome.sample.peak_rss)
         );
         samples.push(outcome.sample);
     }

@@ -9,6 +9,7 @@ use std::time::Duration;
 use super::anchors::{self, Tool};
 use super::inputs::Spec;
 use super::measure::{self, Meter, Sample};
+use super::text::{first_line, megabytes};
 use crate::corpus::fetch;
 
 /// What one generator did with one spec.
@@ -103,7 +104,7 @@ fn measure_installed(
             tool.name(),
             runs.max(1),
             outcome.sample.wall.as_secs_f64(),
-            super::report::megabytes(outcome.sample.peak_rss)
+            megabytes(outcome.sample.peak_rss)
         );
         samples.push(outcome.sample);
     }
@@ -149,11 +150,6 @@ fn line_count(bytes: &[u8]) -> u64 {
     } else {
         newlines
     }
-}
-
-/// The first line of a message.
-pub fn first_line(message: &str) -> &str {
-    message.lines().next().unwrap_or_default()
 }
 
 #[cfg(test)]

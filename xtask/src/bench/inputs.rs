@@ -157,7 +157,12 @@ pub fn corpus_specs(root: &Path, cache: &Path) -> Result<Vec<Spec>, String> {
 /// The Syntho pages, and their merged document written as the JSON form.
 pub fn syntho(root: &Path, cache: &Path) -> Result<Spec, String> {
     let pages = root.join(SYNTHO_PAGES);
-    let merged = stitch::merge_inputs(std::slice::from_ref(&pages))
+    let merged = stitch::source::read_inputs(std::slice::from_ref(&pages))
+        .map_err(stitch::Error::from)
+        .and_then(|sources| {
+            let run = stitch::merge_sources(&sources, stitch::OnConflict::Error);
+            run.result.map(|merged| merged.value)
+        })
         .map_err(|e| format!("the pages in {SYNTHO_PAGES} do not merge: {e}"))?;
     let dir = cache.join("specs").join("syntho");
     fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;

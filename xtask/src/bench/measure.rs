@@ -16,6 +16,7 @@
 //! The command's stdout and stderr go to a log file (never a pipe that could fill up), whose
 //! last lines explain a failure.
 
+use std::ffi::OsString;
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -195,11 +196,11 @@ fn result_file(log: &Path) -> PathBuf {
     log.with_file_name(name)
 }
 
-/// The helper's side: `args` is `RESULT -- PROGRAM ARGS..`. Runs PROGRAM with this process's
-/// stdio, waits for it with `wait4`, and writes its exit, wall time and peak memory to RESULT.
+/// The helper's side of `--measure-child RESULT -- PROGRAM ARGS..` (`command` is PROGRAM
+/// ARGS..). Runs PROGRAM with this process's stdio, waits for it with `wait4`, and writes its exit, wall time and peak memory to RESULT.
 /// `Err` when the arguments are wrong or PROGRAM cannot be started.
-pub fn child(args: &[&str]) -> Result<(), String> {
-    let [result, "--", program, rest @ ..] = args else {
+pub fn child(result: &Path, command: &[OsString]) -> Result<(), String> {
+    let [program, rest @ ..] = command else {
         return Err(format!(
             "{CHILD_FLAG} takes RESULT -- PROGRAM ARGS.. (it is used by cargo xtask bench itself)"
         ));
@@ -208,7 +209,7 @@ pub fn child(args: &[&str]) -> Result<(), String> {
     command.args(rest);
     let (status, sample) = spawn_and_wait(&mut command)?;
     fs::write(result, format_result(status, sample))
-        .map_err(|e| format!("cannot write {result}: {e}"))
+        .map_err(|e| format!("cannot write {}: {e}", result.display()))
 }
 
 /// Spawns `command` (stdio inherited), waits for it, and measures it.

@@ -25,6 +25,7 @@ pub mod inputs;
 pub mod machine;
 pub mod measure;
 pub mod report;
+pub mod text;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -34,30 +35,13 @@ use std::time::Instant;
 use anchors::Tool;
 use report::{Results, SpecResult};
 
+use crate::flags::Bench;
+
 /// The bench cache, relative to the workspace root (gitignored with `/.cache`).
 pub const CACHE: &str = ".cache/bench";
 
-/// Usage of the bench command.
-pub const USAGE: &str = "\
-usage: cargo xtask bench [--runs N] [--check-runs N] [--quick] [--no-anchors] [--no-check]
-                         [--stages]
-
-  --runs N        runs of stitch per spec and input (default 5); the anchors run min(N, 3)
-                  times; medians are reported
-  --check-runs N  timed cargo check runs per client (default 1: a big client takes minutes)
-  --quick         GitHub and Syntho only, no anchors, no cargo check; prints the tables but
-                  does not write BENCHMARKS.md or BENCHMARKS.json
-  --no-anchors    do not install or run progenitor and openapi-generator
-  --no-check      do not time cargo check of the generated clients
-  --stages        also run the per-stage benches: cargo bench -p stitch --bench pipeline
-
-Fetches and installs into .cache/bench/ on first use (needs npm and tar for the specs,
-cargo for progenitor, python3 and Java for openapi-generator). Writes BENCHMARKS.md and
-BENCHMARKS.json at the repository root; the tables also go to stdout, progress to stderr.
-";
-
-/// Default runs of stitch.
-const STITCH_RUNS: usize = 5;
+/// Default runs of stitch (`--runs`).
+pub(crate) const STITCH_RUNS: usize = 5;
 /// The most runs of an anchor.
 const ANCHOR_RUNS: usize = 3;
 
@@ -72,52 +56,16 @@ struct Args {
     stages: bool,
 }
 
-fn parse(args: &[&str]) -> Result<Args, String> {
-    let mut parsed = Args {
-        runs: STITCH_RUNS,
-        check_runs: 1,
-        quick: false,
-        anchors: true,
-        check: true,
-        stages: false,
-    };
-    let mut rest = args.iter();
-    while let Some(&arg) = rest.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((flag, value)) => (flag, Some(value)),
-            None => (arg, None),
-        };
-        match flag {
-            "--runs" | "--check-runs" => {
-                let value = inline
-                    .or_else(|| rest.next().copied())
-                    .ok_or_else(|| format!("{flag} needs a value\n\n{USAGE}"))?;
-                let n = match value.parse::<usize>() {
-                    Ok(n) if n > 0 => n,
-                    _ => {
-                        return Err(format!(
-                            "{flag} takes a number of at least 1, not `{value}`\n\n{USAGE}"
-                        ));
-                    }
-                };
-                if flag == "--runs" {
-                    parsed.runs = n;
-                } else {
-                    parsed.check_runs = n;
-                }
-            }
-            "--quick" => parsed.quick = true,
-            "--no-anchors" => parsed.anchors = false,
-            "--no-check" => parsed.check = false,
-            "--stages" => parsed.stages = true,
-            other => return Err(format!("unexpected argument `{other}`\n\n{USAGE}")),
-        }
+/// The settings of a run, from its flags: `--quick` implies `--no-anchors` and `--no-check`.
+fn settings(flags: &Bench) -> Args {
+    Args {
+        runs: flags.runs,
+        check_runs: flags.check_runs,
+        quick: flags.quick,
+        anchors: !flags.no_anchors && !flags.quick,
+        check: !flags.no_check && !flags.quick,
+        stages: flags.stages,
     }
-    if parsed.quick {
-        parsed.anchors = false;
-        parsed.check = false;
-    }
-    Ok(parsed)
 }
 
 /// A spec label as one folder name: `docker.com/engine` → `docker.com-engine`.
@@ -127,13 +75,11 @@ pub fn slug(label: &str) -> String {
 
 /// Runs the bench command; `Err` when stitch cannot be built, a spec cannot be fetched, or the
 /// report cannot be written.
-pub fn run(root: &Path, raw: &[&str]) -> Result<(), String> {
-    if let [flag, rest @ ..] = raw
-        && *flag == measure::CHILD_FLAG
-    {
-        return measure::child(rest);
+pub fn run(root: &Path, flags: Bench) -> Result<(), String> {
+    if let Some(result) = &flags.measure_child {
+        return measure::child(result, &flags.command);
     }
-    let args = parse(raw)?;
+    let args = settings(&flags);
     let start = Instant::now();
     let cache = root.join(CACHE);
     fs::create_dir_all(&cache).map_err(|e| format!("cannot create {}: {e}", cache.display()))?;
@@ -219,10 +165,11 @@ pub fn run(root: &Path, raw: &[&str]) -> Result<(), String> {
         stages(root, &cache)?;
     }
 
+    // The command as typed (for the report): this program's arguments after `bench`.
     let mut command = String::from("cargo xtask bench");
-    for arg in raw {
+    for arg in std::env::args_os().skip(2) {
         command.push(' ');
-        command.push_str(arg);
+        command.push_str(&arg.to_string_lossy());
     }
     let results = Results {
         command,
@@ -358,6 +305,14 @@ fn stages(root: &Path, cache: &Path) -> Result<(), String> {
 mod tests {
     use super::*;
 
+    /// The settings of `cargo xtask bench ARGS..`.
+    fn parse(args: &[&str]) -> Result<Args, String> {
+        use clap::Parser as _;
+        let all = std::iter::once("bench").chain(args.iter().copied());
+        let flags = Bench::try_parse_from(all).map_err(|e| e.to_string())?;
+        Ok(settings(&flags))
+    }
+
     #[test]
     fn arguments() {
         let defaults = parse(&[]).expect("parses");
@@ -376,7 +331,13 @@ mod tests {
         assert_eq!((quick.runs, quick.anchors, quick.check), (2, false, false));
         assert_eq!(parse(&["--runs", "3"]).expect("parses").runs, 3);
         assert_eq!(parse(&["--check-runs", "2"]).expect("parses").check_runs, 2);
+        let bare = parse(&["--no-anchors", "--no-check"]).expect("parses");
+        assert_eq!(
+            (bare.anchors, bare.check, bare.quick),
+            (false, false, false)
+        );
         assert!(parse(&["--runs", "0"]).is_err());
+        assert!(parse(&["--", "sh"]).is_err());
         assert!(parse(&["--runs"]).is_err());
         assert!(parse(&["--bogus"]).is_err());
     }

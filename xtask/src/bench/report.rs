@@ -17,6 +17,8 @@ use super::check::Checked;
 use super::generate::{Figures, Generated};
 use super::inputs::Spec;
 use super::machine::Machine;
+use super::text::{first_line, megabytes};
+use crate::plural;
 
 /// Everything a run measured.
 #[derive(Debug, Clone)]
@@ -438,17 +440,12 @@ pub fn markdown(results: &Results) -> String {
     for spec in &results.specs {
         let _ = writeln!(
             out,
-            "- {}: {} ({} operations, {} of JSON, {} {})",
+            "- {}: {} ({} operations, {} of JSON, {})",
             spec.spec.label,
             spec.spec.origin,
             thousands(spec.spec.operations as u64),
             megabytes(spec.spec.json_bytes),
-            spec.spec.page_count,
-            if spec.spec.page_count == 1 {
-                "page"
-            } else {
-                "pages"
-            }
+            plural(spec.spec.page_count, "page")
         );
     }
     out.push('\n');
@@ -642,18 +639,6 @@ fn minutes(duration: Duration) -> String {
     }
 }
 
-/// Bytes as decimal megabytes: "446 MB", "12.5 MB"; below a megabyte, "57 kB".
-pub fn megabytes(bytes: u64) -> String {
-    let mb = bytes as f64 / 1e6;
-    if mb < 1.0 {
-        format!("{:.0} kB", bytes as f64 / 1e3)
-    } else if mb < 100.0 {
-        format!("{mb:.1} MB")
-    } else {
-        format!("{mb:.0} MB")
-    }
-}
-
 /// Bytes as decimal gigabytes: "25.2 GB".
 fn gigabytes(bytes: u64) -> String {
     format!("{:.1} GB", bytes as f64 / 1e9)
@@ -674,7 +659,7 @@ fn thousands(n: u64) -> String {
 
 /// An error message as one table cell: its first line, pipes escaped, at most 160 characters.
 fn cell_text(message: &str) -> String {
-    let line = super::generate::first_line(message).replace('|', "\\|");
+    let line = first_line(message).replace('|', "\\|");
     match line.char_indices().nth(160) {
         Some((cut, _)) => format!("{}…", &line[..cut]),
         None => line,
@@ -691,9 +676,6 @@ mod tests {
         assert_eq!(thousands(1_223), "1,223");
         assert_eq!(thousands(334_123), "334,123");
         assert_eq!(thousands(1_000_000), "1,000,000");
-        assert_eq!(megabytes(446_000_000), "446 MB");
-        assert_eq!(megabytes(12_500_000), "12.5 MB");
-        assert_eq!(megabytes(57_400), "57 kB");
         assert_eq!(seconds(Duration::from_millis(3520)), "3.52 s");
         assert_eq!(seconds(Duration::from_millis(42)), "0.042 s");
         assert_eq!(minutes(Duration::from_secs(133)), "2 min 13 s");

@@ -32,7 +32,7 @@ use stitch::example::Fill;
 
 use crate::corpus::run::{crate_name, options};
 use crate::corpus::{fetch, sample};
-use crate::flags::Flags;
+use crate::flags::{self, Conformance};
 use driver::Planned;
 
 /// The cache folder, relative to the workspace root (gitignored).
@@ -48,22 +48,6 @@ const GITHUB: &str = "github";
 /// How long one driver may run before it is stopped.
 const DRIVER_TIMEOUT: Duration = Duration::from_secs(600);
 
-/// Usage of the conformance command.
-pub const USAGE: &str = "\
-usage: cargo xtask conformance [--sample N] [--seed S] [--spec ID]... [--github] [--dynamic] [--no-write]
-
-  --sample N   run N specs drawn deterministically by --seed from the corpus (default 10)
-  --seed S     the sample's seed (default 1)
-  --spec ID    run this corpus spec (repeatable; replaces the sample), e.g. xkcd.com
-  --github     add GitHub's description (@octokit/openapi, as `cargo xtask bench` fetches it)
-  --dynamic    Prism answers with values drawn from the schemas (seeded) instead of the
-               documents' examples
-  --no-write   print the report, do not write CONFORMANCE.md and CONFORMANCE.json
-
-Prism (@stoplight/prism-cli) is installed with npm into .cache/prism on first use; the
-crates and drivers are built in .cache/conformance.
-";
-
 #[derive(Debug)]
 struct Args {
     sample: usize,
@@ -74,30 +58,20 @@ struct Args {
     write: bool,
 }
 
-fn parse(args: &[&str]) -> Result<Args, String> {
-    let mut parsed = Args {
-        sample: 10,
-        seed: 1,
-        specs: Vec::new(),
-        github: false,
-        dynamic: false,
-        write: true,
-    };
-    let mut flags = Flags::new(args, USAGE);
-    while let Some(flag) = flags.next() {
-        match flag {
-            "--sample" => parsed.sample = usize::try_from(flags.number()?).unwrap_or(usize::MAX),
-            "--seed" => parsed.seed = flags.number()?,
-            "--spec" => parsed
-                .specs
-                .push(flags.value()?.trim_end_matches(".json").to_owned()),
-            "--github" => parsed.github = true,
-            "--dynamic" => parsed.dynamic = true,
-            "--no-write" => parsed.write = false,
-            other => return Err(format!("unexpected argument `{other}`\n\n{USAGE}")),
-        }
+/// The settings of a run, from its flags.
+fn settings(flags: Conformance) -> Args {
+    Args {
+        sample: flags::count(flags.sample),
+        seed: flags.seed,
+        specs: flags
+            .specs
+            .iter()
+            .map(|id| id.trim_end_matches(".json").to_owned())
+            .collect(),
+        github: flags.github,
+        dynamic: flags.dynamic,
+        write: !flags.no_write,
     }
-    Ok(parsed)
 }
 
 /// One call's result.
@@ -160,8 +134,8 @@ struct Prepared {
 }
 
 /// Runs the conformance command.
-pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
-    let args = parse(args)?;
+pub fn run(root: &Path, flags: Conformance) -> Result<(), String> {
+    let args = settings(flags);
     let started = Instant::now();
     let prism = prism::install(&root.join(PRISM_CACHE))?;
     let corpus = fetch::corpus(&root.join(CORPUS_CACHE))?;
@@ -290,9 +264,13 @@ fn prepare(file: &Path, id: &str, workspace: &Path) -> Result<Prepared, String> 
     let package = crate_name(id);
     let options = options(id);
     let sources = stitch::source::read_inputs(&[file.to_path_buf()]).map_err(|e| e.to_string())?;
-    let krate = stitch::generate_from_sources(&sources, &options)
+    let krate = stitch::generate(&sources, &options, stitch::OnConflict::Error)
+        .result
         .map_err(|e| format!("generate: {}", report::first_line(&e.to_string())))?;
-    let document: Value = stitch::merge_sources(&sources).map_err(|e| e.to_string())?;
+    let document: Value = stitch::merge_sources(&sources, stitch::OnConflict::Error)
+        .result
+        .map(|merged| merged.value)
+        .map_err(|e| e.to_string())?;
     let api = stitch::model::Api::from_merged(&document, &options).map_err(|e| e.to_string())?;
     let planned = driver::plan(&api, &document);
     stitch::write::write_crate(&krate, &workspace.join(&package))
@@ -565,12 +543,24 @@ fn run_driver(program: &Path, address: &str, from: usize) -> Result<String, Stri
 mod tests {
     use super::*;
 
+    /// The settings of `cargo xtask conformance ARGS..`.
+    fn parse(args: &[&str]) -> Result<Args, String> {
+        use clap::Parser as _;
+        let all = std::iter::once("conformance").chain(args.iter().copied());
+        Ok(settings(
+            Conformance::try_parse_from(all).map_err(|e| e.to_string())?,
+        ))
+    }
+
     #[test]
     fn arguments() {
         let args =
             parse(&["--sample", "5", "--seed=3", "--spec", "xkcd.com.json"]).expect("parses");
         assert_eq!((args.sample, args.seed), (5, 3));
         assert_eq!(args.specs, ["xkcd.com"]);
+        assert!(args.write && !args.github && !args.dynamic);
+        let args = parse(&["--no-write", "--github", "--dynamic"]).expect("parses");
+        assert!(!args.write && args.github && args.dynamic && args.sample == 10);
         assert!(parse(&["--sample"]).is_err());
         assert!(parse(&["--bogus"]).is_err());
     }

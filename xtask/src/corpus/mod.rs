@@ -21,26 +21,11 @@ pub mod split;
 use std::path::Path;
 use std::time::Instant;
 
-use crate::flags::Flags;
+use crate::flags::{self, Corpus, Stage};
 use run::{Plan, SpecResult};
 
 /// The cache folder, relative to the workspace root (gitignored).
 const CACHE: &str = ".cache/corpus";
-
-/// Usage of the corpus command.
-pub const USAGE: &str = "\
-usage: cargo xtask corpus [--sample N] [--seed S] [--compile K] [--jobs J]
-       cargo xtask corpus --spec ID [--compile 1]
-       cargo xtask corpus --stage merge
-
-  --sample N     run N specs drawn deterministically by --seed (default: every spec)
-  --seed S       the sample's seed (default 1)
-  --compile K    cargo check the first K generated crates (default 0)
-  --spec ID      run one spec, e.g. xkcd.com or googleapis.com/drive, and write its pages
-                 to .cache/corpus/pages/ID/
-  --stage merge  only split and merge every spec (no generation, no sample)
-  --jobs J       worker threads (default: the number of CPUs)
-";
 
 /// The parsed arguments.
 #[derive(Debug)]
@@ -53,47 +38,24 @@ struct Args {
     jobs: usize,
 }
 
-fn parse(args: &[&str]) -> Result<Args, String> {
-    let mut parsed = Args {
-        sample: None,
-        seed: 1,
-        compile: 0,
-        spec: None,
-        merge_only: false,
-        jobs: std::thread::available_parallelism().map_or(1, usize::from),
-    };
-    let mut flags = Flags::new(args, USAGE);
-    while let Some(flag) = flags.next() {
-        match flag {
-            "--sample" => {
-                parsed.sample = Some(usize::try_from(flags.number()?).unwrap_or(usize::MAX))
-            }
-            "--seed" => parsed.seed = flags.number()?,
-            "--compile" => parsed.compile = usize::try_from(flags.number()?).unwrap_or(usize::MAX),
-            "--jobs" => parsed.jobs = usize::try_from(flags.number()?).unwrap_or(1).max(1),
-            "--spec" => {
-                let id = flags.value()?;
-                parsed.spec = Some(
-                    id.trim_end_matches(".json")
-                        .trim_start_matches("api/")
-                        .to_owned(),
-                );
-            }
-            "--stage" => match flags.value()? {
-                "merge" => parsed.merge_only = true,
-                "all" => parsed.merge_only = false,
-                other => return Err(format!("unknown stage `{other}` (merge or all)\n\n{USAGE}")),
-            },
-            "--merge-only" => parsed.merge_only = true,
-            other => return Err(format!("unexpected argument `{other}`\n\n{USAGE}")),
-        }
+/// The settings of a run, from its flags; `Err` when they do not go together.
+fn settings(flags: Corpus) -> Result<Args, String> {
+    let merge_only = flags.merge_only || flags.stage == Stage::Merge;
+    if merge_only && (flags.sample.is_some() || flags.compile > 0) {
+        return Err("--stage merge runs every spec and compiles none".to_owned());
     }
-    if parsed.merge_only && (parsed.sample.is_some() || parsed.compile > 0) {
-        return Err(format!(
-            "--stage merge runs every spec and compiles none\n\n{USAGE}"
-        ));
-    }
-    Ok(parsed)
+    Ok(Args {
+        sample: flags.sample.map(flags::count),
+        seed: flags.seed,
+        compile: flags::count(flags.compile),
+        spec: flags.spec.map(|id| {
+            id.trim_end_matches(".json")
+                .trim_start_matches("api/")
+                .to_owned()
+        }),
+        merge_only,
+        jobs: flags::jobs(flags.jobs),
+    })
 }
 
 /// FNV-1a, 64 bits: a stable hash for drawing the sample (the same on every machine and Rust).
@@ -120,8 +82,8 @@ pub(crate) fn sample(ids: Vec<String>, n: usize, seed: u64) -> Vec<String> {
 }
 
 /// Runs the corpus command; `Err` on bad usage, a failed fetch, or any panic.
-pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
-    let args = parse(args)?;
+pub fn run(root: &Path, flags: Corpus) -> Result<(), String> {
+    let args = settings(flags)?;
     let cache = root.join(CACHE);
     let corpus = fetch::corpus(&cache)?;
     let all = corpus.ids()?;
@@ -214,12 +176,26 @@ mod tests {
         assert_eq!(fnv1a(*b"a"), 0xaf63_dc4c_8601_ec8c);
     }
 
+    /// The settings of `cargo xtask corpus ARGS..`.
+    fn parse(args: &[&str]) -> Result<Args, String> {
+        use clap::Parser as _;
+        let all = std::iter::once("corpus").chain(args.iter().copied());
+        settings(Corpus::try_parse_from(all).map_err(|e| e.to_string())?)
+    }
+
     #[test]
     fn arguments() {
         let args = parse(&["--sample", "40", "--seed=3", "--compile", "2"]).expect("parses");
         assert_eq!((args.sample, args.seed, args.compile), (Some(40), 3, 2));
+        assert!(!args.merge_only && args.jobs >= 1 && args.spec.is_none());
         assert!(parse(&["--stage", "merge", "--sample", "3"]).is_err());
+        assert!(parse(&["--merge-only", "--compile", "1"]).is_err());
+        assert!(parse(&["--merge-only"]).expect("parses").merge_only);
+        assert!(parse(&["--stage=merge"]).expect("parses").merge_only);
+        let one = parse(&["--spec", "api/xkcd.com.json", "--jobs", "0"]).expect("parses");
+        assert_eq!((one.spec.as_deref(), one.jobs), (Some("xkcd.com"), 1));
         assert!(parse(&["--sample"]).is_err());
+        assert!(parse(&["--stage", "most"]).is_err());
         assert!(parse(&["--bogus"]).is_err());
     }
 }

@@ -28,7 +28,7 @@ pub enum Stage {
     Load,
     /// Splitting it into pages.
     Split,
-    /// `stitch::generate_from_sources` on the pages.
+    /// `stitch::generate` on the pages.
     Generate,
     /// `stitch::merge_sources` on the pages, compared with the original.
     RoundTrip,
@@ -71,7 +71,7 @@ pub struct SpecResult {
     pub generated: bool,
     /// Merging the pages gave back the original's operations and reached components.
     pub round_trip: bool,
-    /// Time spent in `generate_from_sources`.
+    /// Time spent in `stitch::generate`.
     pub generate_time: Duration,
     /// Every failure, in stage order.
     pub failures: Vec<Failure>,
@@ -248,8 +248,7 @@ pub fn run_spec(corpus: &Corpus, id: &str, plan: &Plan) -> SpecResult {
         let options = options(id);
         let start = Instant::now();
         let generated = guarded(|| {
-            let diagnosed =
-                stitch::generate_diagnosed(&inputs, &options, stitch::OnConflict::Error);
+            let diagnosed = stitch::generate(&inputs, &options, stitch::OnConflict::Error);
             result.fallbacks = diagnosed
                 .diagnostics
                 .iter()
@@ -273,7 +272,11 @@ pub fn run_spec(corpus: &Corpus, id: &str, plan: &Plan) -> SpecResult {
         }
     }
 
-    match guarded(|| stitch::merge_sources(&inputs)) {
+    match guarded(|| {
+        stitch::merge_sources(&inputs, stitch::OnConflict::Error)
+            .result
+            .map(|merged| merged.value)
+    }) {
         Ok(Ok(merged)) => match guarded(|| compare(&spec, &merged)) {
             Ok(None) => result.round_trip = true,
             Ok(Some(difference)) => {

@@ -350,23 +350,11 @@ fn collect_refs(value: &Value, refs: &mut Vec<Component>) {
 /// `#/components/schemas/Foo` (or deeper, `#/components/schemas/Foo/properties/x`) to
 /// `("schemas", "Foo")`; other references to nothing.
 fn component_of_ref(reference: &str) -> Option<Component> {
-    let rest = reference.strip_prefix("#/components/")?;
-    let mut tokens = rest.split('/');
-    let section = unescape_token(tokens.next()?);
-    let name = unescape_token(tokens.next()?);
-    Some((section, name))
-}
-
-/// A JSON pointer token as written in a URI fragment: percent-decoded, then `~1` and `~0`.
-fn unescape_token(token: &str) -> String {
-    percent_decode(token).replace("~1", "/").replace("~0", "~")
-}
-
-/// Decodes `%XX` escapes; text that does not decode to UTF-8 stays as written.
-fn percent_decode(text: &str) -> String {
-    percent_encoding::percent_decode_str(text)
-        .decode_utf8()
-        .map_or_else(|_| text.to_owned(), |decoded| decoded.into_owned())
+    let mut tokens = stitch::pointer::fragment_tokens(reference)?.into_iter();
+    if tokens.next()? != "components" {
+        return None;
+    }
+    Some((tokens.next()?, tokens.next()?))
 }
 
 /// The page an operation goes to: its first tag, else the first path segment, else `default`.
@@ -464,15 +452,19 @@ pub fn first_difference(expected: &Value, actual: &Value) -> Option<String> {
         match (expected, actual) {
             (Value::Object(e), Value::Object(a)) => {
                 if let Some(key) = e.keys().find(|k| !a.contains_key(*k)) {
-                    return Some(format!("{at}/{} is missing", pointer_token(key)));
+                    return Some(format!("{at}/{} is missing", stitch::pointer::escape(key)));
                 }
                 if let Some(key) = a.keys().find(|k| !e.contains_key(*k)) {
-                    return Some(format!("{at}/{} is extra", pointer_token(key)));
+                    return Some(format!("{at}/{} is extra", stitch::pointer::escape(key)));
                 }
                 // Reversed so the first key is looked at first.
                 for (key, value) in e.iter().rev() {
                     if let Some(other) = a.get(key) {
-                        stack.push((format!("{at}/{}", pointer_token(key)), value, other));
+                        stack.push((
+                            format!("{at}/{}", stitch::pointer::escape(key)),
+                            value,
+                            other,
+                        ));
                     }
                 }
             }
@@ -491,11 +483,6 @@ pub fn first_difference(expected: &Value, actual: &Value) -> Option<String> {
         }
     }
     None
-}
-
-/// A JSON pointer token for a key.
-fn pointer_token(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
 }
 
 /// A value in at most 60 characters.

@@ -13,7 +13,7 @@
 //! `--jobs` at a time), so a stack overflow, which aborts a process, or a case that never ends
 //! (`--timeout`) is one failing case and not the end of the run. For each case:
 //!
-//! 1. the whole pipeline runs (`stitch::generate_diagnosed`), and every diagnostic is rendered
+//! 1. the whole pipeline runs (`stitch::generate`), and every diagnostic is rendered
 //!    as text and as JSON: a **panic**, a **crash** or a **timeout** fails the run;
 //! 2. a failed generation must explain itself with at least one error diagnostic, and every
 //!    error must name a place in the inputs (file:line) — else an **unexplained** failure;
@@ -51,29 +51,9 @@ use stitch::{GeneratedCrate, OnConflict, Options};
 
 use crate::corpus::run::{QuietPanics, guarded};
 use crate::corpus::split;
-use crate::flags::Flags;
+use crate::flags::{self, Fuzz, Lint};
 use crate::members::{self, Strictness};
 use document::Open;
-
-/// Usage of the fuzz command.
-pub const USAGE: &str = "\
-usage: cargo xtask fuzz [--cases N] [--seed S] [--check K] [--lint check|clippy] [--open CLASS,..]
-       cargo xtask fuzz --seed S --case N [--write DIR] [--open CLASS,..]
-
-  --cases N      generate N documents (default 300)
-  --seed S       the run's seed (default 1)
-  --check K      compile the first K generated crates in one throwaway workspace (default 12)
-  --lint L       clippy: `cargo clippy -- -D warnings` (default); check: `cargo check` only
-  --open C,..    also draw input classes that are known to fail today (none today), or all
-  --case N       run only case N (and compile it when --check is not 0)
-  --write DIR    with --case: write the case's inputs to DIR (a bug report's reproducer)
-  --timeout T    seconds one case may take (default 60)
-  --jobs J       cases run at once, each in its own process (default: the number of CPUs)
-  --minimize     shrink the document of each case that panics, crashes, hangs or fails
-                 without a placed diagnostic, and write it beside the finding (.min.json)
-
-A long run: cargo xtask fuzz --cases 20000 --seed $RANDOM --check 200
-";
 
 /// The parsed arguments.
 #[derive(Debug)]
@@ -97,66 +77,41 @@ struct Args {
     minimize: bool,
 }
 
-fn parse(args: &[&str]) -> Result<Args, String> {
-    let mut parsed = Args {
-        cases: 300,
-        seed: 1,
-        check: 12,
-        strictness: Strictness::WarningFree,
-        open: Vec::new(),
-        case: None,
-        write: None,
-        timeout: 60,
-        jobs: std::thread::available_parallelism().map_or(1, usize::from),
-        child: false,
-        document: None,
-        minimize: false,
-    };
-    let mut flags = Flags::new(args, USAGE);
-    while let Some(flag) = flags.next() {
-        match flag {
-            "--cases" => parsed.cases = flags.number()?,
-            "--seed" => parsed.seed = flags.number()?,
-            "--check" => parsed.check = usize::try_from(flags.number()?).unwrap_or(usize::MAX),
-            "--case" => parsed.case = Some(flags.number()?),
-            "--write" => parsed.write = Some(PathBuf::from(flags.value()?)),
-            "--timeout" => parsed.timeout = flags.number()?.max(1),
-            "--jobs" => parsed.jobs = usize::try_from(flags.number()?).unwrap_or(1).max(1),
-            "--child" => parsed.child = true,
-            "--document" => parsed.document = Some(PathBuf::from(flags.value()?)),
-            "--minimize" => parsed.minimize = true,
-            "--lint" => {
-                parsed.strictness = match flags.value()? {
-                    "clippy" => Strictness::WarningFree,
-                    "check" => Strictness::Compiles,
-                    other => {
-                        return Err(format!(
-                            "unknown --lint `{other}` (clippy or check)\n\n{USAGE}"
-                        ));
-                    }
-                }
-            }
-            "--open" => {
-                for name in flags.value()?.split(',') {
-                    if name == "all" {
-                        parsed.open = Open::ALL.to_vec();
-                        continue;
-                    }
-                    let class = Open::from_name(name)
-                        .ok_or_else(|| format!("unknown class `{name}`\n\n{USAGE}"))?;
-                    if !parsed.open.contains(&class) {
-                        parsed.open.push(class);
-                    }
-                }
-            }
-            other => return Err(format!("unexpected argument `{other}`\n\n{USAGE}")),
+/// The settings of a run, from its flags; `Err` on an unknown class or flags that do not go
+/// together.
+fn settings(flags: Fuzz) -> Result<Args, String> {
+    if (flags.write.is_some() || flags.child) && flags.case.is_none() {
+        return Err("--write needs --case".to_owned());
+    }
+    let mut open = Vec::new();
+    for name in &flags.open {
+        if name == "all" {
+            open = Open::ALL.to_vec();
+            continue;
+        }
+        let class = Open::from_name(name).ok_or_else(|| format!("unknown class `{name}`"))?;
+        if !open.contains(&class) {
+            open.push(class);
         }
     }
-    if (parsed.write.is_some() || parsed.child) && parsed.case.is_none() {
-        return Err(format!("--write needs --case\n\n{USAGE}"));
-    }
-    parsed.open.sort();
-    Ok(parsed)
+    open.sort();
+    Ok(Args {
+        cases: flags.cases,
+        seed: flags.seed,
+        check: flags::count(flags.check),
+        strictness: match flags.lint {
+            Lint::Clippy => Strictness::WarningFree,
+            Lint::Check => Strictness::Compiles,
+        },
+        open,
+        case: flags.case,
+        write: flags.write,
+        timeout: flags.timeout.max(1),
+        jobs: flags::jobs(flags.jobs),
+        child: flags.child,
+        document: flags.document,
+        minimize: flags.minimize,
+    })
 }
 
 /// The inputs of one case: one JSON file, or pages cut by the corpus splitter.
@@ -249,7 +204,7 @@ fn run_case(inputs: &[Input], case_name: &str) -> Outcome {
         refused: None,
         failures: Vec::new(),
     };
-    let run = match guarded(|| stitch::generate_diagnosed(inputs, &options, OnConflict::Error)) {
+    let run = match guarded(|| stitch::generate(inputs, &options, OnConflict::Error)) {
         Ok(run) => run,
         Err(panic) => {
             outcome.failures.push((Kind::Panic, panic));
@@ -276,7 +231,7 @@ fn run_case(inputs: &[Input], case_name: &str) -> Outcome {
     }
     match run.result {
         Ok(krate) => {
-            match guarded(|| stitch::generate_diagnosed(inputs, &options, OnConflict::Error)) {
+            match guarded(|| stitch::generate(inputs, &options, OnConflict::Error)) {
                 Ok(again) => match again.result {
                     Ok(again) if again.files == krate.files => {}
                     _ => outcome
@@ -337,8 +292,8 @@ fn shape(message: &str) -> String {
 }
 
 /// Runs the fuzz command; `Err` on bad usage or when any case failed.
-pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
-    let args = parse(args)?;
+pub fn run(root: &Path, flags: Fuzz) -> Result<(), String> {
+    let args = settings(flags)?;
     if args.child {
         return child(&args);
     }
@@ -774,10 +729,32 @@ fn write_inputs(dir: &Path, inputs: &[Input]) -> Result<(), String> {
 mod tests {
     use super::*;
 
+    /// The settings of `cargo xtask fuzz ARGS..`.
+    fn parse(args: &[&str]) -> Result<Args, String> {
+        use clap::Parser as _;
+        let all = std::iter::once("fuzz").chain(args.iter().copied());
+        settings(Fuzz::try_parse_from(all).map_err(|e| e.to_string())?)
+    }
+
     #[test]
     fn arguments() {
         let args = parse(&["--cases", "5", "--seed=3", "--open", "all"]).expect("parses");
         assert_eq!((args.cases, args.seed), (5, 3));
+        assert_eq!((args.check, args.timeout, args.minimize), (12, 60, false));
+        assert_eq!(args.strictness, Strictness::WarningFree);
+        let args = parse(&[
+            "--lint",
+            "check",
+            "--timeout",
+            "0",
+            "--case",
+            "4",
+            "--child",
+        ])
+        .expect("parses");
+        assert_eq!((args.strictness, args.timeout), (Strictness::Compiles, 1));
+        assert!(args.child && args.case == Some(4));
+        assert!(parse(&["--child"]).is_err());
         assert_eq!(args.open, Open::ALL);
         // The classes of issue 12 are fixed and drawn always: no longer names of `--open`.
         assert!(parse(&["--open", "ref-cycle"]).is_err());

@@ -189,9 +189,9 @@ fn meaningful_parts(parts: &[ReferenceOr<Schema>]) -> Vec<(usize, &ReferenceOr<S
 mod tests {
     use serde_json::json;
 
-    use crate::Options;
     use crate::model::testing::{api, def, doc, fields, model_error};
     use crate::model::{Api, TypeKind, TypeRef};
+    use crate::options::Options;
 
     /// An inline `allOf` that copies, through `$ref`s, the properties of the schema it stands
     /// in (`Builder.order: allOf [Wrapper, {flag}]`, `Wrapper: allOf [Builder]`) is a type
