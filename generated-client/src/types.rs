@@ -2,12 +2,14 @@
 // change the input pages and regenerate (`cargo xtask codegen` in the stitch repository).
 
 //! The API's schemas as Rust types.
+
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct HttpValidationError {
     pub errors: Option<Vec<ValidationError>>,
 }
+
 super::runtime::open_enum! {
     pub enum JobAttachmentType {
         Log = "LOG",
@@ -15,6 +17,7 @@ super::runtime::open_enum! {
         ImportedEngine = "IMPORTED_ENGINE",
     }
 }
+
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
@@ -22,6 +25,7 @@ pub struct JobLogSchema {
     pub id: Option<uuid::Uuid>,
     pub log: Option<String>,
 }
+
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
@@ -30,6 +34,7 @@ pub struct JobMessageSchema {
     pub status: Option<JobStatus>,
     pub reason: Option<String>,
 }
+
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct JobSchema {
@@ -44,6 +49,7 @@ pub struct JobSchema {
     pub now: Option<chrono::DateTime<chrono::Utc>>,
     pub attachment_types: Option<Vec<JobAttachmentType>>,
 }
+
 /// Settings
 ///
 /// Decoded by trying each variant in order; encoded as the variant's own JSON.
@@ -53,6 +59,7 @@ pub enum JobSchemaSettings {
     String(String),
     Object(serde_json::Map<String, serde_json::Value>),
 }
+
 super::runtime::open_enum! {
     pub enum JobStatus {
         Started = "STARTED",
@@ -62,6 +69,7 @@ super::runtime::open_enum! {
         Revoked = "REVOKED",
     }
 }
+
 super::runtime::open_enum! {
     pub enum JobType {
         Synthesize = "synthesize",
@@ -77,10 +85,12 @@ super::runtime::open_enum! {
         ExportEngine = "export_engine",
     }
 }
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListOfJobSchema {
     pub jobs: Vec<JobSchema>,
 }
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ValidationError {
     /// Location
@@ -90,6 +100,7 @@ pub struct ValidationError {
     /// Error Type
     pub r#type: String,
 }
+
 /// Decoded by trying each variant in order; encoded as the variant's own JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
