@@ -38,3 +38,70 @@ pub(crate) fn best_fit<'de, D: serde::Deserializer<'de>, T>(
         ))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Small {
+        id: Option<i64>,
+    }
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Large {
+        id: Option<i64>,
+        name: Option<String>,
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Union {
+        Small(Small),
+        Large(Large),
+        Number(f64),
+    }
+
+    impl<'de> Deserialize<'de> for Union {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            super::best_fit(
+                deserializer,
+                "Union",
+                &[
+                    (&["id"], |v| serde_json::from_value(v).map(Self::Small)),
+                    (&["id", "name"], |v| {
+                        serde_json::from_value(v).map(Self::Large)
+                    }),
+                    (&[], |v| serde_json::from_value(v).map(Self::Number)),
+                ],
+            )
+        }
+    }
+
+    fn decode(json: &str) -> Result<Union, String> {
+        serde_json::from_str(json).map_err(|error| error.to_string())
+    }
+
+    #[test]
+    fn the_shape_naming_most_properties_wins() {
+        // Both shapes fit (every property is optional); `Large` names both properties.
+        let large = Large {
+            id: Some(1),
+            name: Some("x".to_owned()),
+        };
+        assert_eq!(decode(r#"{"id": 1, "name": "x"}"#), Ok(Union::Large(large)));
+        // A tie (both name `id`): the first shape.
+        assert_eq!(
+            decode(r#"{"id": 2}"#),
+            Ok(Union::Small(Small { id: Some(2) }))
+        );
+        // No property named: still the first shape that fits.
+        assert_eq!(decode("{}"), Ok(Union::Small(Small { id: None })));
+        assert_eq!(decode("2.5"), Ok(Union::Number(2.5)));
+    }
+
+    #[test]
+    fn a_value_no_shape_fits_is_an_error_naming_the_type() {
+        let error = decode(r#""text""#).err().unwrap_or_default();
+        assert!(error.contains("matches no shape of Union"), "{error}");
+    }
+}

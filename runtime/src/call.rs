@@ -325,3 +325,203 @@ impl Client {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Instant;
+
+    use super::*;
+    use crate::test_server::{Reply, Server};
+    use crate::Secret;
+
+    fn fast_retries() -> RetryPolicy {
+        RetryPolicy::default()
+            .initial_backoff(Duration::from_millis(1))
+            .max_backoff(Duration::from_millis(2))
+    }
+
+    fn client(server: &Server) -> Client {
+        Client::builder(&server.url)
+            .retry_policy(fast_retries())
+            .build()
+            .unwrap_or_else(|error| panic!("{error}"))
+    }
+
+    async fn status(client: &Client, request: Request) -> Result<u16, String> {
+        match client.execute(request, &RequestOptions::default()).await {
+            Ok(response) => Ok(response.status().as_u16()),
+            Err(failure) => Err(format!("{failure:?}")),
+        }
+    }
+
+    #[tokio::test]
+    async fn idempotent_requests_are_retried_on_503_and_429() {
+        let server = Server::start(vec![
+            Reply::new(503, "busy"),
+            Reply::new(429, "slow down").header("retry-after", "0"),
+            Reply::new(200, "ok"),
+        ])
+        .await;
+        let client = client(&server);
+        assert_eq!(
+            status(&client, Request::get("/a".to_owned(), &[])).await,
+            Ok(200)
+        );
+        assert_eq!(server.seen().len(), 3);
+    }
+
+    #[tokio::test]
+    async fn a_post_is_never_retried() {
+        let server = Server::start(vec![Reply::new(503, "busy"), Reply::new(200, "ok")]).await;
+        let client = client(&server);
+        assert_eq!(
+            status(&client, Request::post("/a".to_owned(), &[])).await,
+            Ok(503)
+        );
+        assert_eq!(server.seen().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn retries_stop_at_the_policys_maximum() {
+        let server = Server::start(vec![Reply::new(502, "bad gateway")]).await;
+        let client = client(&server);
+        let options = RequestOptions {
+            retry: Some(fast_retries().max_retries(2)),
+            ..RequestOptions::default()
+        };
+        let response = client
+            .execute(Request::put("/a".to_owned(), &[]), &options)
+            .await;
+        assert_eq!(response.map(|r| r.status().as_u16()).ok(), Some(502));
+        assert_eq!(server.seen().len(), 3);
+        // No retries at all, and a status that is not retried.
+        let options = RequestOptions {
+            retry: Some(RetryPolicy::none()),
+            ..RequestOptions::default()
+        };
+        let _ = client
+            .execute(Request::delete("/b".to_owned(), &[]), &options)
+            .await;
+        assert_eq!(server.seen().len(), 4);
+    }
+
+    #[tokio::test]
+    async fn a_retry_after_is_honoured() {
+        let server = Server::start(vec![
+            Reply::new(503, "").header("retry-after", "1"),
+            Reply::new(200, ""),
+        ])
+        .await;
+        let client = client(&server);
+        let start = Instant::now();
+        assert_eq!(
+            status(&client, Request::get("/a".to_owned(), &[])).await,
+            Ok(200)
+        );
+        assert!(
+            start.elapsed() >= Duration::from_millis(900),
+            "{:?}",
+            start.elapsed()
+        );
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_is_retried_then_reported_without_the_url() {
+        // A port nothing listens on: bind one, then free it.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let address = listener.local_addr().expect("address");
+        drop(listener);
+        let client = Client::builder(format!("http://{address}"))
+            .retry_policy(fast_retries())
+            .build()
+            .unwrap_or_else(|error| panic!("{error}"));
+        let request = Request::new(Method::GET, "/x/y".to_owned(), &[]);
+        match client.execute(request, &RequestOptions::default()).await {
+            Err(Failure::Transport {
+                method,
+                path,
+                source,
+            }) => {
+                assert_eq!((method, path.as_str()), (Method::GET, "/x/y"));
+                assert!(source.is_connect() && source.url().is_none(), "{source:?}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn parameters_body_and_the_credentials_of_the_requests_schemes() {
+        let server = Server::start(vec![Reply::new(200, "")]).await;
+        let client = Client::builder(&server.url)
+            .credential(
+                "key",
+                Credential::Header {
+                    name: "X-Key",
+                    value: Secret::new("k1"),
+                },
+            )
+            .credential(
+                "query",
+                Credential::Query {
+                    name: "api_key",
+                    value: Secret::new("q1"),
+                },
+            )
+            .credential(
+                "session",
+                Credential::Cookie {
+                    name: "sid",
+                    value: Secret::new("c1"),
+                },
+            )
+            .credential(
+                "basic",
+                Credential::Basic {
+                    user: Secret::new("Aladdin"),
+                    password: Secret::new("open sesame"),
+                },
+            )
+            .credential("unused", Credential::Bearer(Secret::new("never")))
+            .build()
+            .unwrap_or_else(|error| panic!("{error}"));
+        let mut request = Request::post("/items".to_owned(), &["key", "query", "session", "basic"]);
+        request.query.push(("q".into(), "a b&c".to_owned()));
+        request.headers.push(("X-Trace", "t1".to_owned()));
+        request.cookies.push(("theme", "dark".to_owned()));
+        request.body = Some(("application/json", b"{}".to_vec()));
+        assert_eq!(status(&client, request).await, Ok(200));
+        let seen = &server.seen()[0];
+        assert_eq!(seen.method, "POST");
+        assert_eq!(seen.target, "/items?q=a+b%26c&api_key=q1");
+        assert_eq!(seen.header("x-trace"), Some("t1"));
+        assert_eq!(seen.header("x-key"), Some("k1"));
+        assert_eq!(seen.header("cookie"), Some("theme=dark; sid=c1"));
+        assert_eq!(
+            seen.header("authorization"),
+            Some("Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==")
+        );
+        assert_eq!(seen.header("content-type"), Some("application/json"));
+        assert_eq!(seen.body, b"{}");
+        // A request without schemes sends no credential.
+        assert_eq!(
+            status(&client, Request::get("/open".to_owned(), &[])).await,
+            Ok(200)
+        );
+        let seen = &server.seen()[1];
+        assert!(seen.header("x-key").is_none() && seen.header("authorization").is_none());
+        assert_eq!(seen.target, "/open");
+    }
+
+    #[tokio::test]
+    async fn a_parameter_that_cannot_be_a_header_is_refused_before_sending() {
+        let server = Server::start(vec![Reply::new(200, "")]).await;
+        let client = client(&server);
+        let mut request = Request::get("/a".to_owned(), &[]);
+        request.headers.push(("X-Bad", "a\r\nX-Evil: 1".to_owned()));
+        assert!(matches!(
+            client.execute(request, &RequestOptions::default()).await,
+            Err(Failure::InvalidRequest(_))
+        ));
+        assert!(server.seen().is_empty());
+    }
+}

@@ -199,3 +199,89 @@ impl ClientBuilder {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Secret;
+
+    fn invalid(result: Result<Client, Error>) -> String {
+        match result {
+            Err(Error::InvalidRequest(message)) => message,
+            other => panic!("expected an invalid request, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_base_url_and_path() {
+        let url = |base: &str, path: &str| {
+            Client::builder(base)
+                .base_path(path)
+                .build()
+                .map(|client| client.base_url().to_owned())
+        };
+        assert_eq!(url("http://h:1/", "").ok().as_deref(), Some("http://h:1"));
+        assert_eq!(
+            url("http://h:1", "/api/").ok().as_deref(),
+            Some("http://h:1/api")
+        );
+        // A base URL that already ends with the path is used as it is.
+        assert_eq!(
+            url("http://h:1/api", "api").ok().as_deref(),
+            Some("http://h:1/api")
+        );
+        assert_eq!(
+            url("http://h:1/v2", "api").ok().as_deref(),
+            Some("http://h:1/v2/api")
+        );
+        for bad in ["h:1", "ftp://h", "http://h/?q=1", "not a url"] {
+            invalid(Client::new(bad));
+        }
+        invalid(Client::builder("http://h").base_path("a b").build());
+        invalid(Client::builder("http://h").base_path("a?b").build());
+    }
+
+    #[test]
+    fn credentials_never_show_in_debug_output_or_errors() {
+        let builder = Client::builder("http://127.0.0.1:1")
+            .credential(
+                "key",
+                Credential::Header {
+                    name: "X-Key",
+                    value: Secret::new("hunter2"),
+                },
+            )
+            .credential(
+                "basic",
+                Credential::Basic {
+                    user: Secret::new("me"),
+                    password: Secret::new("hunter2"),
+                },
+            );
+        assert!(!format!("{builder:?}").contains("hunter2"));
+        let client = builder.build();
+        assert!(client
+            .as_ref()
+            .is_ok_and(|client| !format!("{client:?}").contains("hunter2")));
+        // A credential that cannot be sent is refused by name, without its value.
+        let bad = Client::builder("http://127.0.0.1:1")
+            .credential("key", Credential::Bearer(Secret::new("hunter2\n")))
+            .build();
+        let message = invalid(bad);
+        assert!(
+            message.contains("`key`") && !message.contains("hunter2"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_later_credential_of_a_scheme_replaces_the_earlier() {
+        let builder = Client::builder("http://h")
+            .credential("key", Credential::Bearer(Secret::new("a")))
+            .credential("key", Credential::Bearer(Secret::new("b")));
+        assert_eq!(builder.credentials.len(), 1);
+        assert!(
+            matches!(&builder.credentials[0].1, Credential::Bearer(secret) if secret.expose() == "b")
+        );
+    }
+}

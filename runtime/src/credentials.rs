@@ -99,3 +99,76 @@ pub(crate) fn base64(input: &[u8]) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_never_show_in_debug_output() {
+        let secret = Secret::new("hunter2");
+        assert_eq!(format!("{secret:?}"), "<redacted>");
+        let credentials = [
+            Credential::Header {
+                name: "X-Key",
+                value: Secret::new("hunter2"),
+            },
+            Credential::Query {
+                name: "key",
+                value: Secret::new("hunter2"),
+            },
+            Credential::Cookie {
+                name: "session",
+                value: Secret::new("hunter2"),
+            },
+            Credential::Bearer(Secret::new("hunter2")),
+            Credential::Basic {
+                user: Secret::new("hunter2"),
+                password: Secret::new("hunter2"),
+            },
+        ];
+        for credential in credentials {
+            let shown = format!("{credential:?} {credential:#?}");
+            assert!(!shown.contains("hunter2"), "{shown}");
+            assert!(shown.contains("<redacted>"), "{shown}");
+        }
+        assert_eq!(secret.expose(), "hunter2");
+    }
+
+    #[test]
+    fn base64_as_rfc_4648_says() {
+        let cases = [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+            ("Aladdin:open sesame", "QWxhZGRpbjpvcGVuIHNlc2FtZQ=="),
+        ];
+        for (input, encoded) in cases {
+            assert_eq!(base64(input.as_bytes()), encoded, "{input:?}");
+        }
+        assert_eq!(base64(&[0xff, 0xfe, 0xfd]), "//79");
+    }
+
+    #[test]
+    fn header_and_cookie_text_is_checked_without_showing_it() {
+        assert!(header_name("X-Request-Id").is_ok());
+        assert!(header_name("bad name").is_err());
+        let value = header_value("the credential of `key`", "abc", true);
+        assert!(value.is_ok_and(|value| value.is_sensitive()));
+        match header_value("the credential of `key`", "secret\r\nX-Evil: 1", true) {
+            Err(Failure::InvalidRequest(message)) => {
+                assert!(message.contains("the credential of `key`"), "{message}");
+                assert!(!message.contains("secret"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(check_cookie("c", "abc").is_ok());
+        for bad in ["a;b", "a,b", "a\nb"] {
+            assert!(check_cookie("c", bad).is_err(), "{bad:?}");
+        }
+    }
+}

@@ -308,3 +308,126 @@ pub(crate) fn form_body<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, Failu
     }
     Ok(pairs.join("&").into_bytes())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use super::*;
+
+    fn invalid(result: Result<String, Failure>) -> String {
+        match result {
+            Err(Failure::InvalidRequest(message)) => message,
+            other => panic!("expected an invalid request, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_path_parameter_is_exactly_one_segment() {
+        let path = |values: &[&str]| path("/users/{user}/repos/{repo}", values);
+        assert_eq!(
+            path(&["octocat", "hello"]).ok().as_deref(),
+            Some("/users/octocat/repos/hello")
+        );
+        // Reserved and non-ASCII characters are percent-encoded, unreserved ones kept.
+        assert_eq!(
+            path(&["a/b?c#d", "é x-_.~%"]).ok().as_deref(),
+            Some("/users/a%2Fb%3Fc%23d/repos/%C3%A9%20x-_.~%25")
+        );
+        // A value that would not stand as a segment is refused, naming the parameter.
+        for value in ["", ".", ".."] {
+            let message = invalid(path(&[value, "x"]));
+            assert!(message.contains("`user`"), "{message}");
+        }
+    }
+
+    #[test]
+    fn a_path_with_fewer_values_than_parameters_is_refused_not_a_panic() {
+        assert!(path("/a/{x}/{y}", &["1"]).is_err());
+        assert_eq!(path("/a/{x", &["1"]).ok().as_deref(), Some("/a/1"));
+    }
+
+    #[test]
+    fn simple_style_parameter_text() {
+        assert_eq!(param_text("p", &"text").ok().as_deref(), Some("text"));
+        assert_eq!(param_text("p", &3.5).ok().as_deref(), Some("3.5"));
+        assert_eq!(
+            param_text("p", &vec![1, 2, 3]).ok().as_deref(),
+            Some("1,2,3")
+        );
+        let object = serde_json::json!({"a": 1, "b": "x"});
+        assert_eq!(param_text("p", &object).ok().as_deref(), Some("a,1,b,x"));
+    }
+
+    type Query = Vec<(Cow<'static, str>, String)>;
+
+    fn query(value: serde_json::Value, explode: bool, deep: bool) -> Vec<(String, String)> {
+        let mut query: Query = Vec::new();
+        let result = query_value(&mut query, "p", &value, explode, deep);
+        assert!(result.is_ok());
+        query
+            .into_iter()
+            .map(|(k, v)| (k.into_owned(), v))
+            .collect()
+    }
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn query_parameters_of_every_style() {
+        use serde_json::json;
+        assert_eq!(query(json!("a b"), true, false), pairs(&[("p", "a b")]));
+        assert_eq!(query(json!(null), true, false), pairs(&[]));
+        assert_eq!(
+            query(json!([1, 2]), true, false),
+            pairs(&[("p", "1"), ("p", "2")])
+        );
+        assert_eq!(
+            query(json!([1, null, 2]), false, false),
+            pairs(&[("p", "1,2")])
+        );
+        assert_eq!(
+            query(json!({"a": 1, "b": null}), true, false),
+            pairs(&[("a", "1")])
+        );
+        assert_eq!(
+            query(json!({"a": 1, "b": 2}), false, false),
+            pairs(&[("p", "a,1,b,2")])
+        );
+        assert_eq!(
+            query(json!({"a": {"b": 1}, "c": [1, 2]}), true, true),
+            pairs(&[("p[a][b]", "1"), ("p[c][]", "1"), ("p[c][]", "2")])
+        );
+    }
+
+    #[test]
+    fn push_helpers_send_only_what_is_there() {
+        let mut list: Vec<(&'static str, String)> = Vec::new();
+        push(&mut list, "a", Some(&7i64));
+        push::<_, i64>(&mut list, "b", None);
+        push_each(&mut list, "c", Some(&[true, false][..]));
+        push_joined(&mut list, "d", Some(&[1.5f64, 2.0][..]), "|");
+        push_joined::<_, String>(&mut list, "e", None, ",");
+        let expected = [("a", "7"), ("c", "true"), ("c", "false"), ("d", "1.5|2")];
+        let expected: Vec<(&str, String)> = expected
+            .iter()
+            .map(|(k, v)| (*k, (*v).to_owned()))
+            .collect();
+        assert_eq!(list, expected);
+    }
+
+    #[test]
+    fn form_bodies() {
+        let body = serde_json::json!({"name": "a b&c", "tags": ["x", "y"], "none": null, "n": 1});
+        let encoded = form_body(&body).map(String::from_utf8);
+        assert_eq!(
+            encoded.ok().and_then(Result::ok).as_deref(),
+            Some("name=a%20b%26c&tags=x&tags=y&n=1")
+        );
+        assert!(form_body(&[1, 2]).is_err());
+    }
+}

@@ -182,3 +182,59 @@ impl<E> From<Failure> for Error<E> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use reqwest::header::HeaderMap;
+
+    use super::*;
+
+    fn raw(status: u16, body: &str) -> RawResponse {
+        RawResponse {
+            status: StatusCode::from_u16(status).unwrap_or(StatusCode::IM_A_TEAPOT),
+            headers: Box::new(HeaderMap::new()),
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn messages_show_the_status_and_the_servers_text() {
+        let error: Error = Error::UnexpectedStatus(raw(418, r#"{"message": "short and stout"}"#));
+        assert_eq!(
+            error.to_string(),
+            "the server answered 418 I'm a teapot, a status the API does not document here: short and stout"
+        );
+        assert_eq!(error.status(), Some(StatusCode::IM_A_TEAPOT));
+        assert!(error.raw_response().is_some());
+        let decode: Error = Error::Decode {
+            response: raw(200, "<html>\n</html>"),
+            message: "expected value".to_owned(),
+        };
+        assert_eq!(
+            decode.to_string(),
+            "the 200 OK response does not decode (expected value): <html> </html>"
+        );
+        let invalid: Error =
+            Failure::InvalidRequest("the path parameter `id` is \"\"".to_owned()).into();
+        assert_eq!(
+            invalid.to_string(),
+            "invalid request: the path parameter `id` is \"\""
+        );
+        assert_eq!(invalid.status(), None);
+    }
+
+    #[test]
+    fn a_documented_error_without_a_message_shows_its_value() {
+        let error = raw(410, "").error::<(), &str>("Gone").err();
+        let error = error.unwrap_or(Error::InvalidRequest(String::new()));
+        assert_eq!(error.to_string(), "the server answered 410 Gone: \"Gone\"");
+        assert_eq!(error.api_error(), Some(&"Gone"));
+    }
+
+    #[test]
+    fn shorten_counts_characters_not_bytes() {
+        assert_eq!(shorten("ééé", 2), "éé…");
+        assert_eq!(shorten("ab", 2), "ab");
+        assert_eq!(one_line("a\tb\r\nc"), "a b  c");
+    }
+}

@@ -71,3 +71,25 @@ impl Form {
         Ok(body.finish())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_form_is_sent_as_its_parts_in_order() {
+        let form = Form::new().text("title", "My recipe").file(
+            "image",
+            "photo.png",
+            "image/png",
+            vec![1u8, 2],
+        );
+        let mut expected = Multipart::default();
+        assert!(expected.text("title", "My recipe").is_ok());
+        assert!(expected
+            .part("image", Some("photo.png"), Some("image/png"), &[1, 2])
+            .is_ok());
+        assert_eq!(form.encode().ok(), Some(expected.finish()));
+        assert!(Form::new().text("bad\"name", "x").encode().is_err());
+    }
+}

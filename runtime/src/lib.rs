@@ -41,6 +41,9 @@ mod operation;
 mod response;
 mod retry;
 
+#[cfg(test)]
+mod test_server;
+
 pub(crate) use self::best_fit::*;
 pub use self::call::*;
 pub use self::client::*;

@@ -89,3 +89,40 @@ impl Multipart {
         self.body
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_in_order_with_their_headers() {
+        let mut body = Multipart::default();
+        assert!(body.text("title", "Hi").is_ok());
+        assert!(body.file("image", b"\x00\x01").is_ok());
+        assert!(body.json("meta", &serde_json::json!({"a": 1})).is_ok());
+        let body = String::from_utf8_lossy(&body.finish()).into_owned();
+        let b = MULTIPART_BOUNDARY;
+        let expected = format!(
+            "--{b}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nHi\r\n\
+             --{b}\r\nContent-Disposition: form-data; name=\"image\"; filename=\"image\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\n\u{0}\u{1}\r\n\
+             --{b}\r\nContent-Disposition: form-data; name=\"meta\"\r\nContent-Type: application/json\r\n\r\n\
+             {{\"a\":1}}\r\n--{b}--\r\n"
+        );
+        assert_eq!(body, expected);
+        assert!(MULTIPART_CONTENT_TYPE.ends_with(MULTIPART_BOUNDARY));
+    }
+
+    #[test]
+    fn what_cannot_be_sent_is_refused() {
+        let mut body = Multipart::default();
+        assert!(body.text("a\"b", "x").is_err());
+        assert!(body.text("a\nb", "x").is_err());
+        assert!(body.part("a", Some("f\"n"), None, b"x").is_err());
+        assert!(body
+            .part("a", None, Some("text/plain\r\nX: y"), b"x")
+            .is_err());
+        let data = format!("before {MULTIPART_BOUNDARY} after");
+        assert!(body.text("a", &data).is_err());
+    }
+}

@@ -72,3 +72,76 @@ macro_rules! open_enum {
 }
 
 pub(crate) use open_enum;
+
+#[cfg(test)]
+mod tests {
+    //! The enum macros called as a generated client's `types` module calls them.
+
+    use crate as runtime;
+
+    mod types {
+        super::runtime::open_enum! {
+            /// A status.
+            pub enum Status {
+                Open = "open",
+                InProgress = "in progress",
+            }
+        }
+
+        super::runtime::closed_enum! {
+            /// A kind.
+            pub enum Kind {
+                Cat = "cat",
+            }
+        }
+    }
+
+    use types::{Kind, Status};
+
+    use crate::ParamText;
+
+    #[test]
+    fn an_open_enum_keeps_values_it_does_not_know() {
+        let decoded: Vec<Status> =
+            serde_json::from_str(r#"["open", "in progress", "new"]"#).unwrap_or_default();
+        assert_eq!(
+            decoded,
+            [
+                Status::Open,
+                Status::InProgress,
+                Status::Unknown("new".to_owned())
+            ]
+        );
+        assert_eq!(
+            serde_json::to_string(&decoded).ok().as_deref(),
+            Some(r#"["open","in progress","new"]"#)
+        );
+        assert_eq!(Status::InProgress.to_string(), "in progress");
+        assert_eq!("open".parse::<Status>(), Ok(Status::Open));
+        assert_eq!(String::from(Status::Unknown("x".to_owned())), "x");
+        assert_eq!(Status::from("in progress".to_owned()), Status::InProgress);
+        assert_eq!(Status::Open.param_text(), "open");
+    }
+
+    #[test]
+    fn a_closed_enum_refuses_other_values() {
+        assert_eq!(
+            serde_json::from_str::<Kind>(r#""cat""#).ok(),
+            Some(Kind::Cat)
+        );
+        let error = serde_json::from_str::<Kind>(r#""dog""#)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            error.contains("unknown variant `dog`, expected `cat`"),
+            "{error}"
+        );
+        assert_eq!(
+            serde_json::to_string(&Kind::Cat).ok().as_deref(),
+            Some(r#""cat""#)
+        );
+        assert_eq!(String::from(Kind::Cat), "cat");
+        assert_eq!(Kind::Cat.param_text(), "cat");
+    }
+}

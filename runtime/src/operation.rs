@@ -109,3 +109,125 @@ macro_rules! operation {
 }
 
 pub(crate) use operation;
+
+#[cfg(test)]
+mod tests {
+    //! The macro called as a generated client calls it: from an `operations` module beside
+    //! `runtime`, under a module that has `Client`, `Error` and the other re-exports.
+
+    use crate as runtime;
+    use crate::test_server::{Reply, Server};
+    use crate::{Client, Error, RetryPolicy, Sending, ValueFuture};
+
+    mod operations {
+        use super::runtime;
+
+        impl super::Client {
+            /// Gets the items of `id`.
+            pub fn get_items(&self, id: impl Into<String>) -> GetItems<'_> {
+                GetItems {
+                    call: self.call(),
+                    id: id.into(),
+                    limit: None,
+                }
+            }
+        }
+
+        runtime::operation! {
+            fn get_items(id: String) -> GetItems {}
+
+            struct GetItems {
+                /// At most this many.
+                limit: i64,
+            }
+
+            type Value = Vec<String>;
+
+            pub enum GetItemsError {
+                /// `404`: no such thing.
+                NotFound(String),
+            }
+
+            fn request(self) -> Result<runtime::Request, runtime::Failure> {
+                let path = runtime::path("/items/{id}", &[&self.id])?;
+                let mut request = runtime::Request::get(path, &[]);
+                runtime::push(&mut request.query, "limit", self.limit.as_ref());
+                Ok(request)
+            }
+
+            fn decode(response: runtime::RawResponse, strict: bool) -> runtime::Decoded<Self> {
+                use GetItemsError as Error;
+                match response.status().as_u16() {
+                    200 => response.json(),
+                    404 => response.text_error(Error::NotFound),
+                    201..=299 if !strict => response.json(),
+                    _ => response.unexpected(),
+                }
+            }
+        }
+    }
+
+    use operations::GetItemsError;
+
+    fn client(server: &Server) -> Client {
+        Client::builder(&server.url)
+            .build()
+            .unwrap_or_else(|error| panic!("{error}"))
+    }
+
+    #[tokio::test]
+    async fn a_request_builder_sends_its_arguments_and_decodes_the_value() {
+        let server = Server::start(vec![Reply::new(200, "").json(r#"["a", "b"]"#)]).await;
+        let client = client(&server);
+        let items = client.get_items("x/y").limit(2).await;
+        assert_eq!(items.ok(), Some(vec!["a".to_owned(), "b".to_owned()]));
+        assert_eq!(server.seen()[0].target, "/items/x%2Fy?limit=2");
+        let sent = client.get_items("z").send().await;
+        assert_eq!(sent.map(|value| value.status().as_u16()).ok(), Some(200));
+        assert_eq!(server.seen()[1].target, "/items/z");
+    }
+
+    #[tokio::test]
+    async fn a_documented_error_is_typed() {
+        let server = Server::start(vec![Reply::new(404, "gone")]).await;
+        match client(&server).get_items("x").await {
+            Err(Error::Api(error)) => {
+                assert_eq!(error.value(), &GetItemsError::NotFound("gone".to_owned()));
+                assert_eq!(error.status().as_u16(), 404);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn an_undocumented_success_is_the_value_unless_strict() {
+        let server = Server::start(vec![Reply::new(201, "").json("[]")]).await;
+        let client = client(&server);
+        assert_eq!(client.get_items("x").await.ok(), Some(Vec::new()));
+        let strict = client.get_items("x").strict_status(true).await;
+        assert!(
+            matches!(strict, Err(Error::UnexpectedStatus(_))),
+            "{strict:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn per_request_settings_override_the_clients() {
+        let server = Server::start(vec![Reply::new(503, "busy")]).await;
+        let client = client(&server);
+        let result = client
+            .get_items("x")
+            .retry_policy(RetryPolicy::none())
+            .timeout(Some(std::time::Duration::from_secs(5)))
+            .await;
+        assert!(
+            matches!(result, Err(Error::UnexpectedStatus(_))),
+            "{result:?}"
+        );
+        assert_eq!(server.seen().len(), 1);
+        // The futures are the runtime's, named in the generated crate's root.
+        let sending: Sending<'_, Vec<String>, GetItemsError> = client.get_items("x").send();
+        let value: ValueFuture<'_, Vec<String>, GetItemsError> = ValueFuture::new(sending);
+        assert!(matches!(value.await, Err(Error::UnexpectedStatus(_))));
+    }
+}

@@ -400,3 +400,117 @@ impl<E> std::ops::Deref for ApiError<E> {
         &self.value
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use reqwest::header::{HeaderValue, CONTENT_TYPE};
+
+    use super::*;
+
+    fn response(status: u16, content_type: Option<&'static str>, body: &str) -> RawResponse {
+        let mut headers = HeaderMap::new();
+        if let Some(content_type) = content_type {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+        }
+        RawResponse {
+            status: StatusCode::from_u16(status).unwrap_or(StatusCode::IM_A_TEAPOT),
+            headers: Box::new(headers),
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn the_servers_message() {
+        let message = |body: &str| response(400, Some("application/json"), body).message();
+        assert_eq!(message(r#"{"detail": "bad id", "title": "Bad"}"#), "bad id");
+        assert_eq!(message(r#"{"error": {"message": "nested"}}"#), "nested");
+        assert_eq!(message(r#"{"message": "  ", "error": "second"}"#), "second");
+        assert_eq!(
+            message("line one\nline two\x1b[31m"),
+            "line one line two [31m"
+        );
+        assert_eq!(message(""), "");
+        let long = message(&"x".repeat(500));
+        assert_eq!(long.chars().count(), 201);
+        assert!(long.ends_with('…'));
+    }
+
+    #[test]
+    fn debug_shows_the_body_as_text_cut_short() {
+        let short = format!("{:?}", response(200, None, "hello"));
+        assert!(short.contains("body: \"hello\""), "{short}");
+        let long = format!("{:?}", response(200, None, &"é".repeat(1500)));
+        assert!(long.contains("…\" (3000 bytes)"), "{long}");
+        assert_eq!(long.matches('é').count(), 1000);
+    }
+
+    #[test]
+    fn json_bodies_and_their_media_type() {
+        let value: Result<ResponseValue<Vec<i32>>, Error> = response(
+            200,
+            Some("application/problem+json; charset=utf-8"),
+            "[1, 2]",
+        )
+        .json();
+        assert_eq!(value.ok().map(ResponseValue::into_inner), Some(vec![1, 2]));
+        // No declared type is accepted; another declared type is not.
+        let value: Result<ResponseValue<i32>, Error> = response(200, None, "3").json();
+        assert!(value.is_ok());
+        let value: Result<ResponseValue<i32>, Error> = response(200, Some("text/html"), "3").json();
+        assert!(matches!(value, Err(Error::UnexpectedContentType(_))));
+        let value: Result<ResponseValue<i32>, Error> =
+            response(200, Some("application/json"), "{").json();
+        assert!(matches!(value, Err(Error::Decode { .. })));
+    }
+
+    #[test]
+    fn text_bodies_unquote_only_what_the_server_labels_json() {
+        let text = |content_type, body| {
+            response(200, content_type, body)
+                .text_value::<()>()
+                .ok()
+                .map(ResponseValue::into_inner)
+        };
+        assert_eq!(
+            text(Some("application/json"), "\"1.0.0\"").as_deref(),
+            Some("1.0.0")
+        );
+        assert_eq!(
+            text(Some("text/plain"), "\"1.0.0\"").as_deref(),
+            Some("\"1.0.0\"")
+        );
+        assert_eq!(text(None, "plain").as_deref(), Some("plain"));
+        let invalid = RawResponse {
+            body: vec![0xff],
+            ..response(200, None, "")
+        };
+        assert!(matches!(
+            invalid.text_value::<()>(),
+            Err(Error::Decode { .. })
+        ));
+    }
+
+    #[test]
+    fn documented_errors_keep_the_response() {
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        struct Problem {
+            code: i32,
+        }
+        let result: Result<ResponseValue<()>, Error<Problem>> = response(
+            422,
+            Some("application/json"),
+            r#"{"code": 7, "message": "no"}"#,
+        )
+        .json_error(|p| p);
+        match result {
+            Err(Error::Api(error)) => {
+                assert_eq!(error.value(), &Problem { code: 7 });
+                assert_eq!(error.status(), StatusCode::UNPROCESSABLE_ENTITY);
+                assert_eq!(error.message(), "no");
+                assert_eq!(error.code, 7);
+                assert!(error.raw_response().text().contains("\"code\""));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -128,3 +128,76 @@ fn random_fraction() -> f64 {
     hasher.write_u128(nanos);
     (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
 }
+
+#[cfg(test)]
+mod tests {
+    use reqwest::header::{HeaderValue, RETRY_AFTER};
+
+    use super::*;
+
+    #[test]
+    fn retry_after_in_seconds_or_as_an_http_date() {
+        assert_eq!(retry_after("120"), Some(Duration::from_secs(120)));
+        assert_eq!(retry_after(" 0 "), Some(Duration::ZERO));
+        // A date already past: no wait at all.
+        assert_eq!(
+            retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::ZERO)
+        );
+        // A date to come: about the time until then.
+        let soon = std::time::SystemTime::now() + Duration::from_secs(90);
+        let soon = chrono::DateTime::<chrono::Utc>::from(soon).to_rfc2822();
+        let wait = retry_after(&soon).unwrap_or_default();
+        assert!(
+            wait > Duration::from_secs(85) && wait <= Duration::from_secs(90),
+            "{wait:?}"
+        );
+        for garbage in ["", "soon", "-5", "1.5", "Wed, 99 Oct 2015 07:28:00 GMT"] {
+            assert_eq!(retry_after(garbage), None, "{garbage:?}");
+        }
+    }
+
+    #[test]
+    fn the_backoff_doubles_with_jitter_up_to_the_maximum() {
+        let policy = RetryPolicy::default()
+            .initial_backoff(Duration::from_millis(100))
+            .max_backoff(Duration::from_millis(350));
+        for (attempt, full) in [(0, 100), (1, 200), (2, 350), (3, 350), (40, 350)] {
+            let full = Duration::from_millis(full);
+            for _ in 0..20 {
+                let wait = policy.backoff(attempt);
+                assert!(
+                    wait >= full / 2 && wait <= full,
+                    "attempt {attempt}: {wait:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_retry_after_header_replaces_the_backoff_up_to_its_maximum() {
+        let policy = RetryPolicy::default().max_retry_after(Duration::from_secs(10));
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("3"));
+        assert_eq!(policy.wait(5, &headers), Duration::from_secs(3));
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("3600"));
+        assert_eq!(policy.wait(0, &headers), Duration::from_secs(10));
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("later"));
+        assert!(policy.wait(0, &headers) <= Duration::from_millis(100));
+    }
+
+    #[test]
+    fn policies() {
+        assert_eq!(RetryPolicy::none().retries(), 0);
+        assert_eq!(RetryPolicy::default().retries(), 3);
+        assert_eq!(RetryPolicy::default().max_retries(7).retries(), 7);
+    }
+
+    #[test]
+    fn random_fractions_are_in_the_unit_interval() {
+        for _ in 0..1000 {
+            let x = random_fraction();
+            assert!((0.0..1.0).contains(&x), "{x}");
+        }
+    }
+}
