@@ -105,11 +105,11 @@ fn names_of(type_name: &str) -> BTreeSet<String> {
                     let syn::Type::Path(path) = item.self_ty.as_ref() else {
                         continue;
                     };
-                    if !path
+                    if path
                         .path
                         .segments
                         .last()
-                        .is_some_and(|s| s.ident == type_name)
+                        .is_none_or(|s| s.ident != type_name)
                     {
                         continue;
                     }
