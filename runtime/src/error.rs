@@ -22,7 +22,8 @@ pub enum Error<E = std::convert::Infallible> {
     /// beside the response as it arrived.
     Api(ApiError<E>),
     /// The server answered with a status the API does not document for this operation
-    /// (a success status too, in strict mode: see [`ClientBuilder::strict_status`]).
+    /// (a success status too, in strict mode: see
+    /// [`ClientBuilder::strict_status`](super::ClientBuilder::strict_status)).
     UnexpectedStatus(RawResponse),
     /// The response declares a content type other than the documented one.
     UnexpectedContentType(RawResponse),
