@@ -7,12 +7,16 @@
 //!
 //! Generated code is kept lean: what every operation or enum shares is written once, in the
 //! runtime module, as generic functions or as `macro_rules!` (`operation!`, `open_enum!`) that
-//! the other modules call by path (`runtime::operation!`); types of the same shape are printed
-//! once (`dedup`); docs that only repeat a name are left out. Each module is made of pieces
-//! (a few dozen types or operations each) that are turned into tokens, parsed and printed
-//! independently, on every core (`format_modules`), so no token stream ever holds a whole
-//! file; `format` prints the calls of the runtime's macros as Rust, which prettyplease does
-//! not.
+//! the other modules call by path (`runtime::operation!`); the runtime is the runtime crate's
+//! files (`runtime/src/`), embedded, of which a crate gets only those its API uses
+//! (`runtime::RuntimeParts`); types of the same shape are printed once (`dedup`); docs that
+//! only repeat a name are left out. Each module is made of pieces (a few dozen types or
+//! operations each) that are turned into tokens, parsed and printed independently, on every
+//! core (`format_modules`), so no token stream ever holds a whole file; `format` prints the
+//! calls of the runtime's macros as Rust, which prettyplease does not, and one blank line
+//! between items, which prettyplease does not either. The `Client` methods of all operations
+//! are one `impl Client` block (its pieces are printed as the block's inside), so rustdoc
+//! shows one block for them.
 //!
 //! A struct's optional fields are left out when `None` by serde_with's
 //! `#[skip_serializing_none]`, written once per struct rather than once per field; an untagged
