@@ -25,7 +25,7 @@ impl super::ClientBuilder {
 
     /// Sets the credential of the `authentication` security scheme.
     ///
-    /// Log in using the &lt;a href='/api/playground/#/Auth/auth_create'&gt;POST /api/v1/auth/&lt;/a&gt; endpoint
+    /// Log in using the POST /api/v1/auth/ endpoint
     ///
     /// Sent as the `sessionid` cookie.
     pub fn authentication(self, value: impl Into<String>) -> Self {

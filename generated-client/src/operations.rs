@@ -277,7 +277,7 @@ runtime::operation! {
     fn jobs_list(engine_id: String) -> JobsList {}
 
     struct JobsList {
-        /// The `job_type` query parameter.
+        /// Sent as the `job_type` query parameter.
         job_type: types::JobType,
     }
 

@@ -7,6 +7,7 @@
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct HttpValidationError {
+    /// Errors
     pub errors: Option<Vec<ValidationError>>,
 }
 
@@ -22,7 +23,9 @@ super::runtime::open_enum! {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct JobLogSchema {
+    /// Id
     pub id: Option<uuid::Uuid>,
+    /// Log
     pub log: Option<String>,
 }
 
@@ -30,23 +33,33 @@ pub struct JobLogSchema {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct JobMessageSchema {
+    /// Id
     pub id: Option<uuid::Uuid>,
     pub status: Option<JobStatus>,
+    /// Reason
     pub reason: Option<String>,
 }
 
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct JobSchema {
+    /// Id
     pub id: uuid::Uuid,
+    /// Engine Id
     pub engine_id: Option<uuid::Uuid>,
+    /// Workflow Id
     pub workflow_id: Option<uuid::Uuid>,
     pub r#type: JobType,
     pub status: JobStatus,
+    /// Created
     pub created: Option<chrono::DateTime<chrono::Utc>>,
+    /// Last Updated
     pub last_updated: Option<chrono::DateTime<chrono::Utc>>,
+    /// Settings
     pub settings: Option<JobSchemaSettings>,
+    /// Now
     pub now: Option<chrono::DateTime<chrono::Utc>>,
+    /// Attachment Types
     pub attachment_types: Option<Vec<JobAttachmentType>>,
 }
 
@@ -88,6 +101,7 @@ super::runtime::open_enum! {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListOfJobSchema {
+    /// Jobs
     pub jobs: Vec<JobSchema>,
 }
 

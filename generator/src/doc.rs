@@ -12,7 +12,13 @@
 //! author wrote it:
 //!
 //! - every code block becomes a fenced block labelled `text`;
-//! - raw HTML is escaped (`<` as `&lt;`, `>` as `&gt;`), so it shows literally;
+//! - the HTML whose meaning Markdown has is converted: `<a href>` to a link (an absolute
+//!   `http`, `https` or `mailto` one; of any other, such as a relative or `javascript:` one,
+//!   only the text is kept), `<b>`/`<strong>` and `<i>`/`<em>` to emphasis, `<code>` around
+//!   plain text to a code span, `<br>` to a line break and `<p>` to a paragraph break (a
+//!   space in tables and headings). Pairs are matched within one block;
+//! - any other raw HTML, and a tag without its pair, is escaped (`<` as `&lt;`, `>` as
+//!   `&gt;`), so it shows literally;
 //! - bare `http://` and `https://` URLs are wrapped in `<...>` (autolinks);
 //! - square brackets that do not form a link are escaped as `\[` and `\]`;
 //! - links whose destination rustdoc would take for an item path (`[Pet](Pet)`) get a `./`
@@ -134,6 +140,13 @@ fn rewrite(src: &str) -> String {
     // (inside one, a line starts with `>`, and is left alone).
     let mut items: Vec<usize> = Vec::new();
     let mut quotes = 0usize;
+    // Raw HTML tags, converted once all are known; what [`HtmlTag`] needs to know of each.
+    let mut html: Vec<HtmlTag> = Vec::new();
+    let mut seq = 0usize;
+    let mut text_run = String::new();
+    let mut block = 0usize;
+    let mut one_line = 0usize;
+    let mut anchor_open = false;
 
     for (event, range) in Parser::new_ext(src, rustdoc_options()).into_offset_iter() {
         if let Some(link) = links.last_mut() {
@@ -144,12 +157,13 @@ fn rewrite(src: &str) -> String {
                 });
             }
         }
-        let in_link = !links.is_empty() || images > 0;
+        let in_link = !links.is_empty() || images > 0 || anchor_open;
         if let Event::Text(t) = &event {
             if let Some(block) = code.as_mut() {
                 block.content.push_str(t);
                 continue;
             }
+            text_run.push_str(t);
             match pending.as_mut() {
                 Some(p) if p.end == range.start && pending_in_link == in_link => {
                     p.end = range.end;
@@ -167,6 +181,29 @@ fn rewrite(src: &str) -> String {
         if let Some(p) = pending.take() {
             text_edits(src, p, pending_in_link, &mut edits);
         }
+        seq += 1;
+        let text_before = std::mem::take(&mut text_run);
+        match &event {
+            Event::Start(Tag::Table(_) | Tag::Heading { .. }) => one_line += 1,
+            Event::End(TagEnd::Table | TagEnd::Heading(_)) => {
+                one_line = one_line.saturating_sub(1);
+                block += 1;
+                anchor_open = false;
+            }
+            Event::End(
+                TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Link
+                | TagEnd::Image,
+            ) => {}
+            Event::End(_) => {
+                block += 1;
+                // An `<a>` left open does not pair across blocks.
+                anchor_open = false;
+            }
+            _ => {}
+        }
         match event {
             Event::Start(Tag::CodeBlock(kind)) => {
                 code = Some(CodeBlock {
@@ -180,7 +217,23 @@ fn rewrite(src: &str) -> String {
                     edits.push(code_block_edit(src, block));
                 }
             }
-            Event::Html(_) | Event::InlineHtml(_) => html_edits(src, range, &mut edits),
+            Event::Html(_) | Event::InlineHtml(_) => {
+                let place = HtmlPlace {
+                    block,
+                    one_line: one_line > 0 || quotes > 0,
+                    seq,
+                    text_before: &text_before,
+                    indent: items.last().copied().unwrap_or(0),
+                };
+                let inline = matches!(event, Event::InlineHtml(_));
+                let first = html.len();
+                html_tags(src, range, inline, &place, &mut html, &mut edits);
+                for tag in &html[first..] {
+                    if tag.kind == TagKind::Link {
+                        anchor_open = !tag.closing;
+                    }
+                }
+            }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -228,6 +281,7 @@ fn rewrite(src: &str) -> String {
     if let Some(p) = pending.take() {
         text_edits(src, p, pending_in_link, &mut edits);
     }
+    html_tag_edits(src, &html, &mut edits);
     apply(src, edits)
 }
 
@@ -428,21 +482,367 @@ fn link_edit(src: &str, link: OpenLink) -> Edit {
     }
 }
 
-/// Escapes `<` and `>` of raw HTML so that it shows literally.
-fn html_edits(src: &str, range: Range<usize>, edits: &mut Vec<Edit>) {
+/// What an HTML tag of the source means, for [`html_tag_edits`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TagKind {
+    /// `<a href="...">` and `</a>`.
+    Link,
+    /// `<b>`, `<strong>`.
+    Bold,
+    /// `<i>`, `<em>`.
+    Italic,
+    /// `<code>`.
+    Code,
+    /// `<br>`.
+    Break,
+    /// `<p>`.
+    Paragraph,
+    /// Anything else: escaped, shown as written.
+    Other,
+}
+
+/// An HTML tag found in the source's raw HTML, with what is needed to convert it once every
+/// tag is known (pairs are matched after the whole text is read).
+struct HtmlTag {
+    range: Range<usize>,
+    kind: TagKind,
+    closing: bool,
+    /// The `href` of an opening `<a>`, entities decoded.
+    href: Option<String>,
+    /// The block it stands in: tags pair only within one block.
+    block: usize,
+    /// In a table or a heading (one line: no line breaks there) or a block quote.
+    one_line: bool,
+    /// The whole event was this tag (inline HTML, not an HTML block).
+    inline: bool,
+    /// How many events other than text came before it (itself included).
+    seq: usize,
+    /// The text (entities and escapes decoded) since the previous event other than text.
+    text_before: String,
+    /// The content column of the innermost list item around it.
+    indent: usize,
+}
+
+/// Where in the document an HTML event stands, for [`html_tags`].
+struct HtmlPlace<'t> {
+    block: usize,
+    one_line: bool,
+    seq: usize,
+    text_before: &'t str,
+    indent: usize,
+}
+
+/// One tag at the start of `text`: `<name attr="value" ...>`, `</name>` or `<name/>`. Returns
+/// its length, its lowercase name, whether it is a closing tag, and its `href`.
+fn parse_tag(text: &str) -> Option<(usize, String, bool, Option<String>)> {
+    let b = text.as_bytes();
+    if b.first() != Some(&b'<') {
+        return None;
+    }
+    let mut i = 1;
+    let closing = b.get(i) == Some(&b'/');
+    if closing {
+        i += 1;
+    }
+    let start = i;
+    if !b.get(i).is_some_and(u8::is_ascii_alphabetic) {
+        return None;
+    }
+    while b.get(i).is_some_and(u8::is_ascii_alphanumeric) {
+        i += 1;
+    }
+    let name = text.get(start..i)?.to_ascii_lowercase();
+    let mut href = None;
+    loop {
+        let before = i;
+        while b.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        match b.get(i)? {
+            b'>' => return Some((i + 1, name, closing, href)),
+            b'/' if !closing && b.get(i + 1) == Some(&b'>') => {
+                return Some((i + 2, name, closing, href));
+            }
+            _ if closing || i == before => return None,
+            _ => {}
+        }
+        let attr_start = i;
+        if !b
+            .get(i)
+            .is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, b'_' | b':'))
+        {
+            return None;
+        }
+        while b
+            .get(i)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b':' | b'-'))
+        {
+            i += 1;
+        }
+        let attr = text.get(attr_start..i)?.to_ascii_lowercase();
+        let mut j = i;
+        while b.get(j).is_some_and(u8::is_ascii_whitespace) {
+            j += 1;
+        }
+        if b.get(j) != Some(&b'=') {
+            continue;
+        }
+        j += 1;
+        while b.get(j).is_some_and(u8::is_ascii_whitespace) {
+            j += 1;
+        }
+        let value = match b.get(j)? {
+            quote @ (b'"' | b'\'') => {
+                let end = j + 1 + b.get(j + 1..)?.iter().position(|c| c == quote)?;
+                let value = text.get(j + 1..end)?;
+                i = end + 1;
+                value
+            }
+            _ => {
+                let end = j + b
+                    .get(j..)?
+                    .iter()
+                    .position(|c| c.is_ascii_whitespace() || b"\"'=<>`".contains(c))
+                    .unwrap_or(b.len() - j);
+                if end == j {
+                    return None;
+                }
+                i = end;
+                text.get(j..end)?
+            }
+        };
+        if attr == "href" {
+            href = Some(decode_entities(value));
+        }
+    }
+}
+
+/// Decodes the entities an attribute value commonly holds (`&amp;`, `&quot;`, `&#39;`, ...).
+fn decode_entities(value: &str) -> String {
+    value
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&apos;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// Reads the raw HTML at `range`: tags go to `tags` (converted or escaped once all are known,
+/// by [`html_tag_edits`]); any other `<` and `>` is escaped now.
+fn html_tags(
+    src: &str,
+    range: Range<usize>,
+    inline: bool,
+    place: &HtmlPlace<'_>,
+    tags: &mut Vec<HtmlTag>,
+    edits: &mut Vec<Edit>,
+) {
     let Some(html) = src.get(range.clone()) else {
         return;
     };
-    for (i, c) in html.char_indices() {
-        let with = match c {
-            '<' => "&lt;",
-            '>' => "&gt;",
-            _ => continue,
-        };
+    let mut i = 0;
+    while let Some(c) = html.get(i..).and_then(|rest| rest.chars().next()) {
         let at = range.start + i;
+        if c == '<' {
+            if let Some((len, name, closing, href)) = html.get(i..).and_then(parse_tag) {
+                let kind = match name.as_str() {
+                    "a" if closing || href.is_some() => TagKind::Link,
+                    "b" | "strong" => TagKind::Bold,
+                    "i" | "em" => TagKind::Italic,
+                    "code" => TagKind::Code,
+                    "br" => TagKind::Break,
+                    "p" => TagKind::Paragraph,
+                    _ => TagKind::Other,
+                };
+                // Only a tag that is a whole inline event can close a code span: the text
+                // before any other is not kept (a block may hold many tags).
+                let inline = inline && len == html.len();
+                tags.push(HtmlTag {
+                    range: at..at + len,
+                    kind,
+                    closing,
+                    href,
+                    block: place.block,
+                    one_line: place.one_line,
+                    inline,
+                    seq: place.seq,
+                    text_before: if inline {
+                        place.text_before.to_owned()
+                    } else {
+                        String::new()
+                    },
+                    indent: place.indent,
+                });
+                i += len;
+                continue;
+            }
+        }
+        let with = match c {
+            '<' => Some("&lt;"),
+            '>' => Some("&gt;"),
+            _ => None,
+        };
+        if let Some(with) = with {
+            edits.push(Edit {
+                range: at..at + 1,
+                with: with.to_owned(),
+            });
+        }
+        i += c.len_utf8();
+    }
+}
+
+/// A link destination that may become a Markdown link: an absolute `http`, `https` or
+/// `mailto` URL with nothing that could end or escape `<...>`. A relative one points into the
+/// API's own site, which the reader of the client's docs does not have; a `javascript:` (or
+/// any other scheme) is never a link.
+fn linkable(href: &str) -> bool {
+    let lower = href.trim().to_ascii_lowercase();
+    let absolute = ["http://", "https://", "mailto:"]
+        .iter()
+        .any(|scheme| lower.len() > scheme.len() && lower.starts_with(scheme));
+    absolute
+        && !href
+            .trim()
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '\\'))
+}
+
+/// A code span holding `text` exactly: a fence longer than any backtick run in it, padded
+/// with spaces when it starts or ends with a backtick.
+fn code_span(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    if text.starts_with('`') || text.ends_with('`') {
+        format!("{fence} {text} {fence}")
+    } else {
+        format!("{fence}{text}{fence}")
+    }
+}
+
+/// The line break a `<br>` stands for: a hard break (`\` at the end of the line) where the
+/// paragraph goes on, nothing where it ends anyway, a space where a line cannot break.
+fn line_break(src: &str, tag: &HtmlTag) -> String {
+    if tag.one_line {
+        return " ".to_owned();
+    }
+    let after = src.get(tag.range.end..).unwrap_or_default();
+    let (rest_of_line, next) = after.split_once('\n').unwrap_or((after, ""));
+    if !rest_of_line.trim().is_empty() {
+        return format!("\\\n{}", " ".repeat(tag.indent));
+    }
+    let next_line = next.split('\n').next().unwrap_or_default();
+    if next_line.trim().is_empty() {
+        String::new()
+    } else {
+        "\\".to_owned()
+    }
+}
+
+/// The paragraph break a `<p>` or `</p>` stands for: a blank line (indented to the list item
+/// it is in), a space where a line cannot break.
+fn paragraph_break(src: &str, tag: &HtmlTag) -> String {
+    if tag.one_line {
+        return " ".to_owned();
+    }
+    let line_start = src
+        .get(..tag.range.start)
+        .and_then(|s| s.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let before = src.get(line_start..tag.range.start).unwrap_or_default();
+    let after = src.get(tag.range.end..).unwrap_or_default();
+    let rest_of_line = after.split('\n').next().unwrap_or_default();
+    let indent = " ".repeat(tag.indent);
+    match (before.trim().is_empty(), rest_of_line.trim().is_empty()) {
+        // Alone on its line, or ending one: the line break around it is enough with one more.
+        (_, true) if tag.closing => String::new(),
+        (true, _) => format!("\n{indent}"),
+        _ => format!("\n\n{indent}"),
+    }
+}
+
+/// Converts the HTML tags whose meaning Markdown has: `<a href>` pairs to links (the text
+/// alone when the destination is not [`linkable`]), `<b>`/`<strong>` and `<i>`/`<em>` pairs
+/// to emphasis, an inline `<code>` pair around plain text to a code span, `<br>` to a line
+/// break and `<p>` to a paragraph break. A pair is two tags of one block; a tag without its
+/// pair, and every other tag, is escaped and shown as written.
+fn html_tag_edits(src: &str, tags: &[HtmlTag], edits: &mut Vec<Edit>) {
+    // What each tag becomes (`None`: escaped); a code span replaces its whole pair.
+    let mut with: Vec<Option<String>> = vec![None; tags.len()];
+    let mut spans: Vec<(usize, usize, String)> = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
+    for (i, tag) in tags.iter().enumerate() {
+        match tag.kind {
+            TagKind::Break => with[i] = Some(line_break(src, tag)),
+            TagKind::Paragraph => with[i] = Some(paragraph_break(src, tag)),
+            TagKind::Other => {}
+            kind if !tag.closing => {
+                // Tags of one kind do not nest (an `<a>` inside an `<a>` is no link): a second
+                // opening leaves the first without a pair.
+                open.retain(|&o| tags[o].kind != kind);
+                open.push(i);
+            }
+            kind => {
+                let Some(at) = open.iter().rposition(|&o| tags[o].kind == kind) else {
+                    continue;
+                };
+                let o = open.remove(at);
+                if tags[o].block != tag.block {
+                    continue;
+                }
+                match kind {
+                    TagKind::Bold => {
+                        with[o] = Some("**".to_owned());
+                        with[i] = Some("**".to_owned());
+                    }
+                    TagKind::Italic => {
+                        with[o] = Some("*".to_owned());
+                        with[i] = Some("*".to_owned());
+                    }
+                    TagKind::Link => match tags[o].href.as_deref().map(str::trim) {
+                        Some(href) if linkable(href) => {
+                            with[o] = Some("[".to_owned());
+                            with[i] = Some(format!("](<{href}>)"));
+                        }
+                        _ => {
+                            with[o] = Some(String::new());
+                            with[i] = Some(String::new());
+                        }
+                    },
+                    TagKind::Code => {
+                        let plain = tags[o].inline && tag.inline && tag.seq == tags[o].seq + 1;
+                        if plain && !tag.text_before.trim().is_empty() {
+                            spans.push((o, i, code_span(&tag.text_before)));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    let mut inside_span = vec![false; tags.len()];
+    for (o, c, text) in spans {
+        inside_span[o] = true;
+        inside_span[c] = true;
         edits.push(Edit {
-            range: at..at + 1,
-            with: with.to_owned(),
+            range: tags[o].range.start..tags[c].range.end,
+            with: text,
+        });
+    }
+    for ((tag, with), inside) in tags.iter().zip(with).zip(inside_span) {
+        if inside {
+            continue;
+        }
+        let with = with.unwrap_or_else(|| {
+            src.get(tag.range.clone())
+                .unwrap_or_default()
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+        });
+        edits.push(Edit {
+            range: tag.range.clone(),
+            with,
         });
     }
 }
@@ -598,14 +998,123 @@ mod tests {
         assert_eq!(to_rustdoc(text), text);
     }
 
+    /// The destinations of the links in rustdoc's reading of `out`.
+    fn link_destinations(out: &str) -> Vec<String> {
+        events(out)
+            .into_iter()
+            .filter_map(|event| match event {
+                Event::Start(Tag::Link { dest_url, .. }) => Some(dest_url.to_string()),
+                _ => None,
+            })
+            .collect()
+    }
+
     #[test]
-    fn html_anchor_is_escaped() {
-        let text = "Use <a href='/api/playground/#/Auth/auth_create'>POST /api/v1/auth/</a> first.";
-        assert_eq!(
-            to_rustdoc(text),
-            "Use &lt;a href='/api/playground/#/Auth/auth_create'&gt;POST /api/v1/auth/&lt;/a&gt; first."
-        );
-        assert_safe(text);
+    fn html_links_become_markdown_links_when_absolute() {
+        for (input, expected) in [
+            (
+                "Use <a href=\"https://x.example/a?b=1&amp;c=2\">the docs</a> first.",
+                "Use [the docs](<https://x.example/a?b=1&c=2>) first.",
+            ),
+            (
+                "Mail <A HREF='mailto:a@b.example' target=_blank>us</A>.",
+                "Mail [us](<mailto:a@b.example>).",
+            ),
+            (
+                "<a href=https://x.example>https://x.example</a>",
+                "[https://x.example](<https://x.example>)",
+            ),
+            // A relative link points into the API's own site: its text is kept.
+            (
+                "Log in using the <a href='/api/playground/#/Auth/auth_create'>POST /api/v1/auth/</a> endpoint",
+                "Log in using the POST /api/v1/auth/ endpoint",
+            ),
+            ("See <a href=\"#top\">above</a>.", "See above."),
+        ] {
+            assert_eq!(to_rustdoc(input), expected, "{input}");
+            assert_safe(input);
+        }
+    }
+
+    #[test]
+    fn hostile_html_links_never_become_links_or_raw_html() {
+        for input in [
+            "<a href=\"javascript:alert(1)\">click</a>",
+            "<a href=\" JavaScript:alert(1)\">click</a>",
+            "<a href='javascript:alert(\"x\")'>click</a> and <a href=vbscript:x>this</a>",
+            "<a href=\"data:text/html,<script>x</script>\">data</a>",
+            "<a href=\"https://x.example/a b\">spaced</a>",
+            "<a href=\"https://x.example/>\">angle</a>",
+            "<a href=\"https://x.example/\\\">backslash</a>",
+        ] {
+            let out = to_rustdoc(input);
+            for dest in link_destinations(&out) {
+                let dest = dest.to_ascii_lowercase();
+                assert!(
+                    dest.starts_with("https://") && !dest.contains(' '),
+                    "{input:?} -> {out:?}"
+                );
+            }
+            assert!(!out.to_ascii_lowercase().contains("](<javascript"), "{out}");
+            assert_safe(input);
+        }
+        // Unclosed tags, unclosed quotes and tags split over lines stay escaped text.
+        for (input, expected) in [
+            (
+                "<a href=\"https://x.example\">text",
+                // The URL shown is then wrapped like any bare one.
+                "&lt;a href=\"<https://x.example>\"&gt;text",
+            ),
+            ("text</a> more", "text&lt;/a&gt; more"),
+            ("<b>bold, never closed", "&lt;b&gt;bold, never closed"),
+            ("a <div>block</div>", "a &lt;div&gt;block&lt;/div&gt;"),
+        ] {
+            assert_eq!(to_rustdoc(input), expected, "{input}");
+            assert_safe(input);
+        }
+        for input in [
+            "<a href=\"https://x.example>text</a>",
+            "<a href='https://x.example'\nclass=x>split</a>",
+            "<a href=\"https://a.example\">x <a href=\"https://b.example\">y</a></a>",
+            "<a href=\"https://a.example\">[y](https://b.example)</a>",
+            "<b><i>both</b></i>",
+            "<b>one\n\ntwo</b>",
+            "<code>`</code> <code></code> <code>a <b>b</b></code>",
+            "<a href=\"https://a.example\"><img src=x></a>",
+            "<p><p><br><br></p></p>",
+            "- item<br>more<p>para</p>\n- <b>x</b>",
+            "> quoted<br>line<p>para",
+            "# Head<br>ing <p> x",
+        ] {
+            assert_safe(input);
+        }
+    }
+
+    #[test]
+    fn inline_html_formatting_becomes_markdown() {
+        for (input, expected) in [
+            (
+                "<b>Note:</b> it <i>is</i> <strong>so</strong> <em>very</em>.",
+                "**Note:** it *is* **so** *very*.",
+            ),
+            (
+                "Call <code>list[0] &lt; 2</code> now.",
+                "Call `list[0] < 2` now.",
+            ),
+            ("Quote <code>a`b</code>.", "Quote ``a`b``."),
+            ("one<br>two<br/>three<br />", "one\\\ntwo\\\nthree"),
+            ("one<br>\ntwo", "one\\\ntwo"),
+            ("First.<p>Second.</p>", "First.\n\nSecond."),
+            ("<p>First.</p>\n<p>Second.</p>", "First.\n\nSecond."),
+            ("- a<br>b", "- a\\\n  b"),
+            (
+                "| a | b |\n|---|---|\n| x<br>y | z |",
+                "| a | b |\n|---|---|\n| x y | z |",
+            ),
+        ] {
+            assert_eq!(to_rustdoc(input), expected, "{input}");
+            assert_safe(input);
+        }
     }
 
     #[test]
@@ -796,6 +1305,15 @@ mod tests {
             "[^1]",
             "[^1]: n",
             "<a href='x'>",
+            "<a href=\"https://x.y\">",
+            "<a href=javascript:x>",
+            "</a>",
+            "<b>",
+            "</b>",
+            "<code>",
+            "</code>",
+            "<br>",
+            "<p>",
             "</div>",
             "\u{2028}",
             "#",

@@ -81,7 +81,7 @@ pub fn call(document: &Value, op: &Operation, fill: Fill) -> Call {
         .and_then(|paths| paths.get(&op.path))
         .map(|item| resolve(document, item));
     let item = operation.unwrap_or(&Value::Null);
-    let spec_op = item.get(&op.method).unwrap_or(&Value::Null);
+    let spec_op = item.get(op.method.as_str()).unwrap_or(&Value::Null);
     let mut call = Call {
         method: op.name.clone(),
         positional: Vec::new(),

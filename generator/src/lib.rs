@@ -19,7 +19,9 @@ pub mod doc;
 pub mod emit;
 pub mod example;
 pub mod merge;
+pub mod method;
 pub mod model;
+pub mod pointer;
 pub mod source;
 pub mod write;
 mod yaml;
@@ -31,15 +33,8 @@ pub use merge::OnConflict;
 
 use diagnostic::Diagnostic;
 
-/// One JSON pointer reference token (RFC 6901): `~` written `~0`, `/` written `~1`.
-pub(crate) fn pointer_token(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
-}
-
-/// The key a JSON pointer reference token stands for: the inverse of [`pointer_token`].
-pub(crate) fn pointer_key(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
-}
+// The old names of `pointer::escape`/`unescape`, until their callers say `pointer::`.
+pub(crate) use pointer::{escape as pointer_token, unescape as pointer_key};
 
 /// The longest crate name accepted: crates.io's limit. Cargo names files and folders after the
 /// crate, so a much longer name (300 characters) fails in Cargo, long after stitch accepted it.
@@ -218,7 +213,7 @@ pub fn generate_diagnosed(
     let names: diagnostic::OperationNames = api
         .operations
         .iter()
-        .map(|op| ((op.path.clone(), op.method.clone()), op.name.clone()))
+        .map(|op| ((op.path.clone(), op.method.to_string()), op.name.clone()))
         .collect();
     let mut diagnostics = diagnostic::of_merged(&merged, &names);
     diagnostics.extend(diagnostic::of_model_warnings(&api.warnings, &merged));

@@ -19,10 +19,7 @@ use std::path::{Path, PathBuf};
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 use serde_json::Value;
 
-/// The HTTP methods an OpenAPI path item can hold, in the order OpenAPI lists them.
-pub const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+use crate::method::HttpMethod;
 
 /// A file read into memory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,7 +61,10 @@ impl Heading {
         let mut words = text.split_whitespace();
         let method = words.next()?.to_ascii_lowercase();
         let path = words.next()?;
-        if words.next().is_some() || !path.starts_with('/') || !METHODS.contains(&method.as_str()) {
+        if words.next().is_some()
+            || !path.starts_with('/')
+            || HttpMethod::from_key(&method).is_none()
+        {
             return None;
         }
         Some(Heading {
@@ -1013,8 +1013,8 @@ fn operations(value: &Value) -> Vec<(&str, &str)> {
     for (path, item) in paths {
         if let Some(item) = item.as_object() {
             for key in item.keys() {
-                if let Some(method) = METHODS.iter().find(|m| **m == key.as_str()) {
-                    out.push((path.as_str(), *method));
+                if let Some(method) = HttpMethod::from_key(key) {
+                    out.push((path.as_str(), method.as_str()));
                 }
             }
         }

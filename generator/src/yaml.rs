@@ -87,7 +87,7 @@ fn to_json(value: yaml_serde::Value, pointer: &mut String) -> Result<Value, Yaml
                 let key = key_to_string(key, pointer)?;
                 let len = pointer.len();
                 pointer.push('/');
-                pointer.push_str(&crate::pointer_token(&key));
+                pointer.push_str(&crate::pointer::escape(&key));
                 let item = to_json(item, pointer)?;
                 pointer.truncate(len);
                 if out.insert(key.clone(), item).is_some() {

@@ -248,14 +248,14 @@ mod tests {
             ty,
             required: true,
             flatten: false,
-            doc: String::new(),
+            doc: None,
         }
     }
 
     fn object(name: &str, fields: Vec<Field>) -> TypeDef {
         TypeDef {
             name: name.into(),
-            doc: String::new(),
+            doc: None,
             kind: TypeKind::Struct { fields },
             component: true,
         }

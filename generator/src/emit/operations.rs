@@ -13,8 +13,9 @@ use quote::quote;
 
 use super::{Scope, doc_attrs, ident, type_tokens};
 use crate::model::{
-    Api, BodyEncoding, Operation, Param, ParamLocation, PathPart, Response, SchemeKind,
-    SecurityScheme, StatusMatch, Success, TypeKind, TypeRef,
+    Api, BodyEncoding, Multipart, Operation, Param, ParamEncoding, ParamLocation, PartKind,
+    PartValue, PathPart, RequestBody, Response, SchemeKind, SecurityScheme, StatusMatch, Success,
+    Text, TypeRef,
 };
 
 /// More arguments than this (`&self` or the client included) and clippy asks for a struct: we
@@ -142,17 +143,86 @@ fn positional(op: &Operation) -> Vec<(syn::Ident, &TypeRef)> {
 }
 
 /// Builder methods: optional parameters, then an optional body (name, type, doc).
-fn optional(op: &Operation) -> Vec<(syn::Ident, &TypeRef, &str)> {
-    let mut setters: Vec<(syn::Ident, &TypeRef, &str)> = op
+fn optional(op: &Operation) -> Vec<(syn::Ident, &TypeRef, String)> {
+    let mut setters: Vec<(syn::Ident, &TypeRef, String)> = op
         .params
         .iter()
         .filter(|p| !p.required)
-        .map(|p| (ident(&p.name), &p.ty, p.doc.as_str()))
+        .map(|p| (ident(&p.name), &p.ty, param_doc(p)))
         .collect();
     if let Some(body) = op.body.as_ref().filter(|b| !b.required) {
-        setters.push((body_ident(op), &body.ty, body.doc.as_str()));
+        setters.push((body_ident(op), &body.ty, body_doc(body)));
     }
     setters
+}
+
+/// A setter's docs: the spec's description, if any, then where and how the value is sent and
+/// what the server assumes without it (its `default`), which is what a reader would otherwise
+/// look up in the spec.
+fn param_doc(param: &Param) -> String {
+    let wire = code(&param.wire);
+    let mut sent = match param.location {
+        ParamLocation::Query => format!("Sent as the {wire} query parameter"),
+        ParamLocation::Header => format!("Sent as the {wire} header"),
+        ParamLocation::Cookie => format!("Sent as the {wire} cookie"),
+        ParamLocation::Path => format!("Sent as the {wire} path parameter"),
+    };
+    match &param.encoding {
+        ParamEncoding::Text(_) => {}
+        ParamEncoding::Repeated { key, .. } => {
+            sent.push_str(&format!(", one {} pair per item", code(key)));
+        }
+        ParamEncoding::Joined { separator, .. } => {
+            let separator = match separator {
+                ' ' => "spaces".to_owned(),
+                other => code(&other.to_string()),
+            };
+            sent.push_str(&format!(", the items joined by {separator}"));
+        }
+        ParamEncoding::Properties(_) => {
+            sent.push_str(", one pair per property that is set");
+        }
+        ParamEncoding::Json {
+            deep_object: true, ..
+        } => sent.push_str(" in `deepObject` style"),
+        ParamEncoding::Json { .. } => {}
+    }
+    sent.push('.');
+    if let Some(default) = &param.default {
+        sent.push_str(&format!(
+            " Without it, the server assumes {}.",
+            code(default)
+        ));
+    }
+    match &param.doc {
+        Some(doc) => format!("{doc}\n\n{sent}"),
+        None => sent,
+    }
+}
+
+/// The optional body's setter docs: the spec's description, if any, and the media type.
+fn body_doc(body: &RequestBody) -> String {
+    let sent = match body.multipart {
+        Some(_) => "Sent as `multipart/form-data`.".to_owned(),
+        None => format!("Sent as {}.", code(&body.media_type)),
+    };
+    match &body.doc {
+        Some(doc) => format!("{doc}\n\n{sent}"),
+        None => format!("The request body. {sent}"),
+    }
+}
+
+/// `text` as an inline code span on one line: backticks become `'`, line breaks spaces.
+fn code(text: &str) -> String {
+    let text: String = text
+        .chars()
+        .map(|c| match c {
+            '`' => '\'',
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect();
+    format!("`{text}`")
 }
 
 /// The body's argument name: `body`, unless a parameter took it.
@@ -173,11 +243,12 @@ fn too_many_arguments(op: &Operation) -> Option<TokenStream> {
         .then(|| quote!(#[allow(clippy::too_many_arguments)]))
 }
 
-/// The items of one operation: one call of the runtime's `operation!` (the request builder and what every builder shares, the setters of the optional
-/// parameters, the error enum), written as the Rust items it reads, so only what differs
-/// between operations is written here: the arguments, how they go into the request, and how
-/// each documented status is decoded. A success enum, if any, follows.
-pub(super) fn operation_items(api: &Api, op: &Operation) -> TokenStream {
+/// The items of one operation: one call of the runtime's `operation!` (the request builder
+/// and what every builder shares, the setters of the optional parameters, the error enum),
+/// written as the Rust items it reads, so only what differs between operations is written
+/// here: the arguments, how they go into the request, and how each documented status is
+/// decoded. A success enum, if any, follows. (The `Client` method is [`client_method`].)
+pub(super) fn operation_items(_api: &Api, op: &Operation) -> TokenStream {
     let method = ident(&op.name);
     let builder = ident(&op.type_name);
     let error = ident(&op.error_name());
@@ -186,13 +257,13 @@ pub(super) fn operation_items(api: &Api, op: &Operation) -> TokenStream {
         quote!(#name: #ty)
     });
     let setters = optional(op).into_iter().map(|(name, ty, doc)| {
-        let doc = doc_attrs(doc);
+        let doc = doc_attrs(&doc);
         let ty = type_tokens(ty, Scope::Sibling);
         quote!(#doc #name: #ty,)
     });
     let success_ty = success_type(op);
     let errors = op.responses.iter().filter(|r| !r.success).map(variant_decl);
-    let request_body = request_body(api, op);
+    let request_body = request_body(op);
     let decode_body = decode_body(op, &error);
     // `strict` decides only where an undocumented 2xx may be taken as the success value.
     let strict = ident(if undocumented_success(op).is_some() {
@@ -250,13 +321,56 @@ pub(super) fn client_method(op: &Operation) -> TokenStream {
     }
 }
 
-/// The `Client` method's documentation: the operation's, then its usage example as a
+/// The `Client` method's documentation: the operation's summary and description, one line
+/// with the method, the path and the documented statuses, then its usage example as a
 /// `no_run` doctest (compiled by the generated crate's `cargo test`, never run).
 fn method_doc(op: &Operation) -> String {
-    match &op.example {
-        Some(example) => format!("{}\n\n# Example\n\n```rust,no_run\n{example}\n```", op.doc),
-        None => op.doc.clone(),
+    let mut doc = op.doc.clone().map(|d| d + "\n\n").unwrap_or_default();
+    doc.push_str(&status_line(op));
+    if let Some(example) = &op.example {
+        doc.push_str(&format!("\n\n# Example\n\n```rust,no_run\n{example}\n```"));
     }
+    doc
+}
+
+/// One line: the method and path, the success statuses (with their headers), then the error
+/// statuses, whose descriptions are on the variants of the error enum it links to.
+fn status_line(op: &Operation) -> String {
+    let mut line = format!("`{} {}`", op.method.upper(), op.path.replace('`', "'"));
+    let mut successes = Vec::new();
+    for response in op.responses.iter().filter(|r| r.success) {
+        let mut text = format!("`{}`", response.status.label());
+        if let Some(first_line) = response.doc.as_deref().and_then(|d| d.lines().next()) {
+            text.push_str(&format!(" ({})", first_line.trim()));
+        }
+        if !response.headers.is_empty() {
+            let names: Vec<String> = response.headers.iter().map(|h| code(&h.name)).collect();
+            text.push_str(&format!(
+                " with the headers {} (read them with `send()`)",
+                names.join(", ")
+            ));
+        }
+        successes.push(text);
+    }
+    if !successes.is_empty() {
+        line.push_str(&format!(" returns {}", successes.join(", ")));
+    }
+    let errors: Vec<String> = op
+        .responses
+        .iter()
+        .filter(|r| !r.success)
+        .map(|r| format!("`{}`", r.status.label()))
+        .collect();
+    if !errors.is_empty() {
+        let separator = if successes.is_empty() { ":" } else { ";" };
+        let error = op.error_name();
+        line.push_str(&format!(
+            "{separator} errors {} are [`{error}`](super::operations::{error})",
+            errors.join(", ")
+        ));
+    }
+    line.push('.');
+    line
 }
 
 fn success_type(op: &Operation) -> TokenStream {
@@ -289,13 +403,24 @@ fn response_enum(op: &Operation) -> Option<TokenStream> {
     })
 }
 
+/// A variant of the error or response enum: its status, the response's description and its
+/// documented headers.
 fn variant_decl(response: &Response) -> TokenStream {
-    let label = match response.status {
-        StatusMatch::Code(code) => code.to_string(),
-        StatusMatch::Class(class) => format!("{class}XX"),
-        StatusMatch::Default => "default".to_owned(),
+    let label = response.status.label();
+    let mut doc = match &response.doc {
+        Some(doc) => format!("`{label}`: {doc}"),
+        None => format!("`{label}`."),
     };
-    let doc = doc_attrs(&format!("`{label}`: {}", response.doc));
+    if !response.headers.is_empty() {
+        doc.push_str("\n\nHeaders (read them with `headers()`):");
+        for header in &response.headers {
+            doc.push_str(&format!("\n- {}", code(&header.name)));
+            if let Some(text) = &header.doc {
+                doc.push_str(&format!(": {text}"));
+            }
+        }
+    }
+    let doc = doc_attrs(&doc);
     let variant = ident(&response.variant);
     match &response.body {
         Some((_, ty)) => {
@@ -307,20 +432,15 @@ fn variant_decl(response: &Response) -> TokenStream {
 }
 
 /// The body of the builder's `request`: the path, the parameters and the body.
-fn request_body(api: &Api, op: &Operation) -> TokenStream {
-    let path = path_statement(api, op);
-    let method = match op.method.as_str() {
-        method @ ("get" | "put" | "post" | "delete" | "options" | "head" | "patch") => {
-            ident(method)
-        }
-        _ => ident("trace"),
-    };
+fn request_body(op: &Operation) -> TokenStream {
+    let path = path_statement(op);
+    let method = ident(op.method.as_str());
     let schemes = &op.security;
     let params = op
         .params
         .iter()
         .filter(|p| p.location != ParamLocation::Path)
-        .map(|p| param_statement(api, p));
+        .map(param_statement);
     let body = op.body.as_ref().map(|body| {
         let name = body_ident(op);
         let media_type = match body.encoding {
@@ -330,12 +450,14 @@ fn request_body(api: &Api, op: &Operation) -> TokenStream {
                 quote!(#media_type)
             }
         };
-        let bytes = match body.encoding {
-            BodyEncoding::Multipart => multipart_expr(api, &body.ty),
-            BodyEncoding::Json => quote!(runtime::json_body(&value)?),
-            BodyEncoding::Text => quote!(value.into_bytes()),
-            BodyEncoding::Bytes => quote!(value),
-            BodyEncoding::Form => quote!(runtime::form_body(&value)?),
+        let bytes = match (body.encoding, &body.multipart) {
+            (BodyEncoding::Multipart, Some(multipart)) => multipart_expr(multipart),
+            // A multipart body the model left without parts: none is in its type either.
+            (BodyEncoding::Multipart, None) => multipart_expr(&Multipart::Parts(Vec::new())),
+            (BodyEncoding::Json, _) => quote!(runtime::json_body(&value)?),
+            (BodyEncoding::Text, _) => quote!(value.into_bytes()),
+            (BodyEncoding::Bytes, _) => quote!(value),
+            (BodyEncoding::Form, _) => quote!(runtime::form_body(&value)?),
         };
         let by_reference = matches!(body.encoding, BodyEncoding::Json | BodyEncoding::Form);
         if body.required && by_reference {
@@ -375,7 +497,7 @@ fn request_body(api: &Api, op: &Operation) -> TokenStream {
 
 /// The statement that sets `path`: the template with every parameter percent-encoded as one
 /// segment.
-fn path_statement(api: &Api, op: &Operation) -> TokenStream {
+fn path_statement(op: &Operation) -> TokenStream {
     let literal = |part: &PathPart| matches!(part, PathPart::Literal(_));
     if op.path_parts.iter().all(literal) {
         let path = &op.path;
@@ -387,6 +509,7 @@ fn path_statement(api: &Api, op: &Operation) -> TokenStream {
     let mut pieces = Vec::new();
     // A brace in the literal text, or in a name, would be read as a parameter.
     let mut plain = true;
+    const UNDECLARED: ParamEncoding = ParamEncoding::Text(Text::String);
     for part in &op.path_parts {
         match part {
             PathPart::Literal(text) => {
@@ -396,25 +519,30 @@ fn path_statement(api: &Api, op: &Operation) -> TokenStream {
             }
             PathPart::Param(name) => {
                 let param = op.params.iter().find(|p| &p.name == name);
-                let (wire, ty) = match param {
-                    Some(param) => (param.wire.as_str(), &param.ty),
-                    None => (name.as_str(), &TypeRef::String),
+                let (wire, encoding) = match param {
+                    Some(param) => (param.wire.as_str(), &param.encoding),
+                    None => (name.as_str(), &UNDECLARED),
                 };
                 template.push_str(&format!("{{{wire}}}"));
                 plain &= !wire.contains(['{', '}']);
                 let field = ident(name);
-                let value = match ty {
-                    TypeRef::String => quote!(&self.#field),
-                    TypeRef::Vec(item) if **item == TypeRef::String => {
-                        quote!(&self.#field.join(","))
-                    }
-                    TypeRef::Vec(item) if is_scalar(api, item) => {
-                        let text = to_param_string(item, quote!(item));
-                        quote!(&self.#field.iter().map(|item| #text).collect::<Vec<String>>().join(","))
-                    }
-                    ty if is_scalar(api, ty) => {
-                        let text = to_param_string(ty, quote!(self.#field));
+                let value = match encoding {
+                    ParamEncoding::Text(Text::String) => quote!(&self.#field),
+                    ParamEncoding::Text(text) => {
+                        let text = to_param_string(*text, quote!(self.#field));
                         quote!(&#text)
+                    }
+                    ParamEncoding::Joined {
+                        item: Text::String,
+                        separator,
+                    } => {
+                        let separator = separator.to_string();
+                        quote!(&self.#field.join(#separator))
+                    }
+                    ParamEncoding::Joined { item, separator } => {
+                        let separator = separator.to_string();
+                        let text = to_param_string(*item, quote!(item));
+                        quote!(&self.#field.iter().map(|item| #text).collect::<Vec<String>>().join(#separator))
                     }
                     // Any other shape (a union of an integer and a string, ...): from its JSON.
                     _ => quote!(&runtime::param_text(#wire, &self.#field)?),
@@ -431,16 +559,19 @@ fn path_statement(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
-/// An expression turning `value` (a place of type `ty`) into the text sent on the wire.
-fn to_param_string(ty: &TypeRef, value: TokenStream) -> TokenStream {
-    match ty {
-        TypeRef::String => quote!(#value.clone()),
-        TypeRef::DateTime => quote!(#value.to_rfc3339()),
-        _ => quote!(#value.to_string()),
+/// An expression turning `value` (a place holding a scalar written as `text`) into the text
+/// sent on the wire.
+fn to_param_string(text: Text, value: TokenStream) -> TokenStream {
+    match text {
+        Text::String => quote!(#value.clone()),
+        Text::DateTime => quote!(#value.to_rfc3339()),
+        Text::Enum | Text::Display => quote!(#value.to_string()),
     }
 }
 
-fn param_statement(api: &Api, param: &Param) -> TokenStream {
+/// The statement that adds a query, header or cookie parameter to the request, as the model
+/// decided ([`ParamEncoding`]).
+fn param_statement(param: &Param) -> TokenStream {
     let field = ident(&param.name);
     let wire = &param.wire;
     let list = match param.location {
@@ -449,7 +580,6 @@ fn param_statement(api: &Api, param: &Param) -> TokenStream {
         ParamLocation::Cookie => quote!(request.cookies),
         ParamLocation::Path => return TokenStream::new(),
     };
-    let scalar = |ty: &TypeRef| is_scalar(api, ty);
     // The common shapes go through the runtime's helpers, one line each: a scalar, and an
     // array of scalars (one pair per item, or one value joining them).
     let one = if param.required {
@@ -462,21 +592,6 @@ fn param_statement(api: &Api, param: &Param) -> TokenStream {
     } else {
         quote!(self.#field.as_deref())
     };
-    match &param.ty {
-        ty if scalar(ty) => return quote!(runtime::push(&mut #list, #wire, #one);),
-        TypeRef::Vec(item) if scalar(item) && param.deep_object => {
-            let key = format!("{wire}[]");
-            return quote!(runtime::push_each(&mut #list, #key, #items););
-        }
-        TypeRef::Vec(item) if scalar(item) && param.explode => {
-            return quote!(runtime::push_each(&mut #list, #wire, #items););
-        }
-        TypeRef::Vec(item) if scalar(item) => {
-            let separator = param.separator.to_string();
-            return quote!(runtime::push_joined(&mut #list, #wire, #items, #separator););
-        }
-        _ => {}
-    }
     // Query names may be built at run time (`Cow`); header and cookie names are static.
     let query = param.location == ParamLocation::Query;
     let push = |key: &str, text: TokenStream| {
@@ -486,51 +601,44 @@ fn param_statement(api: &Api, param: &Param) -> TokenStream {
             quote!(#list.push((#key, #text));)
         }
     };
-    let flat_struct = |name: &str| {
-        struct_fields(api, name).filter(|fields| {
-            fields.iter().all(|f| {
-                !f.flatten
-                    && match &f.ty {
-                        TypeRef::Option(inner) => scalar(inner),
-                        other => scalar(other),
-                    }
-            })
-        })
-    };
-    let push = match &param.ty {
-        TypeRef::Named(name) if flat_struct(name).is_some() => {
-            // An object, `form` style exploded: one pair per property that is set
-            // (`deepObject`: `name[property]`).
-            let fields = flat_struct(name).unwrap_or_default();
-            let pushes = fields.iter().map(|f| {
-                let field = ident(&f.name);
-                let key = if param.deep_object {
-                    format!("{wire}[{}]", f.wire)
-                } else {
-                    f.wire.clone()
-                };
-                match &f.ty {
-                    TypeRef::Option(inner) => {
-                        let one = push(&key, to_param_string(inner, quote!(inner)));
-                        quote! {
-                            if let Some(inner) = &value.#field {
-                                #one
-                            }
+    let push = match &param.encoding {
+        ParamEncoding::Text(_) => return quote!(runtime::push(&mut #list, #wire, #one);),
+        ParamEncoding::Repeated { key, .. } => {
+            return quote!(runtime::push_each(&mut #list, #key, #items););
+        }
+        ParamEncoding::Joined { separator, .. } => {
+            let separator = separator.to_string();
+            return quote!(runtime::push_joined(&mut #list, #wire, #items, #separator););
+        }
+        ParamEncoding::Properties(properties) => {
+            // An object: one pair per property that is set.
+            let pushes = properties.iter().map(|property| {
+                let field = ident(&property.field);
+                let key = &property.key;
+                if property.optional {
+                    let one = push(key, to_param_string(property.text, quote!(inner)));
+                    quote! {
+                        if let Some(inner) = &value.#field {
+                            #one
                         }
                     }
-                    ty => push(&key, to_param_string(ty, quote!(value.#field))),
+                } else {
+                    push(key, to_param_string(property.text, quote!(value.#field)))
                 }
             });
             quote!(#(#pushes)*)
         }
         // Any other shape in a header or cookie: `simple` style, from its JSON.
-        _ if !query => push(wire, quote!(runtime::param_text(#wire, value)?)),
+        ParamEncoding::Json { .. } if !query => {
+            push(wire, quote!(runtime::param_text(#wire, value)?))
+        }
         // Any other shape in the query (unions, nested objects, maps): encoded from its JSON
         // at run time.
-        _ => {
-            let explode = param.explode;
-            let deep = param.deep_object;
-            quote!(runtime::query_value(&mut #list, #wire, value, #explode, #deep)?;)
+        ParamEncoding::Json {
+            explode,
+            deep_object,
+        } => {
+            quote!(runtime::query_value(&mut #list, #wire, value, #explode, #deep_object)?;)
         }
     };
     if param.required {
@@ -716,34 +824,21 @@ fn response_arms(op: &Operation) -> Vec<(Option<TokenStream>, TokenStream)> {
     arms
 }
 
-/// The fields of the named struct `name`, if it is one.
-fn struct_fields<'a>(api: &'a Api, name: &str) -> Option<&'a [crate::model::Field]> {
-    api.types
-        .iter()
-        .find(|t| t.name == name)
-        .and_then(|t| match &t.kind {
-            TypeKind::Struct { fields } => Some(fields.as_slice()),
-            _ => None,
-        })
-}
-
-/// Builds a `multipart/form-data` body from `value` (the body struct `ty`): one part per
-/// property that is set; bytes as file parts, scalars and enums as text, arrays as one part per
-/// item, anything else as a JSON part.
-fn multipart_expr(api: &Api, ty: &TypeRef) -> TokenStream {
-    let fields = match ty {
-        TypeRef::Named(name) => struct_fields(api, name).unwrap_or_default(),
+/// Builds a `multipart/form-data` body from `value` as the model cut it into parts
+/// ([`Multipart`]).
+fn multipart_expr(multipart: &Multipart) -> TokenStream {
+    let parts = match multipart {
         // Parts the API does not describe: as the caller built them.
-        TypeRef::Form => return quote!(value.encode()?),
+        Multipart::Form => return quote!(value.encode()?),
         // Not an object: the whole body is one part named `file`.
-        TypeRef::Bytes => {
+        Multipart::File => {
             return quote! {{
                 let mut form = runtime::Multipart::default();
                 form.file("file", &value)?;
                 form.finish()
             }};
         }
-        TypeRef::Vec(item) if **item == TypeRef::Bytes => {
+        Multipart::Files => {
             return quote! {{
                 let mut form = runtime::Multipart::default();
                 for item in &value {
@@ -752,66 +847,49 @@ fn multipart_expr(api: &Api, ty: &TypeRef) -> TokenStream {
                 form.finish()
             }};
         }
-        _ => &[],
+        Multipart::Parts(parts) => parts,
     };
-    let is_enum = |ty: &TypeRef| match ty {
-        TypeRef::Named(name) => api
-            .types
-            .iter()
-            .any(|t| &t.name == name && matches!(t.kind, TypeKind::Enum { .. })),
-        _ => false,
-    };
-    let part = |ty: &TypeRef, wire: &str, value: TokenStream| -> TokenStream {
-        match ty {
-            TypeRef::Bytes => quote!(form.file(#wire, #value)?;),
-            TypeRef::String => quote!(form.text(#wire, #value)?;),
-            TypeRef::Bool
-            | TypeRef::I32
-            | TypeRef::I64
-            | TypeRef::U64
-            | TypeRef::F32
-            | TypeRef::F64
-            | TypeRef::Uuid
-            | TypeRef::Date => quote!(form.text(#wire, &#value.to_string())?;),
-            TypeRef::DateTime => quote!(form.text(#wire, &#value.to_rfc3339())?;),
-            named if is_enum(named) => quote!(form.text(#wire, #value.as_str())?;),
-            _ => quote!(form.json(#wire, #value)?;),
+    let write = |part: PartValue, wire: &str, value: TokenStream| -> TokenStream {
+        match part {
+            PartValue::File => quote!(form.file(#wire, #value)?;),
+            PartValue::Text(Text::String) => quote!(form.text(#wire, #value)?;),
+            PartValue::Text(Text::Display) => quote!(form.text(#wire, &#value.to_string())?;),
+            PartValue::Text(Text::DateTime) => quote!(form.text(#wire, &#value.to_rfc3339())?;),
+            PartValue::Text(Text::Enum) => quote!(form.text(#wire, #value.as_str())?;),
+            PartValue::Json => quote!(form.json(#wire, #value)?;),
         }
     };
-    let parts = fields.iter().map(|field| {
-        let name = ident(&field.name);
-        let wire = field.wire.as_str();
-        if field.flatten && matches!(field.ty, TypeRef::Map(_)) {
-            return quote! {
-                for (key, item) in &value.#name {
-                    form.json(key, item)?;
-                }
-            };
-        }
-        if field.flatten {
-            // A flattened union: each property of whichever branch it holds is a JSON part.
-            return quote! {
-                if let Ok(serde_json::Value::Object(map)) = serde_json::to_value(&value.#name) {
-                    for (key, item) in &map {
+    let parts = parts.iter().map(|part| {
+        let name = ident(&part.field);
+        let wire = part.wire.as_str();
+        let (one, optional) = match part.kind {
+            PartKind::Entries => {
+                return quote! {
+                    for (key, item) in &value.#name {
                         form.json(key, item)?;
                     }
-                }
-            };
-        }
-        let (inner, optional) = match &field.ty {
-            TypeRef::Option(inner) => (inner.as_ref(), true),
-            other => (other, false),
-        };
-        let one = match inner {
-            TypeRef::Vec(item) if !matches!(item.as_ref(), TypeRef::Vec(_)) => {
-                let each = part(item, wire, quote!(item));
-                quote! {
+                };
+            }
+            // A flattened union: each property of whichever branch it holds is a JSON part.
+            PartKind::Flattened => {
+                return quote! {
+                    if let Ok(serde_json::Value::Object(map)) = serde_json::to_value(&value.#name) {
+                        for (key, item) in &map {
+                            form.json(key, item)?;
+                        }
+                    }
+                };
+            }
+            PartKind::Each { item, optional } => {
+                let each = write(item, wire, quote!(item));
+                let one = quote! {
                     for item in field {
                         #each
                     }
-                }
+                };
+                (one, optional)
             }
-            other => part(other, wire, quote!(field)),
+            PartKind::One { value, optional } => (write(value, wire, quote!(field)), optional),
         };
         if optional {
             quote! {
@@ -834,26 +912,5 @@ fn multipart_expr(api: &Api, ty: &TypeRef) -> TokenStream {
             #(#parts)*
             form.finish()
         }
-    }
-}
-
-/// True for types sent as one text value (scalars and open enums).
-fn is_scalar(api: &Api, ty: &TypeRef) -> bool {
-    match ty {
-        TypeRef::String
-        | TypeRef::Bool
-        | TypeRef::I32
-        | TypeRef::I64
-        | TypeRef::U64
-        | TypeRef::F32
-        | TypeRef::F64
-        | TypeRef::Uuid
-        | TypeRef::DateTime
-        | TypeRef::Date => true,
-        TypeRef::Named(name) => api
-            .types
-            .iter()
-            .any(|t| &t.name == name && matches!(t.kind, TypeKind::Enum { .. })),
-        _ => false,
     }
 }

@@ -1,10 +1,11 @@
 //! The `types` module: one Rust item per named type of the model.
 //!
-//! Docs that would only repeat a name (a schema without a description, a property without
-//! one) are left out rather than printed as `` /// `name`. ``; the module allows
-//! `missing_docs` for them. Types of the same shape are printed once (see `dedup`). A struct
-//! with optional fields carries serde_with's `#[skip_serializing_none]` once rather than a
-//! `#[serde(..)]` line per field (see `struct_item`).
+//! Docs are the model's, printed as they are: a type or field the spec says nothing about has
+//! no doc in the model (`None`, see `model::schema::docs`) and none here (the module allows
+//! `missing_docs`), except a flattened field, which says what it holds ([`field_doc`]). Types
+//! of the same shape are printed once (see `dedup`). A struct with optional fields carries
+//! serde_with's `#[skip_serializing_none]` once rather than a `#[serde(..)]` line per field
+//! (see `struct_item`).
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -22,7 +23,7 @@ pub(super) fn type_items(
     sent: bool,
 ) -> TokenStream {
     let def = &types[index];
-    let doc = doc_attrs(type_doc(def));
+    let doc = doc_attrs(def.doc.as_deref().unwrap_or_default());
     let name = ident(&def.name);
     if let Some(target) = alias_of {
         let target = ident(&target.name);
@@ -52,44 +53,25 @@ pub(super) fn type_items(
     }
 }
 
-/// The type's doc, or nothing when it only repeats the name (the model's stand-in "The `Name`
-/// schema.", or a title that is the name).
-fn type_doc(def: &TypeDef) -> &str {
-    let doc = def.doc.trim();
-    let stand_in = doc.starts_with("The `") && doc.ends_with("` schema.") && !doc.contains('\n');
-    if stand_in || same_words(doc, &def.name) {
-        ""
-    } else {
-        &def.doc
-    }
-}
-
-/// The field's doc without a first paragraph that only repeats its name (the model's stand-in
-/// `` `wire`. `` for a missing description, or a title such as `Engine Id` for `engine_id`).
-pub(super) fn field_doc(field: &Field) -> &str {
-    let (first, rest) = field.doc.split_once("\n\n").unwrap_or((&field.doc, ""));
-    let stand_in = format!("`{}`.", field.wire.replace('`', "'"));
-    if first == stand_in || same_words(first, &field.wire) || same_words(first, &field.name) {
-        rest
-    } else {
-        &field.doc
+/// The field's doc: the spec's, or for a flattened field (which the spec does not name) what
+/// it holds; `None` for a field the spec says nothing about.
+pub(super) fn field_doc(field: &Field) -> Option<&str> {
+    match (&field.doc, field.flatten, &field.ty) {
+        (Some(doc), _, _) => Some(doc),
+        (None, true, TypeRef::Map(_)) => {
+            Some("Properties not named above (`additionalProperties`).")
+        }
+        (None, true, _) => Some(
+            "The `oneOf`/`anyOf` part of this schema's `allOf`: its properties sit beside the \
+             ones above.",
+        ),
+        (None, false, _) => None,
     }
 }
 
 /// An empty doc line after `doc`, to start a new paragraph, unless there is no doc.
 fn paragraph_break(doc: &TokenStream) -> Option<TokenStream> {
     (!doc.is_empty()).then(|| quote!(#[doc = ""]))
-}
-
-/// True when `doc` is `name` in other words: the same letters and digits, ignoring case.
-fn same_words(doc: &str, name: &str) -> bool {
-    let letters = |text: &str| -> Vec<char> {
-        text.chars()
-            .filter(char::is_ascii_alphanumeric)
-            .map(|c| c.to_ascii_lowercase())
-            .collect()
-    };
-    !doc.contains('\n') && letters(doc) == letters(name)
 }
 
 /// A struct. Optional fields are left out when `None` by serde_with's
@@ -117,7 +99,7 @@ fn struct_item(doc: &TokenStream, name: &syn::Ident, fields: &[Field]) -> TokenS
     let default_all =
         (!fields.is_empty() && fields.iter().all(is_skipped)).then(|| quote!(#[serde(default)]));
     let fields = fields.iter().map(|field| {
-        let doc = doc_attrs(field_doc(field));
+        let doc = doc_attrs(field_doc(field).unwrap_or_default());
         let name = ident(&field.name);
         let ty = type_tokens(&field.ty, Scope::Types);
         let always = (skip_none.is_some() && field.ty.is_option() && !is_skipped(field))

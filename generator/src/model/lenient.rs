@@ -550,7 +550,7 @@ fn parse_error<T: for<'de> Deserialize<'de>>(value: &Value) -> Option<String> {
 /// Names the first component schema, path item or other part that does not parse, so the
 /// message says where to look.
 fn locate(doc: &Value, message: &str) -> ModelError {
-    let escape = crate::pointer_token;
+    let escape = crate::pointer::escape;
     use openapiv3::{Parameter, PathItem, ReferenceOr, RequestBody, Response, SecurityScheme};
     let parts: [(&str, &str, Check); 6] = [
         ("components", "schemas", parse_error::<ReferenceOr<Schema>>),

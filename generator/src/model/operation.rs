@@ -39,10 +39,12 @@ use openapiv3::{
 use super::names::{Namespace, RESERVED_TYPE_NAMES, camel, snake, suffixed};
 use super::schema::TypeBuilder;
 use super::{
-    BodyEncoding, ModelError, ModelWarning, Operation, Param, ParamLocation, PathPart, RequestBody,
-    Response, SchemeKind, SecurityScheme, StatusMatch, Success, TypeKind, TypeRef,
+    BodyEncoding, Field, ModelError, ModelWarning, Multipart, Operation, Param, ParamEncoding,
+    ParamLocation, Part, PartKind, PartValue, PathPart, PropertyText, RequestBody, Response,
+    ResponseHeader, SchemeKind, SecurityScheme, StatusMatch, Success, Text, TypeKind, TypeRef,
 };
 use crate::doc::to_rustdoc;
+use crate::method::HttpMethod;
 
 /// Methods of `Client` that operations must not take.
 /// (`clone` and `fmt` too: an inherent method would shadow the derived trait's.)
@@ -84,10 +86,6 @@ const REQUEST_METHODS: &[&str] = &[
     "decode",
     "options",
     "into_future",
-];
-/// The order methods are listed in a path item.
-const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
 /// The path of the API's server: the first entry of the document's `servers` (OpenAPI's
@@ -290,7 +288,7 @@ pub(crate) fn operations(
     let mut paths: Vec<_> = spec.paths.paths.iter().collect();
     paths.sort_by(|a, b| a.0.cmp(b.0));
     for (path, item) in paths {
-        let place = format!("#/paths/{}", crate::pointer_token(path));
+        let place = format!("#/paths/{}", crate::pointer::escape(path));
         let ReferenceOr::Item(item) = item else {
             errors.push(ModelError::Unsupported {
                 place,
@@ -299,8 +297,12 @@ pub(crate) fn operations(
             });
             continue;
         };
-        let mut ops: Vec<(&str, &openapiv3::Operation)> = item.iter().collect();
-        ops.sort_by_key(|(method, _)| METHODS.iter().position(|m| m == method));
+        // `PathItem::iter` yields only the eight method keys.
+        let mut ops: Vec<(HttpMethod, &openapiv3::Operation)> = item
+            .iter()
+            .filter_map(|(key, op)| Some((HttpMethod::from_key(key)?, op)))
+            .collect();
+        ops.sort_by_key(|(method, _)| *method);
         for (method, op) in ops {
             let op_place = format!("{place}/{method}");
             let base = match &op.operation_id {
@@ -334,10 +336,10 @@ pub(crate) fn operations(
             };
             let success = success_of(&responses);
             operations.push(Operation {
-                doc: operation_doc(op, method, path, &type_name, &responses),
+                doc: operation_doc(op),
                 name,
                 type_name,
-                method: method.to_owned(),
+                method,
                 path: path.clone(),
                 path_parts,
                 params,
@@ -505,10 +507,22 @@ impl<'a> OpContext<'a> {
                 } => '|',
                 _ => ',',
             };
-            let doc = match data.description.as_deref().filter(|d| !d.trim().is_empty()) {
-                Some(description) => to_rustdoc(description),
-                None => format!("The `{}` {} parameter.", data.name, location.word()),
+            let doc = rustdoc_of(data.description.as_deref());
+            let default = match schema {
+                ReferenceOr::Item(schema) => schema.schema_data.default.as_ref(),
+                ReferenceOr::Reference { .. } => None,
             };
+            let encoding = param_encoding(
+                types,
+                &ty,
+                &data.name,
+                ParamStyle {
+                    path: location == ParamLocation::Path,
+                    explode,
+                    deep_object,
+                    separator,
+                },
+            );
             // Two parameters of one name in different places (`Last-Event-ID` in the query
             // and in a header): the later one is named after its place too.
             let base = snake(&data.name);
@@ -519,10 +533,9 @@ impl<'a> OpContext<'a> {
                 location,
                 ty,
                 required: data.required || location == ParamLocation::Path,
-                explode,
-                deep_object,
-                separator,
+                encoding,
                 doc,
+                default: default.map(ToString::to_string),
             });
         }
         // A `{name}` in the path that no parameter declares (a common slip in real
@@ -534,17 +547,13 @@ impl<'a> OpContext<'a> {
             if !declared {
                 params.push(Param {
                     name: names.claim(&snake(&wire)),
-                    doc: format!(
-                        "The `{}` path parameter (not declared in the API description).",
-                        wire.replace('`', "'")
-                    ),
+                    doc: None,
                     wire,
                     location: ParamLocation::Path,
                     ty: TypeRef::String,
                     required: true,
-                    explode: false,
-                    deep_object: false,
-                    separator: ',',
+                    encoding: ParamEncoding::Text(Text::String),
+                    default: None,
                 });
             }
         }
@@ -655,23 +664,21 @@ impl<'a> OpContext<'a> {
             });
         };
         let hint = format!("{}Body", self.type_name);
-        let content_place = format!("{place}/content/{}", crate::pointer_token(media_type));
+        let content_place = format!("{place}/content/{}", crate::pointer::escape(media_type));
         check_header_text(&content_place, "the media type", media_type, false)?;
         let ty = if encoding == BodyEncoding::Multipart {
             multipart_type(types, media.schema.as_ref(), &hint, &content_place)?
         } else {
             media_type_of(types, encoding, media, &hint, &content_place)?
         };
-        let doc = match body.description.as_deref().filter(|d| !d.trim().is_empty()) {
-            Some(description) => to_rustdoc(description),
-            None => "The request body.".to_owned(),
-        };
+        let multipart = (encoding == BodyEncoding::Multipart).then(|| multipart_of(types, &ty));
         Ok(Some(RequestBody {
             media_type: media_type.to_owned(),
             encoding,
             ty,
             required: body.required,
-            doc,
+            multipart,
+            doc: rustdoc_of(body.description.as_deref()),
         }))
     }
 
@@ -698,8 +705,12 @@ impl<'a> OpContext<'a> {
         let mut variants = Namespace::default();
         let mut out = Vec::with_capacity(entries.len());
         for (status, response) in entries {
-            let label = status_label(status);
-            let place = format!("{}/responses/{}", self.place, crate::pointer_token(&label));
+            let label = status.label();
+            let place = format!(
+                "{}/responses/{}",
+                self.place,
+                crate::pointer::escape(&label)
+            );
             let spec = self.spec;
             let response = resolve_component(
                 response,
@@ -734,48 +745,36 @@ impl<'a> OpContext<'a> {
                 let ty = match media {
                     Some((key, media)) => {
                         let content_place =
-                            format!("{place}/content/{}", crate::pointer_token(key));
+                            format!("{place}/content/{}", crate::pointer::escape(key));
                         media_type_of(types, encoding, media, &hint, &content_place)?
                     }
                     None => TypeRef::Bytes,
                 };
                 Some((encoding, ty))
             };
-            let mut doc = if response.description.trim().is_empty() {
-                format!("Status {label}.")
-            } else {
-                to_rustdoc(&response.description)
-            };
-            // Documented response headers: listed, and read with `ResponseValue::headers()`.
-            let mut headers: Vec<(&String, &ReferenceOr<openapiv3::Header>)> =
-                response.headers.iter().collect();
-            headers.sort_by(|a, b| a.0.cmp(b.0));
-            let header_names: Vec<String> = headers.iter().map(|(n, _)| (*n).clone()).collect();
-            if !headers.is_empty() {
-                doc.push_str("\n\nHeaders (read them with `headers()`):");
-                for (name, header) in headers {
-                    let description = match header {
-                        ReferenceOr::Item(h) => h
-                            .description
-                            .as_deref()
-                            .map(|d| to_rustdoc(d).lines().next().unwrap_or_default().to_owned())
+            // Documented response headers: listed in the docs, read with
+            // `ResponseValue::headers()`.
+            let mut headers: Vec<ResponseHeader> = response
+                .headers
+                .iter()
+                .map(|(name, header)| ResponseHeader {
+                    name: name.clone(),
+                    doc: match header {
+                        ReferenceOr::Item(h) => rustdoc_of(h.description.as_deref())
+                            .and_then(|d| d.lines().next().map(str::to_owned))
                             .filter(|d| !d.trim().is_empty()),
                         ReferenceOr::Reference { .. } => None,
-                    };
-                    let name = name.replace('`', "'");
-                    match description {
-                        Some(d) => doc.push_str(&format!("\n- `{name}`: {d}")),
-                        None => doc.push_str(&format!("\n- `{name}`")),
-                    }
-                }
-            }
+                    },
+                })
+                .collect();
+            headers.sort_by(|a, b| a.name.cmp(&b.name));
             out.push(Response {
                 status,
                 success: status.is_success(),
                 variant: variants.claim(&variant_name(status)),
                 body,
-                headers: header_names,
-                doc,
+                headers,
+                doc: rustdoc_of(Some(&response.description)),
             });
         }
         // With no 2xx response documented, `default` describes the success.
@@ -804,7 +803,7 @@ fn resolve_component<'s, T>(
         match current {
             ReferenceOr::Item(item) => return Ok(item),
             ReferenceOr::Reference { reference } => {
-                let key = reference.strip_prefix(prefix).map(crate::pointer_key);
+                let key = reference.strip_prefix(prefix).map(crate::pointer::unescape);
                 current =
                     key.as_deref()
                         .and_then(&lookup)
@@ -912,14 +911,6 @@ fn location_of(param: &Parameter) -> ParamLocation {
         Parameter::Header { .. } => ParamLocation::Header,
         Parameter::Path { .. } => ParamLocation::Path,
         Parameter::Cookie { .. } => ParamLocation::Cookie,
-    }
-}
-
-fn status_label(status: StatusMatch) -> String {
-    match status {
-        StatusMatch::Code(code) => code.to_string(),
-        StatusMatch::Class(class) => format!("{class}XX"),
-        StatusMatch::Default => "default".to_owned(),
     }
 }
 
@@ -1049,73 +1040,387 @@ fn multipart_type(
     })
 }
 
-/// The `Client` method's docs: summary, description, and one line with the method, the path
-/// and the documented statuses.
-fn operation_doc(
-    op: &openapiv3::Operation,
-    method: &str,
-    path: &str,
-    type_name: &str,
-    responses: &[Response],
-) -> String {
-    let mut parts = Vec::new();
+/// The `Client` method's docs: the summary and the description, each once (`None`: neither
+/// says anything). The emit stage adds the method, the path and the statuses.
+fn operation_doc(op: &openapiv3::Operation) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
     for text in [&op.summary, &op.description].into_iter().flatten() {
         let text = to_rustdoc(text);
         if !text.is_empty() && !parts.contains(&text) {
             parts.push(text);
         }
     }
-    // One line: the success statuses (with their headers), then the error statuses, whose
-    // descriptions are on the variants of the error enum it links to.
-    let mut line = format!(
-        "`{} {}`",
-        method.to_ascii_uppercase(),
-        path.replace('`', "'")
-    );
-    let mut successes = Vec::new();
-    for response in responses.iter().filter(|r| r.success) {
-        let first_line = response.doc.lines().next().unwrap_or_default().trim();
-        let mut text = format!("`{}`", status_label(response.status));
-        if !first_line.is_empty() {
-            text.push_str(&format!(" ({first_line})"));
+    (!parts.is_empty()).then(|| parts.join("\n\n"))
+}
+
+/// Spec prose as rustdoc: `None` for none, and for text that is blank once made safe.
+fn rustdoc_of(text: Option<&str>) -> Option<String> {
+    text.map(to_rustdoc).filter(|text| !text.is_empty())
+}
+
+/// How a value of type `ty` is written as one text value, or `None` when it is not a scalar
+/// (a string, number, boolean, UUID, date, date-time or string enum).
+///
+/// Reads the builder's types before recursion is settled (`TypeBuilder::finish`), which boxes
+/// only fields that hold named structs or unions: never a scalar, so the answer is the same.
+fn text_of(types: &TypeBuilder<'_>, ty: &TypeRef) -> Option<Text> {
+    Some(match ty {
+        TypeRef::String => Text::String,
+        TypeRef::DateTime => Text::DateTime,
+        TypeRef::Bool
+        | TypeRef::I32
+        | TypeRef::I64
+        | TypeRef::U64
+        | TypeRef::F32
+        | TypeRef::F64
+        | TypeRef::Uuid
+        | TypeRef::Date => Text::Display,
+        TypeRef::Named(name) if matches!(types.kind_of(name), Some(TypeKind::Enum { .. })) => {
+            Text::Enum
         }
-        if !response.headers.is_empty() {
-            let names: Vec<String> = response
-                .headers
-                .iter()
-                .map(|n| format!("`{}`", n.replace('`', "'")))
-                .collect();
-            text.push_str(&format!(
-                " with the headers {} (read them with `send()`)",
-                names.join(", ")
-            ));
+        _ => return None,
+    })
+}
+
+/// A parameter's style, as read from the spec.
+struct ParamStyle {
+    /// A path parameter (`simple` style; objects are never exploded there).
+    path: bool,
+    /// Arrays in the query: one pair per item.
+    explode: bool,
+    /// `style: deepObject` in the query.
+    deep_object: bool,
+    /// What joins an array's items in one value.
+    separator: char,
+}
+
+/// How a parameter of type `ty` named `wire` is written on the wire (see [`ParamEncoding`]).
+fn param_encoding(
+    types: &TypeBuilder<'_>,
+    ty: &TypeRef,
+    wire: &str,
+    style: ParamStyle,
+) -> ParamEncoding {
+    if let Some(text) = text_of(types, ty) {
+        return ParamEncoding::Text(text);
+    }
+    if let TypeRef::Vec(item) = ty {
+        if let Some(item) = text_of(types, item) {
+            return if style.deep_object {
+                ParamEncoding::Repeated {
+                    key: format!("{wire}[]"),
+                    item,
+                }
+            } else if style.explode {
+                ParamEncoding::Repeated {
+                    key: wire.to_owned(),
+                    item,
+                }
+            } else {
+                ParamEncoding::Joined {
+                    item,
+                    separator: style.separator,
+                }
+            };
         }
-        successes.push(text);
     }
-    if !successes.is_empty() {
-        line.push_str(&format!(" returns {}", successes.join(", ")));
+    // An object of scalar properties, `form` style exploded: one pair per property
+    // (`deepObject`: `name[property]`).
+    let fields = match ty {
+        TypeRef::Named(name) if !style.path => match types.kind_of(name) {
+            Some(TypeKind::Struct { fields }) => Some(fields),
+            _ => None,
+        },
+        _ => None,
+    };
+    let properties = fields.and_then(|fields| {
+        fields
+            .iter()
+            .map(|field| {
+                let (inner, optional) = match &field.ty {
+                    TypeRef::Option(inner) => (inner.as_ref(), true),
+                    other => (other, false),
+                };
+                let text = text_of(types, inner).filter(|_| !field.flatten)?;
+                let key = if style.deep_object {
+                    format!("{wire}[{}]", field.wire)
+                } else {
+                    field.wire.clone()
+                };
+                Some(PropertyText {
+                    field: field.name.clone(),
+                    key,
+                    text,
+                    optional,
+                })
+            })
+            .collect::<Option<Vec<_>>>()
+    });
+    match properties {
+        Some(properties) => ParamEncoding::Properties(properties),
+        None => ParamEncoding::Json {
+            explode: style.explode,
+            deep_object: style.deep_object,
+        },
     }
-    let errors: Vec<String> = responses
-        .iter()
-        .filter(|r| !r.success)
-        .map(|r| format!("`{}`", status_label(r.status)))
-        .collect();
-    if !errors.is_empty() {
-        let separator = if successes.is_empty() { ":" } else { ";" };
-        let error = error_name(type_name);
-        line.push_str(&format!(
-            "{separator} errors {} are [`{error}`](super::operations::{error})",
-            errors.join(", ")
-        ));
+}
+
+/// How a `multipart/form-data` body of type `ty` (see [`multipart_type`]) is cut into parts.
+fn multipart_of(types: &TypeBuilder<'_>, ty: &TypeRef) -> Multipart {
+    match ty {
+        TypeRef::Form => Multipart::Form,
+        TypeRef::Bytes => Multipart::File,
+        TypeRef::Vec(item) if **item == TypeRef::Bytes => Multipart::Files,
+        TypeRef::Named(name) => match types.kind_of(name) {
+            Some(TypeKind::Struct { fields }) => {
+                Multipart::Parts(fields.iter().map(|field| part_of(types, field)).collect())
+            }
+            _ => Multipart::Parts(Vec::new()),
+        },
+        _ => Multipart::Parts(Vec::new()),
     }
-    line.push('.');
-    parts.push(line);
-    parts.join("\n\n")
+}
+
+/// How one field of a multipart body object becomes parts: bytes as file parts, scalars and
+/// enums as text, arrays as one part per item, anything else as a JSON part.
+fn part_of(types: &TypeBuilder<'_>, field: &Field) -> Part {
+    let value = |ty: &TypeRef| match ty {
+        TypeRef::Bytes => PartValue::File,
+        ty => text_of(types, ty).map_or(PartValue::Json, PartValue::Text),
+    };
+    let kind = if field.flatten && matches!(field.ty, TypeRef::Map(_)) {
+        PartKind::Entries
+    } else if field.flatten {
+        PartKind::Flattened
+    } else {
+        let (inner, optional) = match &field.ty {
+            TypeRef::Option(inner) => (inner.as_ref(), true),
+            other => (other, false),
+        };
+        match inner {
+            TypeRef::Vec(item) if !matches!(item.as_ref(), TypeRef::Vec(_)) => PartKind::Each {
+                item: value(item),
+                optional,
+            },
+            other => PartKind::One {
+                value: value(other),
+                optional,
+            },
+        }
+    };
+    Part {
+        field: field.name.clone(),
+        wire: field.wire.clone(),
+        kind,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use serde_json::json;
+
+    use crate::model::{
+        Api, Multipart, Operation, ParamEncoding, Part, PartKind, PartValue, PropertyText, Text,
+    };
+
+    /// The one operation of a document whose only path is `path` with `operation` under `post`.
+    fn operation(path: &str, operation: serde_json::Value) -> Operation {
+        let doc = json!({
+            "openapi": "3.0.3",
+            "info": { "title": "t", "version": "1" },
+            "paths": { path: { "post": operation } },
+            "components": { "schemas": {
+                "Kind": { "type": "string", "enum": ["a", "b"] }
+            } }
+        });
+        let options = crate::Options {
+            crate_name: "test-client".to_owned(),
+        };
+        match Api::from_merged(&doc, &options) {
+            Ok(mut api) => api.operations.remove(0),
+            Err(e) => panic!("model failed: {e}"),
+        }
+    }
+
+    /// Every parameter's wire encoding is decided by the model from its location, style and
+    /// type: scalars as text, arrays of scalars repeated or joined, objects of scalars one
+    /// pair per property, anything else (and any object in the path) from its JSON.
+    #[test]
+    fn parameters_are_encoded_by_location_style_and_type() {
+        let param = |name: &str, location: &str, schema: serde_json::Value| json!({ "name": name, "in": location, "schema": schema });
+        let strings = json!({ "type": "array", "items": { "type": "string" } });
+        let ints = json!({ "type": "array", "items": { "type": "integer" } });
+        let flat = json!({ "type": "object", "required": ["a"], "properties": {
+            "a": { "type": "string" },
+            "b": { "type": "string", "format": "date-time" }
+        } });
+        let mut deep_object = param("filter", "query", flat.clone());
+        deep_object["style"] = json!("deepObject");
+        let mut deep_array = param("pick", "query", strings.clone());
+        deep_array["style"] = json!("deepObject");
+        let mut joined = param("nums", "query", ints.clone());
+        joined["explode"] = json!(false);
+        let mut spaced = param("words", "query", strings.clone());
+        spaced["style"] = json!("spaceDelimited");
+        spaced["explode"] = json!(false);
+        let mut limit = param(
+            "limit",
+            "query",
+            json!({ "type": "integer", "default": 100 }),
+        );
+        limit["description"] = json!("How many.");
+        let op = operation(
+            "/x/{id}/{ids}/{obj}",
+            json!({
+                "parameters": [
+                    param("id", "path", json!({ "type": "integer" })),
+                    param("ids", "path", strings.clone()),
+                    param("obj", "path", flat.clone()),
+                    param("tags", "query", strings.clone()),
+                    joined,
+                    spaced,
+                    deep_array,
+                    deep_object,
+                    param("plain", "query", flat),
+                    param("nested", "query", json!({ "type": "object", "properties": {
+                        "inner": { "type": "object", "properties": { "x": { "type": "string" } } }
+                    } })),
+                    param("X-Tags", "header", strings),
+                    param("kind", "query", json!({ "$ref": "#/components/schemas/Kind" })),
+                    limit,
+                ],
+                "responses": { "204": { "description": "done" } }
+            }),
+        );
+        let encoding = |wire: &str| {
+            let param = op.params.iter().find(|p| p.wire == wire);
+            param.map(|p| p.encoding.clone())
+        };
+        let properties = |prefix: &str| {
+            ParamEncoding::Properties(vec![
+                PropertyText {
+                    field: "a".to_owned(),
+                    key: format!("{prefix}a{}", if prefix.is_empty() { "" } else { "]" }),
+                    text: Text::String,
+                    optional: false,
+                },
+                PropertyText {
+                    field: "b".to_owned(),
+                    key: format!("{prefix}b{}", if prefix.is_empty() { "" } else { "]" }),
+                    text: Text::DateTime,
+                    optional: true,
+                },
+            ])
+        };
+        let repeated = |key: &str, item| ParamEncoding::Repeated {
+            key: key.to_owned(),
+            item,
+        };
+        let joined = |item, separator| ParamEncoding::Joined { item, separator };
+        let json = |explode, deep_object| ParamEncoding::Json {
+            explode,
+            deep_object,
+        };
+        for (wire, expected) in [
+            ("id", ParamEncoding::Text(Text::Display)),
+            ("ids", joined(Text::String, ',')),
+            ("obj", json(false, false)),
+            ("tags", repeated("tags", Text::String)),
+            ("nums", joined(Text::Display, ',')),
+            ("words", joined(Text::String, ' ')),
+            ("pick", repeated("pick[]", Text::String)),
+            ("filter", properties("filter[")),
+            ("plain", properties("")),
+            ("nested", json(true, false)),
+            ("X-Tags", joined(Text::String, ',')),
+            ("kind", ParamEncoding::Text(Text::Enum)),
+            ("limit", ParamEncoding::Text(Text::Display)),
+        ] {
+            assert_eq!(encoding(wire), Some(expected), "{wire}");
+        }
+        let limit = op.params.iter().find(|p| p.wire == "limit");
+        assert_eq!(limit.and_then(|p| p.default.as_deref()), Some("100"));
+        assert_eq!(limit.and_then(|p| p.doc.as_deref()), Some("How many."));
+        let tags = op.params.iter().find(|p| p.wire == "tags");
+        assert_eq!(tags.map(|p| (&p.doc, &p.default)), Some((&None, &None)));
+        // The spec says nothing about the operation or its body: no stand-in text.
+        assert_eq!(op.doc, None);
+        assert_eq!(op.responses[0].doc.as_deref(), Some("done"));
+    }
+
+    /// A multipart body object is cut into parts by the model: bytes as file parts, scalars
+    /// and enums as text, arrays one part per item, other shapes as JSON; other bodies are
+    /// one file part, one per item, or the caller's `Form`.
+    #[test]
+    fn multipart_parts_are_decided_by_the_model() {
+        let multipart = |schema: serde_json::Value| {
+            let op = operation(
+                "/upload",
+                json!({
+                    "requestBody": { "content": { "multipart/form-data": { "schema": schema } } },
+                    "responses": { "204": { "description": "done" } }
+                }),
+            );
+            op.body.and_then(|b| b.multipart)
+        };
+        let parts = multipart(
+            json!({ "type": "object", "required": ["file", "name"], "properties": {
+            "file": { "type": "string", "format": "binary" },
+            "name": { "type": "string" },
+            "count": { "type": "integer" },
+            "when": { "type": "string", "format": "date-time" },
+            "kind": { "$ref": "#/components/schemas/Kind" },
+            "tags": { "type": "array", "items": { "type": "string" } },
+            "files": { "type": "array", "items": { "type": "string", "format": "binary" } },
+            "meta": { "type": "object", "properties": { "x": { "type": "string" } } }
+        } }),
+        );
+        let part = |field: &str, kind| Part {
+            field: field.to_owned(),
+            wire: field.to_owned(),
+            kind,
+        };
+        let one = |value, optional| PartKind::One { value, optional };
+        let each = |item| PartKind::Each {
+            item,
+            optional: true,
+        };
+        assert_eq!(
+            parts,
+            Some(Multipart::Parts(vec![
+                part("file", one(PartValue::File, false)),
+                part("name", one(PartValue::Text(Text::String), false)),
+                part("count", one(PartValue::Text(Text::Display), true)),
+                part("when", one(PartValue::Text(Text::DateTime), true)),
+                part("kind", one(PartValue::Text(Text::Enum), true)),
+                part("tags", each(PartValue::Text(Text::String))),
+                part("files", each(PartValue::File)),
+                part("meta", one(PartValue::Json, true)),
+            ]))
+        );
+        let binary = json!({ "type": "string", "format": "binary" });
+        assert_eq!(multipart(binary.clone()), Some(Multipart::File));
+        assert_eq!(
+            multipart(json!({ "type": "array", "items": binary })),
+            Some(Multipart::Files)
+        );
+        assert_eq!(
+            multipart(json!({ "type": "object" })),
+            Some(Multipart::Form)
+        );
+        // Other encodings have no parts.
+        let json_body = operation(
+            "/j",
+            json!({
+                "requestBody": { "content": { "application/json": { "schema": { "type": "object" } } } },
+                "responses": { "204": { "description": "done" } }
+            }),
+        );
+        assert_eq!(
+            json_body.body.map(|b| (b.multipart, b.doc)),
+            Some((None, None))
+        );
+    }
 
     /// The server path of a document whose `servers` is `servers`.
     fn server_path(servers: serde_json::Value) -> Result<String, String> {

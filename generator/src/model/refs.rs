@@ -20,6 +20,8 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use crate::pointer;
+
 /// How many `$ref`s are followed for one pointer before it is called cyclic.
 const MAX_HOPS: usize = 32;
 
@@ -49,7 +51,7 @@ pub(super) fn canonicalize(doc: &mut Value) {
     let copies: BTreeMap<String, Rewrite> = inlined
         .into_iter()
         .filter_map(|(reference, target)| {
-            let value = pointer(doc, &target)?.clone();
+            let value = value_at(doc, &target)?.clone();
             Some((reference, Rewrite::Inline(value)))
         })
         .collect();
@@ -128,24 +130,20 @@ fn canonical(
     if hops > MAX_HOPS {
         return None;
     }
-    let segments = segments(reference)?;
+    let segments = pointer::fragment_tokens(reference)?;
     let mut at: Vec<String> = Vec::new();
     let mut node = doc;
     for segment in segments {
         if let Some(Value::String(next)) = node.get("$ref") {
             // The walk goes on inside the target of the `$ref` met on the way.
             let base = canonical(doc, next, hops + 1, true)?;
-            node = pointer(doc, &base)?;
-            at = self::segments(&base)?;
+            node = value_at(doc, &base)?;
+            at = pointer::fragment_tokens(&base)?;
         }
-        node = match node {
-            Value::Object(map) => map.get(&segment)?,
-            Value::Array(items) => items.get(segment.parse::<usize>().ok()?)?,
-            _ => return None,
-        };
+        node = pointer::child(node, &segment)?;
         at.push(segment);
     }
-    let here = join(&at);
+    let here = format!("#{}", pointer::join(&at));
     match node.get("$ref") {
         Some(Value::String(next)) if through_components || !is_whole_component(&here) => {
             if is_whole_component(next) && !through_components {
@@ -158,51 +156,16 @@ fn canonical(
     }
 }
 
-/// The value at a canonical pointer.
-fn pointer<'a>(doc: &'a Value, reference: &str) -> Option<&'a Value> {
-    let mut node = doc;
-    for segment in segments(reference)? {
-        node = match node {
-            Value::Object(map) => map.get(&segment)?,
-            Value::Array(items) => items.get(segment.parse::<usize>().ok()?)?,
-            _ => return None,
-        };
-    }
-    Some(node)
-}
-
-/// The unescaped segments of an internal reference (`#/a~1b/c%20d` → `["a/b", "c d"]`).
-fn segments(reference: &str) -> Option<Vec<String>> {
-    let fragment = percent_decode(reference.strip_prefix('#')?);
-    if fragment.is_empty() {
-        return Some(Vec::new());
-    }
-    let rest = fragment.strip_prefix('/')?;
-    Some(rest.split('/').map(crate::pointer_key).collect())
-}
-
-/// `#/` and the segments, `~`-escaped.
-fn join(segments: &[String]) -> String {
-    let mut out = String::from("#");
-    for segment in segments {
-        out.push('/');
-        out.push_str(&crate::pointer_token(segment));
-    }
-    out
-}
-
-/// Undoes a URI fragment's `%XX` escapes; text that does not decode to UTF-8 stays as it is.
-fn percent_decode(text: &str) -> String {
-    percent_encoding::percent_decode_str(text)
-        .decode_utf8()
-        .map_or_else(|_| text.to_owned(), |decoded| decoded.into_owned())
+/// The value at an internal reference (a canonical pointer).
+fn value_at<'a>(doc: &'a Value, reference: &str) -> Option<&'a Value> {
+    pointer::resolve(doc, pointer::fragment_tokens(reference)?)
 }
 
 /// Whether a canonical target is copied in place of the `$ref` — a path item, or a parameter,
 /// response, request body or header outside `components` — rather than kept as a pointer
 /// (schemas, and whatever `components` holds by name).
 fn inline_kind(target: &str) -> bool {
-    let Some(segments) = segments(target) else {
+    let Some(segments) = pointer::fragment_tokens(target) else {
         return false;
     };
     let n = segments.len();
@@ -234,10 +197,13 @@ fn inline_kind(target: &str) -> bool {
 /// Anything else (`#/info`, `#/paths/~1x/get`, `#/components/responses/R`) is not a schema,
 /// even when its JSON happens to read as one.
 pub(super) fn is_schema_pointer(reference: &str) -> bool {
-    let Some(pointer) = reference.strip_prefix("#/") else {
+    let Some(segments) = reference
+        .strip_prefix('#')
+        .filter(|rest| rest.starts_with('/'))
+        .and_then(pointer::tokens)
+    else {
         return false;
     };
-    let segments: Vec<String> = pointer.split('/').map(crate::pointer_key).collect();
     let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
     let is_index = |s: &str| s.parse::<usize>().is_ok();
     let mut rest: &[&str] = &segments;

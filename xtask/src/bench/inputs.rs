@@ -214,9 +214,9 @@ fn operations(spec: &Value) -> usize {
                 .values()
                 .filter_map(Value::as_object)
                 .map(|item| {
-                    split::METHODS
+                    stitch::method::HttpMethod::ALL
                         .iter()
-                        .filter(|m| item.contains_key(**m))
+                        .filter(|m| item.contains_key(m.as_str()))
                         .count()
                 })
                 .sum()

@@ -52,7 +52,7 @@ pub fn plan(api: &Api, document: &Value) -> Vec<Planned> {
         for &fill in fills {
             let call = example::call(document, op, fill);
             planned.push(Planned {
-                http: format!("{} {}", op.method.to_uppercase(), op.path),
+                http: format!("{} {}", op.method.upper(), op.path),
                 method: op.name.clone(),
                 fill,
                 skip: skip_reason(op, &call),

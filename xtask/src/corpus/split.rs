@@ -26,11 +26,7 @@ use std::fs;
 use std::path::Path;
 
 use serde_json::{Map, Value};
-
-/// The HTTP methods a path item may hold, in the order sections are written.
-pub const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+use stitch::method::HttpMethod;
 
 /// One markdown page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,7 +73,7 @@ pub fn split(spec: &Value) -> Result<Split, String> {
         let Some(item) = item.as_object() else {
             continue;
         };
-        for &method in METHODS {
+        for method in HttpMethod::ALL.map(HttpMethod::as_str) {
             let Some(operation) = item.get(method) else {
                 continue;
             };
@@ -169,7 +165,7 @@ pub fn expected(spec: &Value) -> Value {
                 continue;
             };
             let mut has_operation = false;
-            for &method in METHODS {
+            for method in HttpMethod::ALL.map(HttpMethod::as_str) {
                 if let Some(operation) = item.get(method) {
                     reached.extend(reach(spec, item, operation));
                     has_operation = true;
@@ -215,7 +211,7 @@ fn fragment(
     // The path item's own fields (`parameters`, `summary`, `servers`, ..) and this operation.
     let mut path_item = Map::new();
     for (key, value) in item {
-        if !METHODS.contains(&key.as_str()) {
+        if HttpMethod::from_key(key).is_none() {
             path_item.insert(key.clone(), value.clone());
         }
     }
@@ -263,7 +259,7 @@ fn reach(spec: &Value, item: &Map<String, Value>, operation: &Value) -> BTreeSet
     let mut todo: Vec<&Value> = vec![operation];
     todo.extend(
         item.iter()
-            .filter(|(key, _)| !METHODS.contains(&key.as_str()))
+            .filter(|(key, _)| HttpMethod::from_key(key).is_none())
             .map(|(_, value)| value),
     );
     // Security schemes named by the operation's and by the global requirements (the fragment
