@@ -2,10 +2,13 @@
 // change the input pages and regenerate (`cargo xtask codegen` in the stitch repository).
 
 //! One `ClientBuilder` method per security scheme (the `Client` methods are in `operations`).
+
 use super::runtime;
+
 /// The path of the API's server (the first of its `servers`), put before every
 /// operation's path unless the base URL already ends with it.
 pub(crate) const SERVER_PATH: &str = "";
+
 impl super::ClientBuilder {
     /// Sets the credential of the `OIDC` security scheme.
     ///
@@ -19,6 +22,7 @@ impl super::ClientBuilder {
             },
         )
     }
+
     /// Sets the credential of the `authentication` security scheme.
     ///
     /// Log in using the POST /api/v1/auth/ endpoint

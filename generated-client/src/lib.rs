@@ -14,14 +14,17 @@
 #[allow(missing_docs, clippy::large_enum_variant, clippy::type_complexity)]
 #[rustfmt::skip]
 pub mod types;
+
 #[allow(clippy::large_enum_variant, clippy::result_large_err, clippy::type_complexity)]
 #[rustfmt::skip]
 pub mod operations;
+
 #[rustfmt::skip]
 mod client;
-#[allow(dead_code, unused_imports, unused_macros)]
+
 #[rustfmt::skip]
 mod runtime;
+
 pub use runtime::{
     ApiError, Client, ClientBuilder, Error, RawResponse, ResponseValue, RetryPolicy,
     Sending, ValueFuture,

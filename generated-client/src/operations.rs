@@ -2,8 +2,10 @@
 // change the input pages and regenerate (`cargo xtask codegen` in the stitch repository).
 
 //! Request builders, and the typed errors and responses of each operation.
+
 use super::{runtime, types};
-runtime::operation! {
+
+impl super::Client {
     /// Cancel job
     ///
     /// `PUT /api/v1/jobs/{job_id}/cancel/` returns `200` (Success: Job status); errors `422`, `503` are [`JobsCancelUpdateError`](super::operations::JobsCancelUpdateError).
@@ -18,31 +20,13 @@ runtime::operation! {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn jobs_cancel_update(job_id: String) -> JobsCancelUpdate {}
-    struct JobsCancelUpdate {}
-    type Value = types::JobMessageSchema;
-    pub enum JobsCancelUpdateError {
-        /// `422`: Validation error
-        UnprocessableEntity(types::HttpValidationError),
-        /// `503`: Message: unable to fetch engine from external service
-        ServiceUnavailable,
-    }
-    fn request(self) -> Result<runtime::Request, runtime::Failure> {
-        let path = runtime::path("/api/v1/jobs/{job_id}/cancel/", &[&self.job_id])?;
-        Ok(runtime::Request::put(path, &["OIDC", "authentication"]))
-    }
-    fn decode(response: runtime::RawResponse, strict: bool) -> runtime::Decoded<Self> {
-        use JobsCancelUpdateError as Error;
-        match response.status().as_u16() {
-            200 => response.json(),
-            422 => response.json_error(Error::UnprocessableEntity),
-            503 => response.error(Error::ServiceUnavailable),
-            201..=299 if !strict => response.json(),
-            _ => response.unexpected(),
+    pub fn jobs_cancel_update(&self, job_id: impl Into<String>) -> JobsCancelUpdate<'_> {
+        JobsCancelUpdate {
+            call: self.call(),
+            job_id: job_id.into(),
         }
     }
-}
-runtime::operation! {
+
     /// Delete job
     ///
     /// `DELETE /api/v1/jobs/{job_id}/delete/` returns `200` (Success: Job status); errors `422`, `503` are [`JobsDeleteDestroyError`](super::operations::JobsDeleteDestroyError).
@@ -57,31 +41,16 @@ runtime::operation! {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn jobs_delete_destroy(job_id: String) -> JobsDeleteDestroy {}
-    struct JobsDeleteDestroy {}
-    type Value = types::JobMessageSchema;
-    pub enum JobsDeleteDestroyError {
-        /// `422`: Validation error
-        UnprocessableEntity(types::HttpValidationError),
-        /// `503`: Message: unable to fetch engine from external service
-        ServiceUnavailable,
-    }
-    fn request(self) -> Result<runtime::Request, runtime::Failure> {
-        let path = runtime::path("/api/v1/jobs/{job_id}/delete/", &[&self.job_id])?;
-        Ok(runtime::Request::delete(path, &["OIDC", "authentication"]))
-    }
-    fn decode(response: runtime::RawResponse, strict: bool) -> runtime::Decoded<Self> {
-        use JobsDeleteDestroyError as Error;
-        match response.status().as_u16() {
-            200 => response.json(),
-            422 => response.json_error(Error::UnprocessableEntity),
-            503 => response.error(Error::ServiceUnavailable),
-            201..=299 if !strict => response.json(),
-            _ => response.unexpected(),
+    pub fn jobs_delete_destroy(
+        &self,
+        job_id: impl Into<String>,
+    ) -> JobsDeleteDestroy<'_> {
+        JobsDeleteDestroy {
+            call: self.call(),
+            job_id: job_id.into(),
         }
     }
-}
-runtime::operation! {
+
     /// Job logs
     ///
     /// `GET /api/v1/jobs/{job_id}/download_log/` returns `200` (Success: Job log); errors `422`, `503` are [`JobsDownloadLogRetrieveError`](super::operations::JobsDownloadLogRetrieveError).
@@ -96,31 +65,16 @@ runtime::operation! {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn jobs_download_log_retrieve(job_id: String) -> JobsDownloadLogRetrieve {}
-    struct JobsDownloadLogRetrieve {}
-    type Value = types::JobLogSchema;
-    pub enum JobsDownloadLogRetrieveError {
-        /// `422`: Validation error
-        UnprocessableEntity(types::HttpValidationError),
-        /// `503`: Message: unable to fetch engine from external service
-        ServiceUnavailable,
-    }
-    fn request(self) -> Result<runtime::Request, runtime::Failure> {
-        let path = runtime::path("/api/v1/jobs/{job_id}/download_log/", &[&self.job_id])?;
-        Ok(runtime::Request::get(path, &["OIDC", "authentication"]))
-    }
-    fn decode(response: runtime::RawResponse, strict: bool) -> runtime::Decoded<Self> {
-        use JobsDownloadLogRetrieveError as Error;
-        match response.status().as_u16() {
-            200 => response.json(),
-            422 => response.json_error(Error::UnprocessableEntity),
-            503 => response.error(Error::ServiceUnavailable),
-            201..=299 if !strict => response.json(),
-            _ => response.unexpected(),
+    pub fn jobs_download_log_retrieve(
+        &self,
+        job_id: impl Into<String>,
+    ) -> JobsDownloadLogRetrieve<'_> {
+        JobsDownloadLogRetrieve {
+            call: self.call(),
+            job_id: job_id.into(),
         }
     }
-}
-runtime::operation! {
+
     /// Latest job
     ///
     /// `GET /api/v1/jobs/{engine_id}/latest/` returns `200` (Success: Job details); errors `422`, `503` are [`JobsLatestRetrieveError`](super::operations::JobsLatestRetrieveError).
@@ -135,33 +89,18 @@ runtime::operation! {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn jobs_latest_retrieve(engine_id: String, job_type: String) -> JobsLatestRetrieve {}
-    struct JobsLatestRetrieve {}
-    type Value = types::JobSchema;
-    pub enum JobsLatestRetrieveError {
-        /// `422`: Validation error
-        UnprocessableEntity(types::HttpValidationError),
-        /// `503`: Message: unable to fetch engine from external service
-        ServiceUnavailable,
-    }
-    fn request(self) -> Result<runtime::Request, runtime::Failure> {
-        let path = runtime::path("/api/v1/jobs/{engine_id}/latest/", &[&self.engine_id])?;
-        let mut request = runtime::Request::get(path, &["OIDC", "authentication"]);
-        runtime::push(&mut request.query, "job_type", Some(&self.job_type));
-        Ok(request)
-    }
-    fn decode(response: runtime::RawResponse, strict: bool) -> runtime::Decoded<Self> {
-        use JobsLatestRetrieveError as Error;
-        match response.status().as_u16() {
-            200 => response.json(),
-            422 => response.json_error(Error::UnprocessableEntity),
-            503 => response.error(Error::ServiceUnavailable),
-            201..=299 if !strict => response.json(),
-            _ => response.unexpected(),
+    pub fn jobs_latest_retrieve(
+        &self,
+        engine_id: impl Into<String>,
+        job_type: impl Into<String>,
+    ) -> JobsLatestRetrieve<'_> {
+        JobsLatestRetrieve {
+            call: self.call(),
+            engine_id: engine_id.into(),
+            job_type: job_type.into(),
         }
     }
-}
-runtime::operation! {
+
     /// List jobs
     ///
     /// `GET /api/v1/jobs/{engine_id}/list/` returns `200` (Success: Jobs list); errors `422`, `503` are [`JobsListError`](super::operations::JobsListError).
@@ -178,36 +117,14 @@ runtime::operation! {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn jobs_list(engine_id: String) -> JobsList {}
-    struct JobsList {
-        /// Sent as the `job_type` query parameter.
-        job_type: types::JobType,
-    }
-    type Value = types::ListOfJobSchema;
-    pub enum JobsListError {
-        /// `422`: Validation error
-        UnprocessableEntity(types::HttpValidationError),
-        /// `503`: Message: unable to fetch engine from external service
-        ServiceUnavailable,
-    }
-    fn request(self) -> Result<runtime::Request, runtime::Failure> {
-        let path = runtime::path("/api/v1/jobs/{engine_id}/list/", &[&self.engine_id])?;
-        let mut request = runtime::Request::get(path, &["OIDC", "authentication"]);
-        runtime::push(&mut request.query, "job_type", self.job_type.as_ref());
-        Ok(request)
-    }
-    fn decode(response: runtime::RawResponse, strict: bool) -> runtime::Decoded<Self> {
-        use JobsListError as Error;
-        match response.status().as_u16() {
-            200 => response.json(),
-            422 => response.json_error(Error::UnprocessableEntity),
-            503 => response.error(Error::ServiceUnavailable),
-            201..=299 if !strict => response.json(),
-            _ => response.unexpected(),
+    pub fn jobs_list(&self, engine_id: impl Into<String>) -> JobsList<'_> {
+        JobsList {
+            call: self.call(),
+            engine_id: engine_id.into(),
+            job_type: None,
         }
     }
-}
-runtime::operation! {
+
     /// Get Job
     ///
     /// `GET /api/v1/jobs/{job_id}/` returns `200` (Success: Job details); errors `422`, `503` are [`JobsRetrieveError`](super::operations::JobsRetrieveError).
@@ -222,19 +139,195 @@ runtime::operation! {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn jobs_retrieve(job_id: String) -> JobsRetrieve {}
-    struct JobsRetrieve {}
+    pub fn jobs_retrieve(&self, job_id: impl Into<String>) -> JobsRetrieve<'_> {
+        JobsRetrieve {
+            call: self.call(),
+            job_id: job_id.into(),
+        }
+    }
+}
+
+runtime::operation! {
+    fn jobs_cancel_update(job_id: String) -> JobsCancelUpdate {}
+
+    struct JobsCancelUpdate {}
+
+    type Value = types::JobMessageSchema;
+
+    pub enum JobsCancelUpdateError {
+        /// `422`: Validation error
+        UnprocessableEntity(types::HttpValidationError),
+        /// `503`: Message: unable to fetch engine from external service
+        ServiceUnavailable,
+    }
+
+    fn request(self) -> Result<runtime::Request, runtime::Failure> {
+        let path = runtime::path("/api/v1/jobs/{job_id}/cancel/", &[&self.job_id])?;
+        Ok(runtime::Request::put(path, &["OIDC", "authentication"]))
+    }
+
+    fn decode(response: runtime::RawResponse, strict: bool) -> runtime::Decoded<Self> {
+        use JobsCancelUpdateError as Error;
+        match response.status().as_u16() {
+            200 => response.json(),
+            422 => response.json_error(Error::UnprocessableEntity),
+            503 => response.error(Error::ServiceUnavailable),
+            201..=299 if !strict => response.json(),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+runtime::operation! {
+    fn jobs_delete_destroy(job_id: String) -> JobsDeleteDestroy {}
+
+    struct JobsDeleteDestroy {}
+
+    type Value = types::JobMessageSchema;
+
+    pub enum JobsDeleteDestroyError {
+        /// `422`: Validation error
+        UnprocessableEntity(types::HttpValidationError),
+        /// `503`: Message: unable to fetch engine from external service
+        ServiceUnavailable,
+    }
+
+    fn request(self) -> Result<runtime::Request, runtime::Failure> {
+        let path = runtime::path("/api/v1/jobs/{job_id}/delete/", &[&self.job_id])?;
+        Ok(runtime::Request::delete(path, &["OIDC", "authentication"]))
+    }
+
+    fn decode(response: runtime::RawResponse, strict: bool) -> runtime::Decoded<Self> {
+        use JobsDeleteDestroyError as Error;
+        match response.status().as_u16() {
+            200 => response.json(),
+            422 => response.json_error(Error::UnprocessableEntity),
+            503 => response.error(Error::ServiceUnavailable),
+            201..=299 if !strict => response.json(),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+runtime::operation! {
+    fn jobs_download_log_retrieve(job_id: String) -> JobsDownloadLogRetrieve {}
+
+    struct JobsDownloadLogRetrieve {}
+
+    type Value = types::JobLogSchema;
+
+    pub enum JobsDownloadLogRetrieveError {
+        /// `422`: Validation error
+        UnprocessableEntity(types::HttpValidationError),
+        /// `503`: Message: unable to fetch engine from external service
+        ServiceUnavailable,
+    }
+
+    fn request(self) -> Result<runtime::Request, runtime::Failure> {
+        let path = runtime::path("/api/v1/jobs/{job_id}/download_log/", &[&self.job_id])?;
+        Ok(runtime::Request::get(path, &["OIDC", "authentication"]))
+    }
+
+    fn decode(response: runtime::RawResponse, strict: bool) -> runtime::Decoded<Self> {
+        use JobsDownloadLogRetrieveError as Error;
+        match response.status().as_u16() {
+            200 => response.json(),
+            422 => response.json_error(Error::UnprocessableEntity),
+            503 => response.error(Error::ServiceUnavailable),
+            201..=299 if !strict => response.json(),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+runtime::operation! {
+    fn jobs_latest_retrieve(engine_id: String, job_type: String) -> JobsLatestRetrieve {}
+
+    struct JobsLatestRetrieve {}
+
     type Value = types::JobSchema;
+
+    pub enum JobsLatestRetrieveError {
+        /// `422`: Validation error
+        UnprocessableEntity(types::HttpValidationError),
+        /// `503`: Message: unable to fetch engine from external service
+        ServiceUnavailable,
+    }
+
+    fn request(self) -> Result<runtime::Request, runtime::Failure> {
+        let path = runtime::path("/api/v1/jobs/{engine_id}/latest/", &[&self.engine_id])?;
+        let mut request = runtime::Request::get(path, &["OIDC", "authentication"]);
+        runtime::push(&mut request.query, "job_type", Some(&self.job_type));
+        Ok(request)
+    }
+
+    fn decode(response: runtime::RawResponse, strict: bool) -> runtime::Decoded<Self> {
+        use JobsLatestRetrieveError as Error;
+        match response.status().as_u16() {
+            200 => response.json(),
+            422 => response.json_error(Error::UnprocessableEntity),
+            503 => response.error(Error::ServiceUnavailable),
+            201..=299 if !strict => response.json(),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+runtime::operation! {
+    fn jobs_list(engine_id: String) -> JobsList {}
+
+    struct JobsList {
+        /// Sent as the `job_type` query parameter.
+        job_type: types::JobType,
+    }
+
+    type Value = types::ListOfJobSchema;
+
+    pub enum JobsListError {
+        /// `422`: Validation error
+        UnprocessableEntity(types::HttpValidationError),
+        /// `503`: Message: unable to fetch engine from external service
+        ServiceUnavailable,
+    }
+
+    fn request(self) -> Result<runtime::Request, runtime::Failure> {
+        let path = runtime::path("/api/v1/jobs/{engine_id}/list/", &[&self.engine_id])?;
+        let mut request = runtime::Request::get(path, &["OIDC", "authentication"]);
+        runtime::push(&mut request.query, "job_type", self.job_type.as_ref());
+        Ok(request)
+    }
+
+    fn decode(response: runtime::RawResponse, strict: bool) -> runtime::Decoded<Self> {
+        use JobsListError as Error;
+        match response.status().as_u16() {
+            200 => response.json(),
+            422 => response.json_error(Error::UnprocessableEntity),
+            503 => response.error(Error::ServiceUnavailable),
+            201..=299 if !strict => response.json(),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+runtime::operation! {
+    fn jobs_retrieve(job_id: String) -> JobsRetrieve {}
+
+    struct JobsRetrieve {}
+
+    type Value = types::JobSchema;
+
     pub enum JobsRetrieveError {
         /// `422`: Validation error
         UnprocessableEntity(types::HttpValidationError),
         /// `503`: Message: unable to fetch engine from external service
         ServiceUnavailable,
     }
+
     fn request(self) -> Result<runtime::Request, runtime::Failure> {
         let path = runtime::path("/api/v1/jobs/{job_id}/", &[&self.job_id])?;
         Ok(runtime::Request::get(path, &["OIDC", "authentication"]))
     }
+
     fn decode(response: runtime::RawResponse, strict: bool) -> runtime::Decoded<Self> {
         use JobsRetrieveError as Error;
         match response.status().as_u16() {

@@ -2,6 +2,7 @@
 // change the input pages and regenerate (`cargo xtask codegen` in the stitch repository).
 
 //! The API's schemas as Rust types.
+
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
@@ -9,6 +10,7 @@ pub struct HttpValidationError {
     /// Errors
     pub errors: Option<Vec<ValidationError>>,
 }
+
 super::runtime::open_enum! {
     pub enum JobAttachmentType {
         Log = "LOG",
@@ -16,6 +18,7 @@ super::runtime::open_enum! {
         ImportedEngine = "IMPORTED_ENGINE",
     }
 }
+
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
@@ -25,6 +28,7 @@ pub struct JobLogSchema {
     /// Log
     pub log: Option<String>,
 }
+
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
@@ -35,6 +39,7 @@ pub struct JobMessageSchema {
     /// Reason
     pub reason: Option<String>,
 }
+
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct JobSchema {
@@ -57,6 +62,7 @@ pub struct JobSchema {
     /// Attachment Types
     pub attachment_types: Option<Vec<JobAttachmentType>>,
 }
+
 /// Settings
 ///
 /// Decoded by trying each variant in order; encoded as the variant's own JSON.
@@ -66,6 +72,7 @@ pub enum JobSchemaSettings {
     String(String),
     Object(serde_json::Map<String, serde_json::Value>),
 }
+
 super::runtime::open_enum! {
     pub enum JobStatus {
         Started = "STARTED",
@@ -75,6 +82,7 @@ super::runtime::open_enum! {
         Revoked = "REVOKED",
     }
 }
+
 super::runtime::open_enum! {
     pub enum JobType {
         Synthesize = "synthesize",
@@ -90,11 +98,13 @@ super::runtime::open_enum! {
         ExportEngine = "export_engine",
     }
 }
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListOfJobSchema {
     /// Jobs
     pub jobs: Vec<JobSchema>,
 }
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ValidationError {
     /// Location
@@ -104,6 +114,7 @@ pub struct ValidationError {
     /// Error Type
     pub r#type: String,
 }
+
 /// Decoded by trying each variant in order; encoded as the variant's own JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]

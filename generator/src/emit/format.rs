@@ -3,6 +3,12 @@
 //! prettyplease prints the body of a macro call as one flow of tokens. The calls of the
 //! runtime's macros (`operation! { .. }`, `open_enum! { .. }`) have bodies that parse as Rust
 //! items, and are printed as those items, indented, the way one would write them by hand.
+//!
+//! prettyplease puts no blank line between items either. Before printing, a marker item
+//! (`__stitch_blank_line__!();`) goes between every two items of a file, of an `impl` or
+//! `trait` block, of an inline module and of a macro body printed as items (two `use` items
+//! stay together); each marker's line is then printed as an empty line. The markers follow the
+//! syntax tree, not the text, so the result is deterministic and never touches a string.
 
 use proc_macro2::TokenStream;
 
@@ -16,7 +22,7 @@ pub(super) fn format(file: &str, tokens: TokenStream) -> Result<String, EmitErro
     })?;
     let mut out = String::new();
     let mut batch = parsed;
-    let items = std::mem::take(&mut batch.items);
+    let items = spaced(std::mem::take(&mut batch.items));
     for item in items {
         if let syn::Item::Macro(mac) = &item {
             if let Some(text) = macro_call(mac) {
@@ -34,10 +40,118 @@ pub(super) fn format(file: &str, tokens: TokenStream) -> Result<String, EmitErro
 /// Prints and empties `batch`.
 fn flush(batch: &mut syn::File, out: &mut String) {
     if !batch.attrs.is_empty() || !batch.items.is_empty() {
-        out.push_str(&prettyplease::unparse(batch));
+        out.push_str(&blank_lines(&prettyplease::unparse(batch)));
         batch.attrs.clear();
         batch.items.clear();
     }
+}
+
+/// The name of the marker macro that stands for a blank line.
+const BLANK: &str = "__stitch_blank_line__";
+
+/// The line prettyplease prints for a marker (indentation aside).
+const BLANK_LINE: &str = "__stitch_blank_line__!();";
+
+/// `text` with each marker's line made empty.
+fn blank_lines(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        if line.trim() == BLANK_LINE {
+            out.push('\n');
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+fn marker() -> syn::Macro {
+    let path = syn::Ident::new(BLANK, proc_macro2::Span::call_site());
+    syn::Macro {
+        path: path.into(),
+        bang_token: Default::default(),
+        delimiter: syn::MacroDelimiter::Paren(Default::default()),
+        tokens: TokenStream::new(),
+    }
+}
+
+/// `items` with a marker between every two of them (see [`apart`]), and between every two
+/// items inside each `impl`, `trait` and inline module.
+fn spaced(items: Vec<syn::Item>) -> Vec<syn::Item> {
+    let mut out: Vec<syn::Item> = Vec::with_capacity(items.len() * 2);
+    for mut item in items {
+        match &mut item {
+            syn::Item::Impl(block) => {
+                block.items = between(
+                    std::mem::take(&mut block.items),
+                    |_, _| true,
+                    || {
+                        syn::ImplItem::Macro(syn::ImplItemMacro {
+                            attrs: Vec::new(),
+                            mac: marker(),
+                            semi_token: Some(Default::default()),
+                        })
+                    },
+                );
+            }
+            syn::Item::Trait(block) => {
+                block.items = between(
+                    std::mem::take(&mut block.items),
+                    |_, _| true,
+                    || {
+                        syn::TraitItem::Macro(syn::TraitItemMacro {
+                            attrs: Vec::new(),
+                            mac: marker(),
+                            semi_token: Some(Default::default()),
+                        })
+                    },
+                );
+            }
+            syn::Item::Mod(module) => {
+                if let Some((_, inner)) = &mut module.content {
+                    *inner = spaced(std::mem::take(inner));
+                }
+            }
+            _ => {}
+        }
+        if out.last().is_some_and(|last| apart(last, &item)) {
+            out.push(syn::Item::Macro(syn::ItemMacro {
+                attrs: Vec::new(),
+                ident: None,
+                mac: marker(),
+                semi_token: Some(Default::default()),
+            }));
+        }
+        out.push(item);
+    }
+    out
+}
+
+/// Whether a blank line goes between two items: always, but between two `use` items and
+/// between two `mod NAME;` declarations without attributes.
+fn apart(first: &syn::Item, second: &syn::Item) -> bool {
+    let declaration = |item: &syn::Item| matches!(item, syn::Item::Mod(module) if module.content.is_none() && module.attrs.is_empty());
+    let uses = matches!((first, second), (syn::Item::Use(_), syn::Item::Use(_)));
+    !(uses || declaration(first) && declaration(second))
+}
+
+/// `items` with `marker()` between every two for which `apart` holds.
+fn between<T>(items: Vec<T>, apart: impl Fn(&T, &T) -> bool, marker: impl Fn() -> T) -> Vec<T> {
+    let mut out: Vec<T> = Vec::with_capacity(items.len() * 2);
+    for item in items {
+        if out.last().is_some_and(|last| apart(last, &item)) {
+            out.push(marker());
+        }
+        out.push(item);
+    }
+    out
+}
+
+/// The lines between the first and the last of `text` (an `impl` block printed alone: its
+/// items, indented).
+pub(super) fn impl_body(text: &str) -> String {
+    let body = text.split_once('\n').map_or("", |(_, rest)| rest);
+    body.strip_suffix("}\n").unwrap_or(body).to_owned()
 }
 
 /// Indents every line that is not empty by four spaces.
@@ -70,11 +184,12 @@ fn macro_call(item: &syn::ItemMacro) -> Option<String> {
     if !matches!(item.mac.delimiter, syn::MacroDelimiter::Brace(_)) {
         return None;
     }
-    let body: syn::File = syn::parse2(item.mac.tokens.clone()).ok()?;
+    let mut body: syn::File = syn::parse2(item.mac.tokens.clone()).ok()?;
     if !body.attrs.is_empty() {
         return None;
     }
-    let body = prettyplease::unparse(&body);
+    body.items = spaced(std::mem::take(&mut body.items));
+    let body = blank_lines(&prettyplease::unparse(&body));
     Some(format!("{path}! {{\n{}}}\n", indent(&body)))
 }
 
@@ -102,9 +217,11 @@ mod tests {
         assert_eq!(
             text,
             "runtime::operation! {\n    \
-                 pub fn list_pets() -> ListPets {}\n    \
+                 pub fn list_pets() -> ListPets {}\n\
+                 \n    \
                  type Value = Vec<types::Pet>;\n\
              }\n\
+             \n\
              super::runtime::open_enum! {\n    \
                  /// The status.\n    \
                  pub enum Status {\n        \
@@ -112,8 +229,63 @@ mod tests {
                      Closed = \"closed\",\n    \
                  }\n\
              }\n\
+             \n\
              other!(a b c);\n\
+             \n\
              fn f() {}\n"
         );
+    }
+
+    /// One blank line between items, in impls and inline modules too; none between `use`
+    /// items, `mod` declarations, fields, variants or statements; a string that looks like
+    /// the marker is left alone.
+    #[test]
+    fn items_are_set_apart_by_one_blank_line() {
+        let tokens = quote! {
+            use a::b;
+            use c::d;
+            mod x;
+            mod y;
+            struct S { a: u8, b: u8 }
+            impl S {
+                const N: u8 = 1;
+                fn f(&self) -> &str { let x = 1; let _ = x; "__stitch_blank_line__!();" }
+                fn g() {}
+            }
+            trait T { fn t(); fn u(); }
+            mod m { fn i() {} fn j() {} }
+        };
+        let text = format("test", tokens).unwrap_or_default();
+        assert_eq!(
+            text,
+            "use a::b;\n\
+             use c::d;\n\
+             \n\
+             mod x;\n\
+             mod y;\n\
+             \n\
+             struct S {\n    a: u8,\n    b: u8,\n}\n\
+             \n\
+             impl S {\n    \
+                 const N: u8 = 1;\n\
+                 \n    \
+                 fn f(&self) -> &str {\n        \
+                     let x = 1;\n        \
+                     let _ = x;\n        \
+                     \"__stitch_blank_line__!();\"\n    \
+                 }\n\
+                 \n    \
+                 fn g() {}\n\
+             }\n\
+             \n\
+             trait T {\n    fn t();\n\n    fn u();\n}\n\
+             \n\
+             mod m {\n    fn i() {}\n\n    fn j() {}\n}\n"
+        );
+    }
+
+    #[test]
+    fn an_impl_body_is_its_inner_lines() {
+        assert_eq!(impl_body("impl S {\n    fn f() {}\n}\n"), "    fn f() {}\n");
     }
 }

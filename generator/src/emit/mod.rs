@@ -7,12 +7,16 @@
 //!
 //! Generated code is kept lean: what every operation or enum shares is written once, in the
 //! runtime module, as generic functions or as `macro_rules!` (`operation!`, `open_enum!`) that
-//! the other modules call by path (`runtime::operation!`); types of the same shape are printed
-//! once (`dedup`); docs that only repeat a name are left out. Each module is made of pieces
-//! (a few dozen types or operations each) that are turned into tokens, parsed and printed
-//! independently, on every core (`format_modules`), so no token stream ever holds a whole
-//! file; `format` prints the calls of the runtime's macros as Rust, which prettyplease does
-//! not.
+//! the other modules call by path (`runtime::operation!`); the runtime is the runtime crate's
+//! files (`runtime/src/`), embedded, of which a crate gets only those its API uses
+//! (`runtime::RuntimeParts`); types of the same shape are printed once (`dedup`); docs that
+//! only repeat a name are left out. Each module is made of pieces (a few dozen types or
+//! operations each) that are turned into tokens, parsed and printed independently, on every
+//! core (`format_modules`), so no token stream ever holds a whole file; `format` prints the
+//! calls of the runtime's macros as Rust, which prettyplease does not, and one blank line
+//! between items, which prettyplease does not either. The `Client` methods of all operations
+//! are one `impl Client` block (its pieces are printed as the block's inside), so rustdoc
+//! shows one block for them.
 //!
 //! A struct's optional fields are left out when `None` by serde_with's
 //! `#[skip_serializing_none]`, written once per struct rather than once per field; an untagged
@@ -65,7 +69,7 @@ pub struct EmitError {
 /// A piece of a module's source. Pieces are turned into tokens, parsed and printed one by
 /// one, on as many threads as the machine has (tokens are not `Send`: each thread makes its
 /// own), and joined in order; no token stream ever holds a whole file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Piece {
     /// The module's `use` lines.
     Uses(&'static str),
@@ -73,10 +77,16 @@ enum Piece {
     Types(Range<usize>),
     /// The items of these operations.
     Operations(Range<usize>),
-    /// The `Client` and `ClientBuilder` methods.
+    /// The `ClientBuilder` methods.
     Client,
-    /// The runtime (its macros are appended as text: see `runtime::MACROS`).
-    Runtime,
+    /// The `Client` methods of these operations, in one `impl Client` block whose first and
+    /// last lines are the `Text` pieces around them.
+    Methods(Range<usize>),
+    /// Source text as it is.
+    Text(&'static str),
+    /// The `runtime` module's own items (the files are not pieces: see `runtime`); with
+    /// `true`, the files' `mod` declarations too.
+    Runtime(bool),
 }
 
 /// Types per piece.
@@ -94,7 +104,7 @@ struct Module {
     allow: &'static str,
     pieces: Vec<Piece>,
     /// Source text appended after the pieces.
-    tail: &'static str,
+    tail: String,
 }
 
 impl Module {
@@ -109,15 +119,33 @@ impl Module {
     }
 }
 
-/// The modules of the client, in the order they are written.
-fn modules(api: &Api) -> Vec<Module> {
+/// The modules of the client, in the order they are written; with `inline`, the runtime's
+/// files are `mod NAME { .. }` blocks in the `runtime` module (the single-module form), else
+/// files of their own.
+fn modules(api: &Api, inline: bool) -> Vec<Module> {
     let chunks = |len: usize, size: usize| {
         (0..len.div_ceil(size)).map(move |i| i * size..((i + 1) * size).min(len))
     };
     let mut types = Vec::new();
     types.extend(chunks(api.types.len(), TYPES_PER_PIECE).map(Piece::Types));
     let mut operations = vec![Piece::Uses("operations")];
+    if !api.operations.is_empty() {
+        // One `impl Client` block for every operation's method (rustdoc shows one block).
+        operations.push(Piece::Text("impl super::Client {\n"));
+        operations.extend(chunks(api.operations.len(), OPERATIONS_PER_PIECE).map(Piece::Methods));
+        operations.push(Piece::Text("}\n"));
+    }
     operations.extend(chunks(api.operations.len(), OPERATIONS_PER_PIECE).map(Piece::Operations));
+    let parts = runtime::RuntimeParts::of(api);
+    let mut runtime_tail = String::new();
+    if inline {
+        for part in parts.files() {
+            runtime_tail.push('\n');
+            runtime_tail.push_str(&format!("mod {} {{\n", part.name));
+            runtime_tail.push_str(&format::indent(part.text()));
+            runtime_tail.push_str("}\n");
+        }
+    }
     vec![
         Module {
             name: "types",
@@ -128,7 +156,7 @@ fn modules(api: &Api) -> Vec<Module> {
             // (`Vec<BTreeMap<String, Vec<Option<..>>>>`), however deep the API nests it.
             allow: "missing_docs, clippy::large_enum_variant, clippy::type_complexity",
             pieces: types,
-            tail: "",
+            tail: String::new(),
         },
         Module {
             name: "operations",
@@ -137,7 +165,7 @@ fn modules(api: &Api) -> Vec<Module> {
             // Error variants and values hold inline schemas' nesting too (see `types`).
             allow: "clippy::large_enum_variant, clippy::result_large_err, clippy::type_complexity",
             pieces: operations,
-            tail: "",
+            tail: String::new(),
         },
         Module {
             name: "client",
@@ -145,16 +173,15 @@ fn modules(api: &Api) -> Vec<Module> {
             public: false,
             allow: "",
             pieces: vec![Piece::Uses("client"), Piece::Client],
-            tail: "",
+            tail: String::new(),
         },
         Module {
             name: "runtime",
-            doc: "The parts every generated client shares: client, errors, retries, encoding.",
+            doc: "The parts of stitch's runtime this client uses: client, calls and retries, errors, encoding.",
             public: false,
-            // The runtime is the same for every API; not all of it is used by each one.
-            allow: "dead_code, unused_imports, unused_macros",
-            pieces: vec![Piece::Runtime],
-            tail: runtime::MACROS,
+            allow: parts.allow(),
+            pieces: vec![Piece::Runtime(!inline)],
+            tail: runtime_tail,
         },
     ]
 }
@@ -184,7 +211,15 @@ fn piece_tokens(
             quote!(#(#items)*)
         }
         Piece::Client => operations::client_items(api),
-        Piece::Runtime => runtime::runtime_module(),
+        Piece::Methods(range) => {
+            let methods = api.operations[range.clone()]
+                .iter()
+                .map(operations::client_method);
+            quote!(impl super::Client { #(#methods)* })
+        }
+        // Printed as they are, in `format_modules`.
+        Piece::Text(_) => TokenStream::new(),
+        Piece::Runtime(declare) => runtime::root_items(&runtime::RuntimeParts::of(api), *declare),
     }
 }
 
@@ -203,7 +238,13 @@ fn format_modules(api: &Api, modules: &[Module]) -> Result<Vec<String>, EmitErro
     let run = |j: usize| {
         let (m, piece) = jobs[j];
         let file = format!("src/{}.rs", modules[m].name);
-        format::format(&file, piece_tokens(api, &aliases, &sent, piece))
+        match piece {
+            Piece::Text(text) => Ok((*text).to_owned()),
+            // The methods of an `impl Client` block whose first and last lines are pieces.
+            Piece::Methods(_) => format::format(&file, piece_tokens(api, &aliases, &sent, piece))
+                .map(|text| format::impl_body(&text)),
+            _ => format::format(&file, piece_tokens(api, &aliases, &sent, piece)),
+        }
     };
     let threads = std::thread::available_parallelism()
         .map_or(1, std::num::NonZeroUsize::get)
@@ -246,10 +287,20 @@ fn format_modules(api: &Api, modules: &[Module]) -> Result<Vec<String>, EmitErro
     let mut out: Vec<String> = modules.iter().map(|_| String::new()).collect();
     for (j, text) in texts.into_iter().enumerate() {
         let text = text.unwrap_or_else(|| Ok(String::new()))?;
-        out[jobs[j].0].push_str(&text);
+        let (m, piece) = jobs[j];
+        // A blank line between pieces, as between the items inside them; none right inside
+        // the `impl Client` block.
+        let inside = matches!(piece, Piece::Methods(_)) || *piece == Piece::Text("}\n");
+        if !inside && !out[m].is_empty() && !text.is_empty() {
+            out[m].push('\n');
+        }
+        if matches!(piece, Piece::Methods(_)) && !out[m].ends_with("{\n") && !text.is_empty() {
+            out[m].push('\n');
+        }
+        out[m].push_str(&text);
     }
     for (text, module) in out.iter_mut().zip(modules) {
-        text.push_str(module.tail);
+        text.push_str(&module.tail);
     }
     Ok(out)
 }
@@ -316,7 +367,7 @@ fn recursion_limit(depth: usize) -> usize {
 
 /// The whole crate: `Cargo.toml`, `openapi.json` and `src/*.rs`.
 pub fn emit_crate(api: &Api, merged: &serde_json::Value) -> Result<GeneratedCrate, EmitError> {
-    let modules = modules(api);
+    let modules = modules(api, false);
     let texts = format_modules(api, &modules)?;
     let mut files = BTreeMap::new();
     let mut decls = Vec::new();
@@ -325,6 +376,9 @@ pub fn emit_crate(api: &Api, merged: &serde_json::Value) -> Result<GeneratedCrat
         let doc = format!(" {}", module.doc);
         let mut contents = String::from(HEADER);
         contents.push_str(&format::format(&file, quote!(#![doc = #doc]))?);
+        if !text.is_empty() {
+            contents.push('\n');
+        }
         contents.push_str(&text);
         files.insert(file, contents);
         let name = ident(module.name);
@@ -345,6 +399,11 @@ pub fn emit_crate(api: &Api, merged: &serde_json::Value) -> Result<GeneratedCrat
         #(#decls)*
         #root
     };
+    for part in runtime::RuntimeParts::of(api).files() {
+        let mut contents = String::from(HEADER);
+        contents.push_str(part.text());
+        files.insert(format!("src/runtime/{}.rs", part.name), contents);
+    }
     let mut lib_text = String::from(HEADER);
     lib_text.push_str(&format::format("src/lib.rs", lib)?);
     files.insert("src/lib.rs".to_owned(), lib_text);
@@ -357,10 +416,13 @@ pub fn emit_crate(api: &Api, merged: &serde_json::Value) -> Result<GeneratedCrat
 
 /// The client as one module's source: `pub mod types { ... }` and so on, no inner attributes.
 pub fn emit_module(api: &Api) -> Result<String, EmitError> {
-    let modules = modules(api);
+    let modules = modules(api, true);
     let texts = format_modules(api, &modules)?;
     let mut out = String::from(HEADER);
-    for (module, text) in modules.iter().zip(texts) {
+    for (i, (module, text)) in modules.iter().zip(texts).enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
         let name = ident(module.name);
         let vis = module.public.then(|| quote!(pub));
         let doc = format!(" {}", module.doc);
@@ -373,6 +435,7 @@ pub fn emit_module(api: &Api) -> Result<String, EmitError> {
         out.push_str(&format::indent(&text));
         out.push_str("}\n");
     }
+    out.push('\n');
     out.push_str(&format::format("module", root_items(api))?);
     Ok(out)
 }

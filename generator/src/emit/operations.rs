@@ -243,17 +243,15 @@ fn too_many_arguments(op: &Operation) -> Option<TokenStream> {
         .then(|| quote!(#[allow(clippy::too_many_arguments)]))
 }
 
-/// The items of one operation: one call of the runtime's `operation!` (the `Client` method,
-/// the request builder and what every builder shares, the setters of the optional
-/// parameters, the error enum), written as the Rust items it reads, so only what differs
-/// between operations is written here: the arguments, how they go into the request, and how
-/// each documented status is decoded. A success enum, if any, follows.
+/// The items of one operation: one call of the runtime's `operation!` (the request builder
+/// and what every builder shares, the setters of the optional parameters, the error enum),
+/// written as the Rust items it reads, so only what differs between operations is written
+/// here: the arguments, how they go into the request, and how each documented status is
+/// decoded. A success enum, if any, follows. (The `Client` method is [`client_method`].)
 pub(super) fn operation_items(_api: &Api, op: &Operation) -> TokenStream {
-    let doc = doc_attrs(&method_doc(op));
     let method = ident(&op.name);
     let builder = ident(&op.type_name);
     let error = ident(&op.error_name());
-    let allow = too_many_arguments(op);
     let args = positional(op).into_iter().map(|(name, ty)| {
         let ty = type_tokens(ty, Scope::Sibling);
         quote!(#name: #ty)
@@ -276,9 +274,7 @@ pub(super) fn operation_items(_api: &Api, op: &Operation) -> TokenStream {
     let response_enum = response_enum(op);
     quote! {
         runtime::operation! {
-            #doc
-            #allow
-            pub fn #method(#(#args),*) -> #builder {}
+            fn #method(#(#args),*) -> #builder {}
             struct #builder {
                 #(#setters)*
             }
@@ -295,6 +291,33 @@ pub(super) fn operation_items(_api: &Api, op: &Operation) -> TokenStream {
         }
 
         #response_enum
+    }
+}
+
+/// The `Client` method of an operation, for the one `impl Client` block of the `operations`
+/// module: its docs, its required arguments, and the request builder it starts.
+pub(super) fn client_method(op: &Operation) -> TokenStream {
+    let doc = doc_attrs(&method_doc(op));
+    let method = ident(&op.name);
+    let builder = ident(&op.type_name);
+    let allow = too_many_arguments(op);
+    let positional = positional(op);
+    let args = positional.iter().map(|(name, ty)| {
+        let ty = type_tokens(ty, Scope::Sibling);
+        quote!(#name: impl Into<#ty>)
+    });
+    let fields = positional
+        .iter()
+        .map(|(name, _)| quote!(#name: #name.into(),));
+    let setters = optional(op)
+        .into_iter()
+        .map(|(name, _, _)| quote!(#name: None,));
+    quote! {
+        #doc
+        #allow
+        pub fn #method(&self, #(#args),*) -> #builder<'_> {
+            #builder { call: self.call(), #(#fields)* #(#setters)* }
+        }
     }
 }
 

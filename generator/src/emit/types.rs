@@ -203,7 +203,7 @@ fn enum_item(
 }
 
 /// The wire names of the fields of `ty`, when it is a named struct (boxed or not).
-fn struct_wire_names<'a>(types: &'a [TypeDef], ty: &TypeRef) -> Option<Vec<&'a str>> {
+pub(super) fn struct_wire_names<'a>(types: &'a [TypeDef], ty: &TypeRef) -> Option<Vec<&'a str>> {
     let name = match ty {
         TypeRef::Named(name) => name,
         TypeRef::Box(inner) => match inner.as_ref() {

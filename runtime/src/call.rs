@@ -1,0 +1,527 @@
+//! A call: what a request builder holds ([`Call`], [`RequestOptions`]), the request it
+//! builds ([`Request`]), sending it with retries (`Client::execute`) and the futures a
+//! builder's `send` and `.await` give ([`Sending`], [`ValueFuture`]). Written once, generic,
+//! rather than once per operation.
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::header::HeaderMap;
+use reqwest::Method;
+
+use super::{
+    base64, check_cookie, header_name, header_value, retryable, Client, Credential, Error, Failure,
+    RawResponse, ResponseValue, RetryPolicy,
+};
+
+/// A sent request: a future of the decoded value with the response's status and headers
+/// (what a request builder's `send` returns). `E` is the operation's documented errors.
+#[must_use = "a future does nothing until it is awaited"]
+pub struct Sending<'a, T, E> {
+    future: SendingFuture<'a, T, E>,
+}
+
+type SendingFuture<'a, T, E> = std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<ResponseValue<T>, Error<E>>> + Send + 'a>,
+>;
+
+/// Sends `request` (built by a request builder) and decodes the response with `decode`
+/// (the builder's, by status): written once, generic, rather than once per operation.
+pub(crate) fn sending<'a, T: 'a, E: 'a>(
+    call: Call<'a>,
+    request: Result<Request, Failure>,
+    decode: fn(RawResponse, bool) -> Result<ResponseValue<T>, Error<E>>,
+) -> Sending<'a, T, E> {
+    Sending {
+        future: Box::pin(async move {
+            let response = call.client.execute(request?, &call.options).await?;
+            let strict = call
+                .options
+                .strict_status
+                .unwrap_or(call.client.strict_status);
+            decode(response, strict)
+        }),
+    }
+}
+
+impl<T, E> std::future::Future for Sending<'_, T, E> {
+    type Output = Result<ResponseValue<T>, Error<E>>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        self.future.as_mut().poll(cx)
+    }
+}
+
+impl<T, E> fmt::Debug for Sending<'_, T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Sending")
+    }
+}
+
+/// What `.await` on a request builder runs: the request's `send`, then the value without
+/// the response's status and headers. `E` is the operation's documented errors.
+#[must_use = "a future does nothing until it is awaited"]
+pub struct ValueFuture<'a, T, E> {
+    sending: Sending<'a, T, E>,
+}
+
+impl<'a, T, E> ValueFuture<'a, T, E> {
+    pub(crate) fn new(sending: Sending<'a, T, E>) -> Self {
+        ValueFuture { sending }
+    }
+}
+
+impl<T, E> std::future::Future for ValueFuture<'_, T, E> {
+    type Output = Result<T, Error<E>>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        std::pin::Pin::new(&mut self.sending)
+            .poll(cx)
+            .map(|sent| sent.map(ResponseValue::into_inner))
+    }
+}
+
+impl<T, E> fmt::Debug for ValueFuture<'_, T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ValueFuture")
+    }
+}
+
+/// The success value and the documented errors of a request builder (the builder's
+/// `send` returns `Result<ResponseValue<Value>, Error<Error>>`).
+pub(crate) trait Typed {
+    type Value;
+    type Error;
+}
+
+/// What a request builder's `decode` returns.
+pub(crate) type Decoded<B> = Result<ResponseValue<<B as Typed>::Value>, Error<<B as Typed>::Error>>;
+
+/// What every request builder holds besides its arguments: the client, and the settings
+/// that override the client's for this request.
+#[derive(Debug, Clone)]
+pub(crate) struct Call<'a> {
+    pub(crate) client: &'a Client,
+    pub(crate) options: RequestOptions,
+}
+
+/// Per-request settings that override the client's.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RequestOptions {
+    /// `Some(None)`: this request has no timeout, whatever the client's.
+    pub(crate) timeout: Option<Option<Duration>>,
+    pub(crate) retry: Option<RetryPolicy>,
+    pub(crate) strict_status: Option<bool>,
+}
+
+/// A request, ready to send (and to send again).
+#[derive(Debug)]
+pub(crate) struct Request {
+    pub(crate) method: Method,
+    pub(crate) path: String,
+    pub(crate) query: Vec<(std::borrow::Cow<'static, str>, String)>,
+    pub(crate) headers: Vec<(&'static str, String)>,
+    pub(crate) cookies: Vec<(&'static str, String)>,
+    pub(crate) body: Option<(&'static str, Vec<u8>)>,
+    /// Keys of the security schemes whose configured credentials go with it.
+    pub(crate) schemes: &'static [&'static str],
+}
+
+/// One constructor per HTTP method: each operation calls its own, so an API uses some.
+#[allow(dead_code)]
+impl Request {
+    /// A request without parameters or body yet; `schemes` are the keys of the
+    /// security schemes whose configured credentials go with it.
+    pub(crate) fn new(method: Method, path: String, schemes: &'static [&'static str]) -> Self {
+        Request {
+            method,
+            path,
+            query: Vec::new(),
+            headers: Vec::new(),
+            cookies: Vec::new(),
+            body: None,
+            schemes,
+        }
+    }
+
+    /// A `GET` request (see [`Request::new`]).
+    pub(crate) fn get(path: String, schemes: &'static [&'static str]) -> Self {
+        Request::new(Method::GET, path, schemes)
+    }
+
+    /// A `PUT` request (see [`Request::new`]).
+    pub(crate) fn put(path: String, schemes: &'static [&'static str]) -> Self {
+        Request::new(Method::PUT, path, schemes)
+    }
+
+    /// A `POST` request (see [`Request::new`]).
+    pub(crate) fn post(path: String, schemes: &'static [&'static str]) -> Self {
+        Request::new(Method::POST, path, schemes)
+    }
+
+    /// A `DELETE` request (see [`Request::new`]).
+    pub(crate) fn delete(path: String, schemes: &'static [&'static str]) -> Self {
+        Request::new(Method::DELETE, path, schemes)
+    }
+
+    /// A `OPTIONS` request (see [`Request::new`]).
+    pub(crate) fn options(path: String, schemes: &'static [&'static str]) -> Self {
+        Request::new(Method::OPTIONS, path, schemes)
+    }
+
+    /// A `HEAD` request (see [`Request::new`]).
+    pub(crate) fn head(path: String, schemes: &'static [&'static str]) -> Self {
+        Request::new(Method::HEAD, path, schemes)
+    }
+
+    /// A `PATCH` request (see [`Request::new`]).
+    pub(crate) fn patch(path: String, schemes: &'static [&'static str]) -> Self {
+        Request::new(Method::PATCH, path, schemes)
+    }
+
+    /// A `TRACE` request (see [`Request::new`]).
+    pub(crate) fn trace(path: String, schemes: &'static [&'static str]) -> Self {
+        Request::new(Method::TRACE, path, schemes)
+    }
+}
+
+impl Client {
+    /// A request's client and settings, to start a request builder with.
+    pub(crate) fn call(&self) -> Call<'_> {
+        Call {
+            client: self,
+            options: RequestOptions::default(),
+        }
+    }
+
+    /// Sends `request`, retrying as the policy allows, and reads the whole response.
+    pub(crate) async fn execute(
+        &self,
+        request: Request,
+        options: &RequestOptions,
+    ) -> Result<RawResponse, Failure> {
+        let url = format!("{}{}", self.base_url, request.path);
+        let mut headers = HeaderMap::new();
+        let mut query = request.query;
+        let mut cookies = Vec::new();
+        for (name, value) in &request.headers {
+            let what = format!("the header parameter `{name}`");
+            headers.append(header_name(name)?, header_value(&what, value, false)?);
+        }
+        for (name, value) in &request.cookies {
+            check_cookie(&format!("the cookie parameter `{name}`"), value)?;
+            cookies.push(format!("{name}={value}"));
+        }
+        for (scheme, credential) in &self.credentials {
+            if !request.schemes.contains(scheme) {
+                continue;
+            }
+            let what = format!("the credential of `{scheme}`");
+            match credential {
+                Credential::Header { name, value } => {
+                    headers.insert(
+                        header_name(name)?,
+                        header_value(&what, value.expose(), true)?,
+                    );
+                }
+                Credential::Query { name, value } => {
+                    query.push(((*name).into(), value.expose().to_owned()))
+                }
+                Credential::Cookie { name, value } => {
+                    check_cookie(&what, value.expose())?;
+                    cookies.push(format!("{name}={}", value.expose()));
+                }
+                Credential::Bearer(token) => {
+                    let value = format!("Bearer {}", token.expose());
+                    headers.insert(
+                        reqwest::header::AUTHORIZATION,
+                        header_value(&what, &value, true)?,
+                    );
+                }
+                Credential::Basic { user, password } => {
+                    let pair = format!("{}:{}", user.expose(), password.expose());
+                    let value = format!("Basic {}", base64(pair.as_bytes()));
+                    headers.insert(
+                        reqwest::header::AUTHORIZATION,
+                        header_value(&what, &value, true)?,
+                    );
+                }
+            }
+        }
+        if !cookies.is_empty() {
+            headers.insert(
+                reqwest::header::COOKIE,
+                header_value("a cookie", &cookies.join("; "), true)?,
+            );
+        }
+        if let Some((content_type, _)) = &request.body {
+            headers.insert(
+                reqwest::header::CONTENT_TYPE,
+                header_value("the request body's media type", content_type, false)?,
+            );
+        }
+        let retry = options.retry.as_ref().unwrap_or(&self.retry);
+        let timeout = options.timeout.unwrap_or(self.timeout);
+        let idempotent = [
+            Method::GET,
+            Method::HEAD,
+            Method::PUT,
+            Method::DELETE,
+            Method::OPTIONS,
+            Method::TRACE,
+        ]
+        .contains(&request.method);
+        let mut attempt = 0u32;
+        loop {
+            let mut builder = self
+                .http
+                .request(request.method.clone(), &url)
+                .headers(headers.clone());
+            if !query.is_empty() {
+                builder = builder.query(&query);
+            }
+            if let Some(timeout) = timeout {
+                builder = builder.timeout(timeout);
+            }
+            if let Some((_, body)) = &request.body {
+                builder = builder.body(body.clone());
+            }
+            let may_retry = idempotent && attempt < retry.retries();
+            let transport = |source: reqwest::Error| Failure::Transport {
+                method: request.method.clone(),
+                path: request.path.clone(),
+                source: source.without_url(),
+            };
+            match builder.send().await {
+                Ok(response) => {
+                    let status = response.status();
+                    if may_retry && matches!(status.as_u16(), 429 | 502 | 503 | 504) {
+                        let wait = retry.wait(attempt, response.headers());
+                        drop(response);
+                        tokio::time::sleep(wait).await;
+                        attempt += 1;
+                        continue;
+                    }
+                    let headers = Box::new(response.headers().clone());
+                    let body = response.bytes().await.map_err(transport)?;
+                    return Ok(RawResponse {
+                        status,
+                        headers,
+                        body: body.to_vec(),
+                    });
+                }
+                Err(source) if may_retry && retryable(&source) => {
+                    tokio::time::sleep(retry.backoff(attempt)).await;
+                    attempt += 1;
+                }
+                Err(source) => return Err(transport(source)),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Instant;
+
+    use super::*;
+    use crate::test_server::{Reply, Server};
+    use crate::Secret;
+
+    fn fast_retries() -> RetryPolicy {
+        RetryPolicy::default()
+            .initial_backoff(Duration::from_millis(1))
+            .max_backoff(Duration::from_millis(2))
+    }
+
+    fn client(server: &Server) -> Client {
+        Client::builder(&server.url)
+            .retry_policy(fast_retries())
+            .build()
+            .unwrap_or_else(|error| panic!("{error}"))
+    }
+
+    async fn status(client: &Client, request: Request) -> Result<u16, String> {
+        match client.execute(request, &RequestOptions::default()).await {
+            Ok(response) => Ok(response.status().as_u16()),
+            Err(failure) => Err(format!("{failure:?}")),
+        }
+    }
+
+    #[tokio::test]
+    async fn idempotent_requests_are_retried_on_503_and_429() {
+        let server = Server::start(vec![
+            Reply::new(503, "busy"),
+            Reply::new(429, "slow down").header("retry-after", "0"),
+            Reply::new(200, "ok"),
+        ])
+        .await;
+        let client = client(&server);
+        assert_eq!(
+            status(&client, Request::get("/a".to_owned(), &[])).await,
+            Ok(200)
+        );
+        assert_eq!(server.seen().len(), 3);
+    }
+
+    #[tokio::test]
+    async fn a_post_is_never_retried() {
+        let server = Server::start(vec![Reply::new(503, "busy"), Reply::new(200, "ok")]).await;
+        let client = client(&server);
+        assert_eq!(
+            status(&client, Request::post("/a".to_owned(), &[])).await,
+            Ok(503)
+        );
+        assert_eq!(server.seen().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn retries_stop_at_the_policys_maximum() {
+        let server = Server::start(vec![Reply::new(502, "bad gateway")]).await;
+        let client = client(&server);
+        let options = RequestOptions {
+            retry: Some(fast_retries().max_retries(2)),
+            ..RequestOptions::default()
+        };
+        let response = client
+            .execute(Request::put("/a".to_owned(), &[]), &options)
+            .await;
+        assert_eq!(response.map(|r| r.status().as_u16()).ok(), Some(502));
+        assert_eq!(server.seen().len(), 3);
+        // No retries at all, and a status that is not retried.
+        let options = RequestOptions {
+            retry: Some(RetryPolicy::none()),
+            ..RequestOptions::default()
+        };
+        let _ = client
+            .execute(Request::delete("/b".to_owned(), &[]), &options)
+            .await;
+        assert_eq!(server.seen().len(), 4);
+    }
+
+    #[tokio::test]
+    async fn a_retry_after_is_honoured() {
+        let server = Server::start(vec![
+            Reply::new(503, "").header("retry-after", "1"),
+            Reply::new(200, ""),
+        ])
+        .await;
+        let client = client(&server);
+        let start = Instant::now();
+        assert_eq!(
+            status(&client, Request::get("/a".to_owned(), &[])).await,
+            Ok(200)
+        );
+        assert!(
+            start.elapsed() >= Duration::from_millis(900),
+            "{:?}",
+            start.elapsed()
+        );
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_is_retried_then_reported_without_the_url() {
+        // A port nothing listens on: bind one, then free it.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let address = listener.local_addr().expect("address");
+        drop(listener);
+        let client = Client::builder(format!("http://{address}"))
+            .retry_policy(fast_retries())
+            .build()
+            .unwrap_or_else(|error| panic!("{error}"));
+        let request = Request::new(Method::GET, "/x/y".to_owned(), &[]);
+        match client.execute(request, &RequestOptions::default()).await {
+            Err(Failure::Transport {
+                method,
+                path,
+                source,
+            }) => {
+                assert_eq!((method, path.as_str()), (Method::GET, "/x/y"));
+                assert!(source.is_connect() && source.url().is_none(), "{source:?}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn parameters_body_and_the_credentials_of_the_requests_schemes() {
+        let server = Server::start(vec![Reply::new(200, "")]).await;
+        let client = Client::builder(&server.url)
+            .credential(
+                "key",
+                Credential::Header {
+                    name: "X-Key",
+                    value: Secret::new("k1"),
+                },
+            )
+            .credential(
+                "query",
+                Credential::Query {
+                    name: "api_key",
+                    value: Secret::new("q1"),
+                },
+            )
+            .credential(
+                "session",
+                Credential::Cookie {
+                    name: "sid",
+                    value: Secret::new("c1"),
+                },
+            )
+            .credential(
+                "basic",
+                Credential::Basic {
+                    user: Secret::new("Aladdin"),
+                    password: Secret::new("open sesame"),
+                },
+            )
+            .credential("unused", Credential::Bearer(Secret::new("never")))
+            .build()
+            .unwrap_or_else(|error| panic!("{error}"));
+        let mut request = Request::post("/items".to_owned(), &["key", "query", "session", "basic"]);
+        request.query.push(("q".into(), "a b&c".to_owned()));
+        request.headers.push(("X-Trace", "t1".to_owned()));
+        request.cookies.push(("theme", "dark".to_owned()));
+        request.body = Some(("application/json", b"{}".to_vec()));
+        assert_eq!(status(&client, request).await, Ok(200));
+        let seen = &server.seen()[0];
+        assert_eq!(seen.method, "POST");
+        assert_eq!(seen.target, "/items?q=a+b%26c&api_key=q1");
+        assert_eq!(seen.header("x-trace"), Some("t1"));
+        assert_eq!(seen.header("x-key"), Some("k1"));
+        assert_eq!(seen.header("cookie"), Some("theme=dark; sid=c1"));
+        assert_eq!(
+            seen.header("authorization"),
+            Some("Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==")
+        );
+        assert_eq!(seen.header("content-type"), Some("application/json"));
+        assert_eq!(seen.body, b"{}");
+        // A request without schemes sends no credential.
+        assert_eq!(
+            status(&client, Request::get("/open".to_owned(), &[])).await,
+            Ok(200)
+        );
+        let seen = &server.seen()[1];
+        assert!(seen.header("x-key").is_none() && seen.header("authorization").is_none());
+        assert_eq!(seen.target, "/open");
+    }
+
+    #[tokio::test]
+    async fn a_parameter_that_cannot_be_a_header_is_refused_before_sending() {
+        let server = Server::start(vec![Reply::new(200, "")]).await;
+        let client = client(&server);
+        let mut request = Request::get("/a".to_owned(), &[]);
+        request.headers.push(("X-Bad", "a\r\nX-Evil: 1".to_owned()));
+        assert!(matches!(
+            client.execute(request, &RequestOptions::default()).await,
+            Err(Failure::InvalidRequest(_))
+        ));
+        assert!(server.seen().is_empty());
+    }
+}

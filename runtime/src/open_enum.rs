@@ -1,0 +1,147 @@
+//! The `open_enum!` macro: a string enum that keeps values it does not know.
+
+/// An open string enum, from its known values (`Variant = "value"`): the enum with an
+/// `Unknown(String)` variant that keeps any other value (and sends it back unchanged),
+/// and its conversions from and to text, `Display`, `FromStr` and serde.
+macro_rules! open_enum {
+    ($(#[$meta:meta])* pub enum $name:ident { $($variant:ident = $value:literal),* $(,)? }) => {
+        $(#[$meta])*
+        ///
+        /// Open: a value this client does not know yet arrives as `Unknown` and is sent
+        /// back unchanged.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name {
+            $(#[doc = concat!("`", $value, "`")] $variant,)*
+            /// A value this version of the client does not know.
+            Unknown(String),
+        }
+
+        impl $name {
+            /// The value on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $value,)*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(value: &str) -> Self {
+                match value {
+                    $($value => Self::$variant,)*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(value: String) -> Self {
+                match Self::from(value.as_str()) {
+                    Self::Unknown(_) => Self::Unknown(value),
+                    known => known,
+                }
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> Self {
+                match value {
+                    $name::Unknown(value) => value,
+                    known => known.as_str().to_owned(),
+                }
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = std::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        super::runtime::text_impls!($name);
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                String::deserialize(deserializer).map(Self::from)
+            }
+        }
+    };
+}
+
+pub(crate) use open_enum;
+
+#[cfg(test)]
+mod tests {
+    //! The enum macros called as a generated client's `types` module calls them.
+
+    use crate as runtime;
+
+    mod types {
+        super::runtime::open_enum! {
+            /// A status.
+            pub enum Status {
+                Open = "open",
+                InProgress = "in progress",
+            }
+        }
+
+        super::runtime::closed_enum! {
+            /// A kind.
+            pub enum Kind {
+                Cat = "cat",
+            }
+        }
+    }
+
+    use types::{Kind, Status};
+
+    use crate::ParamText;
+
+    #[test]
+    fn an_open_enum_keeps_values_it_does_not_know() {
+        let decoded: Vec<Status> =
+            serde_json::from_str(r#"["open", "in progress", "new"]"#).unwrap_or_default();
+        assert_eq!(
+            decoded,
+            [
+                Status::Open,
+                Status::InProgress,
+                Status::Unknown("new".to_owned())
+            ]
+        );
+        assert_eq!(
+            serde_json::to_string(&decoded).ok().as_deref(),
+            Some(r#"["open","in progress","new"]"#)
+        );
+        assert_eq!(Status::InProgress.to_string(), "in progress");
+        assert_eq!("open".parse::<Status>(), Ok(Status::Open));
+        assert_eq!(String::from(Status::Unknown("x".to_owned())), "x");
+        assert_eq!(Status::from("in progress".to_owned()), Status::InProgress);
+        assert_eq!(Status::Open.param_text(), "open");
+    }
+
+    #[test]
+    fn a_closed_enum_refuses_other_values() {
+        assert_eq!(
+            serde_json::from_str::<Kind>(r#""cat""#).ok(),
+            Some(Kind::Cat)
+        );
+        let error = serde_json::from_str::<Kind>(r#""dog""#)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            error.contains("unknown variant `dog`, expected `cat`"),
+            "{error}"
+        );
+        assert_eq!(
+            serde_json::to_string(&Kind::Cat).ok().as_deref(),
+            Some(r#""cat""#)
+        );
+        assert_eq!(String::from(Kind::Cat), "cat");
+        assert_eq!(Kind::Cat.param_text(), "cat");
+    }
+}
