@@ -148,6 +148,7 @@ impl super::Client {
 }
 
 runtime::operation! {
+    #[link = "jobs_cancel_update"]
     fn jobs_cancel_update(job_id: String) -> JobsCancelUpdate {}
 
     struct JobsCancelUpdate {}
@@ -179,6 +180,7 @@ runtime::operation! {
 }
 
 runtime::operation! {
+    #[link = "jobs_delete_destroy"]
     fn jobs_delete_destroy(job_id: String) -> JobsDeleteDestroy {}
 
     struct JobsDeleteDestroy {}
@@ -210,6 +212,7 @@ runtime::operation! {
 }
 
 runtime::operation! {
+    #[link = "jobs_download_log_retrieve"]
     fn jobs_download_log_retrieve(job_id: String) -> JobsDownloadLogRetrieve {}
 
     struct JobsDownloadLogRetrieve {}
@@ -241,6 +244,7 @@ runtime::operation! {
 }
 
 runtime::operation! {
+    #[link = "jobs_latest_retrieve"]
     fn jobs_latest_retrieve(engine_id: String, job_type: String) -> JobsLatestRetrieve {}
 
     struct JobsLatestRetrieve {}
@@ -274,6 +278,7 @@ runtime::operation! {
 }
 
 runtime::operation! {
+    #[link = "jobs_list"]
     fn jobs_list(engine_id: String) -> JobsList {}
 
     struct JobsList {
@@ -310,6 +315,7 @@ runtime::operation! {
 }
 
 runtime::operation! {
+    #[link = "jobs_retrieve"]
     fn jobs_retrieve(job_id: String) -> JobsRetrieve {}
 
     struct JobsRetrieve {}

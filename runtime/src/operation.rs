@@ -5,6 +5,7 @@
 ///
 /// ```text
 /// operation! {
+///     #[link = "list_pets"]                          // the method's name in doc links (no `r#`)
 ///     fn list_pets(owner: String) -> ListPets {}       // the method, its required arguments
 ///     struct ListPets {
 ///         /// Docs of the setter.
@@ -23,6 +24,7 @@
 /// `request` and `decode`; and the error enum, with its derives and docs.
 macro_rules! operation {
     (
+        #[link = $link:literal]
         fn $method:ident($($arg:ident: $arg_ty:ty),* $(,)?) -> $name:ident {}
         struct $builder:ident {
             $($(#[$setter_doc:meta])* $setter:ident: $setter_ty:ty,)*
@@ -33,8 +35,8 @@ macro_rules! operation {
         fn decode $decode_args:tt -> $decode_ty:ty $decode:block
     ) => {
         #[doc = concat!(
-            "Request builder for [`Client::", stringify!($method), "`](super::Client::",
-            stringify!($method), "): set optional parameters with its methods, then `.await` ",
+            "Request builder for [`Client::", $link, "`](super::Client::",
+            $link, "): set optional parameters with its methods, then `.await` ",
             "it for the value, or [`send`](Self::send) it for the value with status and headers."
         )]
         #[derive(Debug, Clone)]
@@ -100,8 +102,8 @@ macro_rules! operation {
         }
 
         #[doc = concat!(
-            "The documented error responses of [`Client::", stringify!($method),
-            "`](super::Client::", stringify!($method), ")."
+            "The documented error responses of [`Client::", $link,
+            "`](super::Client::", $link, ")."
         )]
         #[derive(Debug, Clone, PartialEq)]
         pub enum $error { $($errors)* }
@@ -134,6 +136,7 @@ mod tests {
         }
 
         runtime::operation! {
+            #[link = "get_items"]
             fn get_items(id: String) -> GetItems {}
 
             struct GetItems {

@@ -207,7 +207,7 @@ fn piece_tokens(
         Piece::Operations(range) => {
             let items = api.operations[range.clone()]
                 .iter()
-                .map(|op| operations::operation_items(api, op));
+                .map(|op| operations::operation_items(op));
             quote!(#(#items)*)
         }
         Piece::Client => operations::client_items(api),

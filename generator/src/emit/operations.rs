@@ -248,8 +248,10 @@ fn too_many_arguments(op: &Operation) -> Option<TokenStream> {
 /// written as the Rust items it reads, so only what differs between operations is written
 /// here: the arguments, how they go into the request, and how each documented status is
 /// decoded. A success enum, if any, follows. (The `Client` method is [`client_method`].)
-pub(super) fn operation_items(_api: &Api, op: &Operation) -> TokenStream {
+pub(super) fn operation_items(op: &Operation) -> TokenStream {
     let method = ident(&op.name);
+    // Intra-doc links cannot name a raw identifier (`Client::r#type`), but `Client::type` works.
+    let link = Literal::string(&op.name);
     let builder = ident(&op.type_name);
     let error = ident(&op.error_name());
     let args = positional(op).into_iter().map(|(name, ty)| {
@@ -274,6 +276,7 @@ pub(super) fn operation_items(_api: &Api, op: &Operation) -> TokenStream {
     let response_enum = response_enum(op);
     quote! {
         runtime::operation! {
+            #[link = #link]
             fn #method(#(#args),*) -> #builder {}
             struct #builder {
                 #(#setters)*
