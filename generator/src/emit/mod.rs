@@ -207,7 +207,7 @@ fn piece_tokens(
         Piece::Operations(range) => {
             let items = api.operations[range.clone()]
                 .iter()
-                .map(|op| operations::operation_items(op));
+                .map(operations::operation_items);
             quote!(#(#items)*)
         }
         Piece::Client => operations::client_items(api),
