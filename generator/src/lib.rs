@@ -23,6 +23,7 @@
 //! for them.
 
 pub mod diagnostic;
+pub mod diff;
 pub mod doc;
 pub mod emit;
 pub mod example;

@@ -1,4 +1,4 @@
-//! The `stitch` command line: `generate`, `merge` and `check`.
+//! The `stitch` command line: `generate`, `merge`, `check` and `diff`.
 //!
 //! Exit codes: 0 done (or up to date), 1 drift (`check` only), 2 bad input or any other error.
 //! Diagnostics go to stderr, rendered like a compiler's (file:line:column, the offending line,
@@ -44,6 +44,8 @@ enum Format {
     /// One JSON object per diagnostic and line: severity, message, file, line, column, help,
     /// notes and labels.
     Json,
+    /// For `diff`: its report as markdown, for a pull request comment (diagnostics as `human`).
+    Markdown,
 }
 
 #[derive(Debug, Subcommand)]
@@ -94,6 +96,40 @@ enum Command {
         #[arg(long, value_enum, value_name = "POLICY", default_value_t = OnConflict::Error)]
         on_conflict: OnConflict,
     },
+    /// Say what changed from the OLD inputs to the NEW ones, and whether it breaks callers.
+    ///
+    /// Every change is classified on the wire (an old client against a new server) and in
+    /// the generated Rust API (code written against the old crate), with its place in the
+    /// pages, an overall verdict (breaking, additive, patch, none) and the crate's next version
+    /// under Cargo's semver rules. The report goes to stdout (`--format human|json|markdown`).
+    /// Exit code 0 when it ran, 1 when `--fail-on` trips, 2 on bad input.
+    Diff {
+        /// The old markdown pages, OpenAPI JSON/YAML files, or folders of them.
+        #[arg(required = true, value_name = "OLD")]
+        old: Vec<PathBuf>,
+        /// The new inputs.
+        #[arg(long, required = true, num_args = 1.., value_name = "NEW")]
+        to: Vec<PathBuf>,
+        /// What to do when two inputs of one side define one component differently.
+        #[arg(long, value_enum, value_name = "POLICY", default_value_t = OnConflict::Error)]
+        on_conflict: OnConflict,
+        /// The client crate's current version, for the next one [default: 0.1.0, what
+        /// `generate` writes].
+        #[arg(long, value_name = "VERSION", value_parser = stitch::diff::parse_version)]
+        version: Option<stitch::diff::Version>,
+        /// Exit with 1 when the overall verdict is this or worse.
+        #[arg(long, value_enum, value_name = "VERDICT")]
+        fail_on: Option<FailOn>,
+    },
+}
+
+/// The verdicts `diff --fail-on` can stop at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FailOn {
+    /// Breaking changes.
+    Breaking,
+    /// Additive or breaking changes.
+    Additive,
 }
 
 /// How conflicting definitions of one component are resolved.
@@ -160,7 +196,7 @@ impl Reporter {
             .filter(|d| d.severity == Severity::Error)
             .count();
         let lines = match self.format {
-            Format::Human => diagnostic::render_all(&shown, &self.sources),
+            Format::Human | Format::Markdown => diagnostic::render_all(&shown, &self.sources),
             Format::Json => diagnostic::to_json_all(&shown, &self.sources),
         };
         for line in lines {
@@ -267,8 +303,63 @@ fn generated(
     run.result.map_err(|_| Failed)
 }
 
+/// `stitch diff`: reads both sides, reports their diagnostics, prints the report to stdout.
+fn diff(
+    old: &[PathBuf],
+    new: &[PathBuf],
+    options: &stitch::diff::DiffOptions,
+    fail_on: Option<FailOn>,
+    reporter: &mut Reporter,
+) -> Result<Done, Failed> {
+    use stitch::diff::{self, Verdict};
+    read(old, None, reporter)?;
+    let old_sources = std::mem::take(&mut reporter.sources);
+    read(new, None, reporter)?;
+    let new_sources = std::mem::take(&mut reporter.sources);
+    let run = diff::diff_sources(&old_sources, &new_sources, options);
+    reporter.sources = old_sources.into_iter().chain(new_sources).collect();
+    reporter.report_all(&run.diagnostics);
+    let report = run.result.map_err(|_| Failed)?;
+    let text = match reporter.format {
+        Format::Human => diff::human(&report),
+        Format::Json => diff::json(&report),
+        Format::Markdown => diff::markdown(&report),
+    };
+    let mut stdout = io::stdout().lock();
+    if let Err(e) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        reporter.fail(&format!("cannot write to stdout: {e}"));
+        return Err(Failed);
+    }
+    let limit = match fail_on {
+        Some(FailOn::Breaking) => Verdict::Breaking,
+        Some(FailOn::Additive) => Verdict::Additive,
+        None => return Ok(Done::Ok),
+    };
+    Ok(if report.verdict >= limit {
+        Done::Drift
+    } else {
+        Done::Ok
+    })
+}
+
 fn run(command: Command, reporter: &mut Reporter) -> Result<Done, Failed> {
     match command {
+        Command::Diff {
+            old,
+            to,
+            on_conflict,
+            version,
+            fail_on,
+        } => {
+            let options = stitch::diff::DiffOptions {
+                on_conflict: on_conflict.into(),
+                version,
+            };
+            diff(&old, &to, &options, fail_on, reporter)
+        }
         Command::Generate {
             inputs,
             out,
@@ -371,7 +462,7 @@ fn run(command: Command, reporter: &mut Reporter) -> Result<Done, Failed> {
             );
             let report = drift.report(&out, &fix);
             match reporter.format {
-                Format::Human => say(&report),
+                Format::Human | Format::Markdown => say(&report),
                 Format::Json => {
                     let mut lines = report.lines();
                     let mut diagnostic =
