@@ -398,3 +398,55 @@ fn a_file_or_its_folder_give_the_same_report_every_time() {
     assert_eq!(folder.stdout, file.stdout);
     assert_eq!(folder.stdout, again.stdout);
 }
+
+/// What `cargo xtask codegen --check` will call: the checked-in `openapi.json` against the
+/// pages. Unchanged pages say nothing; an edited page names the change in the new page, and a
+/// removal its line in the old document.
+#[test]
+fn the_checked_in_document_against_the_pages() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let text = fs::read_to_string(root.join("generated-client/openapi.json")).expect("read");
+    let old: Value = serde_json::from_str(&text).expect("json");
+    let page = |text: &str| stitch::source::Input {
+        path: "specs/syntho/jobs.md".into(),
+        text: text.to_owned(),
+    };
+    let options = stitch::diff::DiffOptions::default();
+    let same = stitch::diff::diff_document("openapi.json", &old, &[page(JOBS)], &options);
+    let report = same.result.expect("diff");
+    assert_eq!(report.verdict, stitch::diff::Verdict::None, "{report:#?}");
+
+    let edited = replaced(JOBS, "\"REVOKED\"]", "\"FAILURE\"]");
+    let run = stitch::diff::diff_document("openapi.json", &old, &[page(&edited)], &options);
+    let report = run.result.expect("diff");
+    assert_eq!(report.verdict, stitch::diff::Verdict::Breaking);
+    let removed = report
+        .changes
+        .iter()
+        .find(|c| c.kind == "enum-variant-removed")
+        .expect("variant removed");
+    let place = removed.place.as_ref().expect("place");
+    assert_eq!(place.file, Path::new("openapi.json"));
+    let line = text
+        .lines()
+        .position(|l| l.trim_start().starts_with("\"JobStatus\": {"))
+        .expect("JobStatus")
+        + 1;
+    assert_eq!(place.line, Some(line), "{removed:?}");
+    let wire = report
+        .changes
+        .iter()
+        .find(|c| c.kind == "enum-value-removed")
+        .expect("value removed");
+    let place = wire.place.as_ref().expect("place");
+    assert_eq!(place.file, Path::new("openapi.json"));
+    let value = text
+        .lines()
+        .position(|l| l.trim() == "\"REVOKED\"")
+        .expect("REVOKED")
+        + 1;
+    assert!(
+        place.line.is_some_and(|l| l < value && l > line),
+        "{wire:?}"
+    );
+}

@@ -355,7 +355,7 @@ pub fn diff_sources(old: &[Input], new: &[Input], options: &DiffOptions) -> Diag
     let version = options
         .version
         .clone()
-        .unwrap_or_else(|| semver::Version::new(0, 1, 0));
+        .unwrap_or_else(|| semver::Version::new(0, 1, 0)); // DEFAULT_VERSION, tested
     let mut changes = wire::changes(&old_read.merged.value, &new_read.merged.value);
     changes.extend(rust::changes(
         &old_read.api,
@@ -489,6 +489,26 @@ mod tests {
             "{bad}"
         );
         assert!(next_version(&format!("{}.0.0", u64::MAX), Verdict::Breaking).is_err());
+    }
+
+    #[test]
+    fn the_default_version_is_the_one_generate_writes() {
+        let page = r#"{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{"/a":{"get":{"responses":{"204":{"description":"ok"}}}}}}"#;
+        let sources = [Input {
+            path: "a.json".into(),
+            text: page.to_owned(),
+        }];
+        let krate = crate::generate_from_sources(&sources, &Options::default()).expect("generate");
+        let manifest = &krate.files["Cargo.toml"];
+        assert!(
+            manifest.contains(&format!("\nversion = \"{DEFAULT_VERSION}\"\n")),
+            "{manifest}"
+        );
+        let report = diff_sources(&sources, &sources, &DiffOptions::default())
+            .result
+            .expect("diff");
+        assert_eq!(report.version, DEFAULT_VERSION);
+        assert_eq!(report.verdict, Verdict::None);
     }
 
     #[test]

@@ -34,6 +34,16 @@ pub(super) fn changes(old: &Api, new: &Api, old_doc: &Value, new_doc: &Value) ->
 /// Records one change of the operation or type being compared: verdict, kind, message.
 type Push<'a> = dyn Fn(&mut Vec<Change>, Verdict, &'static str, String) + 'a;
 
+/// Where a change inside an operation or type is shown: what was removed in the old pages
+/// (`places.0`), everything else in the new ones (`places.1`).
+fn side_of(kind: &str, places: &(String, String)) -> (Side, String) {
+    if kind.ends_with("-removed") {
+        (Side::Old, places.0.clone())
+    } else {
+        (Side::New, places.1.clone())
+    }
+}
+
 fn op_subject(op: &Operation) -> Subject {
     Subject::Operation {
         path: op.path.clone(),
@@ -144,17 +154,11 @@ fn setters(op: &Operation) -> BTreeMap<String, TypeRef> {
 
 fn operation(old: &Operation, new: &Operation, out: &mut Vec<Change>) {
     let subject = op_subject(new);
-    let at = op_pointer(new);
+    let places = (op_pointer(old), op_pointer(new));
     let name = &new.name;
     let push = |out: &mut Vec<Change>, verdict, kind, message: String| {
-        out.push(change(
-            verdict,
-            kind,
-            subject.clone(),
-            Side::New,
-            at.clone(),
-            message,
-        ));
+        let (side, at) = side_of(kind, &places);
+        out.push(change(verdict, kind, subject.clone(), side, at, message));
     };
 
     let (old_args, new_args) = (positional(old), positional(new));
@@ -453,16 +457,10 @@ fn types(
             ));
             continue;
         };
-        let at = new_places.of(name);
+        let places = (old_places.of(name), new_places.of(name));
         let push = |out: &mut Vec<Change>, verdict, kind, message: String| {
-            out.push(change(
-                verdict,
-                kind,
-                subject.clone(),
-                Side::New,
-                at.clone(),
-                message,
-            ));
+            let (side, at) = side_of(kind, &places);
+            out.push(change(verdict, kind, subject.clone(), side, at, message));
         };
         let sent = (old_sent.contains(name), new_sent.contains(name));
         type_def(old_def, new_def, sent, out, &push);

@@ -703,8 +703,8 @@ impl<'a> Walk<'a> {
                 direction.verdict(true),
                 "format-removed",
                 subject,
-                Side::New,
-                &new_pointer,
+                Side::Old,
+                &old_pointer,
                 format!("{what} ({dir}) no longer has format `{a}`"),
             ),
             (None, Some(b)) => self.change(
@@ -718,7 +718,13 @@ impl<'a> Walk<'a> {
             _ => {}
         }
 
-        self.enum_values(subject, what, direction, old_value, new_value, &new_pointer);
+        self.enum_values(
+            subject,
+            what,
+            direction,
+            (old_value, &old_pointer),
+            (new_value, &new_pointer),
+        );
         self.limits(subject, what, direction, old_value, new_value, &new_pointer);
         self.properties(
             subject,
@@ -787,17 +793,17 @@ impl<'a> Walk<'a> {
                 // More branches of anyOf/oneOf let the writer send more; of allOf, fewer.
                 let more = new_n > old_n;
                 let looser = if key == "allOf" { !more } else { more };
-                let (kind, how) = if more {
-                    ("schema-branch-added", "gained")
+                let (kind, how, side, at) = if more {
+                    ("schema-branch-added", "gained", Side::New, &new_pointer)
                 } else {
-                    ("schema-branch-removed", "lost")
+                    ("schema-branch-removed", "lost", Side::Old, &old_pointer)
                 };
                 self.change(
                     direction.verdict(looser),
                     kind,
                     subject,
-                    Side::New,
-                    &new_pointer,
+                    side,
+                    at,
                     format!(
                         "{what} ({dir}) {how} {} `{key}` branch{}",
                         old_n.abs_diff(new_n),
@@ -813,9 +819,8 @@ impl<'a> Walk<'a> {
         subject: &Subject,
         what: &str,
         direction: Direction,
-        old_value: &Value,
-        new_value: &Value,
-        new_pointer: &str,
+        (old_value, old_pointer): (&Value, &str),
+        (new_value, new_pointer): (&Value, &str),
     ) {
         let values = |v: &Value| -> Option<Vec<Value>> {
             v.get("enum")
@@ -831,8 +836,8 @@ impl<'a> Walk<'a> {
                             direction.verdict(false),
                             "enum-value-removed",
                             subject,
-                            Side::New,
-                            &format!("{new_pointer}/enum"),
+                            Side::Old,
+                            &format!("{old_pointer}/enum"),
                             format!("{what} ({dir}) lost the enum value {value}"),
                         );
                     }
@@ -868,8 +873,8 @@ impl<'a> Walk<'a> {
                 direction.verdict(true),
                 "enum-removed",
                 subject,
-                Side::New,
-                new_pointer,
+                Side::Old,
+                &format!("{old_pointer}/enum"),
                 format!("{what} ({dir}) is no longer limited to a list of values"),
             ),
             (None, None) => {}
@@ -1221,6 +1226,11 @@ fn without_docs(value: &Value) -> Value {
 /// or 3.1's list), `nullable`, and a `{"type": "null"}` branch of `anyOf`/`oneOf` whose one
 /// other branch is the real schema.
 fn shape(doc: &Value, schema: &Value) -> (BTreeSet<String>, bool) {
+    shape_at(doc, schema, 0)
+}
+
+/// [`shape`], `depth` `anyOf`s deep (a `$ref` cycle through them ends at [`MAX_DEPTH`]).
+fn shape_at(doc: &Value, schema: &Value, depth: usize) -> (BTreeSet<String>, bool) {
     let mut types = BTreeSet::new();
     let mut null = schema.get("nullable").and_then(Value::as_bool) == Some(true);
     match schema.get("type") {
@@ -1255,8 +1265,11 @@ fn shape(doc: &Value, schema: &Value) -> (BTreeSet<String>, bool) {
                 others.push(branch);
             }
         }
-        if types.is_empty() && others.len() == 1 {
-            let (inner, inner_null) = shape(doc, others[0]);
+        if let [only] = others.as_slice()
+            && types.is_empty()
+            && depth < MAX_DEPTH
+        {
+            let (inner, inner_null) = shape_at(doc, only, depth + 1);
             types = inner;
             null |= inner_null;
         }
@@ -1574,6 +1587,18 @@ mod tests {
             kinds(&base, &detailed),
             [("unclassified-change", Verdict::Additive)]
         );
+    }
+
+    #[test]
+    fn a_nullable_union_of_itself_ends() {
+        let looped =
+            json!({"L": {"anyOf": [{"$ref": "#/components/schemas/L"}, {"type": "null"}]}});
+        let r = json!({"$ref": "#/components/schemas/L"});
+        let old = doc(response(r.clone()), looped.clone());
+        let mut new_schemas = looped;
+        new_schemas["L"]["description"] = json!("now documented");
+        let new = doc(response(r), new_schemas);
+        assert_eq!(kinds(&old, &new), [("docs-changed", Verdict::Patch)]);
     }
 
     #[test]
