@@ -3,11 +3,11 @@
 //!
 //! Both sides go through source, merge and model as for `generate`. Then two sets of rules run:
 //!
-//! - [`wire`](mod@wire) compares the two merged documents (every `$ref` followed): is a client
+//! - `wire` compares the two merged documents (every `$ref` followed): is a client
 //!   of the old document still correct against a server of the new one? The oasdiff class of
 //!   rules: operations, parameters, bodies, responses, schemas (types, formats, enums,
 //!   properties, `required`, nullability, limits), security and servers.
-//! - [`rust`](mod@rust) compares the two models ([`crate::model::Api`]): does code written
+//! - `rust` compares the two models ([`crate::model::Api`]): does code written
 //!   against the old generated crate still compile and mean the same against the new one?
 //!   Methods, positional parameters and setters, return types, error enums, structs, enums,
 //!   unions, aliases, credential methods. It judges what stitch generates *today*: structs have
