@@ -11,7 +11,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 use super::{Change, Layer, Side, Subject, Verdict};
 use crate::pointer_token;
@@ -240,26 +240,12 @@ impl<'a> Walk<'a> {
                 let new_item = self.new.pointer(&path_pointer(path));
                 let old_all = (old_op, old_item.and_then(|i| i.get("parameters")));
                 let new_all = (new_op, new_item.and_then(|i| i.get("parameters")));
-                if old_all != new_all {
-                    let old_stripped = (without_docs(old_all.0), old_all.1.map(without_docs));
-                    let new_stripped = (without_docs(new_all.0), new_all.1.map(without_docs));
-                    let (verdict, kind, what) = if old_stripped == new_stripped {
-                        (Verdict::Patch, "docs-changed", "documentation")
-                    } else {
-                        (
-                            Verdict::Additive,
-                            "unclassified-change",
-                            "a detail no rule classifies (review it)",
-                        )
-                    };
-                    self.change(
-                        verdict,
-                        kind,
-                        &subject,
-                        Side::New,
-                        &pointer,
-                        format!("the {what} of {subject} changed"),
-                    );
+                let old_all = json!([old_all.0, old_all.1]);
+                let new_all = json!([new_all.0, new_all.1]);
+                if let Some((verdict, kind, message)) =
+                    leftover(&old_all, &new_all, &subject.to_string())
+                {
+                    self.change(verdict, kind, &subject, Side::New, &pointer, message);
                 }
             }
         }
@@ -726,6 +712,42 @@ impl<'a> Walk<'a> {
             (new_value, &new_pointer),
         );
         self.limits(subject, what, direction, old_value, new_value, &new_pointer);
+        if old_value.get("default") != new_value.get("default") {
+            // What the server assumes when a client leaves the value out.
+            let verdict = match direction {
+                Direction::Request => Verdict::Breaking,
+                Direction::Response => Verdict::Patch,
+            };
+            let shown = |v: &Value| v.get("default").map_or("none".to_owned(), Value::to_string);
+            self.change(
+                verdict,
+                "default-changed",
+                subject,
+                Side::New,
+                &new_pointer,
+                format!(
+                    "{what} ({dir}): the default changed from {} to {}",
+                    shown(old_value),
+                    shown(new_value)
+                ),
+            );
+        }
+        let closed = |v: &Value| v.get("additionalProperties") == Some(&Value::Bool(false));
+        if closed(old_value) != closed(new_value) {
+            let (how, looser) = if closed(new_value) {
+                ("no longer allows", false)
+            } else {
+                ("now allows", true)
+            };
+            self.change(
+                direction.verdict(looser),
+                "additional-properties-changed",
+                subject,
+                Side::New,
+                &new_pointer,
+                format!("{what} ({dir}) {how} properties it does not name"),
+            );
+        }
         self.properties(
             subject,
             what,
@@ -1045,35 +1067,97 @@ impl<'a> Walk<'a> {
     }
 
     /// Components whose definitions differ with no rule explaining it (docs, or a detail).
+    ///
+    /// A component no operation reaches (a webhook's payload, say) is compared here as the
+    /// server's data, in the response direction.
     fn components_left(&mut self) {
         let old_schemas = object(self.old.pointer("/components/schemas"));
         let new_schemas = object(self.new.pointer("/components/schemas"));
+        let reached: BTreeSet<String> = self.seen.iter().map(|(_, new, _)| new.clone()).collect();
         for (name, new_schema) in new_schemas {
             let Some(old_schema) = old_schemas.get(name) else {
                 continue;
             };
+            let pointer = format!("/components/schemas/{}", pointer_token(name));
             let subject = Subject::Type(name.clone());
-            if old_schema == new_schema || self.touched.contains(&subject) {
+            if old_schema == new_schema {
                 continue;
             }
-            let (verdict, kind, what) = if without_docs(old_schema) == without_docs(new_schema) {
-                (Verdict::Patch, "docs-changed", "documentation")
-            } else {
-                (
-                    Verdict::Additive,
-                    "unclassified-change",
-                    "a detail no rule classifies (review it)",
-                )
-            };
-            self.change(
-                verdict,
-                kind,
-                &subject,
-                Side::New,
-                &format!("/components/schemas/{}", pointer_token(name)),
-                format!("the {what} of the schema `{name}` changed"),
-            );
+            if !reached.contains(&pointer) {
+                self.schema(
+                    &subject,
+                    &format!("`{name}`"),
+                    Direction::Response,
+                    At {
+                        value: old_schema,
+                        pointer: &pointer,
+                    },
+                    At {
+                        value: new_schema,
+                        pointer: &pointer,
+                    },
+                    0,
+                );
+            }
+            if self.touched.contains(&subject) {
+                continue;
+            }
+            if let Some((verdict, kind, message)) =
+                leftover(old_schema, new_schema, &format!("the schema `{name}`"))
+            {
+                self.change(verdict, kind, &subject, Side::New, &pointer, message);
+            }
         }
+    }
+}
+
+/// What differs between `old` and `new` when no rule found a change: nothing, documentation
+/// only (`docs-changed`, patch), only which components `$ref`s name, the rules having found
+/// the named ones compatible (`ref-changed`, patch), or something no rule reads
+/// (`unclassified-change`, additive: review it).
+fn leftover(old: &Value, new: &Value, what: &str) -> Option<(Verdict, &'static str, String)> {
+    if old == new {
+        return None;
+    }
+    let (old, new) = (without_docs(old), without_docs(new));
+    Some(if old == new {
+        (
+            Verdict::Patch,
+            "docs-changed",
+            format!("the documentation of {what} changed"),
+        )
+    } else if without_refs(&old) == without_refs(&new) {
+        (
+            Verdict::Patch,
+            "ref-changed",
+            format!("{what} now names other components, of a compatible shape"),
+        )
+    } else {
+        (
+            Verdict::Additive,
+            "unclassified-change",
+            format!("{what} changed in a way no rule classifies (review it)"),
+        )
+    })
+}
+
+/// The value with every `$ref` blanked.
+fn without_refs(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| {
+                    let v = if k == "$ref" {
+                        Value::Null
+                    } else {
+                        without_refs(v)
+                    };
+                    (k.clone(), v)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(without_refs).collect()),
+        other => other.clone(),
     }
 }
 
@@ -1587,6 +1671,11 @@ mod tests {
             kinds(&base, &detailed),
             [("unclassified-change", Verdict::Additive)]
         );
+        assert!(
+            changes(&base, &detailed)[0]
+                .message
+                .ends_with("changed in a way no rule classifies (review it)")
+        );
     }
 
     #[test]
@@ -1599,6 +1688,42 @@ mod tests {
         new_schemas["L"]["description"] = json!("now documented");
         let new = doc(response(r), new_schemas);
         assert_eq!(kinds(&old, &new), [("docs-changed", Verdict::Patch)]);
+    }
+
+    #[test]
+    fn defaults_closed_objects_renamed_refs_and_unreached_components() {
+        let s = |schema: Value| doc(request(schema), json!({}));
+        assert_eq!(
+            kinds(
+                &s(json!({"type": "boolean", "default": true})),
+                &s(json!({"type": "boolean", "default": false}))
+            ),
+            [("default-changed", Verdict::Breaking)]
+        );
+        assert_eq!(
+            kinds(
+                &s(json!({"type": "object"})),
+                &s(json!({"type": "object", "additionalProperties": false}))
+            ),
+            [("additional-properties-changed", Verdict::Breaking)]
+        );
+        let a = json!({"A": {"type": "string"}, "B": {"type": "string"}});
+        let old = doc(
+            response(json!({"$ref": "#/components/schemas/A"})),
+            a.clone(),
+        );
+        let new = doc(response(json!({"$ref": "#/components/schemas/B"})), a);
+        assert_eq!(kinds(&old, &new), [("ref-changed", Verdict::Patch)]);
+        let hook = |props: Value| json!({"Hook": {"type": "object", "properties": props}});
+        let old = doc(
+            response(json!({"type": "string"})),
+            hook(json!({"a": {"type": "string"}})),
+        );
+        let new = doc(
+            response(json!({"type": "string"})),
+            hook(json!({"a": {"type": "integer"}})),
+        );
+        assert_eq!(kinds(&old, &new), [("type-changed", Verdict::Breaking)]);
     }
 
     #[test]
