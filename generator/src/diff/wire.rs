@@ -5,7 +5,8 @@
 //! (accepting more values is compatible, accepting fewer breaks old clients); in a response the
 //! server writes and the client reads (sending fewer kinds of values is compatible, sending
 //! new ones breaks old clients). A component reached from several operations is compared once
-//! per direction, its changes grouped under the component. Whatever differs and no rule
+//! per direction, its changes grouped under the component (by its Rust name, so the wire and
+//! the Rust changes of one type stand together). Whatever differs and no rule
 //! explains is reported too: `docs-changed` (patch) when only descriptions, titles, summaries,
 //! examples or extensions differ, `unclassified-change` (additive: review it) otherwise.
 
@@ -14,6 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value, json};
 
 use super::{Change, Layer, Side, Subject, Verdict};
+use crate::model::camel;
 use crate::pointer_token;
 
 /// HTTP methods that name an operation in a path item.
@@ -624,7 +626,8 @@ impl<'a> Walk<'a> {
         // Inside a component, changes belong to the component.
         let (subject, what) = match component_name(&new_pointer) {
             Some(name) if new_pointer.matches('/').count() == 3 => {
-                (Subject::Type(name.to_owned()), format!("`{name}`"))
+                let name = crate::pointer_key(name);
+                (Subject::Type(camel(&name)), format!("`{name}`"))
             }
             _ => (subject.clone(), what.to_owned()),
         };
@@ -1079,7 +1082,7 @@ impl<'a> Walk<'a> {
                 continue;
             };
             let pointer = format!("/components/schemas/{}", pointer_token(name));
-            let subject = Subject::Type(name.clone());
+            let subject = Subject::Type(camel(name));
             if old_schema == new_schema {
                 continue;
             }
