@@ -23,8 +23,9 @@ const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
-/// Keywords that only document: their changes are patches.
-const DOC_KEYS: [&str; 7] = [
+/// Keywords no request or response shows (documentation, and the names and groups the
+/// Rust layer judges): their changes are patches on the wire.
+const DOC_KEYS: [&str; 9] = [
     "description",
     "summary",
     "title",
@@ -32,6 +33,8 @@ const DOC_KEYS: [&str; 7] = [
     "examples",
     "externalDocs",
     "deprecated",
+    "operationId",
+    "tags",
 ];
 
 /// How deep `$ref` chains and nested schemas are followed.
@@ -1668,8 +1671,11 @@ mod tests {
             kinds(&base, &documented),
             [("docs-changed", Verdict::Patch)]
         );
+        let mut renamed = base.clone();
+        renamed["paths"]["/a"]["get"]["operationId"] = json!("fetch_a");
+        assert_eq!(kinds(&base, &renamed), [("docs-changed", Verdict::Patch)]);
         let mut detailed = base.clone();
-        detailed["paths"]["/a"]["get"]["operationId"] = json!("renamed");
+        detailed["paths"]["/a"]["get"]["callbacks"] = json!({"done": {}});
         assert_eq!(
             kinds(&base, &detailed),
             [("unclassified-change", Verdict::Additive)]
