@@ -29,6 +29,7 @@ use std::path::PathBuf;
 
 use crate::diagnostic::{self, Diagnostic, Label, Position};
 use crate::merge::Merged;
+use crate::method::HttpMethod;
 use crate::model::Api;
 use crate::source::Input;
 use crate::{Diagnosed, Error, OnConflict, Options};
@@ -110,8 +111,8 @@ pub enum Subject {
     Operation {
         /// The path template.
         path: String,
-        /// The HTTP method, lowercase.
-        method: String,
+        /// The HTTP method.
+        method: HttpMethod,
     },
     /// A schema component (wire) or a named type of the crate (rust).
     Type(String),
@@ -121,9 +122,7 @@ impl fmt::Display for Subject {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Subject::Api => f.write_str("the API"),
-            Subject::Operation { path, method } => {
-                write!(f, "{} {path}", method.to_ascii_uppercase())
-            }
+            Subject::Operation { path, method } => write!(f, "{} {path}", method.upper()),
             Subject::Type(name) => write!(f, "type {name}"),
         }
     }

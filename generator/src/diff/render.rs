@@ -170,7 +170,7 @@ mod tests {
             "operation-removed",
             Subject::Operation {
                 path: "/a".into(),
-                method: "get".into(),
+                method: crate::method::HttpMethod::Get,
             },
             "the operation GET /a was removed | really",
         );

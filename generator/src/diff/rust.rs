@@ -17,8 +17,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use super::{Change, Layer, Side, Subject, Verdict};
+use crate::method::HttpMethod;
 use crate::model::{Api, Field, Operation, Response, Success, TypeDef, TypeKind, TypeRef, camel};
-use crate::pointer_token;
+use crate::pointer::escape as pointer_token;
 
 /// Every Rust change from `old` to `new`; the documents give the places of types.
 pub(super) fn changes(old: &Api, new: &Api, old_doc: &Value, new_doc: &Value) -> Vec<Change> {
@@ -47,12 +48,12 @@ fn side_of(kind: &str, places: &(String, String)) -> (Side, String) {
 fn op_subject(op: &Operation) -> Subject {
     Subject::Operation {
         path: op.path.clone(),
-        method: op.method.clone(),
+        method: op.method,
     }
 }
 
 fn op_pointer(op: &Operation) -> String {
-    super::wire::op_pointer(&op.path, &op.method)
+    super::wire::op_pointer(&op.path, op.method)
 }
 
 fn change(
@@ -77,10 +78,10 @@ fn operations(old: &Api, new: &Api, out: &mut Vec<Change>) {
         .iter()
         .map(|op| (op.name.as_str(), op))
         .collect();
-    let new_by_route: BTreeMap<(&str, &str), &Operation> = new
+    let new_by_route: BTreeMap<(&str, HttpMethod), &Operation> = new
         .operations
         .iter()
-        .map(|op| ((op.path.as_str(), op.method.as_str()), op))
+        .map(|op| ((op.path.as_str(), op.method), op))
         .collect();
     let mut renamed_to = BTreeSet::new();
     for (name, old_op) in &old_by_name {
@@ -88,7 +89,7 @@ fn operations(old: &Api, new: &Api, out: &mut Vec<Change>) {
             operation(old_op, new_op, out);
             continue;
         }
-        match new_by_route.get(&(old_op.path.as_str(), old_op.method.as_str())) {
+        match new_by_route.get(&(old_op.path.as_str(), old_op.method)) {
             Some(new_op) if !old_by_name.contains_key(new_op.name.as_str()) => {
                 renamed_to.insert(new_op.name.as_str());
                 out.push(change(
@@ -650,10 +651,6 @@ fn type_def(
                     ),
                 );
             }
-            docs_changed |= old_variants
-                .iter()
-                .zip(new_variants)
-                .any(|(a, b)| a.doc != b.doc);
         }
         (TypeKind::Union { variants: a }, TypeKind::Union { variants: b }) => {
             let of = |v: &[crate::model::UnionVariant]| -> BTreeMap<String, TypeRef> {

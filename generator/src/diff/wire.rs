@@ -15,13 +15,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value, json};
 
 use super::{Change, Layer, Side, Subject, Verdict};
+use crate::method::HttpMethod;
 use crate::model::camel;
-use crate::pointer_token;
-
-/// HTTP methods that name an operation in a path item.
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+use crate::pointer::{escape as pointer_token, unescape as pointer_key};
 
 /// Keywords no request or response shows (documentation, and the names and groups the
 /// Rust layer judges): their changes are patches on the wire.
@@ -206,17 +202,17 @@ impl<'a> Walk<'a> {
         let old_ops = operations(self.old);
         let new_ops = operations(self.new);
         for (path, method) in old_ops.keys() {
-            if !new_ops.contains_key(&(path.clone(), method.clone())) {
+            if !new_ops.contains_key(&(path.clone(), *method)) {
                 let subject = Subject::Operation {
                     path: path.clone(),
-                    method: method.clone(),
+                    method: *method,
                 };
                 self.change(
                     Verdict::Breaking,
                     "operation-removed",
                     &subject,
                     Side::Old,
-                    &op_pointer(path, method),
+                    &op_pointer(path, *method),
                     format!("the operation {subject} was removed"),
                 );
             }
@@ -225,9 +221,9 @@ impl<'a> Walk<'a> {
             let (path, method) = key;
             let subject = Subject::Operation {
                 path: path.clone(),
-                method: method.clone(),
+                method: *method,
             };
-            let pointer = op_pointer(path, method);
+            let pointer = op_pointer(path, *method);
             let Some(old_op) = old_ops.get(key) else {
                 self.change(
                     Verdict::Additive,
@@ -629,7 +625,7 @@ impl<'a> Walk<'a> {
         // Inside a component, changes belong to the component.
         let (subject, what) = match component_name(&new_pointer) {
             Some(name) if new_pointer.matches('/').count() == 3 => {
-                let name = crate::pointer_key(name);
+                let name = pointer_key(name);
                 (Subject::Type(camel(&name)), format!("`{name}`"))
             }
             _ => (subject.clone(), what.to_owned()),
@@ -1185,12 +1181,12 @@ fn object(value: Option<&Value>) -> &Map<String, Value> {
 }
 
 /// Every operation: (path, method) → the operation object.
-fn operations(doc: &Value) -> BTreeMap<(String, String), &Value> {
+fn operations(doc: &Value) -> BTreeMap<(String, HttpMethod), &Value> {
     let mut ops = BTreeMap::new();
     for (path, item) in object(doc.get("paths")) {
-        for method in METHODS {
-            if let Some(op) = item.get(method).filter(|op| op.is_object()) {
-                ops.insert((path.clone(), method.to_owned()), op);
+        for method in HttpMethod::ALL {
+            if let Some(op) = item.get(method.as_str()).filter(|op| op.is_object()) {
+                ops.insert((path.clone(), method), op);
             }
         }
     }
@@ -1202,8 +1198,8 @@ fn path_pointer(path: &str) -> String {
 }
 
 /// The pointer of an operation in a merged document.
-pub(super) fn op_pointer(path: &str, method: &str) -> String {
-    format!("{}/{method}", path_pointer(path))
+pub(super) fn op_pointer(path: &str, method: HttpMethod) -> String {
+    format!("{}/{}", path_pointer(path), method.as_str())
 }
 
 /// Follows `$ref`s from `value` at `pointer`: the value it names and its pointer.
