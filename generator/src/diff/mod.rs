@@ -297,7 +297,7 @@ fn read_side(sources: &[Input], on_conflict: OnConflict) -> Diagnosed<Read> {
     let Diagnosed {
         result,
         diagnostics,
-    } = crate::merge_diagnosed(sources, on_conflict);
+    } = crate::merge_sources(sources, on_conflict);
     let merged = match result {
         Ok(merged) => merged,
         Err(error) => {
@@ -497,7 +497,9 @@ mod tests {
             path: "a.json".into(),
             text: page.to_owned(),
         }];
-        let krate = crate::generate_from_sources(&sources, &Options::default()).expect("generate");
+        let krate = crate::generate(&sources, &Options::default(), OnConflict::Error)
+            .result
+            .expect("generate");
         let manifest = &krate.files["Cargo.toml"];
         assert!(
             manifest.contains(&format!("\nversion = \"{DEFAULT_VERSION}\"\n")),
