@@ -10,8 +10,8 @@ use reqwest::header::HeaderMap;
 use reqwest::Method;
 
 use super::{
-    base64, check_cookie, header_name, header_value, retryable, Client, Credential, Error, Failure,
-    RawResponse, ResponseValue, RetryPolicy,
+    base64, check_cookie, header_name, header_value, merge_headers, retryable, Client, Credential,
+    Error, ExtraHeaders, Failure, IdempotencyKey, RawResponse, ResponseValue, RetryPolicy,
 };
 
 /// A sent request: a future of the decoded value with the response's status and headers
@@ -118,6 +118,10 @@ pub(crate) struct RequestOptions {
     pub(crate) timeout: Option<Option<Duration>>,
     pub(crate) retry: Option<RetryPolicy>,
     pub(crate) strict_status: Option<bool>,
+    /// Headers of this request (see the `headers` module for how they meet the others).
+    pub(crate) headers: ExtraHeaders,
+    /// The idempotency key: with one, a POST or PATCH is retried like an idempotent request.
+    pub(crate) idempotency: Option<IdempotencyKey>,
 }
 
 /// A request, ready to send (and to send again).
@@ -266,17 +270,29 @@ impl Client {
                 header_value("the request body's media type", content_type, false)?,
             );
         }
+        // One key per send, the same for each retry.
+        let key = options.idempotency.as_ref().map(IdempotencyKey::resolve);
+        merge_headers(
+            &mut headers,
+            &options.headers,
+            key.as_deref().map(|key| (&self.idempotency_header, key)),
+            &self.default_headers,
+            &self.idempotency_header,
+        )?;
         let retry = options.retry.as_ref().unwrap_or(&self.retry);
         let timeout = options.timeout.unwrap_or(self.timeout);
-        let idempotent = [
-            Method::GET,
-            Method::HEAD,
-            Method::PUT,
-            Method::DELETE,
-            Method::OPTIONS,
-            Method::TRACE,
-        ]
-        .contains(&request.method);
+        // POST and PATCH only with an idempotency key: the server can then tell a retry from
+        // a new request, so a write is never done twice.
+        let idempotent = key.is_some()
+            || [
+                Method::GET,
+                Method::HEAD,
+                Method::PUT,
+                Method::DELETE,
+                Method::OPTIONS,
+                Method::TRACE,
+            ]
+            .contains(&request.method);
         let mut attempt = 0u32;
         loop {
             let mut builder = self
@@ -378,6 +394,133 @@ mod tests {
             status(&client, Request::post("/a".to_owned(), &[])).await,
             Ok(503)
         );
+        assert_eq!(server.seen().len(), 1);
+    }
+
+    fn with_key(key: IdempotencyKey) -> RequestOptions {
+        RequestOptions {
+            idempotency: Some(key),
+            ..RequestOptions::default()
+        }
+    }
+
+    #[tokio::test]
+    async fn a_post_or_patch_with_an_idempotency_key_is_retried_with_the_same_key() {
+        let server = Server::start(vec![Reply::new(503, "busy"), Reply::new(201, "made")]).await;
+        let client = client(&server);
+        let options = with_key(IdempotencyKey::Given("order-42".to_owned()));
+        let response = client
+            .execute(Request::post("/orders".to_owned(), &[]), &options)
+            .await;
+        assert_eq!(response.map(|r| r.status().as_u16()).ok(), Some(201));
+        let seen = server.seen();
+        assert_eq!(seen.len(), 2);
+        for request in &seen {
+            assert_eq!(request.method, "POST");
+            assert_eq!(request.header("idempotency-key"), Some("order-42"));
+        }
+        // A PATCH too, under the header the client names.
+        let server = Server::start(vec![Reply::new(502, ""), Reply::new(200, "")]).await;
+        let client = Client::builder(&server.url)
+            .retry_policy(fast_retries())
+            .idempotency_header("X-Request-Key")
+            .build()
+            .unwrap_or_else(|error| panic!("{error}"));
+        let response = client
+            .execute(Request::patch("/orders/1".to_owned(), &[]), &options)
+            .await;
+        assert_eq!(response.map(|r| r.status().as_u16()).ok(), Some(200));
+        let seen = server.seen();
+        assert_eq!(seen.len(), 2);
+        assert!(seen
+            .iter()
+            .all(|r| r.header("x-request-key") == Some("order-42")
+                && r.header("idempotency-key").is_none()));
+    }
+
+    #[tokio::test]
+    async fn a_generated_key_is_one_per_send_and_kept_across_its_retries() {
+        let server = Server::start(vec![
+            Reply::new(503, ""),
+            Reply::new(200, ""),
+            Reply::new(200, ""),
+        ])
+        .await;
+        let client = client(&server);
+        let options = with_key(IdempotencyKey::Generated);
+        for _ in 0..2 {
+            let response = client
+                .execute(Request::post("/orders".to_owned(), &[]), &options)
+                .await;
+            assert_eq!(response.map(|r| r.status().as_u16()).ok(), Some(200));
+        }
+        let keys: Vec<String> = server
+            .seen()
+            .iter()
+            .map(|r| r.header("idempotency-key").unwrap_or_default().to_owned())
+            .collect();
+        assert_eq!(keys.len(), 3);
+        assert_eq!(keys[0], keys[1], "a retry carries its send's key");
+        assert_ne!(keys[1], keys[2], "another send has another key");
+        for key in &keys {
+            let version = uuid::Uuid::parse_str(key).map(|uuid| uuid.get_version_num());
+            assert_eq!(version.ok(), Some(4), "{key}");
+        }
+    }
+
+    #[tokio::test]
+    async fn request_and_default_headers_beside_the_operations() {
+        let server = Server::start(vec![Reply::new(200, "")]).await;
+        let client = Client::builder(&server.url)
+            .default_header("X-Team", "payments")
+            .default_header("X-Env", "prod")
+            .default_header("X-Trace", "from the client")
+            .credential("bearer", Credential::Bearer(Secret::new("t0k")))
+            .build()
+            .unwrap_or_else(|error| panic!("{error}"));
+        let mut options = RequestOptions::default();
+        options
+            .headers
+            .push("X-Env".to_owned(), "staging".to_owned());
+        options.headers.push("X-Tag".to_owned(), "a".to_owned());
+        options.headers.push("x-tag".to_owned(), "b".to_owned());
+        let mut request = Request::get("/a".to_owned(), &["bearer"]);
+        request.headers.push(("X-Trace", "param".to_owned()));
+        let response = client.execute(request, &options).await;
+        assert_eq!(response.map(|r| r.status().as_u16()).ok(), Some(200));
+        let seen = &server.seen()[0];
+        let all = |name: &str| -> Vec<&str> {
+            seen.headers
+                .iter()
+                .filter(|(n, _)| n == name)
+                .map(|(_, v)| v.as_str())
+                .collect()
+        };
+        assert_eq!(all("x-team"), ["payments"]);
+        assert_eq!(all("x-env"), ["staging"]);
+        assert_eq!(all("x-tag"), ["a", "b"]);
+        assert_eq!(all("x-trace"), ["param"]);
+        assert_eq!(all("authorization"), ["Bearer t0k"]);
+        // A request's header may not replace what the operation sets: a parameter, a
+        // credential, the body's media type; nothing is sent.
+        for name in ["x-trace", "Authorization", "Content-Type"] {
+            let mut options = RequestOptions::default();
+            options.headers.push(name.to_owned(), "mine".to_owned());
+            let mut request = Request::post("/b".to_owned(), &["bearer"]);
+            request.headers.push(("X-Trace", "param".to_owned()));
+            request.body = Some(("application/json", b"{}".to_vec()));
+            match client.execute(request, &options).await {
+                Err(Failure::InvalidRequest(message)) => {
+                    let lower = message.to_lowercase();
+                    assert!(
+                        lower.contains(&format!("`{}`", name.to_lowercase())),
+                        "{message}"
+                    );
+                    assert!(!message.contains("mine"), "{message}");
+                }
+                other => panic!("{name}: {other:?}"),
+            }
+        }
         assert_eq!(server.seen().len(), 1);
     }
 

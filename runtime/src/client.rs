@@ -1,9 +1,15 @@
-//! The client and its builder: the base URL and path, credentials, timeouts, retries and
-//! strict mode, checked once in [`ClientBuilder::build`].
+//! The client and its builder: the base URL and path, credentials, default headers and the
+//! idempotency key's header, timeouts, retries and strict mode, checked once in
+//! [`ClientBuilder::build`].
 
 use std::time::Duration;
 
-use super::{check_cookie, header_value, Credential, Error, Failure, RetryPolicy, SERVER_PATH};
+use reqwest::header::{HeaderMap, HeaderName};
+
+use super::{
+    check_cookie, header_name, header_value, Credential, Error, ExtraHeaders, Failure, RetryPolicy,
+    IDEMPOTENCY_HEADER, SERVER_PATH,
+};
 
 /// The API client. Cheap to clone: clones share one connection pool.
 ///
@@ -23,10 +29,14 @@ pub struct Client {
     pub(crate) retry: RetryPolicy,
     pub(crate) timeout: Option<Duration>,
     pub(crate) strict_status: bool,
+    /// Sent with every request that does not set the header itself (values sensitive).
+    pub(crate) default_headers: HeaderMap,
+    /// The header an idempotency key goes in.
+    pub(crate) idempotency_header: HeaderName,
 }
 
-/// Configures a [`Client`]: credentials (one method per security scheme), timeouts,
-/// retries, the base path and how undocumented success statuses are taken.
+/// Configures a [`Client`]: credentials (one method per security scheme), default headers,
+/// timeouts, retries, the base path and how undocumented success statuses are taken.
 #[derive(Debug)]
 pub struct ClientBuilder {
     base_url: String,
@@ -38,6 +48,8 @@ pub struct ClientBuilder {
     user_agent: String,
     http: Option<reqwest::Client>,
     strict_status: bool,
+    default_headers: ExtraHeaders,
+    idempotency_header: String,
 }
 
 impl Client {
@@ -68,6 +80,8 @@ impl Client {
             user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned(),
             http: None,
             strict_status: false,
+            default_headers: ExtraHeaders::default(),
+            idempotency_header: IDEMPOTENCY_HEADER.to_owned(),
         }
     }
 
@@ -118,6 +132,29 @@ impl ClientBuilder {
     /// value (see [`Client`]). A request can override it.
     pub fn strict_status(mut self, strict: bool) -> Self {
         self.strict_status = strict;
+        self
+    }
+
+    /// Adds a header sent with every request (after the ones added before; several values of
+    /// one name are all sent). A request's own `.header(name, ..)` replaces the defaults of
+    /// that name, and a request that sets the header itself (a header parameter, a
+    /// credential, the body's media type, the cookies) sends its own instead. Values never
+    /// show in `Debug` output or errors.
+    ///
+    /// [`build`](Self::build) refuses, naming the header, a name HTTP does not allow, a value
+    /// holding CR, LF, NUL or another control character, the headers the HTTP client writes
+    /// itself (`Host`, `Content-Length`, `Transfer-Encoding`, `Connection` and the other
+    /// hop-by-hop ones) and the idempotency key's header.
+    pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.default_headers.push(name.into(), value.into());
+        self
+    }
+
+    /// The header a request's idempotency key goes in (default `Idempotency-Key`; see
+    /// `idempotency_key` on a request builder). [`build`](Self::build) refuses a name HTTP
+    /// does not allow.
+    pub fn idempotency_header(mut self, name: impl Into<String>) -> Self {
+        self.idempotency_header = name.into();
         self
     }
 
@@ -177,6 +214,15 @@ impl ClientBuilder {
                 Credential::Query { .. } => {}
             }
         }
+        let idempotency_header = header_name(&self.idempotency_header).map_err(|_| {
+            Failure::InvalidRequest(format!(
+                "the idempotency key's header `{}` is not a valid HTTP header name",
+                self.idempotency_header
+            ))
+        })?;
+        let default_headers = self
+            .default_headers
+            .to_map("the default header", &idempotency_header)?;
         let http = match self.http {
             Some(http) => http,
             None => {
@@ -196,6 +242,8 @@ impl ClientBuilder {
             retry: self.retry,
             timeout: self.timeout,
             strict_status: self.strict_status,
+            default_headers,
+            idempotency_header,
         })
     }
 }
@@ -272,6 +320,49 @@ mod tests {
             message.contains("`key`") && !message.contains("hunter2"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn default_headers_are_checked_by_build_and_never_shown() {
+        let client = Client::builder("http://h")
+            .default_header("X-Api-Key", "hunter2")
+            .default_header("X-Team", "a")
+            .build();
+        let client = client.unwrap_or_else(|error| panic!("{error}"));
+        assert!(!format!("{client:?}").contains("hunter2"));
+        assert_eq!(client.default_headers.get_all("x-team").iter().count(), 1);
+        assert_eq!(client.idempotency_header.as_str(), "idempotency-key");
+        let bad = Client::builder("http://h")
+            .default_header("X-Api-Key", "hunter2\r\nX-Evil: 1")
+            .build();
+        let message = invalid(bad);
+        assert!(
+            message.contains("the default header `X-Api-Key`") && !message.contains("hunter2"),
+            "{message}"
+        );
+        for name in ["", "a b", "Host", "Content-Length", "idempotency-key"] {
+            let message = invalid(
+                Client::builder("http://h")
+                    .default_header(name, "v")
+                    .build(),
+            );
+            assert!(message.contains(&format!("`{name}`")), "{message}");
+        }
+        // A renamed idempotency header frees `Idempotency-Key` and takes its place.
+        let renamed = Client::builder("http://h")
+            .idempotency_header("X-Request-Key")
+            .default_header("Idempotency-Key", "v");
+        assert!(renamed.build().is_ok());
+        let clash = Client::builder("http://h")
+            .idempotency_header("X-Request-Key")
+            .default_header("x-request-key", "v");
+        invalid(clash.build());
+        let message = invalid(
+            Client::builder("http://h")
+                .idempotency_header("a:b")
+                .build(),
+        );
+        assert!(message.contains("`a:b`"), "{message}");
     }
 
     #[test]

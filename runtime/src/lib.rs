@@ -1,7 +1,7 @@
 //! The runtime of the clients stitch generates: the client and its builder, calls and
-//! retries, errors and raw responses, credentials, encoding, multipart bodies, best-fit
-//! decoding of unions, and the macros the generated code calls (`operation!`, the enum
-//! macros).
+//! retries, the headers a user adds and idempotency keys, errors and raw responses,
+//! credentials, encoding, multipart bodies, best-fit decoding of unions, and the macros the
+//! generated code calls (`operation!`, the enum macros).
 //!
 //! This crate is never a dependency of a generated client: the generator embeds these files
 //! (`include_str!` in `generator/src/emit/runtime.rs`) and writes the ones an API uses into
@@ -35,6 +35,7 @@ mod encoding;
 mod enums;
 mod error;
 mod form;
+mod headers;
 mod multipart;
 mod open_enum;
 mod operation;
@@ -53,6 +54,7 @@ pub(crate) use self::encoding::*;
 pub(crate) use self::enums::*;
 pub use self::error::*;
 pub use self::form::*;
+pub(crate) use self::headers::*;
 pub(crate) use self::multipart::*;
 pub(crate) use self::open_enum::*;
 pub(crate) use self::operation::*;

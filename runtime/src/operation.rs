@@ -20,8 +20,10 @@
 ///
 /// gives the request builder `ListPets<'a>` (the client's `Call`, each required argument,
 /// each optional one as an `Option`) that the method `Client::list_pets`, written by the
-/// generator in the one `impl Client` block of the `operations` module, starts; its setters, `timeout`, `retry_policy`, `strict_status`, `send` and `.await` (`IntoFuture`),
-/// `request` and `decode`; and the error enum, with its derives and docs.
+/// generator in the one `impl Client` block of the `operations` module, starts; its setters,
+/// `timeout`, `retry_policy`, `strict_status`, `header`, `idempotency_key`, `idempotent`,
+/// `send` and `.await` (`IntoFuture`), `request` and `decode`; and the error enum, with its
+/// derives and docs.
 macro_rules! operation {
     (
         #[link = $link:literal]
@@ -81,6 +83,42 @@ macro_rules! operation {
                 self
             }
 
+            /// Adds a header to this request, after the ones added before (several values of
+            /// one name are all sent); it replaces the client's default headers of that name
+            /// ([`ClientBuilder::default_header`](super::ClientBuilder::default_header)).
+            ///
+            /// Checked when the request is sent, before anything goes out: a name HTTP does
+            /// not allow, a value holding CR, LF, NUL or another control character, a header
+            /// the operation sets itself (a header parameter that is set, a credential, the
+            /// body's media type, the cookies), a header the HTTP client writes (`Host`,
+            /// `Content-Length`, `Transfer-Encoding`, `Connection` ...) and the idempotency
+            /// key's header are `Error::InvalidRequest`, naming the header, never its value.
+            pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                self.call.options.headers.push(name.into(), value.into());
+                self
+            }
+
+            /// Sends `key` as this request's idempotency key (in the `Idempotency-Key`
+            /// header unless [`ClientBuilder::idempotency_header`](super::ClientBuilder::idempotency_header)
+            /// names another), and lets a POST or PATCH be retried by the retry policy like
+            /// an idempotent request: every attempt carries the same key, so a server that
+            /// honours it does the write once. Without a key (or [`idempotent`](Self::idempotent)),
+            /// POST and PATCH are never retried. An empty key, or one holding CR, LF or
+            /// another control character, is `Error::InvalidRequest`.
+            pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+                self.call.options.idempotency =
+                    Some(super::runtime::IdempotencyKey::Given(key.into()));
+                self
+            }
+
+            /// Like [`idempotency_key`](Self::idempotency_key) with a fresh random key (a
+            /// UUID v4) made each time the request is sent, the same for all of that send's
+            /// retries.
+            pub fn idempotent(mut self) -> Self {
+                self.call.options.idempotency = Some(super::runtime::IdempotencyKey::Generated);
+                self
+            }
+
             /// Sends the request; the value comes with the response's status and headers.
             pub fn send(self) -> super::Sending<'a, $value, $error> {
                 let call = self.call.clone();
@@ -133,6 +171,14 @@ mod tests {
                     limit: None,
                 }
             }
+
+            /// Makes an item.
+            pub fn create_item(&self, name: impl Into<String>) -> CreateItem<'_> {
+                CreateItem {
+                    call: self.call(),
+                    name: name.into(),
+                }
+            }
         }
 
         runtime::operation! {
@@ -164,6 +210,31 @@ mod tests {
                     200 => response.json(),
                     404 => response.text_error(Error::NotFound),
                     201..=299 if !strict => response.json(),
+                    _ => response.unexpected(),
+                }
+            }
+        }
+
+        runtime::operation! {
+            #[link = "create_item"]
+            fn create_item(name: String) -> CreateItem {}
+
+            struct CreateItem {}
+
+            type Value = String;
+
+            pub enum CreateItemError {}
+
+            fn request(self) -> Result<runtime::Request, runtime::Failure> {
+                let mut request = runtime::Request::post("/items".to_owned(), &[]);
+                request.body = Some(("application/json", runtime::json_body(&self.name)?));
+                Ok(request)
+            }
+
+            fn decode(response: runtime::RawResponse, strict: bool) -> runtime::Decoded<Self> {
+                match response.status().as_u16() {
+                    201 => response.json(),
+                    200..=299 if !strict => response.json(),
                     _ => response.unexpected(),
                 }
             }
@@ -212,6 +283,80 @@ mod tests {
             matches!(strict, Err(Error::UnexpectedStatus(_))),
             "{strict:?}"
         );
+    }
+
+    #[tokio::test]
+    async fn request_headers_and_an_idempotency_key() {
+        let server = Server::start(vec![Reply::new(503, ""), Reply::new(200, "").json("[]")]).await;
+        let client = Client::builder(&server.url)
+            .default_header("X-Team", "a")
+            .retry_policy(RetryPolicy::default().initial_backoff(std::time::Duration::ZERO))
+            .build()
+            .unwrap_or_else(|error| panic!("{error}"));
+        let items = client
+            .get_items("x")
+            .header("X-Request-Id", "r-1")
+            .header("X-Team", "b")
+            .idempotency_key("k-1")
+            .await;
+        assert_eq!(items.ok(), Some(Vec::new()));
+        let seen = server.seen();
+        assert_eq!(seen.len(), 2);
+        for request in &seen {
+            assert_eq!(request.header("x-request-id"), Some("r-1"));
+            assert_eq!(request.header("x-team"), Some("b"));
+            assert_eq!(request.header("idempotency-key"), Some("k-1"));
+        }
+        let generated = client.get_items("x").idempotent().send().await;
+        assert!(generated.is_ok(), "{generated:?}");
+        let key = server.seen()[2]
+            .header("idempotency-key")
+            .map(str::to_owned);
+        assert!(key.is_some_and(|key| uuid::Uuid::parse_str(&key).is_ok()));
+        // A header that cannot be sent is an error naming it; nothing is sent.
+        let bad = client.get_items("x").header("X-Note", "a\r\nb").await;
+        match bad {
+            Err(Error::InvalidRequest(message)) => assert!(message.contains("`X-Note`")),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(server.seen().len(), 3);
+    }
+
+    /// A POST is retried only with an idempotency key, which every attempt carries.
+    #[tokio::test]
+    async fn a_post_is_retried_with_its_idempotency_key_and_not_without() {
+        let script = || {
+            vec![
+                Reply::new(503, "busy"),
+                Reply::new(201, "").json(r#""made""#),
+            ]
+        };
+        let fast = RetryPolicy::default().initial_backoff(std::time::Duration::ZERO);
+        let server = Server::start(script()).await;
+        let client = Client::builder(&server.url)
+            .retry_policy(fast.clone())
+            .build()
+            .unwrap_or_else(|error| panic!("{error}"));
+        let made = client.create_item("a").idempotency_key("make-a").await;
+        assert_eq!(made.ok().as_deref(), Some("made"));
+        let seen = server.seen();
+        assert_eq!(seen.len(), 2);
+        for request in &seen {
+            assert_eq!(request.method, "POST");
+            assert_eq!(request.body, br#""a""#);
+            assert_eq!(request.header("idempotency-key"), Some("make-a"));
+        }
+
+        let server = Server::start(script()).await;
+        let client = Client::builder(&server.url)
+            .retry_policy(fast)
+            .build()
+            .unwrap_or_else(|error| panic!("{error}"));
+        let once = client.create_item("b").await;
+        assert!(matches!(once, Err(Error::UnexpectedStatus(_))), "{once:?}");
+        let seen = server.seen();
+        assert_eq!(seen.len(), 1, "a POST without a key is not retried");
+        assert_eq!(seen[0].header("idempotency-key"), None);
     }
 
     #[tokio::test]

@@ -1,7 +1,8 @@
 //! Responses: the raw response as it arrived ([`RawResponse`], with a short `Debug` and the
 //! server's message for errors), the decoded value with its status and headers
-//! ([`ResponseValue`]), a documented error ([`ApiError`]), and the decoders the operations'
-//! `decode` functions call.
+//! ([`ResponseValue`]), a documented error ([`ApiError`]), the common headers read for the
+//! caller (`ETag`, `Location`, rate limits), and the decoders the operations' `decode`
+//! functions call.
 
 use std::fmt;
 
@@ -401,6 +402,63 @@ impl<E> std::ops::Deref for ApiError<E> {
     }
 }
 
+/// Accessors of the headers many APIs send, on [`ResponseValue`] and [`RawResponse`] alike.
+macro_rules! common_headers {
+    ($($ty:ident$(<$generic:ident>)?),*) => {$(
+        impl$(<$generic>)? $ty$(<$generic>)? {
+            /// The `ETag` header as sent (quotes and a `W/` prefix kept), ready to go back
+            /// in an `If-Match` or `If-None-Match` header (`.header("If-Match", etag)`);
+            /// `None` when absent or not visible ASCII.
+            pub fn etag(&self) -> Option<&str> {
+                text(&self.headers, "etag")
+            }
+
+            /// The `Location` header as sent (it may be relative to the request's URL);
+            /// `None` when absent or not visible ASCII.
+            pub fn location(&self) -> Option<&str> {
+                text(&self.headers, "location")
+            }
+
+            /// The request quota of the current window: `RateLimit-Limit`, else
+            /// `X-RateLimit-Limit` (the number before any `,` or `;`); `None` when neither
+            /// is a number.
+            pub fn rate_limit_limit(&self) -> Option<u64> {
+                rate_limit(&self.headers, "limit")
+            }
+
+            /// The requests left in the current window: `RateLimit-Remaining`, else
+            /// `X-RateLimit-Remaining`; `None` when neither is a number.
+            pub fn rate_limit_remaining(&self) -> Option<u64> {
+                rate_limit(&self.headers, "remaining")
+            }
+
+            /// When the window resets: `RateLimit-Reset`, else `X-RateLimit-Reset`, as the
+            /// server means it (seconds from now in the IETF draft, a Unix time in seconds
+            /// at GitHub and many others); `None` when neither is a number.
+            pub fn rate_limit_reset(&self) -> Option<u64> {
+                rate_limit(&self.headers, "reset")
+            }
+        }
+    )*};
+}
+
+common_headers!(RawResponse, ResponseValue<T>);
+
+/// The first value of header `name` as text, when it is visible ASCII.
+fn text<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers.get(name)?.to_str().ok()
+}
+
+/// The number of `RateLimit-{field}`, else of `X-RateLimit-{field}`: the digits before any
+/// `,` or `;` (the draft's `100, 100;w=60`).
+fn rate_limit(headers: &HeaderMap, field: &str) -> Option<u64> {
+    let number = |name: String| {
+        let value = text(headers, &name)?;
+        value.split([',', ';']).next()?.trim().parse::<u64>().ok()
+    };
+    number(format!("ratelimit-{field}")).or_else(|| number(format!("x-ratelimit-{field}")))
+}
+
 #[cfg(test)]
 mod tests {
     use reqwest::header::{HeaderValue, CONTENT_TYPE};
@@ -417,6 +475,43 @@ mod tests {
             headers: Box::new(headers),
             body: body.as_bytes().to_vec(),
         }
+    }
+
+    #[test]
+    fn common_headers() {
+        let mut raw = response(201, None, "");
+        let headers = &mut raw.headers;
+        headers.insert("etag", HeaderValue::from_static("W/\"v7\""));
+        headers.insert("location", HeaderValue::from_static("/items/7"));
+        headers.insert("x-ratelimit-limit", HeaderValue::from_static("5000"));
+        headers.insert("x-ratelimit-remaining", HeaderValue::from_static("4999"));
+        headers.insert("ratelimit-remaining", HeaderValue::from_static("42"));
+        headers.insert("ratelimit-limit", HeaderValue::from_static("100, 100;w=60"));
+        headers.insert("x-ratelimit-reset", HeaderValue::from_static("soon"));
+        assert_eq!(raw.etag(), Some("W/\"v7\""));
+        assert_eq!(raw.location(), Some("/items/7"));
+        assert_eq!(raw.rate_limit_limit(), Some(100));
+        assert_eq!(raw.rate_limit_remaining(), Some(42));
+        assert_eq!(raw.rate_limit_reset(), None);
+        let value = ResponseValue {
+            status: raw.status,
+            headers: raw.headers.clone(),
+            value: (),
+        };
+        assert_eq!(value.etag(), Some("W/\"v7\""));
+        assert_eq!(value.location(), Some("/items/7"));
+        assert_eq!(value.rate_limit_limit(), Some(100));
+        assert_eq!(value.rate_limit_remaining(), Some(42));
+        assert_eq!(value.rate_limit_reset(), None);
+        let bare = response(200, None, "");
+        assert_eq!((bare.etag(), bare.location()), (None, None));
+        assert_eq!(bare.rate_limit_remaining(), None);
+        let mut odd = response(200, None, "");
+        odd.headers.insert(
+            "etag",
+            HeaderValue::from_bytes(b"\"caf\xe9\"").unwrap_or(HeaderValue::from_static("x")),
+        );
+        assert_eq!(odd.etag(), None);
     }
 
     #[test]

@@ -601,6 +601,106 @@ async fn put_and_delete_are_retried_too() {
     server.assert_no_violations();
 }
 
+/// The values of header `name` (lowercase) that `request` carried, in order.
+fn header_values(request: &stitch_tests::fake_server::RecordedRequest, name: &str) -> Vec<String> {
+    request
+        .headers
+        .iter()
+        .filter(|(key, _)| key == name)
+        .map(|(_, value)| value.clone())
+        .collect()
+}
+
+/// Headers the caller adds: the client's defaults go with every request, a request's own
+/// replace the defaults of their name, several values of one name are all sent; an
+/// idempotency key goes with each attempt of its request, the same on the retry, and
+/// `.idempotent()` makes a fresh UUID v4 per call. A header the operation sets itself (the
+/// OIDC credential's `Authorization`) or one that cannot be sent is refused, naming it,
+/// before anything goes out; a default the transport owns is refused by `build`.
+#[tokio::test]
+async fn added_headers_and_idempotency_keys_reach_the_server() {
+    let server = FakeServer::start().await;
+    let id = server.add_job(FakeJob::new(FakeJob::ENGINE, "synthesize"));
+    let client = Client::builder(server.base_url())
+        .oidc(AUTHORIZATION)
+        .retry_policy(fast_retries())
+        .default_header("X-Tenant", "acme")
+        .default_header("X-Env", "prod")
+        .build()
+        .expect("client builds");
+
+    server.fail_next(1, 503, None);
+    let cancelled = client
+        .jobs_cancel_update(id.as_str())
+        .header("X-Env", "staging")
+        .header("X-Tag", "a")
+        .header("X-Tag", "b")
+        .idempotency_key("cancel-7")
+        .await
+        .expect("cancel");
+    assert_eq!(cancelled.status, Some(JobStatus::Revoked));
+    let requests = server.requests();
+    let statuses: Vec<u16> = requests.iter().map(|request| request.status).collect();
+    assert_eq!(statuses, [503, 200]);
+    for request in &requests {
+        assert_eq!(header_values(request, "x-tenant"), ["acme"]);
+        assert_eq!(header_values(request, "x-env"), ["staging"]);
+        assert_eq!(header_values(request, "x-tag"), ["a", "b"]);
+        assert_eq!(header_values(request, "idempotency-key"), ["cancel-7"]);
+        assert_eq!(request.header("authorization"), Some(AUTHORIZATION));
+    }
+
+    for _ in 0..2 {
+        client
+            .jobs_retrieve(id.as_str())
+            .idempotent()
+            .await
+            .expect("retrieve");
+    }
+    let requests = server.requests();
+    let keys: Vec<&str> = requests[2..]
+        .iter()
+        .map(|request| request.header("idempotency-key").unwrap_or_default())
+        .collect();
+    assert_eq!(keys.len(), 2);
+    assert_ne!(keys[0], keys[1], "a fresh key per call");
+    for key in keys {
+        let version = uuid::Uuid::parse_str(key).map(|uuid| uuid.get_version_num());
+        assert_eq!(version.ok(), Some(4), "{key}");
+    }
+    // Without a key nothing of the kind is sent.
+    client.jobs_retrieve(id.as_str()).await.expect("retrieve");
+    assert_eq!(server.requests()[4].header("idempotency-key"), None);
+
+    let error = expect_err(
+        client
+            .jobs_retrieve(id.as_str())
+            .header("Authorization", "Bearer someone-else")
+            .await,
+    );
+    let message = error.to_string();
+    assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
+    assert!(message.contains("`authorization`"), "{message}");
+    assert!(!message.contains("someone-else"), "{message}");
+    let error = expect_err(
+        client
+            .jobs_retrieve(id.as_str())
+            .header("X-Note", "a\r\nX-Evil: 1")
+            .await,
+    );
+    assert!(error.to_string().contains("`X-Note`"), "{error}");
+    assert_eq!(server.request_count(), 5, "refused requests are not sent");
+
+    let refused = Client::builder(server.base_url())
+        .default_header("Content-Length", "0")
+        .build();
+    match refused {
+        Err(Error::InvalidRequest(message)) => assert!(message.contains("`Content-Length`")),
+        other => panic!("expected a refused default header, got {other:?}"),
+    }
+    server.assert_no_violations();
+}
+
 /// Path parameters are percent-encoded as exactly one segment: `/`, `?`, `#`, spaces and
 /// non-ASCII cannot change the path or start a query or fragment. The server sees the encoded
 /// segment on the wire and decodes it back to the original value.

@@ -13,8 +13,8 @@ use reqwest::header::HeaderMap;
 use reqwest::Method;
 
 use super::{
-    base64, check_cookie, header_name, header_value, retryable, Client, Credential, Error, Failure,
-    RawResponse, ResponseValue, RetryPolicy,
+    base64, check_cookie, header_name, header_value, merge_headers, retryable, Client, Credential,
+    Error, ExtraHeaders, Failure, IdempotencyKey, RawResponse, ResponseValue, RetryPolicy,
 };
 
 /// A sent request: a future of the decoded value with the response's status and headers
@@ -121,6 +121,10 @@ pub(crate) struct RequestOptions {
     pub(crate) timeout: Option<Option<Duration>>,
     pub(crate) retry: Option<RetryPolicy>,
     pub(crate) strict_status: Option<bool>,
+    /// Headers of this request (see the `headers` module for how they meet the others).
+    pub(crate) headers: ExtraHeaders,
+    /// The idempotency key: with one, a POST or PATCH is retried like an idempotent request.
+    pub(crate) idempotency: Option<IdempotencyKey>,
 }
 
 /// A request, ready to send (and to send again).
@@ -269,17 +273,29 @@ impl Client {
                 header_value("the request body's media type", content_type, false)?,
             );
         }
+        // One key per send, the same for each retry.
+        let key = options.idempotency.as_ref().map(IdempotencyKey::resolve);
+        merge_headers(
+            &mut headers,
+            &options.headers,
+            key.as_deref().map(|key| (&self.idempotency_header, key)),
+            &self.default_headers,
+            &self.idempotency_header,
+        )?;
         let retry = options.retry.as_ref().unwrap_or(&self.retry);
         let timeout = options.timeout.unwrap_or(self.timeout);
-        let idempotent = [
-            Method::GET,
-            Method::HEAD,
-            Method::PUT,
-            Method::DELETE,
-            Method::OPTIONS,
-            Method::TRACE,
-        ]
-        .contains(&request.method);
+        // POST and PATCH only with an idempotency key: the server can then tell a retry from
+        // a new request, so a write is never done twice.
+        let idempotent = key.is_some()
+            || [
+                Method::GET,
+                Method::HEAD,
+                Method::PUT,
+                Method::DELETE,
+                Method::OPTIONS,
+                Method::TRACE,
+            ]
+            .contains(&request.method);
         let mut attempt = 0u32;
         loop {
             let mut builder = self

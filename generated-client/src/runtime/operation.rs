@@ -23,8 +23,10 @@
 ///
 /// gives the request builder `ListPets<'a>` (the client's `Call`, each required argument,
 /// each optional one as an `Option`) that the method `Client::list_pets`, written by the
-/// generator in the one `impl Client` block of the `operations` module, starts; its setters, `timeout`, `retry_policy`, `strict_status`, `send` and `.await` (`IntoFuture`),
-/// `request` and `decode`; and the error enum, with its derives and docs.
+/// generator in the one `impl Client` block of the `operations` module, starts; its setters,
+/// `timeout`, `retry_policy`, `strict_status`, `header`, `idempotency_key`, `idempotent`,
+/// `send` and `.await` (`IntoFuture`), `request` and `decode`; and the error enum, with its
+/// derives and docs.
 macro_rules! operation {
     (
         #[link = $link:literal]
@@ -81,6 +83,42 @@ macro_rules! operation {
             /// [`ClientBuilder::strict_status`](super::ClientBuilder::strict_status)).
             pub fn strict_status(mut self, strict: bool) -> Self {
                 self.call.options.strict_status = Some(strict);
+                self
+            }
+
+            /// Adds a header to this request, after the ones added before (several values of
+            /// one name are all sent); it replaces the client's default headers of that name
+            /// ([`ClientBuilder::default_header`](super::ClientBuilder::default_header)).
+            ///
+            /// Checked when the request is sent, before anything goes out: a name HTTP does
+            /// not allow, a value holding CR, LF, NUL or another control character, a header
+            /// the operation sets itself (a header parameter that is set, a credential, the
+            /// body's media type, the cookies), a header the HTTP client writes (`Host`,
+            /// `Content-Length`, `Transfer-Encoding`, `Connection` ...) and the idempotency
+            /// key's header are `Error::InvalidRequest`, naming the header, never its value.
+            pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                self.call.options.headers.push(name.into(), value.into());
+                self
+            }
+
+            /// Sends `key` as this request's idempotency key (in the `Idempotency-Key`
+            /// header unless [`ClientBuilder::idempotency_header`](super::ClientBuilder::idempotency_header)
+            /// names another), and lets a POST or PATCH be retried by the retry policy like
+            /// an idempotent request: every attempt carries the same key, so a server that
+            /// honours it does the write once. Without a key (or [`idempotent`](Self::idempotent)),
+            /// POST and PATCH are never retried. An empty key, or one holding CR, LF or
+            /// another control character, is `Error::InvalidRequest`.
+            pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+                self.call.options.idempotency =
+                    Some(super::runtime::IdempotencyKey::Given(key.into()));
+                self
+            }
+
+            /// Like [`idempotency_key`](Self::idempotency_key) with a fresh random key (a
+            /// UUID v4) made each time the request is sent, the same for all of that send's
+            /// retries.
+            pub fn idempotent(mut self) -> Self {
+                self.call.options.idempotency = Some(super::runtime::IdempotencyKey::Generated);
                 self
             }
 

@@ -3,8 +3,9 @@
 
 //! Responses: the raw response as it arrived ([`RawResponse`], with a short `Debug` and the
 //! server's message for errors), the decoded value with its status and headers
-//! ([`ResponseValue`]), a documented error ([`ApiError`]), and the decoders the operations'
-//! `decode` functions call.
+//! ([`ResponseValue`]), a documented error ([`ApiError`]), the common headers read for the
+//! caller (`ETag`, `Location`, rate limits), and the decoders the operations' `decode`
+//! functions call.
 
 use std::fmt;
 
@@ -402,4 +403,61 @@ impl<E> std::ops::Deref for ApiError<E> {
     fn deref(&self) -> &E {
         &self.value
     }
+}
+
+/// Accessors of the headers many APIs send, on [`ResponseValue`] and [`RawResponse`] alike.
+macro_rules! common_headers {
+    ($($ty:ident$(<$generic:ident>)?),*) => {$(
+        impl$(<$generic>)? $ty$(<$generic>)? {
+            /// The `ETag` header as sent (quotes and a `W/` prefix kept), ready to go back
+            /// in an `If-Match` or `If-None-Match` header (`.header("If-Match", etag)`);
+            /// `None` when absent or not visible ASCII.
+            pub fn etag(&self) -> Option<&str> {
+                text(&self.headers, "etag")
+            }
+
+            /// The `Location` header as sent (it may be relative to the request's URL);
+            /// `None` when absent or not visible ASCII.
+            pub fn location(&self) -> Option<&str> {
+                text(&self.headers, "location")
+            }
+
+            /// The request quota of the current window: `RateLimit-Limit`, else
+            /// `X-RateLimit-Limit` (the number before any `,` or `;`); `None` when neither
+            /// is a number.
+            pub fn rate_limit_limit(&self) -> Option<u64> {
+                rate_limit(&self.headers, "limit")
+            }
+
+            /// The requests left in the current window: `RateLimit-Remaining`, else
+            /// `X-RateLimit-Remaining`; `None` when neither is a number.
+            pub fn rate_limit_remaining(&self) -> Option<u64> {
+                rate_limit(&self.headers, "remaining")
+            }
+
+            /// When the window resets: `RateLimit-Reset`, else `X-RateLimit-Reset`, as the
+            /// server means it (seconds from now in the IETF draft, a Unix time in seconds
+            /// at GitHub and many others); `None` when neither is a number.
+            pub fn rate_limit_reset(&self) -> Option<u64> {
+                rate_limit(&self.headers, "reset")
+            }
+        }
+    )*};
+}
+
+common_headers!(RawResponse, ResponseValue<T>);
+
+/// The first value of header `name` as text, when it is visible ASCII.
+fn text<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers.get(name)?.to_str().ok()
+}
+
+/// The number of `RateLimit-{field}`, else of `X-RateLimit-{field}`: the digits before any
+/// `,` or `;` (the draft's `100, 100;w=60`).
+fn rate_limit(headers: &HeaderMap, field: &str) -> Option<u64> {
+    let number = |name: String| {
+        let value = text(headers, &name)?;
+        value.split([',', ';']).next()?.trim().parse::<u64>().ok()
+    };
+    number(format!("ratelimit-{field}")).or_else(|| number(format!("x-ratelimit-{field}")))
 }

@@ -14,7 +14,7 @@ const DEPENDENCIES: &[&str] = &[
     r#"serde_json = "1""#,
     r#"serde_with = { version = "3", default-features = false, features = ["macros"] }"#,
     r#"tokio = { version = "1", features = ["time"] }"#,
-    r#"uuid = { version = "1", features = ["serde"] }"#,
+    r#"uuid = { version = "1", features = ["serde", "v4"] }"#,
 ];
 
 /// `Cargo.toml` for the generated crate.

@@ -73,7 +73,7 @@ macro_rules! part {
 /// operations call (if any) depends on each parameter's type and style and on each body's
 /// media type, decided while printing the operations; the file allows dead code, and its
 /// re-export `unused_imports` (an API whose operations send no parameter and no body).
-const PARTS: [(Part, Need); 14] = [
+const PARTS: [(Part, Need); 15] = [
     (part!("best_fit", false), Need::BestFit),
     (part!("call", true), Need::Always),
     (part!("client", true), Need::Always),
@@ -83,6 +83,7 @@ const PARTS: [(Part, Need); 14] = [
     (part!("enums", false), Need::Enums),
     (part!("error", true), Need::Always),
     (part!("form", true), Need::Form),
+    (part!("headers", false), Need::Always),
     (part!("multipart", false), Need::Multipart),
     (part!("open_enum", false), Need::OpenEnum),
     (part!("operation", false), Need::Operations),

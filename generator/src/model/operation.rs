@@ -70,6 +70,8 @@ const BUILDER_METHODS: &[&str] = &[
     "credential",
     "base_path",
     "strict_status",
+    "default_header",
+    "idempotency_header",
 ];
 /// Fields and methods of a request builder that parameters must not take.
 const REQUEST_METHODS: &[&str] = &[
@@ -86,6 +88,9 @@ const REQUEST_METHODS: &[&str] = &[
     "decode",
     "options",
     "into_future",
+    "header",
+    "idempotency_key",
+    "idempotent",
 ];
 
 /// The path of the API's server: the first entry of the document's `servers` (OpenAPI's
