@@ -11,7 +11,9 @@
 //! `n` belongs to call `n`, however many requests the call made.
 //!
 //! Prism runs in its default static mode: answers come from the document's examples, or are
-//! built from the schemas without randomness, so the same spec gives the same answers.
+//! built from the schemas without randomness, so the same spec gives the same answers. A
+//! request with the header `Prefer: dynamic=true` (Prism's per-request switch) gets an answer
+//! drawn from the schemas instead, seeded (`--seed 1`) so runs repeat.
 
 use std::fs;
 use std::io::Read;
@@ -82,11 +84,12 @@ impl Mock {
             .arg("mock")
             .arg(spec)
             .args(["--host", "127.0.0.1", "--port", &port.to_string()])
-            // Dynamic answers are drawn by json-schema-faker, seeded: the same on every run.
+            // Dynamic answers (`--dynamic`, or a request's `Prefer: dynamic=true`) are drawn
+            // by json-schema-faker, seeded: the same on every run.
             .args(if dynamic {
                 &["--dynamic", "--seed", "1"][..]
             } else {
-                &[]
+                &["--seed", "1"]
             })
             .stdin(Stdio::null())
             .stdout(out)

@@ -41,14 +41,23 @@ pub struct Setup {
 pub struct Tally {
     /// Operations of the specs that ran.
     pub operations: usize,
-    /// Operations whose every call passed.
+    /// Operations whose every call passed (a call whose static answer violates the document
+    /// judged by its dynamic answer).
     pub operations_passed: usize,
+    /// Operations whose every call passed with Prism's static answers.
+    pub operations_passed_static: usize,
     /// Operations with a failure explained as the document's own contradiction.
     pub operations_explained: usize,
     /// Calls made.
     pub calls: usize,
     /// Calls that passed.
     pub calls_passed: usize,
+    /// Calls that passed with Prism's static answer.
+    pub calls_passed_static: usize,
+    /// Calls judged again with a dynamic answer (the static one violates the document).
+    pub calls_judged_again: usize,
+    /// Of those, calls whose dynamic answer decoded.
+    pub calls_passed_again: usize,
     /// Passed calls whose answer was a documented error, decoded into the typed error.
     pub calls_typed_errors: usize,
     /// Calls Prism found a violation in.
@@ -142,10 +151,18 @@ pub fn tally(runs: &[SpecRun]) -> Tally {
             continue;
         }
         tally.operations += run.operations;
-        let mut by_operation: BTreeMap<&str, (bool, bool)> = BTreeMap::new();
+        let mut by_operation: BTreeMap<&str, (bool, bool, bool)> = BTreeMap::new();
         for call in &run.calls {
             tally.calls += 1;
-            let entry = by_operation.entry(&call.method).or_insert((true, false));
+            let entry = by_operation
+                .entry(&call.method)
+                .or_insert((true, false, true));
+            entry.2 &= call.passed_static();
+            tally.calls_passed_static += usize::from(call.passed_static());
+            if let Some(again) = &call.dynamic {
+                tally.calls_judged_again += 1;
+                tally.calls_passed_again += usize::from(again.passed());
+            }
             if call.passed() {
                 tally.calls_passed += 1;
                 if call.kind == "api" {
@@ -161,10 +178,14 @@ pub fn tally(runs: &[SpecRun]) -> Tally {
                 }
             }
         }
-        tally.operations_passed += by_operation.values().filter(|(ok, _)| *ok).count();
+        tally.operations_passed += by_operation.values().filter(|(ok, _, _)| *ok).count();
+        tally.operations_passed_static += by_operation
+            .values()
+            .filter(|(_, _, statically)| *statically)
+            .count();
         tally.operations_explained += by_operation
             .values()
-            .filter(|(ok, explained)| !ok && *explained)
+            .filter(|(ok, explained, _)| !ok && *explained)
             .count();
     }
     tally
@@ -308,11 +329,27 @@ pub fn markdown(setup: &Setup, runs: &[SpecRun]) -> String {
             share(total.operations_passed, total.operations),
         ),
         (
+            "operations passed with static answers only",
+            share(total.operations_passed_static, total.operations),
+        ),
+        (
             "operations failed, explained by the document",
             total.operations_explained.to_string(),
         ),
         ("calls", total.calls.to_string()),
         ("calls passed", share(total.calls_passed, total.calls)),
+        (
+            "calls passed with static answers only",
+            share(total.calls_passed_static, total.calls),
+        ),
+        (
+            "calls judged again with a dynamic answer (the static one violates the document and did not decode)",
+            total.calls_judged_again.to_string(),
+        ),
+        (
+            "of which passed with the dynamic answer",
+            total.calls_passed_again.to_string(),
+        ),
         (
             "of which a documented error, decoded as typed",
             total.calls_typed_errors.to_string(),
@@ -397,9 +434,13 @@ pub fn json(setup: &Setup, runs: &[SpecRun]) -> Value {
         json!({
             "operations": t.operations,
             "operations_passed": t.operations_passed,
+            "operations_passed_static": t.operations_passed_static,
             "operations_explained": t.operations_explained,
             "calls": t.calls,
             "calls_passed": t.calls_passed,
+            "calls_passed_static": t.calls_passed_static,
+            "calls_judged_again": t.calls_judged_again,
+            "calls_passed_again": t.calls_passed_again,
             "calls_typed_errors": t.calls_typed_errors,
             "calls_violating": t.calls_violating,
             "calls_undecoded": t.calls_undecoded,
@@ -424,6 +465,14 @@ pub fn json(setup: &Setup, runs: &[SpecRun]) -> Value {
                         "violations": call.violations,
                         "answer_violations": call.answer_violations.len(),
                         "explained": explained(call),
+                        "dynamic": call.dynamic.as_ref().map(|again| json!({
+                            "passed": again.passed(),
+                            "outcome": again.kind,
+                            "status": again.status,
+                            "message": again.message,
+                            "violations": again.violations,
+                            "answer_violations": again.answer_violations.len(),
+                        })),
                     })
                 })
                 .collect();
@@ -480,6 +529,7 @@ mod tests {
                 answer_violations: answers.iter().map(|v| (*v).to_owned()).collect(),
                 from_example: false,
                 form_body,
+                dynamic: None,
             };
         let date = "Violation: response.body.LastModifiedTime Response body property LastModifiedTime must match format \"date-time\"";
         assert!(explained(&call("Decode", &[], &[date], false)).is_some());
