@@ -305,12 +305,7 @@ fn failed(id: &str, operations: usize, failure: String) -> SpecRun {
 
 /// Generates the client of one spec file and writes it and its driver into the workspace,
 /// and Prism's copies of the document into `documents` when it needs them ([`shard`]).
-fn prepare(
-    file: &Path,
-    id: &str,
-    workspace: &Path,
-    documents: &Path,
-) -> Result<Prepared, String> {
+fn prepare(file: &Path, id: &str, workspace: &Path, documents: &Path) -> Result<Prepared, String> {
     let package = crate_name(id);
     let options = options(id);
     let sources = stitch::source::read_inputs(&[file.to_path_buf()]).map_err(|e| e.to_string())?;
@@ -542,7 +537,10 @@ fn drive(prism: &Path, cache: &Path, spec: &Prepared, program: &Path, dynamic: b
                 .iter()
                 .copied()
                 .filter(|i| {
-                    served.outcomes.get(i).is_some_and(|(kind, _, _)| kind == "Decode")
+                    served
+                        .outcomes
+                        .get(i)
+                        .is_some_and(|(kind, _, _)| kind == "Decode")
                         && served.verdicts.get(i).is_some_and(|v| {
                             v.violations.is_empty() && !v.answer_violations.is_empty()
                         })
@@ -559,8 +557,7 @@ fn drive(prism: &Path, cache: &Path, spec: &Prepared, program: &Path, dynamic: b
             Ok(served) => {
                 crashes += served.crashes;
                 for index in retry {
-                    let Some((kind, status, message)) = served.outcomes.get(&index).cloned()
-                    else {
+                    let Some((kind, status, message)) = served.outcomes.get(&index).cloned() else {
                         continue;
                     };
                     let verdict = served.verdicts.get(&index).cloned().unwrap_or_default();

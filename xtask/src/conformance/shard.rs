@@ -16,11 +16,18 @@
 //! operation goes into the first copy where its path and method are free). One Prism serves
 //! each copy, and the driver calls each operation against the Prism that serves it.
 //!
+//! The same holds for templates that differ only in their parameters' names
+//! (`/v1/{jobName}` and `/v1/{name}` in Google's storagetransfer): they match the same URLs,
+//! and Prism validates a request against whichever it finds first, so a copy holds at most
+//! one of them.
+//!
 //! Nothing else changes: every parameter, body and response is as in the original, so the
 //! request validation is as strict as before (the suffix's query parameter or header stays
 //! required wherever the original requires it). Path-level parameters are moved into each
 //! operation of their path item (an operation's own parameter of the same name and place
 //! wins, as OpenAPI says), because two original path items may now share one template.
+
+use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
@@ -44,14 +51,45 @@ pub fn bare(template: &str) -> &str {
     template.split_once('#').map_or(template, |(path, _)| path)
 }
 
+/// The URLs a template matches: the bare template with every parameter's name left out
+/// (`/v1/{jobName}` → `/v1/{}`).
+fn route(template: &str) -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    for c in bare(template).chars() {
+        match c {
+            '{' => {
+                inside = true;
+                out.push('{');
+            }
+            '}' => {
+                inside = false;
+                out.push('}');
+            }
+            _ if inside => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// Prism's copies of `document`, or `None` when no path template holds a `#` suffix (Prism
 /// then serves the original file).
 pub fn split(document: &Value) -> Option<Vec<Shard>> {
     let paths = document.get("paths")?.as_object()?;
-    if !paths.keys().any(|template| template.contains('#')) {
+    let mut routes: BTreeMap<String, &str> = BTreeMap::new();
+    let same_route = paths
+        .keys()
+        .any(|template| *routes.entry(route(template)).or_insert(template) != template.as_str());
+    if !same_route && !paths.keys().any(|template| template.contains('#')) {
         return None;
     }
-    let mut shards: Vec<(Map<String, Value>, Vec<(String, String)>)> = Vec::new();
+    // Per copy: its paths, its operations, and the bare template it holds for each route.
+    let mut shards: Vec<(
+        Map<String, Value>,
+        Vec<(String, String)>,
+        BTreeMap<String, String>,
+    )> = Vec::new();
     for (template, item) in paths {
         let Some(item) = item.as_object() else {
             continue;
@@ -62,23 +100,26 @@ pub fn split(document: &Value) -> Option<Vec<Shard>> {
             .cloned()
             .unwrap_or_default();
         let path = bare(template);
+        let key = route(template);
         for (method, operation) in item {
             if !METHODS.contains(&method.as_str()) {
                 continue;
             }
             let mut operation = operation.clone();
             add_shared(document, &mut operation, &shared);
-            let free = shards.iter().position(|(paths, _)| {
-                paths
-                    .get(path)
-                    .and_then(Value::as_object)
-                    .is_none_or(|item| !item.contains_key(method))
+            let free = shards.iter().position(|(paths, _, held)| {
+                held.get(&key).is_none_or(|held| held == path)
+                    && paths
+                        .get(path)
+                        .and_then(Value::as_object)
+                        .is_none_or(|item| !item.contains_key(method))
             });
             let index = free.unwrap_or_else(|| {
-                shards.push((Map::new(), Vec::new()));
+                shards.push((Map::new(), Vec::new(), BTreeMap::new()));
                 shards.len() - 1
             });
-            let (paths, operations) = &mut shards[index];
+            let (paths, operations, held) = &mut shards[index];
+            held.insert(key.clone(), path.to_owned());
             let entry = paths
                 .entry(path.to_owned())
                 .or_insert_with(|| Value::Object(Map::new()));
@@ -91,7 +132,7 @@ pub fn split(document: &Value) -> Option<Vec<Shard>> {
     Some(
         shards
             .into_iter()
-            .map(|(paths, operations)| {
+            .map(|(paths, operations, _)| {
                 let mut copy = document.clone();
                 if let Some(object) = copy.as_object_mut() {
                     object.insert("paths".to_owned(), Value::Object(paths));
@@ -117,11 +158,7 @@ fn add_shared(document: &Value, operation: &mut Value, shared: &[Value]) {
     let own: Vec<(String, String)> = operation
         .get("parameters")
         .and_then(Value::as_array)
-        .map(|list| {
-            list.iter()
-                .filter_map(|p| identity(document, p))
-                .collect()
-        })
+        .map(|list| list.iter().filter_map(|p| identity(document, p)).collect())
         .unwrap_or_default();
     let mut added: Vec<Value> = shared
         .iter()
@@ -164,8 +201,34 @@ mod tests {
 
     #[test]
     fn documents_without_suffixes_are_served_as_they_are() {
-        let document = json!({"paths": {"/a": {"get": {}}, "/a/{b}": {"get": {}}}});
+        let document = json!({"paths": {"/a": {"get": {}}, "/a/{b}": {"get": {}}, "/a/{b}:run": {"post": {}}}});
         assert_eq!(split(&document), None);
+    }
+
+    /// Templates that differ only in their parameters' names match the same URLs: each goes
+    /// into its own copy, whatever their methods.
+    #[test]
+    fn templates_matching_the_same_urls_are_dealt_apart() {
+        let document = json!({"paths": {
+            "/v1/{jobName}": {"get": {"operationId": "GetJob"}, "patch": {"operationId": "PatchJob"}},
+            "/v1/{name}": {"get": {"operationId": "ListOperations"}, "delete": {"operationId": "DeletePool"}},
+            "/v1/{name}:cancel": {"post": {"operationId": "Cancel"}}
+        }});
+        let shards = split(&document).expect("split");
+        let templates = |i: usize| -> Vec<&str> {
+            shards[i]
+                .operations
+                .iter()
+                .map(|(_, p)| p.as_str())
+                .collect()
+        };
+        assert_eq!(shards.len(), 2);
+        assert_eq!(
+            templates(0),
+            ["/v1/{jobName}", "/v1/{jobName}", "/v1/{name}:cancel"]
+        );
+        assert_eq!(templates(1), ["/v1/{name}", "/v1/{name}"]);
+        assert_eq!(route("/v1/{name}#x"), "/v1/{}");
     }
 
     /// Suffixed templates lose their suffix; operations that would then share a path and a
