@@ -11,7 +11,7 @@
 //! Prism crashed on the one before). The environment variable [`CALLS_VAR`], when set, lists
 //! the calls to make (comma-separated indices; the harness runs a driver once per document
 //! Prism serves, see `shard`), and [`PREFER_VAR`], when set, is sent as the `Prefer` header of
-//! every request (`dynamic=true`: Prism answers from the schemas, not the examples). Before call `n` the driver sends the marker `GET /__stitch_conformance/<n>` (a raw HTTP
+//! every request (`dynamic=true`: Prism answers from the schemas, not the examples). Before call `n` the driver sends the marker `TRACE /__stitch_conformance/<n>` (a raw HTTP
 //! request on its own connection) so Prism's log can be split by call; after the last call,
 //! the marker `end`. For each call it prints one line: `n<TAB>kind<TAB>status<TAB>message`,
 //! where kind is `ok` (decoded into the success type), `api` (decoded into the operation's
@@ -43,6 +43,8 @@ pub struct Planned {
     pub skip: Option<String>,
     /// The call sends a body, as `application/x-www-form-urlencoded`.
     pub form_body: bool,
+    /// The call sends an XML body (`application/xml`, `text/xml`, `+xml`).
+    pub xml_body: bool,
 }
 
 /// The calls of every operation: with required arguments, and again with every argument
@@ -66,6 +68,9 @@ pub fn plan(api: &Api, document: &Value) -> Vec<Planned> {
                 skip: skip_reason(op, &call),
                 form_body: op.body.as_ref().is_some_and(|b| {
                     b.encoding == BodyEncoding::Form && (b.required || fill == Fill::All)
+                }),
+                xml_body: op.body.as_ref().is_some_and(|b| {
+                    b.media_type.contains("xml") && (b.required || fill == Fill::All)
                 }),
                 call,
             });
@@ -185,11 +190,14 @@ pub fn program(api: &Api, client_package: &str, planned: &[Planned]) -> String {
 }
 
 /// What every driver shares: the marker request and the outcome line.
-const PRELUDE: &str = r#"/// Sends `GET /__stitch_conformance/<label>` on its own connection and reads the answer.
+const PRELUDE: &str = r#"/// Sends `TRACE /__stitch_conformance/<label>` on its own connection and reads the answer
+/// (`TRACE`: no operation has it, so Prism routes the marker nowhere and validates nothing;
+/// a `GET` could match a template such as `/{Bucket}/{Key}` and be validated, and even crash
+/// Prism).
 fn marker(address: &str, label: &str) {
     if let Ok(mut stream) = std::net::TcpStream::connect(address) {
         let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(10)));
-        let _ = write!(stream, "GET /__stitch_conformance/{label} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
+        let _ = write!(stream, "TRACE /__stitch_conformance/{label} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
         let mut sink = Vec::new();
         let _ = stream.read_to_end(&mut sink);
     }

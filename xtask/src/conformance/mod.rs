@@ -99,6 +99,8 @@ pub struct CallResult {
     pub from_example: bool,
     /// The call sent a form-urlencoded body.
     pub form_body: bool,
+    /// The call sent an XML body.
+    pub xml_body: bool,
     /// The same call judged again against an answer Prism built from the schemas
     /// (`Prefer: dynamic=true`), made when the static answer (from the document's examples)
     /// did not decode and Prism said that answer violates the document.
@@ -133,16 +135,19 @@ impl CallResult {
         self.violations.is_empty() && (self.kind == "ok" || self.kind == "api")
     }
 
-    /// Passed with the static answer, or (that answer violating the document) with a
-    /// dynamic one.
+    /// Passed with the static answer, or (that answer violating the document, as Prism
+    /// says) with a dynamic one.
     pub fn passed(&self) -> bool {
-        self.passed_static() || self.dynamic.as_ref().is_some_and(Judged::passed)
+        self.passed_static()
+            || (!self.answer_violations.is_empty()
+                && self.dynamic.as_ref().is_some_and(Judged::passed))
     }
 
-    /// The static answer did not decode, and Prism says it violates the document: worth
-    /// judging again with an answer built from the schemas.
+    /// The static answer did not decode: judged again with an answer built from the
+    /// schemas. Only when Prism says the static answer violates the document does a dynamic
+    /// pass count as a pass; otherwise it only explains the failure (`report::explained`).
     fn worth_judging_again(&self) -> bool {
-        self.kind == "Decode" && self.violations.is_empty() && !self.answer_violations.is_empty()
+        self.kind == "Decode" && self.violations.is_empty()
     }
 }
 
@@ -528,8 +533,7 @@ fn drive(prism: &Path, cache: &Path, spec: &Prepared, program: &Path, dynamic: b
             }
         };
         crashes += served.crashes;
-        // Calls worth judging again: a static answer that violates the document and does
-        // not decode.
+        // Calls worth judging again: a valid request whose static answer does not decode.
         let retry: Vec<usize> = if dynamic {
             Vec::new()
         } else {
@@ -541,9 +545,10 @@ fn drive(prism: &Path, cache: &Path, spec: &Prepared, program: &Path, dynamic: b
                         .outcomes
                         .get(i)
                         .is_some_and(|(kind, _, _)| kind == "Decode")
-                        && served.verdicts.get(i).is_some_and(|v| {
-                            v.violations.is_empty() && !v.answer_violations.is_empty()
-                        })
+                        && served
+                            .verdicts
+                            .get(i)
+                            .is_none_or(|v| v.violations.is_empty())
                 })
                 .collect()
         };
@@ -605,6 +610,7 @@ fn drive(prism: &Path, cache: &Path, spec: &Prepared, program: &Path, dynamic: b
             violations: verdict.violations,
             answer_violations: verdict.answer_violations,
             form_body: planned.form_body,
+            xml_body: planned.xml_body,
             from_example: planned
                 .call
                 .positional

@@ -7,7 +7,7 @@
 //! request's `[HTTP SERVER] <method> <path> ℹ  info  Request received` line; a request it
 //! cannot serve at all (no path matched, no acceptable response) ends with `Request
 //! terminated with error: <type>: <title>`. The driver sends a marker request
-//! (`GET /__stitch_conformance/<n>`) before call `n`, so every block of the log after marker
+//! (`TRACE /__stitch_conformance/<n>`) before call `n`, so every block of the log after marker
 //! `n` belongs to call `n`, however many requests the call made.
 //!
 //! Prism runs in its default static mode: answers come from the document's examples, or are

@@ -81,6 +81,11 @@ pub struct Tally {
 /// - the answer did not decode, and Prism reported that its own answer violates the document
 ///   (static mode writes `"string"` into a `format: date-time` reached through `allOf`, `null`
 ///   into a non-nullable string, ..): the client's types follow the document and refuse it;
+/// - Prism found only "must be object" in an XML body: Prism 5.16 does not parse XML and
+///   refuses every XML body of an object schema;
+/// - the static answer did not decode, Prism did not flag it, but a dynamic answer from the
+///   same schema decodes: Prism's static generator cuts recursive schemas short with `{}`
+///   (required properties left out) and its response validation does not notice;
 /// - Prism found only arrays missing from a form-urlencoded body: the client sends an array
 ///   as one `name=item` pair per item (OpenAPI's default `style: form, explode: true` for
 ///   form bodies), and Prism reads a lone pair as a string, not as a one-item array.
@@ -114,6 +119,24 @@ fn explained(call: &CallResult) -> Option<&'static str> {
         )
     } else if all(NO_ANSWER) {
         Some("Prism cannot build an answer from the document")
+    } else if call.xml_body
+        && !call.violations.is_empty()
+        && call
+            .violations
+            .iter()
+            .all(|v| v == "Request body must be object" || v == "Request body must be array")
+    {
+        Some(
+            "Prism 5.16 does not read XML bodies: it checks the raw text against the object schema, and refuses any XML, however well-formed",
+        )
+    } else if call.kind == "Decode"
+        && call.violations.is_empty()
+        && call.answer_violations.is_empty()
+        && call.dynamic.as_ref().is_some_and(super::Judged::passed)
+    {
+        Some(
+            "Prism's static answer does not fit the document though Prism does not say so (it cuts recursive schemas short with `{}`, leaving required properties out); an answer Prism builds from the same schema with `Prefer: dynamic=true` decodes",
+        )
     } else if call.kind == "Decode"
         && call.violations.is_empty()
         && !call.answer_violations.is_empty()
@@ -529,6 +552,7 @@ mod tests {
                 answer_violations: answers.iter().map(|v| (*v).to_owned()).collect(),
                 from_example: false,
                 form_body,
+                xml_body: false,
                 dynamic: None,
             };
         let date = "Violation: response.body.LastModifiedTime Response body property LastModifiedTime must match format \"date-time\"";
