@@ -324,7 +324,19 @@ pub fn markdown(setup: &Setup, runs: &[SpecRun]) -> String {
          every operation with arguments synthesized from the document (required ones, then \
          again with the optional ones). A call passes when Prism reports no violation of the \
          document by the request and the answer decodes into the documented type (a documented \
-         error status into the operation's typed error). Run time {:.0} s.\n\n",
+         error status into the operation's typed error). Run time {:.0} s.\n\n\
+         Where a document's path templates hold a Smithy `#` suffix (AWS: \
+         `/v1/domain/permissions/policy#domain`, the same path told apart by a query parameter \
+         or header) or two templates match the same URLs (`/v1/{{jobName}}` and `/v1/{{name}}`), \
+         Prism, which routes on the template as written, is served copies of the document: \
+         suffixes removed, and the operations dealt into as few copies as hold no path and \
+         method twice, one Prism per copy, each operation called against the Prism that serves \
+         it. The client is generated from the original, and every parameter, body and response \
+         is kept, so the request validation is as strict (the suffix's parameter stays \
+         required). A call whose static answer (built from the document's examples) does not \
+         decode is made again with `Prefer: dynamic=true` (Prism's per-request switch to \
+         answers built from the schemas, seeded): it passes by that answer only where Prism \
+         said its static answer violates the document; both figures are below.\n\n",
         runs.len(),
         setup.corpus,
         setup
@@ -570,5 +582,60 @@ mod tests {
             ))
             .is_none()
         );
+    }
+
+    /// An XML body Prism cannot read is explained, the same violation of a JSON body is
+    /// not; an undecoded static answer passes by its dynamic judgement only where Prism
+    /// flagged the static answer, and is otherwise explained by it.
+    #[test]
+    fn xml_bodies_and_dynamic_judgements() {
+        let base = CallResult {
+            http: "PUT /{Bucket}#acl".to_owned(),
+            method: "put_bucket_acl".to_owned(),
+            fill: Fill::Required,
+            kind: "UnexpectedStatus".to_owned(),
+            status: 422,
+            message: String::new(),
+            violations: vec!["Request body must be object".to_owned()],
+            answer_violations: Vec::new(),
+            from_example: false,
+            form_body: false,
+            xml_body: true,
+            dynamic: None,
+        };
+        assert!(explained(&base).is_some());
+        let json = CallResult {
+            xml_body: false,
+            ..base.clone()
+        };
+        assert!(explained(&json).is_none());
+        let judged = |passed: bool| super::super::Judged {
+            kind: if passed { "ok" } else { "Decode" }.to_owned(),
+            status: 200,
+            message: String::new(),
+            violations: Vec::new(),
+            answer_violations: Vec::new(),
+        };
+        let undecoded = CallResult {
+            kind: "Decode".to_owned(),
+            status: 200,
+            violations: Vec::new(),
+            xml_body: false,
+            dynamic: Some(judged(true)),
+            ..base
+        };
+        assert!(!undecoded.passed() && explained(&undecoded).is_some());
+        let flagged = CallResult {
+            answer_violations: vec![
+                "Violation: response.body.a must match format \"date-time\"".to_owned(),
+            ],
+            ..undecoded.clone()
+        };
+        assert!(flagged.passed() && !flagged.passed_static());
+        let both_fail = CallResult {
+            dynamic: Some(judged(false)),
+            ..undecoded
+        };
+        assert!(!both_fail.passed() && explained(&both_fail).is_none());
     }
 }
