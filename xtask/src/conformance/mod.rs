@@ -11,6 +11,15 @@
 //! optional one when there are any. All crates and drivers are members of one throwaway
 //! workspace in `.cache/conformance/`, built once (one target folder). Then, one spec at a time,
 //! `prism mock` serves the spec on a loopback port ([`prism`]) and the driver runs against it.
+//! A document Prism cannot route as written (AWS's Smithy `#` suffixes, two templates matching
+//! the same URLs) is served as several copies, one Prism each, and the driver calls each
+//! operation against the Prism that serves it ([`shard`]).
+//!
+//! A call whose static answer did not decode (the request being valid) is made again against
+//! a fresh Prism with `Prefer: dynamic=true`, which answers from the schemas instead of the
+//! document's examples. Where Prism said its static answer violates the document, the dynamic
+//! judgement decides the call; otherwise it only explains the failure. The report keeps both
+//! figures (passed with static answers only, and passed).
 //!
 //! A call passes when Prism reports no violation of the document by the request and the
 //! client decoded the answer into the documented type (the success type, or the operation's
