@@ -36,6 +36,14 @@ const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
+/// A copy being dealt: its paths, its operations (as [`Shard::operations`]), and the bare
+/// template it holds for each route.
+type Building = (
+    Map<String, Value>,
+    Vec<(String, String)>,
+    BTreeMap<String, String>,
+);
+
 /// One copy of the document and the operations it serves.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Shard {
@@ -84,12 +92,7 @@ pub fn split(document: &Value) -> Option<Vec<Shard>> {
     if !same_route && !paths.keys().any(|template| template.contains('#')) {
         return None;
     }
-    // Per copy: its paths, its operations, and the bare template it holds for each route.
-    let mut shards: Vec<(
-        Map<String, Value>,
-        Vec<(String, String)>,
-        BTreeMap<String, String>,
-    )> = Vec::new();
+    let mut shards: Vec<Building> = Vec::new();
     for (template, item) in paths {
         let Some(item) = item.as_object() else {
             continue;
