@@ -40,8 +40,9 @@ pub struct Argument {
     pub ty: TypeRef,
     /// The value.
     pub value: Value,
-    /// The value is the document's own example, taken as written (not synthesized): when a
-    /// validator rejects it, the document contradicts itself.
+    /// The value is the document's own example, taken as written (not synthesized), or an
+    /// item of an array's `enum` that lists item values (no array equals any of them): when
+    /// a validator rejects it, the document contradicts itself.
     pub from_example: bool,
 }
 
@@ -186,9 +187,17 @@ fn media_value(document: &Value, media: &Value, fill: Fill) -> (Value, bool) {
 /// A schema's value, and whether it is the schema's example taken as written.
 fn schema_value(document: &Value, schema: &Value, fill: Fill) -> (Value, bool) {
     let resolved = resolve(document, schema);
-    let from_example = resolved.get("const").is_none()
-        && resolved.get("enum").is_none()
-        && schema_example(resolved).is_some_and(|example| fits(document, resolved, example));
+    // `{type: array, enum: ["live", ..]}`: the value is one of the document's own enum values
+    // as one item, and no array can equal a string.
+    let enum_of_items = type_name(resolved) == Some("array")
+        && resolved
+            .get("enum")
+            .and_then(Value::as_array)
+            .is_some_and(|values| values.iter().any(|v| !v.is_null() && !v.is_array()));
+    let from_example = enum_of_items
+        || (resolved.get("const").is_none()
+            && resolved.get("enum").is_none()
+            && schema_example(resolved).is_some_and(|example| fits(document, resolved, example)));
     (synthesize(document, schema, fill, 0), from_example)
 }
 
@@ -294,8 +303,18 @@ fn synthesize(document: &Value, schema: &Value, fill: Fill, depth: usize) -> Val
     }
     // An example or default that contradicts its own schema (a date-time where the format
     // is `date`, an object for an array) is passed over: the value is built from the type.
-    if let Some(example) = schema_example(schema).filter(|e| fits(document, schema, e)) {
-        return example.clone();
+    if let Some(example) = schema_example(schema) {
+        if fits(document, schema, example) {
+            return example.clone();
+        }
+        // A number or boolean written for a string (`example: 442035159999` for a phone
+        // number typed `string`) means its text.
+        if matches!(example, Value::Number(_) | Value::Bool(_)) {
+            let text = Value::String(example.to_string());
+            if fits(document, schema, &text) {
+                return text;
+            }
+        }
     }
     if let Some(default) = object.get("default").filter(|d| fits(document, schema, d)) {
         return default.clone();
@@ -1421,6 +1440,20 @@ client.ping().await?;
         assert_eq!(
             parameter_value(&doc, &param, Fill::Required),
             (json!("2024-01-02"), false)
+        );
+        let param = json!({"name": "mixin", "in": "query",
+            "schema": {"type": "array", "items": {"type": "string"}, "enum": ["live", "promotions"]}});
+        assert_eq!(
+            parameter_value(&doc, &param, Fill::Required),
+            (json!(["live"]), true)
+        );
+        assert_eq!(
+            v(json!({"type": "string", "example": 442035159999_u64})),
+            json!("442035159999")
+        );
+        assert_eq!(
+            v(json!({"type": "string", "format": "uuid", "example": 12})),
+            json!("3fa85f64-5717-4562-b3fc-2c963f66afa6")
         );
         let media =
             json!({"schema": {"type": "array", "items": {"type": "string"}}, "example": {"a": 1}});

@@ -159,7 +159,9 @@ fn explained(call: &CallResult) -> Option<&'static str> {
             .iter()
             .all(|v| CONTENT.iter().any(|c| v.contains(c)))
     {
-        Some("the document's own example violates its schema")
+        Some(
+            "the document's own example violates its schema (or an array's `enum` lists strings, which no array equals)",
+        )
     } else {
         None
     }
