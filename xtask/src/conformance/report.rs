@@ -86,6 +86,9 @@ pub struct Tally {
 /// - the static answer did not decode, Prism did not flag it, but a dynamic answer from the
 ///   same schema decodes: Prism's static generator cuts recursive schemas short with `{}`
 ///   (required properties left out) and its response validation does not notice;
+/// - the static answer lacks a required property Prism did not flag, and the dynamic
+///   judgement failed in Prism itself (stack overflow, crash): Prism cannot answer a
+///   recursive schema (its static answer cuts it short with `{}`);
 /// - Prism found only arrays missing from a form-urlencoded body: the client sends an array
 ///   as one `name=item` pair per item (OpenAPI's default `style: form, explode: true` for
 ///   form bodies), and Prism reads a lone pair as a string, not as a one-item array.
@@ -128,6 +131,22 @@ fn explained(call: &CallResult) -> Option<&'static str> {
     {
         Some(
             "Prism 5.16 does not read XML bodies: it checks the raw text against the object schema, and refuses any XML, however well-formed",
+        )
+    } else if call.kind == "Decode"
+        && call.violations.is_empty()
+        && call.answer_violations.is_empty()
+        && call.message.contains("missing field")
+        && call.dynamic.as_ref().is_some_and(|again| {
+            again.kind == "PrismCrashed"
+                || (!again.violations.is_empty()
+                    && again
+                        .violations
+                        .iter()
+                        .all(|v| v.starts_with("RangeError") || v.starts_with("Error: Range")))
+        })
+    {
+        Some(
+            "Prism cannot answer this recursive schema: its static answer cuts it short with `{}` (a required property missing, which its own response validation does not notice; iottwinmaker's `DataType.nestedType`), and its dynamic generator overflows its stack on it",
         )
     } else if call.kind == "Decode"
         && call.violations.is_empty()
