@@ -40,8 +40,9 @@ pub struct Argument {
     pub ty: TypeRef,
     /// The value.
     pub value: Value,
-    /// The value is the document's own example, taken as written (not synthesized): when a
-    /// validator rejects it, the document contradicts itself.
+    /// The value is the document's own example, taken as written (not synthesized), or an
+    /// item of an array's `enum` that lists item values (no array equals any of them): when
+    /// a validator rejects it, the document contradicts itself.
     pub from_example: bool,
 }
 
@@ -153,7 +154,11 @@ pub fn value(document: &Value, schema: &Value, fill: Fill) -> Value {
 
 /// A parameter's value: its own example, else one from its schema (or its content's schema).
 fn parameter_value(document: &Value, param: &Value, fill: Fill) -> (Value, bool) {
-    if let Some(example) = own_example(document, param) {
+    if let Some(example) = own_example(document, param)
+        && param
+            .get("schema")
+            .is_none_or(|schema| fits(document, schema, &example))
+    {
         return (example, true);
     }
     if let Some(schema) = param.get("schema") {
@@ -169,7 +174,11 @@ fn parameter_value(document: &Value, param: &Value, fill: Fill) -> (Value, bool)
 
 /// A media type object's value: its example, else one from its schema.
 fn media_value(document: &Value, media: &Value, fill: Fill) -> (Value, bool) {
-    if let Some(example) = own_example(document, media) {
+    if let Some(example) = own_example(document, media)
+        && media
+            .get("schema")
+            .is_none_or(|schema| fits(document, schema, &example))
+    {
         return (example, true);
     }
     schema_value(document, media.get("schema").unwrap_or(&Value::Null), fill)
@@ -178,9 +187,17 @@ fn media_value(document: &Value, media: &Value, fill: Fill) -> (Value, bool) {
 /// A schema's value, and whether it is the schema's example taken as written.
 fn schema_value(document: &Value, schema: &Value, fill: Fill) -> (Value, bool) {
     let resolved = resolve(document, schema);
-    let from_example = resolved.get("const").is_none()
-        && resolved.get("enum").is_none()
-        && schema_example(resolved).is_some();
+    // `{type: array, enum: ["live", ..]}`: the value is one of the document's own enum values
+    // as one item, and no array can equal a string.
+    let enum_of_items = type_name(resolved) == Some("array")
+        && resolved
+            .get("enum")
+            .and_then(Value::as_array)
+            .is_some_and(|values| values.iter().any(|v| !v.is_null() && !v.is_array()));
+    let from_example = enum_of_items
+        || (resolved.get("const").is_none()
+            && resolved.get("enum").is_none()
+            && schema_example(resolved).is_some_and(|example| fits(document, resolved, example)));
     (synthesize(document, schema, fill, 0), from_example)
 }
 
@@ -271,12 +288,35 @@ fn synthesize(document: &Value, schema: &Value, fill: Fill, depth: usize) -> Val
         // A `null` among the values is there for nullability; a real value says more.
         e.iter().find(|v| !v.is_null()).or_else(|| e.first())
     }) {
-        return first.clone();
+        if fits(document, schema, first) {
+            return first.clone();
+        }
+        // An array whose `enum` lists item values (`{type: array, enum: [a, b], items:
+        // {type: string}}`, written for "each item one of"): one item of the first.
+        if type_name(schema) == Some("array")
+            && object
+                .get("items")
+                .is_none_or(|items| fits(document, items, first))
+        {
+            return Value::Array(vec![first.clone()]);
+        }
     }
+    // An example or default that contradicts its own schema (a date-time where the format
+    // is `date`, an object for an array) is passed over: the value is built from the type.
     if let Some(example) = schema_example(schema) {
-        return example.clone();
+        if fits(document, schema, example) {
+            return example.clone();
+        }
+        // A number or boolean written for a string (`example: 442035159999` for a phone
+        // number typed `string`) means its text.
+        if matches!(example, Value::Number(_) | Value::Bool(_)) {
+            let text = Value::String(example.to_string());
+            if fits(document, schema, &text) {
+                return text;
+            }
+        }
     }
-    if let Some(default) = object.get("default") {
+    if let Some(default) = object.get("default").filter(|d| fits(document, schema, d)) {
         return default.clone();
     }
     if let Some(parts) = object.get("allOf").and_then(Value::as_array) {
@@ -342,6 +382,67 @@ fn synthesize(document: &Value, schema: &Value, fill: Fill, depth: usize) -> Val
             Value::Array(vec![item])
         }
         _ => Value::String(string_value(object)),
+    }
+}
+
+/// Whether `value` has the type the schema says (`type`, also a 3.1 list of types), and, for
+/// a string, the shape of its `format` where a generated client reads the format into a
+/// type (`date`, `date-time`, `uuid`). Shallow: the items and properties inside are not
+/// checked. A schema that names no type fits anything.
+fn fits(document: &Value, schema: &Value, value: &Value) -> bool {
+    let schema = resolve(document, schema);
+    let Some(object) = schema.as_object() else {
+        return true;
+    };
+    let types: Vec<&str> = match object.get("type") {
+        Some(Value::String(name)) => vec![name.as_str()],
+        Some(Value::Array(names)) => names.iter().filter_map(Value::as_str).collect(),
+        _ => return true,
+    };
+    let nullable = object.get("nullable") == Some(&Value::Bool(true));
+    let typed = types.iter().any(|&name| match (name, value) {
+        ("string", Value::String(text)) => object
+            .get("format")
+            .and_then(Value::as_str)
+            .is_none_or(|format| formatted(format, text)),
+        ("integer", Value::Number(n)) => {
+            n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0)
+        }
+        ("number", Value::Number(_))
+        | ("boolean", Value::Bool(_))
+        | ("array", Value::Array(_))
+        | ("object", Value::Object(_))
+        | ("null", Value::Null) => true,
+        _ => false,
+    });
+    typed || (nullable && value.is_null())
+}
+
+/// Whether `text` has the shape of `format` (only the formats a client reads into a type;
+/// any other format is taken as written).
+fn formatted(format: &str, text: &str) -> bool {
+    let digits = |part: &str, n: usize| part.len() == n && part.bytes().all(|b| b.is_ascii_digit());
+    let date = |text: &str| {
+        let mut parts = text.split('-');
+        matches!(
+            (parts.next(), parts.next(), parts.next(), parts.next()),
+            (Some(y), Some(m), Some(d), None) if digits(y, 4) && digits(m, 2) && digits(d, 2)
+        )
+    };
+    match format {
+        "date" => date(text),
+        "date-time" => text.split_once(['T', 't', ' ']).is_some_and(|(day, time)| {
+            date(day) && time.len() >= 8 && time.get(..2).is_some_and(|hour| digits(hour, 2))
+        }),
+        "uuid" => {
+            let parts: Vec<&str> = text.split('-').collect();
+            parts.len() == 5
+                && parts
+                    .iter()
+                    .zip([8, 4, 4, 4, 12])
+                    .all(|(part, n)| part.len() == n && part.bytes().all(|b| b.is_ascii_hexdigit()))
+        }
+        _ => true,
     }
 }
 
@@ -1070,6 +1171,11 @@ pub fn adapt(ty: &TypeRef, value: &Value) -> Value {
         (TypeRef::Bytes, Value::String(text)) => {
             Value::Array(text.bytes().map(Value::from).collect())
         }
+        // A structured value for raw bytes (an `application/xml` body with an object schema):
+        // its JSON text, as bytes.
+        (TypeRef::Bytes, Value::Object(_) | Value::Number(_) | Value::Bool(_)) => {
+            Value::Array(value.to_string().bytes().map(Value::from).collect())
+        }
         _ => value.clone(),
     }
 }
@@ -1286,6 +1392,79 @@ client.ping().await?;
         );
         assert_eq!(v(json!({"type": "string", "maxLength": 3})), json!("str"));
         assert_eq!(v(json!({"type": ["null", "boolean"]})), json!(true));
+    }
+
+    /// Examples, defaults and enum values that contradict their own schema are passed over
+    /// (the value is built from the type); an array's `enum` of item values gives one item.
+    #[test]
+    fn values_that_contradict_their_schema_are_passed_over() {
+        let doc = json!({});
+        let v = |schema: Value| value(&doc, &schema, Fill::Required);
+        assert_eq!(
+            v(json!({"type": "string", "format": "date", "example": "2025-10-15T13:51:07.245Z"})),
+            json!("2024-01-02")
+        );
+        assert_eq!(
+            v(json!({"type": "string", "format": "date", "example": "2025-10-15"})),
+            json!("2025-10-15")
+        );
+        assert_eq!(
+            v(
+                json!({"type": "array", "items": {"type": "string"}, "enum": ["live", "promotions"]})
+            ),
+            json!(["live"])
+        );
+        assert_eq!(
+            v(json!({"type": "array", "items": {"type": "integer"}, "default": {"a": 1}})),
+            json!([1])
+        );
+        assert_eq!(
+            v(json!({"type": "integer", "default": "ten", "minimum": 3})),
+            json!(3)
+        );
+        assert_eq!(
+            v(json!({"type": "string", "format": "uuid", "example": "x"})),
+            json!("3fa85f64-5717-4562-b3fc-2c963f66afa6")
+        );
+        assert_eq!(
+            v(json!({"type": "string", "format": "date-time", "example": "2017-07-21T17:32:28Z"})),
+            json!("2017-07-21T17:32:28Z")
+        );
+        assert_eq!(
+            v(json!({"type": "string", "format": "date-time", "example": "2017-07-21Tü"})),
+            v(json!({"type": "string", "format": "date-time"}))
+        );
+        // A parameter's own example is checked against its schema too.
+        let param = json!({"name": "date_from", "in": "query", "schema": {"type": "string", "format": "date"},
+            "examples": {"x": {"value": "2025-10-15T13:51:07.245Z"}}});
+        assert_eq!(
+            parameter_value(&doc, &param, Fill::Required),
+            (json!("2024-01-02"), false)
+        );
+        let param = json!({"name": "mixin", "in": "query",
+            "schema": {"type": "array", "items": {"type": "string"}, "enum": ["live", "promotions"]}});
+        assert_eq!(
+            parameter_value(&doc, &param, Fill::Required),
+            (json!(["live"]), true)
+        );
+        assert_eq!(
+            v(json!({"type": "string", "example": 442035159999_u64})),
+            json!("442035159999")
+        );
+        assert_eq!(
+            v(json!({"type": "string", "format": "uuid", "example": 12})),
+            json!("3fa85f64-5717-4562-b3fc-2c963f66afa6")
+        );
+        let media =
+            json!({"schema": {"type": "array", "items": {"type": "string"}}, "example": {"a": 1}});
+        assert_eq!(
+            media_value(&doc, &media, Fill::Required),
+            (json!(["string"]), false)
+        );
+        assert_eq!(
+            adapt(&TypeRef::Bytes, &json!({"a": 1})),
+            json!(b"{\"a\":1}".to_vec())
+        );
     }
 
     #[test]

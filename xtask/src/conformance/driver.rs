@@ -8,7 +8,10 @@
 //! into the Rust type the model chose with `serde_json::from_str::<T>` — so an argument that
 //! does not fit its own type is reported (kind `argument`) instead of failing the build.
 //! The driver's arguments are the address and, optionally, the first call to make (after
-//! Prism crashed on the one before). Before call `n` the driver sends the marker `GET /__stitch_conformance/<n>` (a raw HTTP
+//! Prism crashed on the one before). The environment variable [`CALLS_VAR`], when set, lists
+//! the calls to make (comma-separated indices; the harness runs a driver once per document
+//! Prism serves, see `shard`), and [`PREFER_VAR`], when set, is sent as the `Prefer` header of
+//! every request (`dynamic=true`: Prism answers from the schemas, not the examples). Before call `n` the driver sends the marker `TRACE /__stitch_conformance/<n>` (a raw HTTP
 //! request on its own connection) so Prism's log can be split by call; after the last call,
 //! the marker `end`. For each call it prints one line: `n<TAB>kind<TAB>status<TAB>message`,
 //! where kind is `ok` (decoded into the success type), `api` (decoded into the operation's
@@ -19,6 +22,11 @@ use std::fmt::Write as _;
 use serde_json::Value;
 use stitch::example::{self, Argument, Call, Fill};
 use stitch::model::{Api, BodyEncoding, Operation, SchemeKind, TypeRef};
+
+/// The environment variable that lists the calls a driver run makes.
+pub const CALLS_VAR: &str = "STITCH_CONFORMANCE_CALLS";
+/// The environment variable whose value goes into a `Prefer` header on every request.
+pub const PREFER_VAR: &str = "STITCH_CONFORMANCE_PREFER";
 
 /// One planned call.
 #[derive(Debug, Clone)]
@@ -35,6 +43,8 @@ pub struct Planned {
     pub skip: Option<String>,
     /// The call sends a body, as `application/x-www-form-urlencoded`.
     pub form_body: bool,
+    /// The call sends an XML body (`application/xml`, `text/xml`, `+xml`).
+    pub xml_body: bool,
 }
 
 /// The calls of every operation: with required arguments, and again with every argument
@@ -58,6 +68,9 @@ pub fn plan(api: &Api, document: &Value) -> Vec<Planned> {
                 skip: skip_reason(op, &call),
                 form_body: op.body.as_ref().is_some_and(|b| {
                     b.encoding == BodyEncoding::Form && (b.required || fill == Fill::All)
+                }),
+                xml_body: op.body.as_ref().is_some_and(|b| {
+                    b.media_type.contains("xml") && (b.required || fill == Fill::All)
                 }),
                 call,
             });
@@ -95,6 +108,7 @@ pub fn manifest(package: &str, client_package: &str) -> String {
          [dependencies]\n\
          {client_package} = {{ path = \"../{client_package}\" }}\n\
          chrono = {{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }}\n\
+         reqwest = {{ version = \"0.13\", default-features = false }}\n\
          serde_json = \"1\"\n\
          tokio = {{ version = \"1\", features = [\"rt\", \"macros\"] }}\n\
          uuid = {{ version = \"1\", features = [\"serde\"] }}\n"
@@ -133,6 +147,26 @@ pub fn program(api: &Api, client_package: &str, planned: &[Planned]) -> String {
             }
         }
     }
+    let _ = write!(
+        text,
+        ";\nlet only: Option<Vec<usize>> = std::env::var(\"{CALLS_VAR}\").ok()\n\
+         .map(|list| list.split(',').filter_map(|n| n.parse().ok()).collect());\n\
+         let wanted = |index: usize| from <= index && only.as_ref().map_or(true, |only| only.contains(&index));\n\
+         let builder = match std::env::var(\"{PREFER_VAR}\") {{\n\
+         Ok(prefer) => {{\n\
+         let mut headers = reqwest::header::HeaderMap::new();\n\
+         match reqwest::header::HeaderValue::from_str(&prefer) {{\n\
+         Ok(value) => {{ headers.insert(reqwest::header::HeaderName::from_static(\"prefer\"), value); }}\n\
+         Err(error) => {{ eprintln!(\"bad {PREFER_VAR}: {{error}}\"); std::process::exit(2); }}\n\
+         }}\n\
+         match reqwest::Client::builder().default_headers(headers).build() {{\n\
+         Ok(http) => builder.http_client(http),\n\
+         Err(error) => {{ eprintln!(\"cannot build the HTTP client: {{error}}\"); std::process::exit(2); }}\n\
+         }}\n\
+         }}\n\
+         Err(_) => builder,\n\
+         }}"
+    );
     text.push_str(
         ";\nlet client = match builder.build() {\nOk(client) => client,\n\
          Err(error) => { eprintln!(\"cannot build the client: {error}\"); std::process::exit(2); }\n};\n",
@@ -143,7 +177,7 @@ pub fn program(api: &Api, client_package: &str, planned: &[Planned]) -> String {
         }
         let _ = writeln!(
             text,
-            "if from <= {index} {{\nmarker(&address, \"{index}\");\nprintln!(\"{index}\\t{{}}\", call_{index}(&client).await);\n}}"
+            "if wanted({index}) {{\nmarker(&address, \"{index}\");\nprintln!(\"{index}\\t{{}}\", call_{index}(&client).await);\n}}"
         );
     }
     text.push_str("marker(&address, \"end\");\n}\n\n");
@@ -156,11 +190,14 @@ pub fn program(api: &Api, client_package: &str, planned: &[Planned]) -> String {
 }
 
 /// What every driver shares: the marker request and the outcome line.
-const PRELUDE: &str = r#"/// Sends `GET /__stitch_conformance/<label>` on its own connection and reads the answer.
+const PRELUDE: &str = r#"/// Sends `TRACE /__stitch_conformance/<label>` on its own connection and reads the answer
+/// (`TRACE`: no operation has it, so Prism routes the marker nowhere and validates nothing;
+/// a `GET` could match a template such as `/{Bucket}/{Key}` and be validated, and even crash
+/// Prism).
 fn marker(address: &str, label: &str) {
     if let Ok(mut stream) = std::net::TcpStream::connect(address) {
         let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(10)));
-        let _ = write!(stream, "GET /__stitch_conformance/{label} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
+        let _ = write!(stream, "TRACE /__stitch_conformance/{label} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
         let mut sink = Vec::new();
         let _ = stream.read_to_end(&mut sink);
     }

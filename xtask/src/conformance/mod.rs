@@ -11,6 +11,15 @@
 //! optional one when there are any. All crates and drivers are members of one throwaway
 //! workspace in `.cache/conformance/`, built once (one target folder). Then, one spec at a time,
 //! `prism mock` serves the spec on a loopback port ([`prism`]) and the driver runs against it.
+//! A document Prism cannot route as written (AWS's Smithy `#` suffixes, two templates matching
+//! the same URLs) is served as several copies, one Prism each, and the driver calls each
+//! operation against the Prism that serves it ([`shard`]).
+//!
+//! A call whose static answer did not decode (the request being valid) is made again against
+//! a fresh Prism with `Prefer: dynamic=true`, which answers from the schemas instead of the
+//! document's examples. Where Prism said its static answer violates the document, the dynamic
+//! judgement decides the call; otherwise it only explains the failure. The report keeps both
+//! figures (passed with static answers only, and passed).
 //!
 //! A call passes when Prism reports no violation of the document by the request and the
 //! client decoded the answer into the documented type (the success type, or the operation's
@@ -20,6 +29,7 @@
 mod driver;
 mod prism;
 mod report;
+mod shard;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -98,12 +108,55 @@ pub struct CallResult {
     pub from_example: bool,
     /// The call sent a form-urlencoded body.
     pub form_body: bool,
+    /// The call sent an XML body.
+    pub xml_body: bool,
+    /// The same call judged again against an answer Prism built from the schemas
+    /// (`Prefer: dynamic=true`), made when the static answer (from the document's examples)
+    /// did not decode and Prism said that answer violates the document.
+    pub dynamic: Option<Judged>,
 }
 
-impl CallResult {
+/// How a call made again went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Judged {
+    /// As [`CallResult::kind`].
+    pub kind: String,
+    /// The response status (0: none).
+    pub status: u16,
+    /// The client's message, for failures.
+    pub message: String,
+    /// Prism's violations of the document by the request.
+    pub violations: Vec<String>,
+    /// Prism's violations of the document by its own (dynamic) answer.
+    pub answer_violations: Vec<String>,
+}
+
+impl Judged {
     /// No violation, and the answer decoded.
     pub fn passed(&self) -> bool {
         self.violations.is_empty() && (self.kind == "ok" || self.kind == "api")
+    }
+}
+
+impl CallResult {
+    /// No violation, and the static answer decoded.
+    pub fn passed_static(&self) -> bool {
+        self.violations.is_empty() && (self.kind == "ok" || self.kind == "api")
+    }
+
+    /// Passed with the static answer, or (that answer violating the document, as Prism
+    /// says) with a dynamic one.
+    pub fn passed(&self) -> bool {
+        self.passed_static()
+            || (!self.answer_violations.is_empty()
+                && self.dynamic.as_ref().is_some_and(Judged::passed))
+    }
+
+    /// The static answer did not decode: judged again with an answer built from the
+    /// schemas. Only when Prism says the static answer violates the document does a dynamic
+    /// pass count as a pass; otherwise it only explains the failure (`report::explained`).
+    fn worth_judging_again(&self) -> bool {
+        self.kind == "Decode" && self.violations.is_empty()
     }
 }
 
@@ -127,10 +180,12 @@ pub struct SpecRun {
 /// A spec ready to build.
 struct Prepared {
     id: String,
-    file: PathBuf,
     package: String,
     operations: usize,
     planned: Vec<Planned>,
+    /// The documents Prism serves, each with the calls (indices into `planned`) made against
+    /// it: the spec file itself, or its copies without `#` suffixes ([`shard`]).
+    served: Vec<(PathBuf, Vec<usize>)>,
 }
 
 /// Runs the conformance command.
@@ -179,8 +234,11 @@ pub fn run(root: &Path, flags: Conformance) -> Result<(), String> {
 
     let mut runs: BTreeMap<String, SpecRun> = BTreeMap::new();
     let mut prepared = Vec::new();
+    let documents = cache.join("documents");
+    fs::create_dir_all(&documents)
+        .map_err(|e| format!("cannot create {}: {e}", documents.display()))?;
     for (id, file) in &specs {
-        match prepare(file, id, &workspace) {
+        match prepare(file, id, &workspace, &documents) {
             Ok(spec) => prepared.push(spec),
             Err(failure) => {
                 runs.insert(id.clone(), failed(id, 0, failure));
@@ -259,8 +317,9 @@ fn failed(id: &str, operations: usize, failure: String) -> SpecRun {
     }
 }
 
-/// Generates the client of one spec file and writes it and its driver into the workspace.
-fn prepare(file: &Path, id: &str, workspace: &Path) -> Result<Prepared, String> {
+/// Generates the client of one spec file and writes it and its driver into the workspace,
+/// and Prism's copies of the document into `documents` when it needs them ([`shard`]).
+fn prepare(file: &Path, id: &str, workspace: &Path, documents: &Path) -> Result<Prepared, String> {
     let package = crate_name(id);
     let options = options(id);
     let sources = stitch::source::read_inputs(&[file.to_path_buf()]).map_err(|e| e.to_string())?;
@@ -291,13 +350,56 @@ fn prepare(file: &Path, id: &str, workspace: &Path) -> Result<Prepared, String> 
     for (path, text) in files {
         write_if_changed(&path, &text)?;
     }
+    let served = served(file, &package, documents, &planned)?;
     Ok(Prepared {
         id: id.to_owned(),
-        file: file.to_path_buf(),
         package,
         operations: api.operations.len(),
         planned,
+        served,
     })
+}
+
+/// The documents Prism serves for a spec and the calls made against each: the file itself
+/// for every call, or (its templates holding `#` suffixes) one copy per [`shard::Shard`],
+/// written into `documents`.
+fn served(
+    file: &Path,
+    package: &str,
+    documents: &Path,
+    planned: &[Planned],
+) -> Result<Vec<(PathBuf, Vec<usize>)>, String> {
+    let everything = || vec![(file.to_path_buf(), (0..planned.len()).collect())];
+    // The spec as JSON (every corpus spec and GitHub's is); anything else is served as is.
+    let Some(document) = fs::read_to_string(file)
+        .ok()
+        .and_then(|text| serde_json::from_str::<Value>(&text).ok())
+    else {
+        return Ok(everything());
+    };
+    let Some(shards) = shard::split(&document) else {
+        return Ok(everything());
+    };
+    let mut served: Vec<(PathBuf, Vec<usize>)> = Vec::with_capacity(shards.len());
+    let mut homes: BTreeMap<String, usize> = BTreeMap::new();
+    for (n, shard) in shards.iter().enumerate() {
+        let path = documents.join(format!("{package}.{n}.json"));
+        let text = serde_json::to_string(&shard.document)
+            .map_err(|e| format!("cannot write Prism's copy of the document: {e}"))?;
+        write_if_changed(&path, &text)?;
+        for (method, template) in &shard.operations {
+            homes.insert(format!("{method} {template}"), n);
+        }
+        served.push((path, Vec::new()));
+    }
+    for (index, call) in planned.iter().enumerate() {
+        // Every operation of the client is in the document, so in a copy; were one not, the
+        // first copy serves it (and Prism says it has no such route).
+        let home = homes.get(&call.http).copied().unwrap_or(0);
+        served[home].1.push(index);
+    }
+    served.retain(|(_, calls)| !calls.is_empty());
+    Ok(served)
 }
 
 /// Writes `text` to `path` unless the file already holds it (an unchanged file keeps its
@@ -389,37 +491,185 @@ fn build(
         .collect())
 }
 
-/// Serves the spec with Prism, runs its driver, and reads both back. Prism crashes on some
-/// requests (a bug of its own, e.g. an absent array header); the call it crashed on is
-/// recorded as `PrismCrashed`, and Prism is started again for the calls after it.
+/// One call's outcome as the driver printed it: kind, status, message.
+type Outcome = (String, u16, String);
+
+/// What one Prism said and the driver printed over some calls.
+#[derive(Default)]
+struct Served {
+    /// Per call index.
+    outcomes: BTreeMap<usize, Outcome>,
+    /// Per call index.
+    verdicts: BTreeMap<usize, prism::Verdict>,
+    /// How often Prism crashed.
+    crashes: usize,
+}
+
+/// Serves every document of the spec with Prism, runs its driver against each for the calls
+/// the document serves, and reads both back; then judges again, against answers built from
+/// the schemas, the calls whose static answer did not decode because it violates the
+/// document (unless the whole run is `--dynamic`).
 fn drive(prism: &Path, cache: &Path, spec: &Prepared, program: &Path, dynamic: bool) -> SpecRun {
     let start = Instant::now();
     let logs = cache.join("logs");
     let _ignored = fs::create_dir_all(&logs);
     let mut run = failed(&spec.id, spec.operations, String::new());
-    let mut verdicts: BTreeMap<String, prism::Verdict> = BTreeMap::new();
-    let mut outcomes: BTreeMap<String, (String, u16, String)> = BTreeMap::new();
+    let mut outcomes: BTreeMap<usize, Outcome> = BTreeMap::new();
+    let mut verdicts: BTreeMap<usize, prism::Verdict> = BTreeMap::new();
+    let mut again: BTreeMap<usize, Judged> = BTreeMap::new();
     let mut crashes = 0;
+    let several = spec.served.len() > 1;
+    for (n, (document, calls)) in spec.served.iter().enumerate() {
+        let calls: Vec<usize> = calls
+            .iter()
+            .copied()
+            .filter(|&i| spec.planned[i].skip.is_none())
+            .collect();
+        if calls.is_empty() {
+            continue;
+        }
+        let stem = if several {
+            format!("{}.{n}", spec.package)
+        } else {
+            spec.package.clone()
+        };
+        let mode = if dynamic { Mode::Dynamic } else { Mode::Static };
+        let served = match serve(prism, document, &logs.join(&stem), program, &calls, mode) {
+            Ok(served) => served,
+            Err(e) => {
+                run.failure = Some(e);
+                return run;
+            }
+        };
+        crashes += served.crashes;
+        // Calls worth judging again: a valid request whose static answer does not decode.
+        let retry: Vec<usize> = if dynamic {
+            Vec::new()
+        } else {
+            calls
+                .iter()
+                .copied()
+                .filter(|i| {
+                    served
+                        .outcomes
+                        .get(i)
+                        .is_some_and(|(kind, _, _)| kind == "Decode")
+                        && served
+                            .verdicts
+                            .get(i)
+                            .is_none_or(|v| v.violations.is_empty())
+                })
+                .collect()
+        };
+        outcomes.extend(served.outcomes);
+        verdicts.extend(served.verdicts);
+        if retry.is_empty() {
+            continue;
+        }
+        let log = logs.join(format!("{stem}.dynamic"));
+        match serve(prism, document, &log, program, &retry, Mode::Prefer) {
+            Ok(served) => {
+                crashes += served.crashes;
+                for index in retry {
+                    let Some((kind, status, message)) = served.outcomes.get(&index).cloned() else {
+                        continue;
+                    };
+                    let verdict = served.verdicts.get(&index).cloned().unwrap_or_default();
+                    again.insert(
+                        index,
+                        Judged {
+                            kind,
+                            status,
+                            message,
+                            violations: verdict.violations,
+                            answer_violations: verdict.answer_violations,
+                        },
+                    );
+                }
+            }
+            Err(e) => {
+                run.note = Some(format!("the dynamic second judgement failed: {e}"));
+            }
+        }
+    }
+    if crashes > 0 {
+        run.note = Some(format!(
+            "Prism crashed {crashes} time(s) and was started again; see {CACHE}/logs/"
+        ));
+    }
+    run.failure = None;
+    for (index, planned) in spec.planned.iter().enumerate() {
+        let (kind, status, message) = match (&planned.skip, outcomes.remove(&index)) {
+            (Some(reason), _) => ("skipped".to_owned(), 0, reason.clone()),
+            (None, Some(outcome)) => outcome,
+            (None, None) => (
+                "missing".to_owned(),
+                0,
+                "the driver printed no outcome (it stopped or timed out)".to_owned(),
+            ),
+        };
+        let verdict = verdicts.remove(&index).unwrap_or_default();
+        let call = CallResult {
+            http: planned.http.clone(),
+            method: planned.method.clone(),
+            fill: planned.fill,
+            kind,
+            status,
+            message,
+            violations: verdict.violations,
+            answer_violations: verdict.answer_violations,
+            form_body: planned.form_body,
+            xml_body: planned.xml_body,
+            from_example: planned
+                .call
+                .positional
+                .iter()
+                .chain(&planned.call.setters)
+                .any(|a| a.from_example),
+            dynamic: again.remove(&index),
+        };
+        debug_assert!(call.dynamic.is_none() || call.worth_judging_again());
+        run.calls.push(call);
+    }
+    run.seconds = start.elapsed().as_secs_f64();
+    run
+}
+
+/// How Prism answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// From the document's examples (Prism's default).
+    Static,
+    /// Every answer built from the schemas (`prism mock --dynamic`).
+    Dynamic,
+    /// Static, but every request asks for a dynamic answer (`Prefer: dynamic=true`, Prism's
+    /// per-request switch).
+    Prefer,
+}
+
+/// Serves `document` with Prism (log `<stem>.log`) and runs the driver for `calls` against
+/// it. Prism crashes on some requests (a bug of its own, e.g. an absent array header); the
+/// call it crashed on is recorded as `PrismCrashed`, and Prism is started again for the calls
+/// after it, up to [`MAX_CRASHES`] times; calls left then are `NotRun`.
+fn serve(
+    prism: &Path,
+    document: &Path,
+    stem: &Path,
+    program: &Path,
+    calls: &[usize],
+    mode: Mode,
+) -> Result<Served, String> {
+    let mut served = Served::default();
     let mut from = 0;
+    let name = stem.file_name().unwrap_or_default().to_string_lossy();
     loop {
-        let log = match crashes {
-            0 => logs.join(format!("{}.log", spec.package)),
-            n => logs.join(format!("{}.{n}.log", spec.package)),
+        let log = match served.crashes {
+            0 => stem.with_file_name(format!("{name}.log")),
+            n => stem.with_file_name(format!("{name}.{n}.log")),
         };
-        let mut mock = match prism::Mock::start(prism, &spec.file, &log, dynamic) {
-            Ok(mock) => mock,
-            Err(e) => {
-                run.failure = Some(e);
-                return run;
-            }
-        };
-        let lines = match run_driver(program, &mock.address, from) {
-            Ok(lines) => lines,
-            Err(e) => {
-                run.failure = Some(e);
-                return run;
-            }
-        };
+        let mock = prism::Mock::start(prism, document, &log, mode == Mode::Dynamic)?;
+        let mut mock = mock;
+        let lines = run_driver(program, &mock.address, from, calls, mode == Mode::Prefer)?;
         let these = prism::verdicts(&mock.log_through("end"));
         let crashed = mock.stopped();
         drop(mock);
@@ -427,9 +677,10 @@ fn drive(prism: &Path, cache: &Path, spec: &Prepared, program: &Path, dynamic: b
             let mut fields = line.splitn(4, '\t');
             if let (Some(index), Some(kind), Some(status), message) =
                 (fields.next(), fields.next(), fields.next(), fields.next())
+                && let Ok(index) = index.parse::<usize>()
             {
-                outcomes.insert(
-                    index.to_owned(),
+                served.outcomes.insert(
+                    index,
                     (
                         kind.to_owned(),
                         status.parse().unwrap_or(0),
@@ -439,14 +690,18 @@ fn drive(prism: &Path, cache: &Path, spec: &Prepared, program: &Path, dynamic: b
             }
         }
         // The call Prism was serving when it stopped: the last marker it logged.
-        let last = these.keys().filter_map(|k| k.parse::<usize>().ok()).max();
-        verdicts.extend(these);
+        let these: BTreeMap<usize, prism::Verdict> = these
+            .into_iter()
+            .filter_map(|(label, verdict)| Some((label.parse::<usize>().ok()?, verdict)))
+            .collect();
+        let last = these.keys().max().copied();
+        served.verdicts.extend(these);
         let (Some(status), Some(last)) = (crashed, last) else {
             break;
         };
-        crashes += 1;
-        outcomes.insert(
-            last.to_string(),
+        served.crashes += 1;
+        served.outcomes.insert(
+            last,
             (
                 "PrismCrashed".to_owned(),
                 0,
@@ -457,63 +712,52 @@ fn drive(prism: &Path, cache: &Path, spec: &Prepared, program: &Path, dynamic: b
             ),
         );
         // Calls after it failed to connect; they run again against a new Prism.
-        outcomes.retain(|index, _| index.parse::<usize>().is_ok_and(|i| i <= last));
+        served.outcomes.retain(|&index, _| index <= last);
         from = last + 1;
-        if crashes >= MAX_CRASHES || from >= spec.planned.len() {
+        if !calls.iter().any(|&i| i >= from) {
+            break;
+        }
+        if served.crashes >= MAX_CRASHES {
+            for &index in calls.iter().filter(|&&i| i >= from) {
+                served.outcomes.insert(
+                    index,
+                    (
+                        "NotRun".to_owned(),
+                        0,
+                        format!(
+                            "not called: Prism crashed {} times on this document",
+                            served.crashes
+                        ),
+                    ),
+                );
+            }
             break;
         }
     }
-    if crashes > 0 {
-        run.note = Some(format!(
-            "Prism crashed {crashes} time(s) and was started again; see {CACHE}/logs/"
-        ));
-    }
-    run.failure = None;
-    for (index, planned) in spec.planned.iter().enumerate() {
-        let label = index.to_string();
-        let (kind, status, message) = match (&planned.skip, outcomes.remove(&label)) {
-            (Some(reason), _) => ("skipped".to_owned(), 0, reason.clone()),
-            (None, Some(outcome)) => outcome,
-            (None, None) if crashes >= MAX_CRASHES && index >= from => (
-                "NotRun".to_owned(),
-                0,
-                format!("not called: Prism crashed {crashes} times on this document"),
-            ),
-            (None, None) => (
-                "missing".to_owned(),
-                0,
-                "the driver printed no outcome (it stopped or timed out)".to_owned(),
-            ),
-        };
-        let verdict = verdicts.get(&label).cloned().unwrap_or_default();
-        run.calls.push(CallResult {
-            http: planned.http.clone(),
-            method: planned.method.clone(),
-            fill: planned.fill,
-            kind,
-            status,
-            message,
-            violations: verdict.violations,
-            answer_violations: verdict.answer_violations,
-            form_body: planned.form_body,
-            from_example: planned
-                .call
-                .positional
-                .iter()
-                .chain(&planned.call.setters)
-                .any(|a| a.from_example),
-        });
-    }
-    run.seconds = start.elapsed().as_secs_f64();
-    run
+    Ok(served)
 }
 
-/// Runs a driver against `address` from call `from` on, stopping it after
-/// [`DRIVER_TIMEOUT`]; its stdout.
-fn run_driver(program: &Path, address: &str, from: usize) -> Result<String, String> {
-    let mut child = Command::new(program)
+/// Runs a driver against `address` for `calls` from call `from` on (the environment
+/// variable `STITCH_CONFORMANCE_CALLS`), asking Prism for dynamic answers when `prefer_dynamic`
+/// (`STITCH_CONFORMANCE_PREFER`), stopping it after [`DRIVER_TIMEOUT`]; its stdout.
+fn run_driver(
+    program: &Path,
+    address: &str,
+    from: usize,
+    calls: &[usize],
+    prefer_dynamic: bool,
+) -> Result<String, String> {
+    let list: Vec<String> = calls.iter().map(usize::to_string).collect();
+    let mut command = Command::new(program);
+    command
         .arg(address)
         .arg(from.to_string())
+        .env(driver::CALLS_VAR, list.join(","))
+        .env_remove(driver::PREFER_VAR);
+    if prefer_dynamic {
+        command.env(driver::PREFER_VAR, "dynamic=true");
+    }
+    let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

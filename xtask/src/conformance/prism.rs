@@ -7,11 +7,13 @@
 //! request's `[HTTP SERVER] <method> <path> ℹ  info  Request received` line; a request it
 //! cannot serve at all (no path matched, no acceptable response) ends with `Request
 //! terminated with error: <type>: <title>`. The driver sends a marker request
-//! (`GET /__stitch_conformance/<n>`) before call `n`, so every block of the log after marker
+//! (`TRACE /__stitch_conformance/<n>`) before call `n`, so every block of the log after marker
 //! `n` belongs to call `n`, however many requests the call made.
 //!
 //! Prism runs in its default static mode: answers come from the document's examples, or are
-//! built from the schemas without randomness, so the same spec gives the same answers.
+//! built from the schemas without randomness, so the same spec gives the same answers. A
+//! request with the header `Prefer: dynamic=true` (Prism's per-request switch) gets an answer
+//! drawn from the schemas instead, seeded (`--seed 1`) so runs repeat.
 
 use std::fs;
 use std::io::Read;
@@ -82,11 +84,12 @@ impl Mock {
             .arg("mock")
             .arg(spec)
             .args(["--host", "127.0.0.1", "--port", &port.to_string()])
-            // Dynamic answers are drawn by json-schema-faker, seeded: the same on every run.
+            // Dynamic answers (`--dynamic`, or a request's `Prefer: dynamic=true`) are drawn
+            // by json-schema-faker, seeded: the same on every run.
             .args(if dynamic {
                 &["--dynamic", "--seed", "1"][..]
             } else {
-                &[]
+                &["--seed", "1"]
             })
             .stdin(Stdio::null())
             .stdout(out)
@@ -191,6 +194,21 @@ pub fn verdicts(log: &str) -> std::collections::BTreeMap<String, Verdict> {
     let mut in_marker = false;
     for line in log.lines() {
         let line = strip_ansi(line);
+        // The marker's own answer (always an error: no operation has `TRACE`) ends its
+        // block: what follows belongs to the call, even when Prism logged no `Request
+        // received` for the call's request (it writes `Invalid JSON and unable to correct`
+        // instead for some requests).
+        if in_marker
+            && let Some(rest) = line.split("[HTTP SERVER] ").nth(1)
+            && rest
+                .split_whitespace()
+                .nth(1)
+                .is_some_and(|p| p.starts_with(MARKER))
+            && !rest.contains("Request received")
+        {
+            in_marker = false;
+            continue;
+        }
         if let Some(rest) = line.split("[HTTP SERVER] ").nth(1)
             && rest.contains("Request received")
         {
@@ -279,12 +297,18 @@ mod tests {
 [1:52:49 PM] › [HTTP SERVER] get /__stitch_conformance/2 ℹ  info      Request received
 [1:52:49 PM] › [HTTP SERVER] get /nowhere ℹ  info      Request received
 [1:52:49 PM] › [HTTP SERVER] get /nowhere ✖  error     Request terminated with error: https://stoplight.io/prism/errors#NO_PATH_MATCHED_ERROR: Route not resolved, no path matched
+[7:11:33 PM] › [HTTP SERVER] trace /__stitch_conformance/3 ℹ  info      Request received
+[7:11:33 PM] › [HTTP SERVER] trace /__stitch_conformance/3 ✖  error     Request terminated with error: https://stoplight.io/prism/errors#NO_METHOD_MATCHED_ERROR: Route resolved, but no method matched
+[7:11:33 PM] › [CLI] …  awaiting  Invalid JSON and unable to correct
+[7:11:33 PM] ›     [NEGOTIATOR] ℹ  info      Request contains an accept header: */*
+[7:11:33 PM] ›     [VALIDATOR] ⚠  warning   Request did not pass the validation rules
+[7:11:33 PM] ›     [VALIDATOR] ✖  error     Request body must be object
 ";
 
     #[test]
     fn each_call_gets_the_violations_logged_after_its_marker() {
         let verdicts = verdicts(LOG);
-        assert_eq!(verdicts.len(), 3);
+        assert_eq!(verdicts.len(), 4);
         assert_eq!(
             verdicts["0"].violations,
             [
@@ -304,5 +328,8 @@ mod tests {
             verdicts["2"].violations,
             ["NO_PATH_MATCHED_ERROR: Route not resolved, no path matched"]
         );
+        // No `Request received` for the call (copied from an S3 run): its violations are
+        // still its own, not the marker's.
+        assert_eq!(verdicts["3"].violations, ["Request body must be object"]);
     }
 }

@@ -41,14 +41,23 @@ pub struct Setup {
 pub struct Tally {
     /// Operations of the specs that ran.
     pub operations: usize,
-    /// Operations whose every call passed.
+    /// Operations whose every call passed (a call whose static answer violates the document
+    /// judged by its dynamic answer).
     pub operations_passed: usize,
+    /// Operations whose every call passed with Prism's static answers.
+    pub operations_passed_static: usize,
     /// Operations with a failure explained as the document's own contradiction.
     pub operations_explained: usize,
     /// Calls made.
     pub calls: usize,
     /// Calls that passed.
     pub calls_passed: usize,
+    /// Calls that passed with Prism's static answer.
+    pub calls_passed_static: usize,
+    /// Calls judged again with a dynamic answer (the static one violates the document).
+    pub calls_judged_again: usize,
+    /// Of those, calls whose dynamic answer decoded.
+    pub calls_passed_again: usize,
     /// Passed calls whose answer was a documented error, decoded into the typed error.
     pub calls_typed_errors: usize,
     /// Calls Prism found a violation in.
@@ -72,6 +81,14 @@ pub struct Tally {
 /// - the answer did not decode, and Prism reported that its own answer violates the document
 ///   (static mode writes `"string"` into a `format: date-time` reached through `allOf`, `null`
 ///   into a non-nullable string, ..): the client's types follow the document and refuse it;
+/// - Prism found only "must be object" in an XML body: Prism 5.16 does not parse XML and
+///   refuses every XML body of an object schema;
+/// - the static answer did not decode, Prism did not flag it, but a dynamic answer from the
+///   same schema decodes: Prism's static generator cuts recursive schemas short with `{}`
+///   (required properties left out) and its response validation does not notice;
+/// - the static answer lacks a required property Prism did not flag, and the dynamic
+///   judgement failed in Prism itself (stack overflow, crash): Prism cannot answer a
+///   recursive schema (its static answer cuts it short with `{}`);
 /// - Prism found only arrays missing from a form-urlencoded body: the client sends an array
 ///   as one `name=item` pair per item (OpenAPI's default `style: form, explode: true` for
 ///   form bodies), and Prism reads a lone pair as a string, not as a one-item array.
@@ -105,6 +122,40 @@ fn explained(call: &CallResult) -> Option<&'static str> {
         )
     } else if all(NO_ANSWER) {
         Some("Prism cannot build an answer from the document")
+    } else if call.xml_body
+        && !call.violations.is_empty()
+        && call
+            .violations
+            .iter()
+            .all(|v| v == "Request body must be object" || v == "Request body must be array")
+    {
+        Some(
+            "Prism 5.16 does not read XML bodies: it checks the raw text against the object schema, and refuses any XML, however well-formed",
+        )
+    } else if call.kind == "Decode"
+        && call.violations.is_empty()
+        && call.answer_violations.is_empty()
+        && call.message.contains("missing field")
+        && call.dynamic.as_ref().is_some_and(|again| {
+            again.kind == "PrismCrashed"
+                || (!again.violations.is_empty()
+                    && again
+                        .violations
+                        .iter()
+                        .all(|v| v.starts_with("RangeError") || v.starts_with("Error: Range")))
+        })
+    {
+        Some(
+            "Prism cannot answer this recursive schema: its static answer cuts it short with `{}` (a required property missing, which its own response validation does not notice; iottwinmaker's `DataType.nestedType`), and its dynamic generator overflows its stack on it",
+        )
+    } else if call.kind == "Decode"
+        && call.violations.is_empty()
+        && call.answer_violations.is_empty()
+        && call.dynamic.as_ref().is_some_and(super::Judged::passed)
+    {
+        Some(
+            "Prism's static answer does not fit the document though Prism does not say so (it cuts recursive schemas short with `{}`, leaving required properties out); an answer Prism builds from the same schema with `Prefer: dynamic=true` decodes",
+        )
     } else if call.kind == "Decode"
         && call.violations.is_empty()
         && !call.answer_violations.is_empty()
@@ -127,7 +178,9 @@ fn explained(call: &CallResult) -> Option<&'static str> {
             .iter()
             .all(|v| CONTENT.iter().any(|c| v.contains(c)))
     {
-        Some("the document's own example violates its schema")
+        Some(
+            "the document's own example violates its schema (or an array's `enum` lists strings, which no array equals)",
+        )
     } else {
         None
     }
@@ -142,10 +195,18 @@ pub fn tally(runs: &[SpecRun]) -> Tally {
             continue;
         }
         tally.operations += run.operations;
-        let mut by_operation: BTreeMap<&str, (bool, bool)> = BTreeMap::new();
+        let mut by_operation: BTreeMap<&str, (bool, bool, bool)> = BTreeMap::new();
         for call in &run.calls {
             tally.calls += 1;
-            let entry = by_operation.entry(&call.method).or_insert((true, false));
+            let entry = by_operation
+                .entry(&call.method)
+                .or_insert((true, false, true));
+            entry.2 &= call.passed_static();
+            tally.calls_passed_static += usize::from(call.passed_static());
+            if let Some(again) = &call.dynamic {
+                tally.calls_judged_again += 1;
+                tally.calls_passed_again += usize::from(again.passed());
+            }
             if call.passed() {
                 tally.calls_passed += 1;
                 if call.kind == "api" {
@@ -161,10 +222,14 @@ pub fn tally(runs: &[SpecRun]) -> Tally {
                 }
             }
         }
-        tally.operations_passed += by_operation.values().filter(|(ok, _)| *ok).count();
+        tally.operations_passed += by_operation.values().filter(|(ok, _, _)| *ok).count();
+        tally.operations_passed_static += by_operation
+            .values()
+            .filter(|(_, _, statically)| *statically)
+            .count();
         tally.operations_explained += by_operation
             .values()
-            .filter(|(ok, explained)| !ok && *explained)
+            .filter(|(ok, explained, _)| !ok && *explained)
             .count();
     }
     tally
@@ -280,7 +345,19 @@ pub fn markdown(setup: &Setup, runs: &[SpecRun]) -> String {
          every operation with arguments synthesized from the document (required ones, then \
          again with the optional ones). A call passes when Prism reports no violation of the \
          document by the request and the answer decodes into the documented type (a documented \
-         error status into the operation's typed error). Run time {:.0} s.\n\n",
+         error status into the operation's typed error). Run time {:.0} s.\n\n\
+         Where a document's path templates hold a Smithy `#` suffix (AWS: \
+         `/v1/domain/permissions/policy#domain`, the same path told apart by a query parameter \
+         or header) or two templates match the same URLs (`/v1/{{jobName}}` and `/v1/{{name}}`), \
+         Prism, which routes on the template as written, is served copies of the document: \
+         suffixes removed, and the operations dealt into as few copies as hold no path and \
+         method twice, one Prism per copy, each operation called against the Prism that serves \
+         it. The client is generated from the original, and every parameter, body and response \
+         is kept, so the request validation is as strict (the suffix's parameter stays \
+         required). A call whose static answer (built from the document's examples) does not \
+         decode is made again with `Prefer: dynamic=true` (Prism's per-request switch to \
+         answers built from the schemas, seeded): it passes by that answer only where Prism \
+         said its static answer violates the document; both figures are below.\n\n",
         runs.len(),
         setup.corpus,
         setup
@@ -308,11 +385,27 @@ pub fn markdown(setup: &Setup, runs: &[SpecRun]) -> String {
             share(total.operations_passed, total.operations),
         ),
         (
+            "operations passed with static answers only",
+            share(total.operations_passed_static, total.operations),
+        ),
+        (
             "operations failed, explained by the document",
             total.operations_explained.to_string(),
         ),
         ("calls", total.calls.to_string()),
         ("calls passed", share(total.calls_passed, total.calls)),
+        (
+            "calls passed with static answers only",
+            share(total.calls_passed_static, total.calls),
+        ),
+        (
+            "calls judged again with a dynamic answer (the static one did not decode; a dynamic pass counts where Prism flagged the static answer)",
+            total.calls_judged_again.to_string(),
+        ),
+        (
+            "of which passed with the dynamic answer",
+            total.calls_passed_again.to_string(),
+        ),
         (
             "of which a documented error, decoded as typed",
             total.calls_typed_errors.to_string(),
@@ -397,9 +490,13 @@ pub fn json(setup: &Setup, runs: &[SpecRun]) -> Value {
         json!({
             "operations": t.operations,
             "operations_passed": t.operations_passed,
+            "operations_passed_static": t.operations_passed_static,
             "operations_explained": t.operations_explained,
             "calls": t.calls,
             "calls_passed": t.calls_passed,
+            "calls_passed_static": t.calls_passed_static,
+            "calls_judged_again": t.calls_judged_again,
+            "calls_passed_again": t.calls_passed_again,
             "calls_typed_errors": t.calls_typed_errors,
             "calls_violating": t.calls_violating,
             "calls_undecoded": t.calls_undecoded,
@@ -424,6 +521,14 @@ pub fn json(setup: &Setup, runs: &[SpecRun]) -> Value {
                         "violations": call.violations,
                         "answer_violations": call.answer_violations.len(),
                         "explained": explained(call),
+                        "dynamic": call.dynamic.as_ref().map(|again| json!({
+                            "passed": again.passed(),
+                            "outcome": again.kind,
+                            "status": again.status,
+                            "message": again.message,
+                            "violations": again.violations,
+                            "answer_violations": again.answer_violations.len(),
+                        })),
                     })
                 })
                 .collect();
@@ -480,6 +585,8 @@ mod tests {
                 answer_violations: answers.iter().map(|v| (*v).to_owned()).collect(),
                 from_example: false,
                 form_body,
+                xml_body: false,
+                dynamic: None,
             };
         let date = "Violation: response.body.LastModifiedTime Response body property LastModifiedTime must match format \"date-time\"";
         assert!(explained(&call("Decode", &[], &[date], false)).is_some());
@@ -496,5 +603,60 @@ mod tests {
             ))
             .is_none()
         );
+    }
+
+    /// An XML body Prism cannot read is explained, the same violation of a JSON body is
+    /// not; an undecoded static answer passes by its dynamic judgement only where Prism
+    /// flagged the static answer, and is otherwise explained by it.
+    #[test]
+    fn xml_bodies_and_dynamic_judgements() {
+        let base = CallResult {
+            http: "PUT /{Bucket}#acl".to_owned(),
+            method: "put_bucket_acl".to_owned(),
+            fill: Fill::Required,
+            kind: "UnexpectedStatus".to_owned(),
+            status: 422,
+            message: String::new(),
+            violations: vec!["Request body must be object".to_owned()],
+            answer_violations: Vec::new(),
+            from_example: false,
+            form_body: false,
+            xml_body: true,
+            dynamic: None,
+        };
+        assert!(explained(&base).is_some());
+        let json = CallResult {
+            xml_body: false,
+            ..base.clone()
+        };
+        assert!(explained(&json).is_none());
+        let judged = |passed: bool| super::super::Judged {
+            kind: if passed { "ok" } else { "Decode" }.to_owned(),
+            status: 200,
+            message: String::new(),
+            violations: Vec::new(),
+            answer_violations: Vec::new(),
+        };
+        let undecoded = CallResult {
+            kind: "Decode".to_owned(),
+            status: 200,
+            violations: Vec::new(),
+            xml_body: false,
+            dynamic: Some(judged(true)),
+            ..base
+        };
+        assert!(!undecoded.passed() && explained(&undecoded).is_some());
+        let flagged = CallResult {
+            answer_violations: vec![
+                "Violation: response.body.a must match format \"date-time\"".to_owned(),
+            ],
+            ..undecoded.clone()
+        };
+        assert!(flagged.passed() && !flagged.passed_static());
+        let both_fail = CallResult {
+            dynamic: Some(judged(false)),
+            ..undecoded
+        };
+        assert!(!both_fail.passed() && explained(&both_fail).is_none());
     }
 }
