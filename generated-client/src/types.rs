@@ -6,6 +6,7 @@
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
+#[non_exhaustive]
 pub struct HttpValidationError {
     /// Errors
     pub errors: Option<Vec<ValidationError>>,
@@ -22,6 +23,7 @@ super::runtime::open_enum! {
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
+#[non_exhaustive]
 pub struct JobLogSchema {
     /// Id
     pub id: Option<uuid::Uuid>,
@@ -32,6 +34,7 @@ pub struct JobLogSchema {
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
+#[non_exhaustive]
 pub struct JobMessageSchema {
     /// Id
     pub id: Option<uuid::Uuid>,
@@ -42,6 +45,7 @@ pub struct JobMessageSchema {
 
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct JobSchema {
     /// Id
     pub id: uuid::Uuid,
@@ -68,6 +72,7 @@ pub struct JobSchema {
 /// Decoded by trying each variant in order; encoded as the variant's own JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum JobSchemaSettings {
     String(String),
     Object(serde_json::Map<String, serde_json::Value>),
@@ -100,12 +105,14 @@ super::runtime::open_enum! {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListOfJobSchema {
     /// Jobs
     pub jobs: Vec<JobSchema>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ValidationError {
     /// Location
     pub loc: Vec<ValidationErrorLocItem>,
@@ -118,6 +125,7 @@ pub struct ValidationError {
 /// Decoded by trying each variant in order; encoded as the variant's own JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ValidationErrorLocItem {
     Integer(i64),
     String(String),

@@ -203,7 +203,7 @@ fn job_schema_with(id: &str) -> impl Fn(&str) -> String {
 }
 
 #[test]
-fn an_optional_response_field_is_additive_on_the_wire_and_breaking_in_rust_today() {
+fn an_optional_response_field_is_additive_on_the_wire_and_in_rust() {
     let dir = pages(job_schema_with(
         "{\"id\":{\"format\":\"uuid\",\"title\":\"Id\",\"type\":\"string\"},\"note\":{\"title\":\"Note\",\"type\":\"string\"}",
     ));
@@ -211,7 +211,7 @@ fn an_optional_response_field_is_additive_on_the_wire_and_breaking_in_rust_today
     assert_eq!(
         kinds(&report),
         owned(&[
-            ("rust", "field-added", "breaking"),
+            ("rust", "field-added", "additive"),
             ("wire", "optional-property-added", "additive"),
         ])
     );
@@ -222,13 +222,13 @@ fn an_optional_response_field_is_additive_on_the_wire_and_breaking_in_rust_today
     assert_eq!(wire["place"]["line"], line_of(JOBS, "\"JobSchema\":{"));
     let rust = change(&report, "rust", "field-added");
     assert!(
-        rust["message"]
-            .as_str()
-            .is_some_and(|m| m.contains("`note: Option<String>`")
-                && m.contains("compatible on the wire, breaking in Rust today")),
+        rust["message"].as_str().is_some_and(
+            |m| m.contains("`note: Option<String>`") && m.contains("`#[non_exhaustive]`")
+        ),
         "{rust}"
     );
-    assert_eq!(report["next_version"], "0.2.0");
+    assert_eq!(report["verdict"], "additive");
+    assert_eq!(report["next_version"], "0.1.1");
 }
 
 #[test]
@@ -261,7 +261,9 @@ fn an_enum_value_in_a_response_breaks_and_in_a_request_adds_on_the_wire() {
     assert_eq!(report["verdict"], "breaking");
     let wire = change(&report, "wire", "enum-value-added");
     assert_eq!(wire["verdict"], "breaking");
+    // `JobStatus` is `#[non_exhaustive]`: callers' `match`es have a `_` arm.
     let rust = change(&report, "rust", "enum-variant-added");
+    assert_eq!(rust["verdict"], "additive");
     assert_eq!(rust["subject"], "type JobStatus");
     assert!(
         rust["message"]
@@ -286,6 +288,31 @@ fn an_enum_value_in_a_response_breaks_and_in_a_request_adds_on_the_wire() {
     assert_eq!(setter["verdict"], "breaking");
     assert_eq!(change(&report, "rust", "type-added")["verdict"], "additive");
     assert_eq!(report["verdict"], "breaking");
+}
+
+/// A documented error status more: an `Error::UnexpectedStatus` before, a variant of the
+/// `#[non_exhaustive]` error enum now; additive in both layers.
+#[test]
+fn a_new_error_status_is_additive_in_rust() {
+    let dir = pages(|text| {
+        replaced(
+            text,
+            "\"description\":\"Validation error\"},\"503\":{\"description\":\"Message: unable to fetch engine from external service\"}}}}}}",
+            "\"description\":\"Validation error\"},\"404\":{\"description\":\"No such job\"},\"503\":{\"description\":\"Message: unable to fetch engine from external service\"}}}}}}",
+        )
+    });
+    let report = diff(&dir, &[]);
+    let rust = change(&report, "rust", "error-variant-added");
+    assert_eq!(rust["verdict"], "additive");
+    assert_eq!(rust["subject"], "GET /api/v1/jobs/{engine_id}/latest/");
+    assert!(
+        rust["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("`JobsLatestRetrieveError` gained the variant `NotFound`")),
+        "{rust}"
+    );
+    assert_eq!(report["verdict"], "additive", "{report:#}");
+    assert_eq!(report["next_version"], "0.1.1");
 }
 
 #[test]
@@ -344,7 +371,7 @@ fn markdown_is_fit_for_a_pull_request() {
     );
     assert!(
         out.stdout
-            .contains("| breaking | rust | `enum-variant-added` |"),
+            .contains("| additive | rust | `enum-variant-added` |"),
         "{}",
         out.stdout
     );

@@ -144,6 +144,7 @@ macro_rules! operation {
             "`](super::Client::", $link, ")."
         )]
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum $error { $($errors)* }
     };
 }

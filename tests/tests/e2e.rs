@@ -236,7 +236,12 @@ async fn a_documented_422_is_a_typed_api_error() {
         panic!("expected UnprocessableEntity, got {:?}", response.value());
     };
     let errors = body.errors.as_deref().expect("errors");
-    let [ValidationError { loc, msg, r#type }] = errors else {
+    let [
+        ValidationError {
+            loc, msg, r#type, ..
+        },
+    ] = errors
+    else {
         panic!("expected one error, got {errors:?}");
     };
     assert_eq!(

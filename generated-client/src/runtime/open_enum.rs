@@ -11,8 +11,10 @@ macro_rules! open_enum {
         $(#[$meta])*
         ///
         /// Open: a value this client does not know yet arrives as `Unknown` and is sent
-        /// back unchanged.
+        /// back unchanged; a value a later version knows is a new variant (so `match`es need a
+        /// `_` arm).
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum $name {
             $(#[doc = concat!("`", $value, "`")] $variant,)*
             /// A value this version of the client does not know.

@@ -10,9 +10,10 @@
 //! - `rust` compares the two models ([`crate::model::Api`]): does code written
 //!   against the old generated crate still compile and mean the same against the new one?
 //!   Methods, positional parameters and setters, return types, error enums, structs, enums,
-//!   unions, aliases, credential methods. It judges what stitch generates *today*: structs have
-//!   public fields and no `#[non_exhaustive]`, enums (open ones included) are exhaustive, so a
-//!   new field or variant breaks struct literals and `match`es.
+//!   unions, aliases, credential methods. It judges what emit writes, asking emit's own
+//!   predicates: structs, unions, open enums and the error and success enums are
+//!   `#[non_exhaustive]`, so a new field or variant is additive; a required field more in a
+//!   struct a caller builds (`new` takes it) is breaking.
 //!
 //! Each [`Change`] has a [`Verdict`], a [`Layer`], a stable kebab-case `kind`, a one-line
 //! message and its place in the pages (the new ones, or the old ones for what was removed).

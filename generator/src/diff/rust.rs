@@ -1,15 +1,20 @@
 //! The Rust rules: does code written against the old generated crate still compile and mean
 //! the same against the new one? Compares the two models ([`Api`]), judged against what the
-//! emit stage writes today:
+//! emit stage writes, asking emit's own predicates where it decides per type
+//! (`derives_default`, `has_constructor`, `taken_by_new`, `built_types` in `emit::types`):
 //!
 //! - a `Client` method per operation (required parameters and a required body positional,
 //!   optional ones setters of the builder), returning the success type, failing with a
-//!   per-operation error enum of one variant per documented error status;
-//! - structs with public fields and no `#[non_exhaustive]`: any new field breaks struct
-//!   literals and exhaustive patterns, even an optional one (a `Default` or `new` helps only
-//!   callers who wrote `..Default::default()`); a struct of optional fields derives `Default`;
-//! - enums, open ones included, are exhaustive: a new variant breaks `match`es, and a value
-//!   that arrived as `Unknown(..)` now arrives as the new variant;
+//!   per-operation error enum of one variant per documented error status; the error enum and
+//!   the success enum (several success bodies) are `#[non_exhaustive]`, so a new status is
+//!   additive;
+//! - structs are `#[non_exhaustive]` with public fields: a new field is additive (no caller
+//!   can have written a struct literal or an exhaustive pattern); a struct a caller builds
+//!   derives `Default` (all fields optional) or has `new` with its required fields, so a
+//!   required field added to it (an argument more), or `Default` lost, is breaking;
+//! - open enums, untagged and tagged unions are `#[non_exhaustive]`: a new variant is additive
+//!   (a value that arrived as `Unknown(..)`, or as another variant, may now arrive as it);
+//!   closed enums (the one value that tells union variants apart) are exhaustive;
 //! - one `ClientBuilder` method per security scheme.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -17,6 +22,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use super::{Change, Layer, Side, Subject, Verdict};
+use crate::emit::{built_types, derives_default, has_constructor, taken_by_new};
 use crate::method::HttpMethod;
 use crate::model::{Api, Field, Operation, Response, Success, TypeDef, TypeKind, TypeRef, camel};
 use crate::pointer::escape as pointer_token;
@@ -348,14 +354,19 @@ fn variants(
             Some(_) => {}
         }
     }
+    let before = if success {
+        "a success the client did not document"
+    } else {
+        "`Error::UnexpectedStatus`"
+    };
     for variant in new.keys() {
         if !old.contains_key(variant) {
             push(
                 out,
-                Verdict::Breaking,
+                Verdict::Additive,
                 added,
                 format!(
-                    "`{enum_name}` gained the variant `{variant}`: exhaustive `match`es no longer compile (the enum is not `#[non_exhaustive]`)"
+                    "`{enum_name}` gained the variant `{variant}` (it is `#[non_exhaustive]`): this status, {before} until now, arrives as it"
                 ),
             );
         }
@@ -444,7 +455,7 @@ fn types(
 ) {
     let old_types = old.type_map();
     let new_types = new.type_map();
-    let (old_sent, new_sent) = (old.sent_types(), new.sent_types());
+    let (old_sent, new_sent) = (built_types(old), built_types(new));
     for (name, old_def) in &old_types {
         let subject = Subject::Type((*name).to_owned());
         let Some(new_def) = new_types.get(name) else {
@@ -478,22 +489,6 @@ fn types(
             ));
         }
     }
-}
-
-/// Whether the emit stage derives `Default` for a struct of these fields (see
-/// `emit::types::struct_item`: every field optional, or a flattened map).
-fn derives_default(fields: &[Field]) -> bool {
-    fields
-        .iter()
-        .all(|f| f.ty.is_option() || (f.flatten && matches!(f.ty, TypeRef::Map(_))))
-}
-
-/// Whether the emit stage writes `new(required fields)` for a struct (see
-/// `emit::types::constructor`): a type callers send, with required and optional fields.
-fn has_constructor(fields: &[Field], sent: bool) -> bool {
-    let takes = |f: &Field| f.required || (f.flatten && !matches!(f.ty, TypeRef::Map(_)));
-    let required = fields.iter().filter(|f| takes(f)).count();
-    sent && required > 0 && required < fields.len()
 }
 
 fn type_def(
@@ -538,17 +533,12 @@ fn type_def(
             }
             for (field, new_field) in &new_map {
                 if !old_map.contains_key(field) {
-                    let note = if new_field.ty.is_option() {
-                        " (optional: compatible on the wire, breaking in Rust today)"
-                    } else {
-                        ""
-                    };
                     push(
                         out,
-                        Verdict::Breaking,
+                        Verdict::Additive,
                         "field-added",
                         format!(
-                            "`{name}` gained the field `{field}: {}`{note}: struct literals and exhaustive patterns of it no longer compile (it is not `#[non_exhaustive]`)",
+                            "`{name}` gained the field `{field}: {}` (it is `#[non_exhaustive]`: no caller wrote a struct literal or an exhaustive pattern of it)",
                             show(&new_field.ty)
                         ),
                     );
@@ -585,7 +575,23 @@ fn type_def(
                     "constructor-added",
                     format!("`{name}::new` (its required fields) was added"),
                 ),
-                _ => {}
+                (true, true) => {
+                    let (old_args, new_args) =
+                        (constructor_args(old_fields), constructor_args(new_fields));
+                    if old_args != new_args {
+                        push(
+                            out,
+                            Verdict::Breaking,
+                            "constructor-changed",
+                            format!(
+                                "`{name}::new` takes ({}), was ({})",
+                                show_args(&new_args),
+                                show_args(&old_args)
+                            ),
+                        );
+                    }
+                }
+                (false, false) => {}
             }
         }
         (
@@ -624,19 +630,24 @@ fn type_def(
             }
             for (variant, value) in &new_map {
                 if !old_map.contains_key(variant) {
-                    let note = if *new_open {
-                        "; a value that arrived as `Unknown` now arrives as this variant"
+                    // An open enum is `#[non_exhaustive]`; a closed one (the one value that
+                    // tells union variants apart) is exhaustive.
+                    let (verdict, message) = if *old_open && *new_open {
+                        (
+                            Verdict::Additive,
+                            format!(
+                                "`{name}` gained the variant `{variant}` (`{value}`; it is `#[non_exhaustive]`): a value that arrived as `Unknown` now arrives as it"
+                            ),
+                        )
                     } else {
-                        ""
+                        (
+                            Verdict::Breaking,
+                            format!(
+                                "`{name}` gained the variant `{variant}` (`{value}`): exhaustive `match`es of this closed enum no longer compile"
+                            ),
+                        )
                     };
-                    push(
-                        out,
-                        Verdict::Breaking,
-                        "enum-variant-added",
-                        format!(
-                            "`{name}` gained the variant `{variant}` (`{value}`): exhaustive `match`es no longer compile{note}"
-                        ),
-                    );
+                    push(out, verdict, "enum-variant-added", message);
                 }
             }
             if old_open != new_open {
@@ -758,10 +769,10 @@ fn payload_variants(
         if !old.contains_key(variant) {
             push(
                 out,
-                Verdict::Breaking,
+                Verdict::Additive,
                 added,
                 format!(
-                    "`{name}` gained the variant `{variant}({})`: exhaustive `match`es no longer compile",
+                    "`{name}` gained the variant `{variant}({})` (it is `#[non_exhaustive]`): a value may now decode as it",
                     show(ty)
                 ),
             );
@@ -802,6 +813,22 @@ fn security(old: &Api, new: &Api, out: &mut Vec<Change>) {
             ));
         }
     }
+}
+
+/// The arguments of a struct's `new` (see `emit::types::constructor`), in order.
+fn constructor_args(fields: &[Field]) -> Vec<(&str, &TypeRef)> {
+    fields
+        .iter()
+        .filter(|f| taken_by_new(f))
+        .map(|f| (f.name.as_str(), &f.ty))
+        .collect()
+}
+
+fn show_args(args: &[(&str, &TypeRef)]) -> String {
+    args.iter()
+        .map(|(name, ty)| format!("{name}: {}", show(ty)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn plural(n: usize) -> &'static str {
@@ -889,25 +916,31 @@ mod tests {
 
     const JOB: &str = "#/components/schemas/Job";
 
+    /// `post /a` with a required body of `Job`.
+    fn post(schema: Value) -> Value {
+        json!({"/a": {"post": {"operationId": "post_a",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": schema}}},
+            "responses": {"204": {"description": "ok"}}}}})
+    }
+
     #[test]
-    fn a_new_optional_field_breaks_struct_literals_today() {
-        let old = api(
-            get(json!([]), json!({"$ref": JOB})),
-            job(json!({"id": {"type": "string"}}), json!(["id"])),
-        );
-        let new = api(
-            get(json!([]), json!({"$ref": JOB})),
-            job(
-                json!({"id": {"type": "string"}, "note": {"type": "string"}}),
-                json!(["id"]),
-            ),
-        );
-        assert_eq!(kinds(&old, &new), [("field-added", Verdict::Breaking)]);
+    fn a_new_field_is_additive_unless_new_takes_it() {
+        let id = json!({"id": {"type": "string"}});
+        let with_note = json!({"id": {"type": "string"}, "note": {"type": "string"}});
+        // A response struct: any new field, required or not, is additive.
+        let response = |props: &Value, required: Value| {
+            api(
+                get(json!([]), json!({"$ref": JOB})),
+                job(props.clone(), required),
+            )
+        };
+        let old = response(&id, json!(["id"]));
+        let new = response(&with_note, json!(["id"]));
+        assert_eq!(kinds(&old, &new), [("field-added", Verdict::Additive)]);
         let found = changes(&old.0, &new.0, &old.1, &new.1);
         assert!(
-            found[0]
-                .message
-                .contains("optional: compatible on the wire"),
+            found[0].message.contains("`note: Option<String>`")
+                && found[0].message.contains("`#[non_exhaustive]`"),
             "{}",
             found[0].message
         );
@@ -916,6 +949,74 @@ mod tests {
             Some((Side::New, "/components/schemas/Job".into()))
         );
         assert_eq!(kinds(&new, &old), [("field-removed", Verdict::Breaking)]);
+        let required = response(&with_note, json!(["id", "note"]));
+        assert_eq!(kinds(&old, &required), [("field-added", Verdict::Additive)]);
+
+        // A request body: `new` takes the required fields, so only a new optional field is
+        // additive.
+        let body = |props: &Value, required: Value| {
+            api(post(json!({"$ref": JOB})), job(props.clone(), required))
+        };
+        let old = body(&id, json!(["id"]));
+        let optional = body(&with_note, json!(["id"]));
+        assert_eq!(kinds(&old, &optional), [("field-added", Verdict::Additive)]);
+        let required = body(&with_note, json!(["id", "note"]));
+        assert_eq!(
+            kinds(&old, &required),
+            [
+                ("constructor-changed", Verdict::Breaking),
+                ("field-added", Verdict::Additive)
+            ]
+        );
+        let found = changes(&old.0, &required.0, &old.1, &required.1);
+        let changed = found.iter().find(|c| c.kind == "constructor-changed");
+        assert_eq!(
+            changed.map(|c| c.message.as_str()),
+            Some("`Job::new` takes (id: String, note: String), was (id: String)")
+        );
+        // An optional field that becomes required: `new` takes it (its type changes too).
+        assert_eq!(
+            kinds(&optional, &required),
+            [
+                ("constructor-changed", Verdict::Breaking),
+                ("field-type-changed", Verdict::Breaking)
+            ]
+        );
+        // A body of optional fields derives `Default`; a required field takes it away.
+        let none = body(&id, json!([]));
+        assert_eq!(
+            kinds(&none, &old),
+            [
+                ("constructor-added", Verdict::Additive),
+                ("default-removed", Verdict::Breaking),
+                ("field-type-changed", Verdict::Breaking)
+            ]
+        );
+    }
+
+    /// A body type printed as an alias of a response type of the same shape still has `new`:
+    /// emit and diff ask the same `built_types`.
+    #[test]
+    fn a_body_printed_as_an_alias_has_new() {
+        let schema =
+            |props: Value| json!({"type": "object", "properties": props, "required": ["id"]});
+        let mut paths = post(json!({"$ref": "#/components/schemas/Sent"}));
+        paths["/b"] = get(json!([]), json!({"$ref": JOB}))["/a"].clone();
+        let id = json!({"id": {"type": "string"}, "n": {"type": "integer"}});
+        let old = api(
+            paths.clone(),
+            json!({"Job": schema(id.clone()), "Sent": schema(id)}),
+        );
+        let built = built_types(&old.0);
+        assert!(built.contains("Job") && built.contains("Sent"), "{built:?}");
+        let crate_ = crate::emit::emit_crate(&old.0, &old.1).expect("emit");
+        let types = crate_
+            .files
+            .get("src/types.rs")
+            .map(String::as_str)
+            .unwrap_or_default();
+        assert!(types.contains("pub type Sent = Job;"), "{types}");
+        assert!(types.contains("pub fn new(id: String) -> Self"), "{types}");
     }
 
     #[test]
@@ -974,14 +1075,14 @@ mod tests {
     }
 
     #[test]
-    fn enums_and_error_variants_are_exhaustive() {
+    fn new_variants_of_non_exhaustive_enums_are_additive() {
         let e = |values: Value| json!({"E": {"type": "string", "enum": values}});
         let r = json!({"$ref": "#/components/schemas/E"});
         let old = api(get(json!([]), r.clone()), e(json!(["a"])));
         let new = api(get(json!([]), r.clone()), e(json!(["a", "b"])));
         assert_eq!(
             kinds(&old, &new),
-            [("enum-variant-added", Verdict::Breaking)]
+            [("enum-variant-added", Verdict::Additive)]
         );
         assert_eq!(
             kinds(&new, &old),
@@ -992,7 +1093,25 @@ mod tests {
         let more = api(more_errors, e(json!(["a"])));
         assert_eq!(
             kinds(&old, &more),
-            [("error-variant-added", Verdict::Breaking)]
+            [("error-variant-added", Verdict::Additive)]
+        );
+        assert_eq!(
+            kinds(&more, &old),
+            [("error-variant-removed", Verdict::Breaking)]
+        );
+        let u = |branches: Value| json!({"U": {"oneOf": branches}});
+        let r = json!({"$ref": "#/components/schemas/U"});
+        let two = json!([{"type": "string"}, {"type": "integer"}]);
+        let three = json!([{"type": "string"}, {"type": "integer"}, {"type": "boolean"}]);
+        let old = api(get(json!([]), r.clone()), u(two));
+        let new = api(get(json!([]), r), u(three));
+        assert_eq!(
+            kinds(&old, &new),
+            [("union-variant-added", Verdict::Additive)]
+        );
+        assert_eq!(
+            kinds(&new, &old),
+            [("union-variant-removed", Verdict::Breaking)]
         );
     }
 

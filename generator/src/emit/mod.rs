@@ -31,6 +31,7 @@ mod runtime;
 mod types;
 
 pub(crate) use operations::body_name;
+pub(crate) use types::{built_types, derives_default, has_constructor, taken_by_new};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
@@ -226,7 +227,7 @@ fn piece_tokens(
 /// Formats every piece of `modules`, in parallel; the text of each module, in order.
 fn format_modules(api: &Api, modules: &[Module]) -> Result<Vec<String>, EmitError> {
     let aliases = dedup::aliases(&api.types);
-    let sent = api.sent_types();
+    let sent = types::built_types_with(api, &aliases);
     let jobs: Vec<(usize, &Piece)> = modules
         .iter()
         .enumerate()

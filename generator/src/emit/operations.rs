@@ -387,6 +387,8 @@ fn success_type(op: &Operation) -> TokenStream {
     }
 }
 
+/// The success enum of an operation with several success bodies, `#[non_exhaustive]` as the
+/// error enum is (a success status the server documents later is a new variant).
 fn response_enum(op: &Operation) -> Option<TokenStream> {
     if op.success != Success::Enum {
         return None;
@@ -400,6 +402,7 @@ fn response_enum(op: &Operation) -> Option<TokenStream> {
     Some(quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
         }

@@ -6,12 +6,25 @@
 //! of the same shape are printed once (see `dedup`). A struct with optional fields carries
 //! serde_with's `#[skip_serializing_none]` once rather than a `#[serde(..)]` line per field
 //! (see `struct_item`).
+//!
+//! A client designed to evolve: what a server may add without breaking an old client (a
+//! response field, an optional request field, an enum value, a union variant) must not break
+//! code written against the old crate either. So every struct, untagged and tagged union is
+//! `#[non_exhaustive]` (no struct literals or exhaustive patterns outside the crate, a `_` arm
+//! in `match`es); a struct a caller builds has `Default` (all fields optional) or `new` with
+//! its required fields ([`has_constructor`]), after which its public fields are assigned.
+//! `stitch diff`'s Rust rules ask the same predicates ([`derives_default`],
+//! [`has_constructor`], [`built_types`]) rather than copies of them.
+
+use std::collections::BTreeSet;
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{Scope, doc_attrs, ident, type_tokens};
-use crate::model::{EnumVariant, Field, TaggedVariant, TypeDef, TypeKind, TypeRef, UnionVariant};
+use crate::model::{
+    Api, EnumVariant, Field, TaggedVariant, TypeDef, TypeKind, TypeRef, UnionVariant,
+};
 
 /// The items of the type `types[index]`; `alias_of` is the type it is printed as an alias of,
 /// if any.
@@ -35,7 +48,7 @@ pub(super) fn type_items(
     match &def.kind {
         TypeKind::Struct { fields } => {
             let mut items = struct_item(&doc, &name, fields);
-            if sent {
+            if has_constructor(fields, sent) {
                 items.extend(constructor(&name, fields));
             }
             items
@@ -82,11 +95,12 @@ fn paragraph_break(doc: &TokenStream) -> Option<TokenStream> {
 /// optional field is `None` without `#[serde(default)]` (serde's `Option`); a struct whose
 /// fields are all optional still gets `#[serde(default)]`, so it also decodes from an empty
 /// JSON array as before.
+///
+/// `#[non_exhaustive]`: a field the server adds later is a new field here, which must not
+/// break callers' struct literals or patterns (they build it with `Default` or `new` and
+/// assign fields, and match with `..`).
 fn struct_item(doc: &TokenStream, name: &syn::Ident, fields: &[Field]) -> TokenStream {
-    let all_optional = fields
-        .iter()
-        .all(|f| f.ty.is_option() || (f.flatten && matches!(f.ty, TypeRef::Map(_))));
-    let default = all_optional.then(|| quote!(Default,));
+    let default = derives_default(fields).then(|| quote!(Default,));
     let is_skipped = |f: &Field| f.ty.is_option() && !f.required && !f.flatten;
     let skip_none = fields
         .iter()
@@ -128,23 +142,71 @@ fn struct_item(doc: &TokenStream, name: &syn::Ident, fields: &[Field]) -> TokenS
         #skip_none
         #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
         #default_all
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
     }
 }
 
+/// Whether a struct of these fields derives `Default`: every field optional (`Option`), or a
+/// flattened map (empty by default). `stitch diff` asks this too.
+pub(crate) fn derives_default(fields: &[Field]) -> bool {
+    fields
+        .iter()
+        .all(|f| f.ty.is_option() || (f.flatten && matches!(f.ty, TypeRef::Map(_))))
+}
+
+/// Whether `new` takes this field (see [`constructor`]): a required field, or a flattened
+/// union (which has no default). `stitch diff` asks this too.
+pub(crate) fn taken_by_new(field: &Field) -> bool {
+    field.required || (field.flatten && !matches!(field.ty, TypeRef::Map(_)))
+}
+
+/// Whether a struct has `new` (see [`constructor`]): it is one a caller builds to send
+/// (`sent`: see [`built_types`]) and does not derive `Default`, so `#[non_exhaustive]` would
+/// leave the caller no other way to build it. Response structs get none: a field the server
+/// adds to a response (even a required one) must not change a signature. `stitch diff` asks
+/// this too.
+pub(crate) fn has_constructor(fields: &[Field], sent: bool) -> bool {
+    sent && !derives_default(fields)
+}
+
+/// The names of the structs a caller builds: the types a parameter or body holds
+/// (`Api::sent_types`), with every other name of their shape (see `dedup`: a sent type
+/// printed as an alias of a response type gives that type its `new`). `stitch diff` asks this
+/// too.
+pub(crate) fn built_types(api: &Api) -> BTreeSet<&str> {
+    built_types_with(api, &super::dedup::aliases(&api.types))
+}
+
+/// [`built_types`], given `dedup::aliases` of the API's types.
+pub(super) fn built_types_with<'a>(api: &'a Api, aliases: &[Option<usize>]) -> BTreeSet<&'a str> {
+    let sent = api.sent_types();
+    // The printed type of each class that holds a sent type.
+    let printed: BTreeSet<usize> = api
+        .types
+        .iter()
+        .enumerate()
+        .filter(|(_, def)| sent.contains(def.name.as_str()))
+        .map(|(i, _)| aliases[i].unwrap_or(i))
+        .collect();
+    api.types
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| printed.contains(&aliases[i].unwrap_or(i)))
+        .map(|(_, def)| def.name.as_str())
+        .collect()
+}
+
 /// `new` with the required fields, every other one `None` (or empty): for a struct a caller
-/// builds to send that has both (Prefect's `DeploymentCreate`: 2 required fields of 27), so
-/// `DeploymentCreate { paused: Some(true), ..DeploymentCreate::new(name, flow_id) }` is all it
-/// takes. A struct of optional fields only derives `Default` instead (see [`struct_item`]);
-/// one of required fields only has nothing to leave out.
-fn constructor(name: &syn::Ident, fields: &[Field]) -> Option<TokenStream> {
-    let takes = |f: &Field| f.required || (f.flatten && !matches!(f.ty, TypeRef::Map(_)));
+/// builds to send that does not derive `Default` (see [`has_constructor`]). The struct is
+/// `#[non_exhaustive]`, so a caller writes
+/// `let mut body = DeploymentCreate::new(name, flow_id); body.paused = Some(true);`, which
+/// keeps compiling when the server adds an optional field.
+fn constructor(name: &syn::Ident, fields: &[Field]) -> TokenStream {
+    let takes = taken_by_new;
     let required: Vec<&Field> = fields.iter().filter(|f| takes(f)).collect();
-    if required.is_empty() || required.len() == fields.len() {
-        return None;
-    }
     let params = required.iter().map(|f| {
         let field = ident(&f.name);
         let ty = type_tokens(&f.ty, Scope::Types);
@@ -159,11 +221,17 @@ fn constructor(name: &syn::Ident, fields: &[Field]) -> Option<TokenStream> {
         }
     });
     let many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let doc = doc_attrs(&format!(
-        "`{name}` from its required fields, the optional ones `None` (set them with\n\
-         `{name} {{ field: Some(..), ..{name}::new(..) }}`)."
-    ));
-    Some(quote! {
+    let optional = required.len() < fields.len();
+    let doc = if optional {
+        format!(
+            "`{name}` from its required fields, the optional ones `None`: set them on the\n\
+             value (`let mut value = {name}::new(..); value.field = Some(..);`)."
+        )
+    } else {
+        format!("`{name}` from its fields (the server may add optional ones later).")
+    };
+    let doc = doc_attrs(&doc);
+    quote! {
         impl #name {
             #doc
             #many
@@ -171,7 +239,7 @@ fn constructor(name: &syn::Ident, fields: &[Field]) -> Option<TokenStream> {
                 Self { #(#inits)* }
             }
         }
-    })
+    }
 }
 
 /// A string enum: the runtime's `open_enum!` (or `closed_enum!`) writes the enum and its
@@ -227,6 +295,7 @@ pub(super) fn struct_wire_names<'a>(types: &'a [TypeDef], ty: &TypeRef) -> Optio
         })
 }
 
+/// An untagged union, `#[non_exhaustive]` (a branch the server adds later is a new variant).
 fn union_item(
     types: &[TypeDef],
     doc: &TokenStream,
@@ -250,6 +319,7 @@ fn union_item(
             /// Decoded by trying each variant in order; encoded as the variant's own JSON.
             #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
             #[serde(untagged)]
+            #[non_exhaustive]
             pub enum #name {
                 #(#decls)*
             }
@@ -275,6 +345,7 @@ fn union_item(
         /// first one on a tie); encoded as the variant's own JSON.
         #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         #[serde(untagged)]
+        #[non_exhaustive]
         pub enum #name {
             #(#decls)*
         }
@@ -329,6 +400,7 @@ fn tagged_item(
         #[doc = #doc_tag]
         /// A tag this client does not know arrives as `Unknown`, kept whole.
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#decls)*
             /// A tag this version of the client does not know, or no tag: the value as it came.
