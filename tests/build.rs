@@ -58,6 +58,7 @@ fn generate_module(name: &str, input: &Path, out_dir: &Path) -> Result<(), Strin
         .map_err(|e| format!("{}: {e}", input.display()))?;
     let options = stitch::Options {
         crate_name: format!("{name}-client"),
+        ..Default::default()
     };
     let module = stitch::generate_module(&sources, &options, stitch::OnConflict::Error)
         .result

@@ -1248,6 +1248,7 @@ mod tests {
         });
         let options = crate::Options {
             crate_name: "pets-client".to_owned(),
+            ..Default::default()
         };
         let api = Api::from_merged(&document, &options).expect("the test API models");
         (api, document)

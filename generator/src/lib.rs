@@ -22,6 +22,7 @@
 //! (`options.rs`), which the stages import directly: nothing below `lib.rs` reaches up into it
 //! for them.
 
+pub mod config;
 pub mod diagnostic;
 pub mod diff;
 pub mod doc;

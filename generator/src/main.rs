@@ -66,9 +66,14 @@ enum Command {
         /// The package name of the crate [default: the name in DIR/Cargo.toml, else DIR's name].
         #[arg(long, value_name = "NAME")]
         crate_name: Option<String>,
-        /// What to do when two inputs define one component differently.
-        #[arg(long, value_enum, value_name = "POLICY", default_value_t = OnConflict::Error)]
-        on_conflict: OnConflict,
+        /// What to do when two inputs define one component differently [default: the config
+        /// file's on_conflict, else error].
+        #[arg(long, value_enum, value_name = "POLICY")]
+        on_conflict: Option<OnConflict>,
+        /// The API's config file (TOML): on_conflict, and pagination per operation
+        /// ([pagination.<operationId>]; see the README).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
     },
     /// Print (or write) the merged OpenAPI document.
     Merge {
@@ -92,9 +97,13 @@ enum Command {
         /// The crate folder to compare with.
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
-        /// What to do when two inputs define one component differently.
-        #[arg(long, value_enum, value_name = "POLICY", default_value_t = OnConflict::Error)]
-        on_conflict: OnConflict,
+        /// What to do when two inputs define one component differently [default: the config
+        /// file's on_conflict, else error].
+        #[arg(long, value_enum, value_name = "POLICY")]
+        on_conflict: Option<OnConflict>,
+        /// The API's config file, as `generate` takes it.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
     },
     /// Say what changed from the OLD inputs to the NEW ones, and whether it breaks callers.
     ///
@@ -345,6 +354,33 @@ fn diff(
     })
 }
 
+/// The options of a run and its conflict policy: `--on-conflict`, else the config file's,
+/// else `error`; the config file's pagination rules. A bad config file is reported (file,
+/// line, what to do) and fails the run.
+fn configured(
+    crate_name: String,
+    on_conflict: Option<OnConflict>,
+    config: Option<PathBuf>,
+    reporter: &mut Reporter,
+) -> Result<(stitch::Options, stitch::OnConflict), Failed> {
+    let config = match config {
+        Some(path) => stitch::config::read(&path).map_err(|e| {
+            reporter.fail(&e);
+            Failed
+        })?,
+        None => stitch::config::Config::default(),
+    };
+    let on_conflict = on_conflict
+        .map(stitch::OnConflict::from)
+        .or(config.on_conflict)
+        .unwrap_or_default();
+    let options = stitch::Options {
+        crate_name,
+        pagination: config.pagination,
+    };
+    Ok((options, on_conflict))
+}
+
 fn run(command: Command, reporter: &mut Reporter) -> Result<Done, Failed> {
     match command {
         Command::Diff {
@@ -365,13 +401,14 @@ fn run(command: Command, reporter: &mut Reporter) -> Result<Done, Failed> {
             out,
             crate_name,
             on_conflict,
+            config,
         } => {
             let crate_name = crate_name_for(crate_name, &out).map_err(|e| {
                 reporter.fail(&e);
                 Failed
             })?;
-            let options = stitch::Options { crate_name };
-            let krate = generated(&inputs, &out, &options, on_conflict.into(), reporter)?;
+            let (options, on_conflict) = configured(crate_name, on_conflict, config, reporter)?;
+            let krate = generated(&inputs, &out, &options, on_conflict, reporter)?;
             let outcome = write::write_crate(&krate, &out).map_err(|e| {
                 reporter.fail(&e.to_string());
                 Failed
@@ -439,13 +476,14 @@ fn run(command: Command, reporter: &mut Reporter) -> Result<Done, Failed> {
             inputs,
             out,
             on_conflict,
+            config,
         } => {
             let crate_name = crate_name_for(None, &out).map_err(|e| {
                 reporter.fail(&e);
                 Failed
             })?;
-            let options = stitch::Options { crate_name };
-            let krate = generated(&inputs, &out, &options, on_conflict.into(), reporter)?;
+            let (options, on_conflict) = configured(crate_name, on_conflict, config, reporter)?;
+            let krate = generated(&inputs, &out, &options, on_conflict, reporter)?;
             let drift = write::check_crate(&krate, &out).map_err(|e| {
                 reporter.fail(&e.to_string());
                 Failed
@@ -633,7 +671,7 @@ mod tests {
             panic!("not generate")
         };
         assert_eq!(inputs.len(), 2);
-        assert_eq!(on_conflict, OnConflict::Widen);
+        assert_eq!(on_conflict, Some(OnConflict::Widen));
         assert_eq!(crate_name, None);
         assert!(Cli::try_parse_from(["stitch", "generate", "--out", "o"]).is_err());
         assert!(Cli::try_parse_from(["stitch", "check", "a.md"]).is_err());

@@ -10,12 +10,16 @@
 pub struct Options {
     /// The package name of the generated crate, e.g. `syntho-client`.
     pub crate_name: String,
+    /// Pagination declared or overridden per operation (by operationId or method name), from
+    /// the config file (`[pagination.<operationId>]`; see `stitch::config`).
+    pub pagination: std::collections::BTreeMap<String, crate::model::PageOverride>,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             crate_name: "api-client".to_owned(),
+            pagination: std::collections::BTreeMap::new(),
         }
     }
 }

@@ -31,6 +31,7 @@ const POLICIES: [OnConflict; 3] = [OnConflict::Error, OnConflict::Rename, OnConf
 fn run(sources: &[Input], policy: OnConflict) -> bool {
     let options = Options {
         crate_name: "fuzzed-client".to_owned(),
+        ..Default::default()
     };
     let run = stitch::generate(sources, &options, policy);
     for diagnostic in &run.diagnostics {

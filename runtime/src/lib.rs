@@ -1,7 +1,7 @@
 //! The runtime of the clients stitch generates: the client and its builder, calls and
 //! retries, the headers a user adds and idempotency keys, errors and raw responses,
 //! credentials, encoding, multipart bodies, best-fit decoding of unions, and the macros the
-//! generated code calls (`operation!`, the enum macros).
+//! generated code calls (`operation!`, the enum macros); pagination streams (`paginate`).
 //!
 //! This crate is never a dependency of a generated client: the generator embeds these files
 //! (`include_str!` in `generator/src/emit/runtime.rs`) and writes the ones an API uses into
@@ -39,6 +39,7 @@ mod headers;
 mod multipart;
 mod open_enum;
 mod operation;
+mod paginate;
 mod response;
 mod retry;
 
@@ -58,5 +59,6 @@ pub(crate) use self::headers::*;
 pub(crate) use self::multipart::*;
 pub(crate) use self::open_enum::*;
 pub(crate) use self::operation::*;
+pub use self::paginate::*;
 pub use self::response::*;
 pub use self::retry::*;

@@ -79,6 +79,7 @@ pub fn fixture_module(name: &str) -> String {
     let path = fixture_path(name);
     let options = stitch::Options {
         crate_name: format!("{name}-client"),
+        ..Default::default()
     };
     stitch::generate_module(&[read_input(&path)], &options, stitch::OnConflict::Error)
         .result
@@ -89,6 +90,7 @@ pub fn fixture_module(name: &str) -> String {
 pub fn syntho_options() -> stitch::Options {
     stitch::Options {
         crate_name: "syntho-client".to_owned(),
+        ..Default::default()
     }
 }
 

@@ -17,6 +17,10 @@ const DEPENDENCIES: &[&str] = &[
     r#"uuid = { version = "1", features = ["serde", "v4"] }"#,
 ];
 
+/// The dependency of a client with a paginated operation (`runtime/src/paginate.rs`).
+const FUTURES: &str =
+    r#"futures = { version = "0.3", default-features = false, features = ["std"] }"#;
+
 /// `Cargo.toml` for the generated crate.
 pub(super) fn cargo_toml(api: &Api) -> String {
     // Cargo hands the description to rustc as `CARGO_PKG_DESCRIPTION`: no control characters.
@@ -37,6 +41,11 @@ pub(super) fn cargo_toml(api: &Api) -> String {
     for line in DEPENDENCIES {
         toml.push_str(line);
         toml.push('\n');
+        // Pagination streams, only for an API with a paginated operation.
+        if line.starts_with("chrono ") && super::runtime::RuntimeParts::of(api).paginates() {
+            toml.push_str(FUTURES);
+            toml.push('\n');
+        }
     }
     // Examples (hand-written, beside the generated code) need a runtime to drive the client.
     toml.push_str("\n[dev-dependencies]\n");

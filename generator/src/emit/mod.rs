@@ -27,6 +27,7 @@ mod dedup;
 mod format;
 mod manifest;
 mod operations;
+mod paginate;
 mod runtime;
 mod types;
 
@@ -595,6 +596,7 @@ mod tests {
     fn limit_of(document: &serde_json::Value) -> String {
         let options = Options {
             crate_name: "test-client".to_owned(),
+            ..Default::default()
         };
         let api = match Api::from_merged(document, &options) {
             Ok(api) => api,

@@ -274,6 +274,7 @@ pub(super) fn operation_items(op: &Operation) -> TokenStream {
         "_strict"
     });
     let response_enum = response_enum(op);
+    let pagination = super::paginate::items(op);
     quote! {
         runtime::operation! {
             #[link = #link]
@@ -294,6 +295,8 @@ pub(super) fn operation_items(op: &Operation) -> TokenStream {
         }
 
         #response_enum
+
+        #pagination
     }
 }
 

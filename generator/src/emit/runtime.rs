@@ -52,6 +52,8 @@ enum Need {
     OpenEnum,
     /// A closed string enum.
     ClosedEnum,
+    /// A paginated operation (`.pages()`, `.items()`).
+    Paginate,
 }
 
 macro_rules! part {
@@ -73,7 +75,7 @@ macro_rules! part {
 /// operations call (if any) depends on each parameter's type and style and on each body's
 /// media type, decided while printing the operations; the file allows dead code, and its
 /// re-export `unused_imports` (an API whose operations send no parameter and no body).
-const PARTS: [(Part, Need); 15] = [
+const PARTS: [(Part, Need); 16] = [
     (part!("best_fit", false), Need::BestFit),
     (part!("call", true), Need::Always),
     (part!("client", true), Need::Always),
@@ -87,6 +89,7 @@ const PARTS: [(Part, Need); 15] = [
     (part!("multipart", false), Need::Multipart),
     (part!("open_enum", false), Need::OpenEnum),
     (part!("operation", false), Need::Operations),
+    (part!("paginate", true), Need::Paginate),
     (part!("response", true), Need::Always),
     (part!("retry", true), Need::Always),
 ];
@@ -100,9 +103,15 @@ pub(super) struct RuntimeParts {
     best_fit: bool,
     open_enum: bool,
     closed_enum: bool,
+    paginate: bool,
 }
 
 impl RuntimeParts {
+    /// Whether the API has a paginated operation (its crate depends on `futures`).
+    pub(super) fn paginates(&self) -> bool {
+        self.paginate
+    }
+
     /// The parts `api` uses.
     pub(super) fn of(api: &Api) -> Self {
         let bodies = || api.operations.iter().filter_map(|op| op.body.as_ref());
@@ -110,6 +119,7 @@ impl RuntimeParts {
             operations: !api.operations.is_empty(),
             multipart: bodies().any(|body| body.encoding == BodyEncoding::Multipart),
             form: bodies().any(|body| body.ty == TypeRef::Form),
+            paginate: api.operations.iter().any(|op| op.pagination.is_some()),
             ..RuntimeParts::default()
         };
         for def in &api.types {
@@ -140,6 +150,7 @@ impl RuntimeParts {
             Need::Enums => self.open_enum || self.closed_enum,
             Need::OpenEnum => self.open_enum,
             Need::ClosedEnum => self.closed_enum,
+            Need::Paginate => self.paginate,
         }
     }
 

@@ -7,6 +7,7 @@
 mod lenient;
 mod names;
 mod operation;
+mod pagination;
 mod recursion;
 mod refs;
 mod schema;
@@ -16,6 +17,7 @@ mod testing;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub use names::{camel, is_keyword, snake};
+pub use pagination::{PageItems, PageOrigin, PageOverride, PageStyle, Pagination, STYLES};
 
 use crate::method::HttpMethod;
 use crate::options::{Options, valid_crate_name};
@@ -263,6 +265,8 @@ pub struct Operation {
     /// The usage example of the `Client` method: the body of a `rust,no_run` doctest
     /// ([`crate::example::usage`]), set once every operation and type is known.
     pub example: Option<String>,
+    /// How its pages follow one another, for a list operation (see `model::pagination`).
+    pub pagination: Option<Pagination>,
 }
 
 impl Operation {
@@ -636,6 +640,10 @@ pub enum ModelError {
         /// What the user can do.
         help: String,
     },
+    /// A setting of the config file that does not fit the API (the text names the file and
+    /// line, what is wrong and, after `\n  help: `, what to do).
+    #[error("{0}")]
+    Config(String),
     /// Several of the above, in document order (one per operation that failed).
     #[error("{}", several_text(.0))]
     Several(Vec<ModelError>),
@@ -680,6 +688,7 @@ impl Api {
             security_schemes,
             warnings,
         };
+        pagination::paginate(&mut api, merged, &options.pagination)?;
         let examples = crate::example::usages(&api, merged);
         for (op, example) in api.operations.iter_mut().zip(examples) {
             op.example = Some(example);
@@ -836,6 +845,7 @@ mod tests {
     fn bad_crate_names_are_errors_not_panics() {
         let bad_name = Options {
             crate_name: "no spaces".into(),
+            ..Default::default()
         };
         assert!(Api::from_merged(&doc(json!({}), json!({})), &bad_name).is_err());
     }
@@ -896,6 +906,7 @@ mod tests {
             ),
             &Options {
                 crate_name: "c".into(),
+                ..Default::default()
             },
         )
         .err();

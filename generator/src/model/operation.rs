@@ -353,6 +353,7 @@ pub(crate) fn operations(
                 success,
                 security,
                 example: None,
+                pagination: None,
             });
         }
     }
@@ -1240,6 +1241,7 @@ mod tests {
         });
         let options = crate::options::Options {
             crate_name: "test-client".to_owned(),
+            ..Default::default()
         };
         match Api::from_merged(&doc, &options) {
             Ok(mut api) => api.operations.remove(0),

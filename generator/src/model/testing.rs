@@ -10,6 +10,7 @@ use crate::options::Options;
 pub(crate) fn api(doc: serde_json::Value) -> Api {
     let options = Options {
         crate_name: "test-client".to_owned(),
+        ..Default::default()
     };
     match Api::from_merged(&doc, &options) {
         Ok(api) => api,
@@ -50,6 +51,7 @@ pub(crate) fn fields(def: &TypeDef) -> &[Field] {
 pub(crate) fn model_error(doc: serde_json::Value) -> String {
     let options = Options {
         crate_name: "c".into(),
+        ..Default::default()
     };
     match Api::from_merged(&doc, &options) {
         Ok(_) => panic!("expected a model error"),

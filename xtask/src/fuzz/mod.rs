@@ -198,6 +198,7 @@ struct Outcome {
 fn run_case(inputs: &[Input], case_name: &str) -> Outcome {
     let options = Options {
         crate_name: case_name.to_owned(),
+        ..Default::default()
     };
     let mut outcome = Outcome {
         krate: None,

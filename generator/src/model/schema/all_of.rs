@@ -246,6 +246,7 @@ mod tests {
         );
         let options = Options {
             crate_name: "c".into(),
+            ..Default::default()
         };
         let err = Api::from_merged(&cyclic, &options)
             .err()
