@@ -519,3 +519,166 @@ impl<'a, T: Send + 'a, I, E: Send + 'a> futures::Stream for Items<'a, T, I, E> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use reqwest::header::{HeaderMap, HeaderValue};
+    use reqwest::StatusCode;
+
+    use super::*;
+
+    fn response(links: &[&str], body: &str) -> RawResponse {
+        let mut headers = HeaderMap::new();
+        for link in links {
+            headers.append(
+                reqwest::header::LINK,
+                HeaderValue::from_str(link).expect("header"),
+            );
+        }
+        RawResponse {
+            status: StatusCode::OK,
+            headers: Box::new(headers),
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    fn walk(base_url: &str, paging: Paging) -> Walk<'_> {
+        let mut request = Request::get("/items".to_owned(), &[]);
+        request.query.push(("limit".into(), "2".to_owned()));
+        Walk {
+            base_url,
+            request,
+            paging,
+            items: &["data"],
+            seen: BTreeSet::new(),
+            last_body: None,
+        }
+    }
+
+    #[test]
+    fn the_next_link_is_found_among_others() {
+        let github = r#"<https://api.github.com/repositories/1/issues?page=2>; rel="next", <https://api.github.com/repositories/1/issues?page=5>; rel="last""#;
+        assert_eq!(
+            next_link(&response(&[github], "")).as_deref(),
+            Some("https://api.github.com/repositories/1/issues?page=2")
+        );
+        // A quoted comma, several relations in one `rel`, the link in a second header.
+        let odd = r#"</a?x=1>; title="a, b"; rel="prev", </b>; rel="last next""#;
+        assert_eq!(next_link(&response(&[odd], "")).as_deref(), Some("/b"));
+        let two = response(&["</p>; rel=prev", "</n>; REL=next"], "");
+        assert_eq!(next_link(&two).as_deref(), Some("/n"));
+        assert_eq!(next_link(&response(&[r#"</x>; rel="nextish""#], "")), None);
+        assert_eq!(next_link(&response(&["<broken; rel=next"], "")), None);
+        assert_eq!(next_link(&response(&[], "")), None);
+    }
+
+    #[test]
+    fn links_are_followed_under_the_base_url_only() {
+        let paging = Paging::NextUrl { next: &["next"] };
+        let page = |next: &str| response(&[], &format!(r#"{{"data": [1], "next": {next}}}"#));
+        let mut under = walk("http://127.0.0.1:9/api", paging);
+        let next = under.next(&page(r#""/api/items?page=2&q=a%20b""#));
+        let next = next.ok().flatten().expect("a next request");
+        assert_eq!(next.path, "/items");
+        assert_eq!(
+            next.query,
+            [
+                ("page".into(), "2".to_owned()),
+                ("q".into(), "a b".to_owned())
+            ]
+        );
+        // Relative to the request's URL, as a browser resolves it.
+        let next = under
+            .next(&page(r#""items?page=3""#))
+            .ok()
+            .flatten()
+            .expect("next");
+        assert_eq!(next.path, "/items");
+        for outside in [
+            r#""http://127.0.0.1:10/api/items""#,
+            r#""https://127.0.0.1:9/api/items""#,
+            r#""/apix/items""#,
+            r#""/other""#,
+        ] {
+            let error = walk("http://127.0.0.1:9/api", paging).next(&page(outside));
+            let error = error.err().unwrap_or_default();
+            assert!(
+                error.contains("not under the client's base URL"),
+                "{outside}: {error}"
+            );
+        }
+        for last in ["null", r#""""#, "false"] {
+            assert!(matches!(
+                walk("http://h", paging).next(&page(last)),
+                Ok(None)
+            ));
+        }
+        let mut again = walk("http://h", paging);
+        assert!(again.next(&page(r#""/items?p=2""#)).is_ok());
+        let error = again.next(&response(&[], r#"{"data": [2], "next": "/items?p=2"}"#));
+        assert!(error.err().unwrap_or_default().contains("a second time"));
+    }
+
+    #[test]
+    fn cursors_offsets_and_pages() {
+        let cursor = Paging::Cursor {
+            param: "cursor",
+            next: &["meta", "next"],
+            has_more: Some(&["more"]),
+        };
+        let next = walk("http://h", cursor).next(&response(
+            &[],
+            r#"{"data": [1], "meta": {"next": 42}, "more": true}"#,
+        ));
+        let query = next.ok().flatten().map(|r| r.query).unwrap_or_default();
+        assert_eq!(
+            query,
+            [
+                ("limit".into(), "2".to_owned()),
+                ("cursor".into(), "42".to_owned())
+            ]
+        );
+        let done = walk("http://h", cursor).next(&response(
+            &[],
+            r#"{"data": [1], "meta": {"next": "c"}, "more": false}"#,
+        ));
+        assert!(matches!(done, Ok(None)));
+
+        let offset = Paging::Offset {
+            param: "offset",
+            limit: Some("limit"),
+        };
+        let full = walk("http://h", offset).next(&response(&[], r#"{"data": [1, 2]}"#));
+        let query = full.ok().flatten().map(|r| r.query).unwrap_or_default();
+        assert_eq!(query[1], ("offset".into(), "2".to_owned()));
+        let short = walk("http://h", offset).next(&response(&[], r#"{"data": [1]}"#));
+        assert!(matches!(short, Ok(None)));
+
+        let page = Paging::Page {
+            param: "page",
+            size: None,
+            start: 0,
+        };
+        let mut pages = walk("http://h", page);
+        let next = pages
+            .next(&response(&[], r#"{"data": [1]}"#))
+            .ok()
+            .flatten();
+        assert_eq!(next.map(|r| r.query[1].1.clone()).as_deref(), Some("1"));
+        // The same page again would loop: an error, not a next request.
+        let same = pages.next(&response(&[], r#"{"data": [1]}"#));
+        assert!(same
+            .err()
+            .unwrap_or_default()
+            .contains("the same page again"));
+        assert!(matches!(
+            pages.next(&response(&[], r#"{"data": []}"#)),
+            Ok(None)
+        ));
+        // A body that is not JSON has no items: the last page.
+        assert!(matches!(
+            walk("http://h", page).next(&response(&[], "<html>")),
+            Ok(None)
+        ));
+    }
+}

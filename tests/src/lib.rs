@@ -86,11 +86,16 @@ pub fn fixture_module(name: &str) -> String {
         .unwrap_or_else(|e| panic!("generating fixture {name}: {e}"))
 }
 
-/// Options for the Syntho client, as `cargo xtask codegen` uses them.
+/// Options for the Syntho client, as `cargo xtask codegen` uses them (with the pagination
+/// rules of `specs/syntho.toml`).
 pub fn syntho_options() -> stitch::Options {
+    let config = syntho_specs().with_extension("toml");
+    let pagination = stitch::config::read(&config)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .pagination;
     stitch::Options {
         crate_name: "syntho-client".to_owned(),
-        ..Default::default()
+        pagination,
     }
 }
 

@@ -603,3 +603,41 @@ async fn page_and_per_page_until_a_short_or_empty_page() {
     assert!(none.is_empty());
     assert_eq!(log.seen().len(), 5);
 }
+
+/// The config file's rules reach the generated client: one turns a detected list off, one
+/// declares a style the conventions would not choose; a rule that does not fit the operation
+/// is an error naming the file and line.
+#[test]
+fn config_rules_declare_override_and_are_checked() {
+    let fixture = stitch_tests::read_input(&stitch_tests::fixture_path("paging_offset_page"));
+    let generate = |config: &str| {
+        let config =
+            stitch::config::parse(config, "catalog.toml").unwrap_or_else(|e| panic!("{e}"));
+        let options = stitch::Options {
+            crate_name: "catalog".to_owned(),
+            pagination: config.pagination,
+        };
+        stitch::generate_module(
+            std::slice::from_ref(&fixture),
+            &options,
+            stitch::OnConflict::Error,
+        )
+        .result
+        .map_err(|e| e.to_string())
+    };
+    let detected = generate("").expect("generates");
+    assert!(detected.contains("impl<'a> ListReviews<'a>"));
+    let module = generate(
+        "[pagination.listReviews]\nstyle = \"none\"\n\n[pagination.list_products]\nstyle = \"page\"\nparam = \"offset\"\nstart = 0\n",
+    )
+    .expect("generates");
+    assert!(!module.contains("impl<'a> ListReviews<'a>"), "turned off");
+    assert!(module.contains("runtime::Paging::Page"), "declared");
+    let error = generate("\n[pagination.listProducts]\nstyle = \"cursor\"\nnext = \"count\"\n")
+        .err()
+        .unwrap_or_default();
+    assert!(
+        error.starts_with("catalog.toml:2: the pagination of `list_products` (GET /products) does not fit it: `cursor` needs `param`, the query parameter the next request sets\n  help: "),
+        "{error}"
+    );
+}

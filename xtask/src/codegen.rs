@@ -51,11 +51,12 @@ pub(crate) fn run(root: &Path, flags: &Codegen) -> Result<Done, String> {
 /// The client as the pages generate it, in memory, with the pages it was made from and the
 /// conflict policy; every diagnostic is printed on the way.
 fn generate(root: &Path) -> Result<(GeneratedCrate, Vec<Input>, OnConflict), String> {
+    // The conflict policy and pagination rules sit beside the specs folder: `specs/syntho.toml`.
+    let config = config::read(&root.join(format!("{SPECS}.toml")))?;
     let options = stitch::Options {
         crate_name: CRATE_NAME.to_owned(),
+        pagination: config.pagination.clone(),
     };
-    // The conflict policy sits beside the specs folder: `specs/syntho.toml`.
-    let config = config::read(&root.join(format!("{SPECS}.toml")))?;
     let sources = stitch::source::read_inputs(&[root.join(SPECS)]).map_err(|e| e.to_string())?;
     let run = stitch::generate(&sources, &options, config.on_conflict);
     for shown in stitch::diagnostic::render_all(&run.diagnostics, &sources) {

@@ -5,20 +5,29 @@
 //! ```toml
 //! # What to do when two pages define one component differently: error, rename or widen.
 //! on_conflict = "error"
+//!
+//! # Pagination of an operation the pages do not annotate (see the README, "Pagination").
+//! [pagination.jobs_list]
+//! style = "offset"
 //! ```
 //!
-//! A missing file means the defaults; unknown keys and values are errors, so a typo does not
-//! silently change nothing.
+//! The file's format and checks are the generator's (`stitch::config`, the same as
+//! `stitch generate --config`): a missing file means the defaults; unknown keys and values are
+//! errors naming the file and line, so a typo does not silently change nothing.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use stitch::OnConflict;
+use stitch::model::PageOverride;
 
 /// The settings of one specs folder.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Config {
     /// The conflict policy (`on_conflict`), `error` when not given.
     pub on_conflict: OnConflict,
+    /// Pagination rules by operationId or method name (`[pagination.<name>]`).
+    pub pagination: BTreeMap<String, PageOverride>,
 }
 
 /// Reads the settings at `path`; a missing file gives the defaults.
@@ -28,34 +37,16 @@ pub fn read(path: &Path) -> Result<Config, String> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
         Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
     };
-    parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+    parse(&text, &path.display().to_string())
 }
 
-/// Parses the settings file's text.
-pub fn parse(text: &str) -> Result<Config, String> {
-    let table: toml::Table = text
-        .parse()
-        .map_err(|e: toml::de::Error| format!("not valid TOML: {}", e.message()))?;
-    let mut config = Config::default();
-    for (key, value) in &table {
-        match key.as_str() {
-            "on_conflict" => {
-                let name = value.as_str().unwrap_or_default();
-                config.on_conflict = OnConflict::from_name(name).ok_or_else(|| {
-                    format!(
-                        "on_conflict is not a policy: {}\n  help: use \"error\", \"rename\" or \"widen\"",
-                        value.as_str().map_or("not a string".to_owned(), |s| format!("\"{s}\""))
-                    )
-                })?;
-            }
-            other => {
-                return Err(format!(
-                    "unknown setting `{other}`\n  help: the only setting is on_conflict = \"error\" | \"rename\" | \"widen\""
-                ));
-            }
-        }
-    }
-    Ok(config)
+/// Parses the settings file's text; `file` names it in errors.
+pub fn parse(text: &str, file: &str) -> Result<Config, String> {
+    let config = stitch::config::parse(text, file)?;
+    Ok(Config {
+        on_conflict: config.on_conflict.unwrap_or_default(),
+        pagination: config.pagination,
+    })
 }
 
 #[cfg(test)]
@@ -64,23 +55,35 @@ mod tests {
 
     #[test]
     fn the_policy_is_read_and_checked() {
-        assert_eq!(parse(""), Ok(Config::default()));
-        let widen = parse("on_conflict = \"widen\"\n").map(|c| c.on_conflict);
+        assert_eq!(parse("", "s.toml"), Ok(Config::default()));
+        let widen = parse("on_conflict = \"widen\"\n", "s.toml").map(|c| c.on_conflict);
         assert_eq!(widen, Ok(OnConflict::Widen));
-        let error = parse("on_conflict = \"merge\"").err().unwrap_or_default();
+        let error = parse("on_conflict = \"merge\"", "s.toml")
+            .err()
+            .unwrap_or_default();
         assert!(
             error.contains("\"error\", \"rename\" or \"widen\""),
             "{error}"
         );
-        let error = parse("on-conflict = \"widen\"").err().unwrap_or_default();
-        assert!(error.contains("unknown setting `on-conflict`"), "{error}");
-        let error = parse("on_conflict = ").err().unwrap_or_default();
-        assert!(error.starts_with("not valid TOML"), "{error}");
+        let error = parse("on-conflict = \"widen\"", "s.toml")
+            .err()
+            .unwrap_or_default();
+        assert!(
+            error.starts_with("s.toml:1: unknown field `on-conflict`"),
+            "{error}"
+        );
+        let error = parse("on_conflict = ", "s.toml").err().unwrap_or_default();
+        assert!(error.starts_with("s.toml:1: "), "{error}");
     }
 
     #[test]
     fn the_syntho_settings_parse() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/syntho.toml");
-        assert_eq!(read(&path).map(|c| c.on_conflict), Ok(OnConflict::Error));
+        let config = read(&path);
+        assert_eq!(
+            config.as_ref().map(|c| c.on_conflict),
+            Ok(OnConflict::Error)
+        );
+        assert_eq!(config.map(|c| c.pagination.len()), Ok(0));
     }
 }

@@ -89,6 +89,10 @@ pub(crate) struct Corpus {
     /// Worker threads [default: the number of CPUs]
     #[arg(long, value_name = "J")]
     pub(crate) jobs: Option<u64>,
+    /// Also report the list operations and the pagination detected in them, by style and
+    /// origin (each one in .cache/corpus/pagination.tsv)
+    #[arg(long)]
+    pub(crate) pagination: bool,
 }
 
 /// The stages `cargo xtask corpus` runs.

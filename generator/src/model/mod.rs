@@ -17,7 +17,9 @@ mod testing;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub use names::{camel, is_keyword, snake};
-pub use pagination::{PageItems, PageOrigin, PageOverride, PageStyle, Pagination, STYLES};
+pub use pagination::{
+    PageItems, PageOrigin, PageOverride, PageStyle, Pagination, STYLES, list_operations,
+};
 
 use crate::method::HttpMethod;
 use crate::options::{Options, valid_crate_name};

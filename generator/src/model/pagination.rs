@@ -232,6 +232,17 @@ pub(crate) fn paginate(
     Ok(())
 }
 
+/// For each operation of `api`, in order, whether it is a list: a `GET` whose success body
+/// holds its items as the conventions find them (an array, or an object's array field). The
+/// corpus report's denominator of pagination detection.
+pub fn list_operations(api: &Api) -> Vec<bool> {
+    let types = api.type_map();
+    api.operations
+        .iter()
+        .map(|op| op.method == HttpMethod::Get && items_of(op, &types, None).is_ok())
+        .collect()
+}
+
 /// The operation's object in the merged document.
 fn operation_json<'a>(
     merged: &'a serde_json::Value,
@@ -879,7 +890,9 @@ fn convention(op: &Operation, types: &BTreeMap<&str, &TypeDef>) -> Option<Pagina
         "marker",
         "nextcursor",
     ];
-    if let Some(param) = find_param(op, &cursor_params, is_text) {
+    // A body's bare `next` is most often a URL (Django REST framework, Jira): a next URL
+    // below, never a cursor; and a cursor is a string (Jira's integer `after` is a time).
+    if let Some(param) = find_param(op, &cursor_params, |ty| *ty == TypeRef::String) {
         let tokens = [
             "nextcursor",
             "nextpagetoken",
@@ -890,7 +903,6 @@ fn convention(op: &Operation, types: &BTreeMap<&str, &TypeDef>) -> Option<Pagina
             "nextmarker",
             "endcursor",
             "cursor",
-            "next",
             "after",
         ];
         if let Some(next) = find_field(op, types, &tokens, |ty| *ty == TypeRef::String) {

@@ -2,7 +2,7 @@
 //! descriptions.
 //!
 //! ```text
-//! cargo xtask corpus [--sample N] [--seed S] [--compile K] [--jobs J]
+//! cargo xtask corpus [--sample N] [--seed S] [--compile K] [--jobs J] [--pagination]
 //! cargo xtask corpus --spec ID [--compile 1]
 //! cargo xtask corpus --stage merge
 //! ```
@@ -14,6 +14,7 @@
 //! fails the run.
 
 pub(crate) mod fetch;
+pub(crate) mod paging;
 pub(crate) mod report;
 pub(crate) mod run;
 pub mod split;
@@ -36,6 +37,7 @@ struct Args {
     spec: Option<String>,
     merge_only: bool,
     jobs: usize,
+    pagination: bool,
 }
 
 /// The settings of a run, from its flags; `Err` when they do not go together.
@@ -55,6 +57,7 @@ fn settings(flags: Corpus) -> Result<Args, String> {
         }),
         merge_only,
         jobs: flags::jobs(flags.jobs),
+        pagination: flags.pagination,
     })
 }
 
@@ -121,6 +124,7 @@ pub fn run(root: &Path, flags: Corpus) -> Result<(), String> {
         generate: !args.merge_only,
         keep_crates: args.compile,
         pages_dir: args.spec.as_ref().map(|id| cache.join("pages").join(id)),
+        pagination: args.pagination,
     };
     let start = Instant::now();
     let mut results: Vec<SpecResult> = {
@@ -153,6 +157,17 @@ pub fn run(root: &Path, flags: Corpus) -> Result<(), String> {
         }
     }
     print!("{}", report::render(&results, !args.merge_only, wall));
+    if args.pagination {
+        let surveys = || {
+            results
+                .iter()
+                .filter_map(|r| Some((r.id.as_str(), r.paging.as_ref()?)))
+        };
+        let table = cache.join("pagination.tsv");
+        paging::write_table(&table, surveys())?;
+        print!("{}", paging::render(surveys()));
+        println!("  each detection: {}", table.display());
+    }
     let figures = report::figures(&results);
     if figures.panics > 0 {
         return Err(format!(

@@ -82,6 +82,8 @@ pub struct SpecResult {
     pub krate: Option<GeneratedCrate>,
     /// The crate's `cargo check` succeeded (`None`: not compiled).
     pub compiled: Option<bool>,
+    /// The list operations and pagination detected (`--pagination`; `None`: not surveyed).
+    pub paging: Option<super::paging::Survey>,
 }
 
 /// What to do with each spec.
@@ -94,6 +96,8 @@ pub struct Plan {
     pub keep_crates: usize,
     /// Write the pages under this folder (`<folder>/<page>.md`).
     pub pages_dir: Option<PathBuf>,
+    /// Survey the list operations and their pagination (`--pagination`).
+    pub pagination: bool,
 }
 
 thread_local! {
@@ -206,6 +210,7 @@ pub fn run_spec(corpus: &Corpus, id: &str, plan: &Plan) -> SpecResult {
         fallbacks: Vec::new(),
         krate: None,
         compiled: None,
+        paging: None,
     };
     let path = corpus.path_of(id);
     let spec: Value = match fs::read_to_string(&path)
@@ -277,7 +282,12 @@ pub fn run_spec(corpus: &Corpus, id: &str, plan: &Plan) -> SpecResult {
             .result
             .map(|merged| merged.value)
     }) {
-        Ok(Ok(merged)) => match guarded(|| compare(&spec, &merged)) {
+        Ok(Ok(merged)) => match guarded(|| {
+            if plan.pagination {
+                result.paging = Some(super::paging::survey(&merged, id));
+            }
+            compare(&spec, &merged)
+        }) {
             Ok(None) => result.round_trip = true,
             Ok(Some(difference)) => {
                 result
@@ -412,6 +422,7 @@ pub fn run_all(
                 )],
                 krate: None,
                 compiled: None,
+                paging: None,
             })
         })
         .collect()
@@ -491,6 +502,7 @@ mod tests {
                 files: BTreeMap::new(),
             }),
             compiled: None,
+            paging: None,
         })
     }
 
