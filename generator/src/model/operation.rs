@@ -91,6 +91,9 @@ const REQUEST_METHODS: &[&str] = &[
     "header",
     "idempotency_key",
     "idempotent",
+    // A paginated operation's streams (`emit/paginate.rs`).
+    "pages",
+    "items",
 ];
 
 /// The path of the API's server: the first entry of the document's `servers` (OpenAPI's

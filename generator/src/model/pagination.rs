@@ -1092,6 +1092,31 @@ mod tests {
     }
 
     #[test]
+    fn parameters_never_take_the_stream_methods_names() {
+        let api = model(
+            list(
+                json!([
+                    query("page", "integer"),
+                    query("items", "integer"),
+                    query("pages", "integer")
+                ]),
+                json!({"type": "array", "items": {"type": "string"}}),
+            ),
+            json!({}),
+        );
+        let names: Vec<&str> = api.operations[0]
+            .params
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect();
+        assert!(
+            !names.contains(&"items") && !names.contains(&"pages"),
+            "{names:?}"
+        );
+        assert_eq!(only(&api).style.name(), "page");
+    }
+
+    #[test]
     fn a_list_without_paging_parameters_is_not_paginated() {
         let api = model(
             list(
