@@ -48,6 +48,15 @@ pub enum Error<E = std::convert::Infallible> {
     },
     /// The request could not be built from the arguments or the client's settings.
     InvalidRequest(String),
+    /// A paginated call cannot go on to the next page (it ends the stream of pages): the
+    /// server named a page already followed (a cursor or link sent twice, the same page
+    /// again), which would loop forever, or a next link outside the client's base URL.
+    Pagination {
+        /// The page that named the next one, as it arrived.
+        response: RawResponse,
+        /// What is wrong.
+        message: String,
+    },
 }
 
 impl<E> Error<E> {
@@ -57,7 +66,8 @@ impl<E> Error<E> {
             Error::Api(error) => Some(error.status()),
             Error::UnexpectedStatus(response)
             | Error::UnexpectedContentType(response)
-            | Error::Decode { response, .. } => Some(response.status()),
+            | Error::Decode { response, .. }
+            | Error::Pagination { response, .. } => Some(response.status()),
             Error::Transport { .. } | Error::InvalidRequest(_) => None,
         }
     }
@@ -68,7 +78,8 @@ impl<E> Error<E> {
             Error::Api(error) => Some(error.raw_response()),
             Error::UnexpectedStatus(response)
             | Error::UnexpectedContentType(response)
-            | Error::Decode { response, .. } => Some(response),
+            | Error::Decode { response, .. }
+            | Error::Pagination { response, .. } => Some(response),
             Error::Transport { .. } | Error::InvalidRequest(_) => None,
         }
     }
@@ -146,6 +157,7 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
                 source,
             } => write!(f, "{method} {path} failed: {source}"),
             Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
+            Error::Pagination { message, .. } => write!(f, "pagination stopped: {message}"),
         }
     }
 }
