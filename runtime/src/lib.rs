@@ -41,6 +41,8 @@ mod open_enum;
 mod operation;
 mod response;
 mod retry;
+mod sse;
+mod stream;
 
 #[cfg(test)]
 mod test_server;
@@ -60,3 +62,5 @@ pub(crate) use self::open_enum::*;
 pub(crate) use self::operation::*;
 pub use self::response::*;
 pub use self::retry::*;
+pub use self::sse::*;
+pub use self::stream::*;
