@@ -52,6 +52,10 @@ enum Need {
     OpenEnum,
     /// A closed string enum.
     ClosedEnum,
+    /// A body read as it arrives or sent as it is read (`super::streams`).
+    Stream,
+    /// A success body that is an event stream.
+    Sse,
 }
 
 macro_rules! part {
@@ -73,7 +77,7 @@ macro_rules! part {
 /// operations call (if any) depends on each parameter's type and style and on each body's
 /// media type, decided while printing the operations; the file allows dead code, and its
 /// re-export `unused_imports` (an API whose operations send no parameter and no body).
-const PARTS: [(Part, Need); 15] = [
+const PARTS: [(Part, Need); 17] = [
     (part!("best_fit", false), Need::BestFit),
     (part!("call", true), Need::Always),
     (part!("client", true), Need::Always),
@@ -89,6 +93,8 @@ const PARTS: [(Part, Need); 15] = [
     (part!("operation", false), Need::Operations),
     (part!("response", true), Need::Always),
     (part!("retry", true), Need::Always),
+    (part!("sse", true), Need::Sse),
+    (part!("stream", true), Need::Stream),
 ];
 
 /// What of the runtime an API uses, decided from the model.
@@ -100,6 +106,8 @@ pub(super) struct RuntimeParts {
     best_fit: bool,
     open_enum: bool,
     closed_enum: bool,
+    stream: bool,
+    sse: bool,
 }
 
 impl RuntimeParts {
@@ -110,6 +118,8 @@ impl RuntimeParts {
             operations: !api.operations.is_empty(),
             multipart: bodies().any(|body| body.encoding == BodyEncoding::Multipart),
             form: bodies().any(|body| body.ty == TypeRef::Form),
+            stream: super::streams::uses_streams(api),
+            sse: super::streams::uses_events(api),
             ..RuntimeParts::default()
         };
         for def in &api.types {
@@ -140,6 +150,8 @@ impl RuntimeParts {
             Need::Enums => self.open_enum || self.closed_enum,
             Need::OpenEnum => self.open_enum,
             Need::ClosedEnum => self.closed_enum,
+            Need::Stream => self.stream,
+            Need::Sse => self.sse,
         }
     }
 
