@@ -163,12 +163,7 @@ impl<T: Send + 'static> State<T> {
                         self.blocks = None;
                         if !self.may_reconnect() {
                             self.done = true;
-                            return Some(Err(match error {
-                                sse_stream::Error::Body(error) => {
-                                    StreamError::Decode(format!("the event stream broke: {error}"))
-                                }
-                                other => StreamError::Decode(other.to_string()),
-                            }));
+                            return Some(Err(stream_error(error)));
                         }
                     }
                     None => {
@@ -284,6 +279,17 @@ impl<T: Send + 'static> State<T> {
                 }
             }
         }
+    }
+}
+
+/// A failure of the parser: the connection's (`Transport`), or what arrived (`Decode`).
+fn stream_error(error: sse_stream::Error) -> StreamError {
+    match error {
+        sse_stream::Error::Body(error) => match error.downcast::<reqwest::Error>() {
+            Ok(error) => StreamError::from(*error),
+            Err(error) => StreamError::Decode(format!("the event stream broke: {error}")),
+        },
+        other => StreamError::Decode(other.to_string()),
     }
 }
 
