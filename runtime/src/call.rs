@@ -109,6 +109,10 @@ pub(crate) trait Receive: Sized + Send {
 
     /// The request is kept (when it can be sent again) for `receive`.
     const RESENDS: bool = false;
+
+    /// The success body is read after `receive`, as it arrives: the request's timeout,
+    /// which would end the body too, is not set (the connect timeout still is).
+    const STREAMS: bool = false;
 }
 
 /// What it takes to send a request again (an event stream reconnecting).
@@ -400,7 +404,8 @@ impl Client {
             if !query.is_empty() {
                 builder = builder.query(&query);
             }
-            if let Some(timeout) = timeout {
+            // A body that streams either way takes as long as it takes.
+            if let Some(timeout) = timeout.filter(|_| !R::STREAMS && !streamed) {
                 builder = builder.timeout(timeout);
             }
             if let Some((_, body)) = &request.body {

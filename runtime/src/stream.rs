@@ -352,6 +352,7 @@ pub(crate) enum Streamed {
 
 impl Receive for Streamed {
     const RESENDS: bool = true;
+    const STREAMS: bool = true;
 
     async fn receive(
         response: reqwest::Response,
