@@ -1,5 +1,5 @@
 //! A call: what a request builder holds ([`Call`], [`RequestOptions`]), the request it
-//! builds ([`Request`]), sending it with retries (`Client::execute`) and the futures a
+//! builds ([`Request`]), sending it with retries (`Client::execute_as`) and the futures a
 //! builder's `send` and `.await` give ([`Sending`], [`ValueFuture`]). Written once, generic,
 //! rather than once per operation.
 
@@ -115,8 +115,10 @@ pub(crate) trait Receive: Sized + Send {
     const STREAMS: bool = false;
 }
 
-/// What it takes to send a request again (an event stream reconnecting).
+/// What it takes to send a request again (an event stream reconnecting, in `sse.rs`; an API
+/// without event streams never reads it).
 #[derive(Debug)]
+#[allow(dead_code)]
 pub(crate) struct Resend {
     pub(crate) client: Client,
     pub(crate) options: RequestOptions,
@@ -283,15 +285,6 @@ impl Client {
         }
     }
 
-    /// Sends `request`, retrying as the policy allows, and reads the whole response.
-    pub(crate) async fn execute(
-        &self,
-        request: Request,
-        options: &RequestOptions,
-    ) -> Result<RawResponse, Failure> {
-        self.execute_as(request, options).await
-    }
-
     /// Sends `request`, retrying as the policy allows, and reads of the response what `R`
     /// keeps.
     pub(crate) async fn execute_as<R: Receive>(
@@ -450,6 +443,17 @@ mod tests {
     use super::*;
     use crate::test_server::{Reply, Server};
     use crate::Secret;
+
+    impl Client {
+        /// Sends `request`, retrying as the policy allows, and reads the whole response.
+        async fn execute(
+            &self,
+            request: Request,
+            options: &RequestOptions,
+        ) -> Result<RawResponse, Failure> {
+            self.execute_as(request, options).await
+        }
+    }
 
     fn fast_retries() -> RetryPolicy {
         RetryPolicy::default()

@@ -347,7 +347,7 @@ impl Streamed {
                     // The body is left unread: it may never end.
                     return Err(Error::UnexpectedContentType(head));
                 }
-                head.empty(EventStream::new(response, resend, decode))
+                head.empty(EventStream::new(response, resend.map(|r| *r), decode))
             }
             Streamed::Whole(response) => Err(Error::UnexpectedStatus(response)),
         }

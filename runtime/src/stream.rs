@@ -221,7 +221,11 @@ impl Upload {
             body: UploadBody::Streamed(Arc::new(Mutex::new(Some(body)))),
         }
     }
+}
 
+/// What an operation's binary body and a `Form`'s streamed part call (an API may have neither).
+#[allow(dead_code)]
+impl Upload {
     /// Puts the body into `request` as `media_type`: bytes as its (re-sendable) body, a
     /// stream as its upload; a stream another request took already is an error.
     pub(crate) fn attach(
@@ -344,7 +348,9 @@ pub(crate) enum Streamed {
     /// A success: the body is read by the value.
     Live {
         response: reqwest::Response,
-        resend: Option<Resend>,
+        /// Read by an event stream (`sse.rs`), which not every API has.
+        #[allow(dead_code)]
+        resend: Option<Box<Resend>>,
     },
     /// Any other status, read whole.
     Whole(RawResponse),
@@ -361,6 +367,7 @@ impl Receive for Streamed {
         resend: Option<Resend>,
     ) -> Result<Self, Failure> {
         if response.status().is_success() {
+            let resend = resend.map(Box::new);
             return Ok(Streamed::Live { response, resend });
         }
         RawResponse::receive(response, method, path, None)
