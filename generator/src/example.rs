@@ -1083,6 +1083,12 @@ fn fresh(name: &str, taken: &mut Vec<String>) -> String {
 /// uuids and dates, read from JSON for everything else.
 fn binding(name: &str, ty: &TypeRef, value: &Value, uses: &mut Uses) -> String {
     uses.note(ty);
+    // An `Upload` argument (`impl Into<Upload>`) is bound as the bytes it is made from.
+    let ty = if *ty == TypeRef::Upload {
+        &TypeRef::Bytes
+    } else {
+        ty
+    };
     let rust = rust_type(ty);
     match (ty, value) {
         (TypeRef::Uuid | TypeRef::DateTime | TypeRef::Date, Value::String(text)) => {

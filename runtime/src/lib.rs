@@ -1,7 +1,8 @@
 //! The runtime of the clients stitch generates: the client and its builder, calls and
 //! retries, the headers a user adds and idempotency keys, errors and raw responses,
-//! credentials, encoding, multipart bodies, best-fit decoding of unions, and the macros the
-//! generated code calls (`operation!`, the enum macros).
+//! credentials, encoding, multipart bodies, best-fit decoding of unions, streamed bodies
+//! (`stream.rs`, `sse.rs`), and the macros the generated code calls (`operation!`, the enum
+//! macros).
 //!
 //! This crate is never a dependency of a generated client: the generator embeds these files
 //! (`include_str!` in `generator/src/emit/runtime.rs`) and writes the ones an API uses into
