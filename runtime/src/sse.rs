@@ -353,3 +353,66 @@ impl Streamed {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_server::{Reply, Server};
+    use crate::{Client, Request, RequestOptions};
+
+    #[test]
+    fn only_an_event_stream_is_one() {
+        let mut headers = HeaderMap::new();
+        assert!(!is_event_stream(&headers));
+        headers.insert(
+            "content-type",
+            "Text/Event-Stream; charset=utf-8"
+                .parse()
+                .unwrap_or_else(|_| unreachable!()),
+        );
+        assert!(is_event_stream(&headers));
+        headers.insert(
+            "content-type",
+            "text/plain".parse().unwrap_or_else(|_| unreachable!()),
+        );
+        assert!(!is_event_stream(&headers));
+    }
+
+    #[tokio::test]
+    async fn events_are_decoded_one_by_one_and_another_type_is_refused() {
+        let body = "retry: 7\n\nid: a\ndata: 1\n\nevent: x\ndata: nope\n\ndata: 3\n\n";
+        let server = Server::start(vec![
+            Reply::new(200, body).header("content-type", "text/event-stream"),
+            Reply::new(200, "[]").header("content-type", "application/json"),
+        ])
+        .await;
+        let client = Client::builder(&server.url)
+            .build()
+            .unwrap_or_else(|error| panic!("{error}"));
+        let options = RequestOptions::default();
+        let send = || client.execute_as::<Streamed>(Request::get("/e".to_owned(), &[]), &options);
+        let streamed = send().await.unwrap_or_else(|error| panic!("{error:?}"));
+        let events = match streamed.events::<u32, ()>() {
+            Ok(events) => events.into_inner(),
+            Err(error) => panic!("{error:?}"),
+        };
+        let items: Vec<_> = events.collect().await;
+        assert_eq!(items.len(), 3, "{items:?}");
+        match &items[0] {
+            Ok(event) => {
+                assert_eq!(
+                    (event.event.as_str(), event.data, event.id.as_deref()),
+                    ("message", 1, Some("a"))
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(&items[1], Err(StreamError::Decode(message)) if message.contains("`x`")));
+        assert!(matches!(&items[2], Ok(event) if event.data == 3 && event.id.is_none()));
+        let streamed = send().await.unwrap_or_else(|error| panic!("{error:?}"));
+        assert!(matches!(
+            streamed.events_text::<()>(),
+            Err(Error::UnexpectedContentType(_))
+        ));
+    }
+}

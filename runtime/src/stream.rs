@@ -452,3 +452,71 @@ impl Streamed {
         self.whole().unexpected()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_server::{Reply, Server};
+    use crate::{Client, Request, RequestOptions};
+
+    #[test]
+    fn a_streamed_upload_goes_with_one_request_and_bytes_with_every_one() {
+        let chunks = futures_util::stream::iter([Ok::<_, std::io::Error>(b"ab".to_vec())]);
+        let upload = Upload::stream(chunks);
+        let shared = upload.clone();
+        assert_eq!(upload, shared);
+        let mut request = Request::put("/f".to_owned(), &[]);
+        assert!(upload
+            .attach(&mut request, "application/octet-stream")
+            .is_ok());
+        assert!(request.upload.is_some() && request.body.is_none());
+        assert!(
+            request.try_clone().is_none(),
+            "a streamed request cannot be sent again"
+        );
+        let mut again = Request::put("/f".to_owned(), &[]);
+        assert!(matches!(
+            shared.attach(&mut again, "application/octet-stream"),
+            Err(Failure::InvalidRequest(_))
+        ));
+        let bytes = Upload::from(b"ab".to_vec());
+        for _ in 0..2 {
+            let mut request = Request::put("/f".to_owned(), &[]);
+            assert!(bytes.attach(&mut request, "text/plain").is_ok());
+            assert_eq!(request.body, Some(("text/plain", b"ab".to_vec())));
+        }
+        assert_ne!(bytes, upload);
+        assert_eq!(
+            format!("{bytes:?} {upload:?}"),
+            "Upload(2 bytes) Upload(stream)"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_success_streams_and_an_error_is_read_whole() {
+        let server = Server::start(vec![
+            Reply::new(200, "0123456789").header("content-type", "application/octet-stream"),
+            Reply::new(500, "broken"),
+        ])
+        .await;
+        let client = Client::builder(&server.url)
+            .retry_policy(crate::RetryPolicy::none())
+            .build()
+            .unwrap_or_else(|error| panic!("{error}"));
+        let options = RequestOptions::default();
+        let send = || client.execute_as::<Streamed>(Request::get("/f".to_owned(), &[]), &options);
+        let streamed = send().await.unwrap_or_else(|error| panic!("{error:?}"));
+        let value = streamed.download::<()>().map(|value| value.into_inner());
+        let text = match value {
+            Ok(body) => body.text().await.ok(),
+            Err(error) => panic!("{error:?}"),
+        };
+        assert_eq!(text.as_deref(), Some("0123456789"));
+        let streamed = send().await.unwrap_or_else(|error| panic!("{error:?}"));
+        assert_eq!(streamed.status().as_u16(), 500);
+        match streamed.unexpected::<(), ()>() {
+            Err(Error::UnexpectedStatus(response)) => assert_eq!(response.body(), b"broken"),
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -148,3 +148,26 @@ pub(super) fn attach_upload(
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn features_are_added_to_reqwest_and_tokio_only() {
+        let deps = Dependencies {
+            lines: Vec::new(),
+            reqwest: &["stream"],
+            tokio: &["fs", "io-util"],
+        };
+        assert_eq!(
+            deps.line(r#"reqwest = { version = "0.13", features = ["json", "query"] }"#),
+            r#"reqwest = { version = "0.13", features = ["json", "query", "stream"] }"#
+        );
+        assert_eq!(
+            deps.line(r#"tokio = { version = "1", features = ["time"] }"#),
+            r#"tokio = { version = "1", features = ["time", "fs", "io-util"] }"#
+        );
+        assert_eq!(deps.line(r#"serde_json = "1""#), r#"serde_json = "1""#);
+    }
+}

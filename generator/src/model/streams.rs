@@ -123,3 +123,94 @@ impl Operation {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::super::testing::{api, doc};
+    use super::*;
+    use crate::model::Success;
+
+    fn binary() -> serde_json::Value {
+        json!({"schema": {"type": "string", "format": "binary"}})
+    }
+
+    /// The success value of the one operation of `paths`.
+    fn success(paths: serde_json::Value) -> (Success, bool) {
+        let api = api(doc(
+            json!({"Tick": {"type": "object", "properties": {"n": {"type": "integer"}}}}),
+            paths,
+        ));
+        let op = &api.operations[0];
+        (op.success.clone(), op.streams())
+    }
+
+    #[test]
+    fn binary_and_event_stream_successes_stream_and_errors_do_not() {
+        let (value, streams) = success(json!({"/f": {"get": {"responses": {
+            "200": {"description": "", "content": {"application/octet-stream": binary()}},
+            "404": {"description": "", "content": {"application/octet-stream": binary()}}
+        }}}}));
+        assert_eq!((value, streams), (Success::Type(TypeRef::ByteStream), true));
+        let api = api(doc(
+            json!({}),
+            json!({"/f": {"get": {"responses": {
+                "200": {"description": "", "content": {"*/*": binary()}},
+                "404": {"description": "", "content": {"application/octet-stream": binary()}}
+            }}}}),
+        ));
+        let bodies: Vec<_> = api.operations[0]
+            .responses
+            .iter()
+            .map(|r| r.body.clone())
+            .collect();
+        assert_eq!(
+            bodies,
+            [
+                Some((BodyEncoding::Bytes, TypeRef::ByteStream)),
+                Some((BodyEncoding::Bytes, TypeRef::Bytes))
+            ]
+        );
+        // `itemSchema` wins over `schema`; a string schema keeps the text.
+        let (value, _) = success(
+            json!({"/e": {"get": {"responses": {"200": {"description": "",
+            "content": {"text/event-stream": {"schema": {"type": "string"},
+                "itemSchema": {"$ref": "#/components/schemas/Tick"}}}}}}}}),
+        );
+        assert_eq!(
+            value,
+            Success::Type(TypeRef::Events(Box::new(TypeRef::Named("Tick".to_owned()))))
+        );
+        let (value, _) = success(
+            json!({"/e": {"get": {"responses": {"200": {"description": "",
+            "content": {"text/event-stream": {"schema": {"type": "string"}}}}}}}}),
+        );
+        assert_eq!(
+            value,
+            Success::Type(TypeRef::Events(Box::new(TypeRef::String)))
+        );
+    }
+
+    #[test]
+    fn several_success_bodies_stream_none() {
+        let (value, streams) = success(json!({"/f": {"get": {"responses": {
+            "200": {"description": "", "content": {"application/octet-stream": binary()}},
+            "201": {"description": "", "content": {"text/event-stream": {}}}
+        }}}}));
+        assert_eq!((value, streams), (Success::Enum, false));
+    }
+
+    #[test]
+    fn a_binary_request_body_is_an_upload() {
+        let api = api(doc(
+            json!({}),
+            json!({"/f": {"put": {
+                "requestBody": {"content": {"application/octet-stream": binary()}},
+                "responses": {"204": {"description": ""}}
+            }}}),
+        ));
+        let body = api.operations[0].body.as_ref().map(|b| b.ty.clone());
+        assert_eq!(body, Some(TypeRef::Upload));
+    }
+}
