@@ -332,6 +332,7 @@ mod tests {
                 "conformance --github --dynamic --no-write --sample 2",
                 "conformance",
             ),
+            ("stream-bench --size 1024 --no-write", "stream-bench"),
         ] {
             let args = std::iter::once("xtask").chain(line.split(' '));
             let cli = Cli::try_parse_from(args).unwrap_or_else(|e| panic!("{line}: {e}"));
@@ -341,6 +342,7 @@ mod tests {
                 Command::Bench(_) => "bench",
                 Command::Fuzz(_) => "fuzz",
                 Command::Conformance(_) => "conformance",
+                Command::StreamBench(_) => "stream-bench",
             };
             assert_eq!(name, expected, "{line}");
         }
