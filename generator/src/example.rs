@@ -1083,6 +1083,12 @@ fn fresh(name: &str, taken: &mut Vec<String>) -> String {
 /// uuids and dates, read from JSON for everything else.
 fn binding(name: &str, ty: &TypeRef, value: &Value, uses: &mut Uses) -> String {
     uses.note(ty);
+    // An `Upload` argument (`impl Into<Upload>`) is bound as the bytes it is made from.
+    let ty = if *ty == TypeRef::Upload {
+        &TypeRef::Bytes
+    } else {
+        ty
+    };
     let rust = rust_type(ty);
     match (ty, value) {
         (TypeRef::Uuid | TypeRef::DateTime | TypeRef::Date, Value::String(text)) => {
@@ -1130,7 +1136,7 @@ fn literal(
             uses.form = true;
             Some("Form::new().text(\"field\", \"value\")".to_owned())
         }
-        (TypeRef::Bytes, Value::Array(bytes)) => {
+        (TypeRef::Bytes | TypeRef::Upload, Value::Array(bytes)) => {
             let bytes: Option<Vec<u8>> = bytes
                 .iter()
                 .map(|b| b.as_u64().and_then(|b| u8::try_from(b).ok()))
@@ -1168,14 +1174,15 @@ pub fn adapt(ty: &TypeRef, value: &Value) -> Value {
         (TypeRef::F32 | TypeRef::F64, Value::Null) => Value::from(1.5),
         (TypeRef::Bool, Value::Null) => Value::Bool(true),
         (TypeRef::String, other) => Value::String(other.to_string()),
-        (TypeRef::Bytes, Value::String(text)) => {
+        (TypeRef::Bytes | TypeRef::Upload, Value::String(text)) => {
             Value::Array(text.bytes().map(Value::from).collect())
         }
         // A structured value for raw bytes (an `application/xml` body with an object schema):
         // its JSON text, as bytes.
-        (TypeRef::Bytes, Value::Object(_) | Value::Number(_) | Value::Bool(_)) => {
-            Value::Array(value.to_string().bytes().map(Value::from).collect())
-        }
+        (
+            TypeRef::Bytes | TypeRef::Upload,
+            Value::Object(_) | Value::Number(_) | Value::Bool(_),
+        ) => Value::Array(value.to_string().bytes().map(Value::from).collect()),
         _ => value.clone(),
     }
 }

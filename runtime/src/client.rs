@@ -94,7 +94,9 @@ impl Client {
 
 impl ClientBuilder {
     /// The timeout of each attempt of a request, from connecting to the end of the body
-    /// (default 30 s; `None`: no timeout). A request can override it.
+    /// (default 30 s; `None`: no timeout). A request can override it. A request whose body
+    /// streams either way (a `ByteStream` or event stream answer, an upload from a file or
+    /// a stream) has none: it takes as long as its body does (the connect timeout holds).
     pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
         self.timeout = timeout;
         self

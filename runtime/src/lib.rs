@@ -1,7 +1,8 @@
 //! The runtime of the clients stitch generates: the client and its builder, calls and
 //! retries, the headers a user adds and idempotency keys, errors and raw responses,
-//! credentials, encoding, multipart bodies, best-fit decoding of unions, and the macros the
-//! generated code calls (`operation!`, the enum macros); pagination streams (`paginate`).
+//! credentials, encoding, multipart bodies, best-fit decoding of unions, streamed bodies
+//! (`stream.rs`, `sse.rs`), pagination streams (`paginate`), and the macros the generated
+//! code calls (`operation!`, the enum macros).
 //!
 //! This crate is never a dependency of a generated client: the generator embeds these files
 //! (`include_str!` in `generator/src/emit/runtime.rs`) and writes the ones an API uses into
@@ -42,6 +43,8 @@ mod operation;
 mod paginate;
 mod response;
 mod retry;
+mod sse;
+mod stream;
 
 #[cfg(test)]
 mod test_server;
@@ -62,3 +65,5 @@ pub(crate) use self::operation::*;
 pub use self::paginate::*;
 pub use self::response::*;
 pub use self::retry::*;
+pub use self::sse::*;
+pub use self::stream::*;

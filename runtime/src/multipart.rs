@@ -26,18 +26,7 @@ impl Multipart {
         content_type: Option<&str>,
         data: &[u8],
     ) -> Result<(), Failure> {
-        for (what, text) in [("part name", Some(name)), ("file name", file_name)] {
-            if text.is_some_and(|text| text.chars().any(|c| c == '"' || c.is_control())) {
-                return Err(Failure::InvalidRequest(format!(
-                    "the {what} {text:?} cannot be sent in a multipart body"
-                )));
-            }
-        }
-        if content_type.is_some_and(|t| t.chars().any(char::is_control)) {
-            return Err(Failure::InvalidRequest(format!(
-                "the content type of the part `{name}` holds a control character"
-            )));
-        }
+        let head = part_head(name, file_name, content_type)?;
         if data
             .windows(MULTIPART_BOUNDARY.len())
             .any(|w| w == MULTIPART_BOUNDARY.as_bytes())
@@ -46,21 +35,48 @@ impl Multipart {
                 "the part `{name}` contains the multipart boundary"
             )));
         }
-        let mut head =
-            format!("--{MULTIPART_BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"");
-        if let Some(file_name) = file_name {
-            head.push_str(&format!("; filename=\"{file_name}\""));
-        }
-        head.push_str("\r\n");
-        if let Some(content_type) = content_type {
-            head.push_str(&format!("Content-Type: {content_type}\r\n"));
-        }
-        head.push_str("\r\n");
         self.body.extend_from_slice(head.as_bytes());
         self.body.extend_from_slice(data);
         self.body.extend_from_slice(b"\r\n");
         Ok(())
     }
+}
+
+/// The boundary line and headers that open a part (its data follows, then CRLF); a name or
+/// content type that cannot be sent is an error.
+pub(crate) fn part_head(
+    name: &str,
+    file_name: Option<&str>,
+    content_type: Option<&str>,
+) -> Result<String, Failure> {
+    for (what, text) in [("part name", Some(name)), ("file name", file_name)] {
+        if text.is_some_and(|text| text.chars().any(|c| c == '"' || c.is_control())) {
+            return Err(Failure::InvalidRequest(format!(
+                "the {what} {text:?} cannot be sent in a multipart body"
+            )));
+        }
+    }
+    if content_type.is_some_and(|t| t.chars().any(char::is_control)) {
+        return Err(Failure::InvalidRequest(format!(
+            "the content type of the part `{name}` holds a control character"
+        )));
+    }
+    let mut head =
+        format!("--{MULTIPART_BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"");
+    if let Some(file_name) = file_name {
+        head.push_str(&format!("; filename=\"{file_name}\""));
+    }
+    head.push_str("\r\n");
+    if let Some(content_type) = content_type {
+        head.push_str(&format!("Content-Type: {content_type}\r\n"));
+    }
+    head.push_str("\r\n");
+    Ok(head)
+}
+
+/// The line that ends a multipart body.
+pub(crate) fn multipart_end() -> String {
+    format!("--{MULTIPART_BOUNDARY}--\r\n")
 }
 
 /// One method per kind of part: each multipart body's encoding calls those its parts need (a
@@ -87,10 +103,14 @@ impl Multipart {
         self.part(name, None, Some("application/json"), &data)
     }
 
+    /// The parts so far, without the line that ends the body.
+    pub(crate) fn into_parts(self) -> Vec<u8> {
+        self.body
+    }
+
     /// The whole body.
     pub(crate) fn finish(mut self) -> Vec<u8> {
-        self.body
-            .extend_from_slice(format!("--{MULTIPART_BOUNDARY}--\r\n").as_bytes());
+        self.body.extend_from_slice(multipart_end().as_bytes());
         self.body
     }
 }

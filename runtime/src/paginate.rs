@@ -191,9 +191,15 @@ async fn fetch<T, E>(
     seen: BTreeSet<String>,
     last_body: Option<u64>,
 ) -> Fetched<T, E> {
+    // Pages are requested again and again, so their request must be one that can be copied;
+    // a body read as it is sent (an upload) cannot be.
+    let Some(sent) = request.try_clone() else {
+        let message = "a paginated request cannot send a streamed body".to_owned();
+        return (Err(Error::InvalidRequest(message)), Next::End, seen, last_body);
+    };
     let response = match call
         .client
-        .execute(copy_request(&request), &call.options)
+        .execute_as::<RawResponse>(sent, &call.options)
         .await
     {
         Ok(response) => response,
@@ -446,17 +452,12 @@ fn next_link(response: &RawResponse) -> Option<String> {
     None
 }
 
-/// A copy of `request` to send, keeping the original to build the next page's from.
+/// A copy of `request` to build the next page's from (its body is never a stream: `fetch`
+/// refused such a request before the first page).
 fn copy_request(request: &Request) -> Request {
-    Request {
-        method: request.method.clone(),
-        path: request.path.clone(),
-        query: request.query.clone(),
-        headers: request.headers.clone(),
-        cookies: request.cookies.clone(),
-        body: request.body.clone(),
-        schemes: request.schemes,
-    }
+    request
+        .try_clone()
+        .unwrap_or_else(|| Request::get(request.path.clone(), request.schemes))
 }
 
 /// The items of a paginated operation across all its pages: a lazy `futures::Stream` (from a

@@ -77,6 +77,7 @@ generated!(
     prefect_like,
     prefect_types,
     shared_tags,
+    streams,
     string_object_union,
     two_security_schemes,
     syntho,

@@ -36,6 +36,22 @@ pub(crate) enum Command {
     Bench(Bench),
     Fuzz(Fuzz),
     Conformance(Conformance),
+    StreamBench(StreamBench),
+}
+
+/// Measure the peak memory of streamed bodies and write their section of BENCHMARKS.md
+///
+/// A download and an upload of --size bytes through a generated client over loopback, each
+/// streamed and each whole (the baseline), one process each; see xtask/src/stream_bench.rs.
+#[derive(Debug, Parser)]
+#[command(name = "stream-bench", args_override_self = true)]
+pub(crate) struct StreamBench {
+    /// Bytes moved by each transfer [default: 1 GiB]
+    #[arg(long, value_name = "BYTES", default_value_t = 1 << 30)]
+    pub(crate) size: u64,
+    /// Print the table only; leave BENCHMARKS.md as it is
+    #[arg(long)]
+    pub(crate) no_write: bool,
 }
 
 /// Regenerate generated-client/ (package syntho-client) from specs/syntho/
@@ -320,6 +336,7 @@ mod tests {
                 "conformance --github --dynamic --no-write --sample 2",
                 "conformance",
             ),
+            ("stream-bench --size 1024 --no-write", "stream-bench"),
         ] {
             let args = std::iter::once("xtask").chain(line.split(' '));
             let cli = Cli::try_parse_from(args).unwrap_or_else(|e| panic!("{line}: {e}"));
@@ -329,6 +346,7 @@ mod tests {
                 Command::Bench(_) => "bench",
                 Command::Fuzz(_) => "fuzz",
                 Command::Conformance(_) => "conformance",
+                Command::StreamBench(_) => "stream-bench",
             };
             assert_eq!(name, expected, "{line}");
         }

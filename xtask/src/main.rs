@@ -12,6 +12,8 @@
 //!   compiles a sample of the crates warning-free (see `fuzz/mod.rs`).
 //! - `cargo xtask conformance` runs generated clients against Prism, a validating mock server,
 //!   and writes `CONFORMANCE.md` (see `conformance/mod.rs`).
+//! - `cargo xtask stream-bench` measures the memory of streamed bodies and writes its section
+//!   of `BENCHMARKS.md` (see `stream_bench.rs`).
 //!
 //! Every command and flag is defined once, with clap, in [`flags`]; `cargo xtask --help` and
 //! `cargo xtask <COMMAND> --help` print them. Exit codes: 0 done, 1 drift, 2 usage or any other
@@ -33,6 +35,7 @@ mod corpus;
 mod flags;
 mod fuzz;
 mod members;
+mod stream_bench;
 
 /// How a task ended, when it did not fail.
 enum Done {
@@ -55,6 +58,7 @@ fn main() -> ExitCode {
         Command::Bench(flags) => bench::run(&root, flags).map(|()| Done::Ok),
         Command::Fuzz(flags) => fuzz::run(&root, flags).map(|()| Done::Ok),
         Command::Conformance(flags) => conformance::run(&root, flags).map(|()| Done::Ok),
+        Command::StreamBench(flags) => stream_bench::run(&root, &flags).map(|()| Done::Ok),
     });
     match result {
         Ok(Done::Ok) => ExitCode::SUCCESS,

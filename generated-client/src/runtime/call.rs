@@ -2,7 +2,7 @@
 // change the input pages and regenerate (`cargo xtask codegen` in the stitch repository).
 
 //! A call: what a request builder holds ([`Call`], [`RequestOptions`]), the request it
-//! builds ([`Request`]), sending it with retries (`Client::execute`) and the futures a
+//! builds ([`Request`]), sending it with retries (`Client::execute_as`) and the futures a
 //! builder's `send` and `.await` give ([`Sending`], [`ValueFuture`]). Written once, generic,
 //! rather than once per operation.
 
@@ -29,15 +29,17 @@ type SendingFuture<'a, T, E> = std::pin::Pin<
 >;
 
 /// Sends `request` (built by a request builder) and decodes the response with `decode`
-/// (the builder's, by status): written once, generic, rather than once per operation.
-pub(crate) fn sending<'a, T: 'a, E: 'a>(
+/// (the builder's, by status): written once, generic, rather than once per operation. `R` is
+/// what `decode` reads: the whole response ([`RawResponse`]), or one whose success body is
+/// still arriving (`Streamed`, in `stream.rs`).
+pub(crate) fn sending<'a, R: Receive + 'a, T: 'a, E: 'a>(
     call: Call<'a>,
     request: Result<Request, Failure>,
-    decode: fn(RawResponse, bool) -> Result<ResponseValue<T>, Error<E>>,
+    decode: fn(R, bool) -> Result<ResponseValue<T>, Error<E>>,
 ) -> Sending<'a, T, E> {
     Sending {
         future: Box::pin(async move {
-            let response = call.client.execute(request?, &call.options).await?;
+            let response = call.client.execute_as::<R>(request?, &call.options).await?;
             let strict = call
                 .options
                 .strict_status
@@ -96,6 +98,62 @@ impl<T, E> fmt::Debug for ValueFuture<'_, T, E> {
     }
 }
 
+/// What a request builder's `decode` reads, made from a response whose headers arrived.
+pub(crate) trait Receive: Sized + Send {
+    /// Reads what `decode` needs of `response` (the request's method and path name it in
+    /// errors); `resend` is how to send the request again, made only when
+    /// [`Receive::RESENDS`] asks for it.
+    fn receive(
+        response: reqwest::Response,
+        method: Method,
+        path: String,
+        resend: Option<Resend>,
+    ) -> impl std::future::Future<Output = Result<Self, Failure>> + Send;
+
+    /// The request is kept (when it can be sent again) for `receive`.
+    const RESENDS: bool = false;
+
+    /// The success body is read after `receive`, as it arrives: the request's timeout,
+    /// which would end the body too, is not set (the connect timeout still is).
+    const STREAMS: bool = false;
+}
+
+/// What it takes to send a request again (an event stream reconnecting, in `sse.rs`; an API
+/// without event streams never reads it).
+#[derive(Debug)]
+#[allow(dead_code)]
+pub(crate) struct Resend {
+    pub(crate) client: Client,
+    pub(crate) options: RequestOptions,
+    pub(crate) request: Request,
+}
+
+impl Receive for RawResponse {
+    /// Reads the whole body.
+    async fn receive(
+        response: reqwest::Response,
+        method: Method,
+        path: String,
+        _: Option<Resend>,
+    ) -> Result<Self, Failure> {
+        let status = response.status();
+        let headers = Box::new(response.headers().clone());
+        let body = response
+            .bytes()
+            .await
+            .map_err(|source| Failure::Transport {
+                method,
+                path,
+                source: source.without_url(),
+            })?;
+        Ok(RawResponse {
+            status,
+            headers,
+            body: body.to_vec(),
+        })
+    }
+}
+
 /// The success value and the documented errors of a request builder (the builder's
 /// `send` returns `Result<ResponseValue<Value>, Error<Error>>`).
 pub(crate) trait Typed {
@@ -136,8 +194,30 @@ pub(crate) struct Request {
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) cookies: Vec<(&'static str, String)>,
     pub(crate) body: Option<(&'static str, Vec<u8>)>,
+    /// A body sent as it is read (a file, a stream: `stream.rs`), with its media type; a
+    /// request with one is never retried, since the body cannot be read twice.
+    pub(crate) upload: Option<(&'static str, reqwest::Body)>,
     /// Keys of the security schemes whose configured credentials go with it.
     pub(crate) schemes: &'static [&'static str],
+}
+
+impl Request {
+    /// A copy to send again; `None` for a request whose body is read as it is sent.
+    pub(crate) fn try_clone(&self) -> Option<Request> {
+        if self.upload.is_some() {
+            return None;
+        }
+        Some(Request {
+            method: self.method.clone(),
+            path: self.path.clone(),
+            query: self.query.clone(),
+            headers: self.headers.clone(),
+            cookies: self.cookies.clone(),
+            body: self.body.clone(),
+            upload: None,
+            schemes: self.schemes,
+        })
+    }
 }
 
 /// One constructor per HTTP method: each operation calls its own, so an API uses some.
@@ -153,6 +233,7 @@ impl Request {
             headers: Vec::new(),
             cookies: Vec::new(),
             body: None,
+            upload: None,
             schemes,
         }
     }
@@ -207,12 +288,23 @@ impl Client {
         }
     }
 
-    /// Sends `request`, retrying as the policy allows, and reads the whole response.
-    pub(crate) async fn execute(
+    /// Sends `request`, retrying as the policy allows, and reads of the response what `R`
+    /// keeps.
+    pub(crate) async fn execute_as<R: Receive>(
         &self,
-        request: Request,
+        mut request: Request,
         options: &RequestOptions,
-    ) -> Result<RawResponse, Failure> {
+    ) -> Result<R, Failure> {
+        let resend = if R::RESENDS {
+            request.try_clone().map(|request| Resend {
+                client: self.clone(),
+                options: options.clone(),
+                request,
+            })
+        } else {
+            None
+        };
+        let mut upload = request.upload.take();
         let url = format!("{}{}", self.base_url, request.path);
         let mut headers = HeaderMap::new();
         let mut query = request.query;
@@ -267,7 +359,9 @@ impl Client {
                 header_value("a cookie", &cookies.join("; "), true)?,
             );
         }
-        if let Some((content_type, _)) = &request.body {
+        let content_type =
+            (request.body.as_ref().map(|body| body.0)).or(upload.as_ref().map(|upload| upload.0));
+        if let Some(content_type) = content_type {
             headers.insert(
                 reqwest::header::CONTENT_TYPE,
                 header_value("the request body's media type", content_type, false)?,
@@ -296,6 +390,7 @@ impl Client {
                 Method::TRACE,
             ]
             .contains(&request.method);
+        let streamed = upload.is_some();
         let mut attempt = 0u32;
         loop {
             let mut builder = self
@@ -305,13 +400,17 @@ impl Client {
             if !query.is_empty() {
                 builder = builder.query(&query);
             }
-            if let Some(timeout) = timeout {
+            // A body that streams either way takes as long as it takes.
+            if let Some(timeout) = timeout.filter(|_| !R::STREAMS && !streamed) {
                 builder = builder.timeout(timeout);
             }
             if let Some((_, body)) = &request.body {
                 builder = builder.body(body.clone());
             }
-            let may_retry = idempotent && attempt < retry.retries();
+            if let Some((_, body)) = upload.take() {
+                builder = builder.body(body);
+            }
+            let may_retry = idempotent && attempt < retry.retries() && !streamed;
             let transport = |source: reqwest::Error| Failure::Transport {
                 method: request.method.clone(),
                 path: request.path.clone(),
@@ -327,13 +426,8 @@ impl Client {
                         attempt += 1;
                         continue;
                     }
-                    let headers = Box::new(response.headers().clone());
-                    let body = response.bytes().await.map_err(transport)?;
-                    return Ok(RawResponse {
-                        status,
-                        headers,
-                        body: body.to_vec(),
-                    });
+                    let (method, path) = (request.method.clone(), request.path.clone());
+                    return R::receive(response, method, path, resend).await;
                 }
                 Err(source) if may_retry && retryable(&source) => {
                     tokio::time::sleep(retry.backoff(attempt)).await;

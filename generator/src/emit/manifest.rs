@@ -38,7 +38,12 @@ pub(super) fn cargo_toml(api: &Api) -> String {
     toml.push_str("rust-version = \"1.85\"\n");
     toml.push_str(&format!("description = {}\n", toml_string(&description)));
     toml.push_str("publish = false\n\n[dependencies]\n");
+    let streams = super::streams::dependencies(api);
     for line in DEPENDENCIES {
+        toml.push_str(&streams.line(line));
+        toml.push('\n');
+    }
+    for line in &streams.lines {
         toml.push_str(line);
         toml.push('\n');
         // Pagination streams, only for an API with a paginated operation.

@@ -29,6 +29,7 @@ mod manifest;
 mod operations;
 mod paginate;
 mod runtime;
+mod streams;
 mod types;
 
 pub(crate) use operations::body_name;
@@ -339,10 +340,12 @@ fn root_items(api: &Api) -> TokenStream {
             pub use serde_json;
         )
     });
+    let streams = streams::reexports(api);
     quote! {
         pub use runtime::{
             ApiError, Client, ClientBuilder, Error, #form RawResponse, ResponseValue, RetryPolicy, Sending, ValueFuture,
         };
+        #streams
         pub use reqwest::StatusCode;
         pub use reqwest::header::HeaderMap;
         #uuid
@@ -559,6 +562,12 @@ pub(crate) fn type_tokens(ty: &TypeRef, scope: Scope) -> TokenStream {
         TypeRef::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
         // Re-exported by the root module, the parent of every module that names it.
         TypeRef::Form => quote!(super::Form),
+        TypeRef::ByteStream => quote!(super::ByteStream),
+        TypeRef::Upload => quote!(super::Upload),
+        TypeRef::Events(inner) => {
+            let inner = type_tokens(inner, scope);
+            quote!(super::EventStream<#inner>)
+        }
         TypeRef::Named(name) => {
             let name = ident(name);
             match scope {

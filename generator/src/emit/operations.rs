@@ -275,6 +275,7 @@ pub(super) fn operation_items(op: &Operation) -> TokenStream {
     });
     let response_enum = response_enum(op);
     let pagination = super::paginate::items(op);
+    let received = super::streams::received(op);
     quote! {
         runtime::operation! {
             #[link = #link]
@@ -289,7 +290,7 @@ pub(super) fn operation_items(op: &Operation) -> TokenStream {
             fn request(self) -> Result<runtime::Request, runtime::Failure> {
                 #request_body
             }
-            fn decode(response: runtime::RawResponse, #strict: bool) -> runtime::Decoded<Self> {
+            fn decode(response: #received, #strict: bool) -> runtime::Decoded<Self> {
                 #decode_body
             }
         }
@@ -469,7 +470,9 @@ fn request_body(op: &Operation) -> TokenStream {
             (BodyEncoding::Form, _) => quote!(runtime::form_body(&value)?),
         };
         let by_reference = matches!(body.encoding, BodyEncoding::Json | BodyEncoding::Form);
-        if body.required && by_reference {
+        if let Some(attach) = super::streams::attach_upload(body, &name, &media_type) {
+            attach
+        } else if body.required && by_reference {
             let bytes = match body.encoding {
                 BodyEncoding::Form => quote!(runtime::form_body(&self.#name)?),
                 _ => quote!(runtime::json_body(&self.#name)?),
@@ -730,6 +733,9 @@ fn encoding_word(encoding: BodyEncoding) -> &'static str {
 fn success_value(op: &Operation, response: &Response) -> TokenStream {
     let variant = ident(&response.variant);
     let encoding = response.body.as_ref().map(|(encoding, _)| *encoding);
+    if let Some(value) = super::streams::success_value(op) {
+        return value;
+    }
     match (&op.success, encoding) {
         (Success::Enum, Some(encoding)) => {
             let method = ident(&format!("{}_as", encoding_word(encoding)));

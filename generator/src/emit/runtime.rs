@@ -54,6 +54,10 @@ enum Need {
     ClosedEnum,
     /// A paginated operation (`.pages()`, `.items()`).
     Paginate,
+    /// A body read as it arrives or sent as it is read (`super::streams`).
+    Stream,
+    /// A success body that is an event stream.
+    Sse,
 }
 
 macro_rules! part {
@@ -75,7 +79,7 @@ macro_rules! part {
 /// operations call (if any) depends on each parameter's type and style and on each body's
 /// media type, decided while printing the operations; the file allows dead code, and its
 /// re-export `unused_imports` (an API whose operations send no parameter and no body).
-const PARTS: [(Part, Need); 16] = [
+const PARTS: [(Part, Need); 18] = [
     (part!("best_fit", false), Need::BestFit),
     (part!("call", true), Need::Always),
     (part!("client", true), Need::Always),
@@ -92,6 +96,8 @@ const PARTS: [(Part, Need); 16] = [
     (part!("paginate", true), Need::Paginate),
     (part!("response", true), Need::Always),
     (part!("retry", true), Need::Always),
+    (part!("sse", true), Need::Sse),
+    (part!("stream", true), Need::Stream),
 ];
 
 /// What of the runtime an API uses, decided from the model.
@@ -104,6 +110,8 @@ pub(super) struct RuntimeParts {
     open_enum: bool,
     closed_enum: bool,
     paginate: bool,
+    stream: bool,
+    sse: bool,
 }
 
 impl RuntimeParts {
@@ -120,6 +128,8 @@ impl RuntimeParts {
             multipart: bodies().any(|body| body.encoding == BodyEncoding::Multipart),
             form: bodies().any(|body| body.ty == TypeRef::Form),
             paginate: api.operations.iter().any(|op| op.pagination.is_some()),
+            stream: super::streams::uses_streams(api),
+            sse: super::streams::uses_events(api),
             ..RuntimeParts::default()
         };
         for def in &api.types {
@@ -151,6 +161,8 @@ impl RuntimeParts {
             Need::OpenEnum => self.open_enum,
             Need::ClosedEnum => self.closed_enum,
             Need::Paginate => self.paginate,
+            Need::Stream => self.stream,
+            Need::Sse => self.sse,
         }
     }
 

@@ -220,6 +220,7 @@ fn normalize_holder(holder: &mut Value) {
 
 fn normalize_content(holder: &mut Value) {
     for media in values_mut(holder.get_mut("content")) {
+        super::streams::item_schema_first(media);
         if let Some(schema) = media.get_mut("schema") {
             normalize_schema(schema);
         }

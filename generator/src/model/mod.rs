@@ -11,6 +11,7 @@ mod pagination;
 mod recursion;
 mod refs;
 mod schema;
+mod streams;
 #[cfg(test)]
 mod testing;
 
@@ -89,6 +90,13 @@ pub enum TypeRef {
     Date,
     /// `Vec<u8>`: raw bytes of a binary body.
     Bytes,
+    /// The runtime's `ByteStream`: a binary success body read as it arrives (`streams.rs`).
+    ByteStream,
+    /// The runtime's `Upload`: a binary request body from bytes, a file or a stream.
+    Upload,
+    /// The runtime's `EventStream<T>`: a `text/event-stream` success body, each event's
+    /// `data` a `T` (`String`: the text as it is).
+    Events(Box<TypeRef>),
     /// `serde_json::Value`: any JSON.
     Json,
     /// `serde_json::Map<String, serde_json::Value>`: any JSON object.

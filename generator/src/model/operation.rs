@@ -38,6 +38,7 @@ use openapiv3::{
 
 use super::names::{Namespace, RESERVED_TYPE_NAMES, camel, snake, suffixed};
 use super::schema::TypeBuilder;
+use super::streams;
 use super::{
     BodyEncoding, Field, ModelError, ModelWarning, Multipart, Operation, Param, ParamEncoding,
     ParamLocation, Part, PartKind, PartValue, PathPart, PropertyText, RequestBody, Response,
@@ -53,6 +54,7 @@ const CLIENT_METHODS: &[&str] = &[
     "builder",
     "base_url",
     "execute",
+    "execute_as",
     "http_client",
     "call",
     "clone",
@@ -678,7 +680,10 @@ impl<'a> OpContext<'a> {
         let ty = if encoding == BodyEncoding::Multipart {
             multipart_type(types, media.schema.as_ref(), &hint, &content_place)?
         } else {
-            media_type_of(types, encoding, media, &hint, &content_place)?
+            streams::request_type(
+                encoding,
+                media_type_of(types, encoding, media, &hint, &content_place)?,
+            )
         };
         let multipart = (encoding == BodyEncoding::Multipart).then(|| multipart_of(types, &ty));
         Ok(Some(RequestBody {
@@ -751,15 +756,21 @@ impl<'a> OpContext<'a> {
                     None => (BodyEncoding::Bytes, None),
                 };
                 let hint = format!("{}Response{}", self.type_name, camel(&label));
-                let ty = match media {
+                let body = match media {
                     Some((key, media)) => {
                         let content_place =
                             format!("{place}/content/{}", crate::pointer::escape(key));
-                        media_type_of(types, encoding, media, &hint, &content_place)?
+                        match streams::streamed_body(types, key, media, &hint, &content_place)? {
+                            Some(body) => body,
+                            None => (
+                                encoding,
+                                media_type_of(types, encoding, media, &hint, &content_place)?,
+                            ),
+                        }
                     }
-                    None => TypeRef::Bytes,
+                    None => (encoding, TypeRef::Bytes),
                 };
-                Some((encoding, ty))
+                Some(body)
             };
             // Documented response headers: listed in the docs, read with
             // `ResponseValue::headers()`.
@@ -792,6 +803,7 @@ impl<'a> OpContext<'a> {
                 response.success = true;
             }
         }
+        streams::settle(&mut out);
         Ok(out)
     }
 }

@@ -186,7 +186,13 @@ pub fn run(root: &Path, flags: Bench) -> Result<(), String> {
         return Ok(());
     }
     let md = root.join("BENCHMARKS.md");
-    fs::write(&md, report::markdown(&results))
+    // The section `cargo xtask stream-bench` writes (from its marker on) is kept.
+    let kept = fs::read_to_string(&md)
+        .ok()
+        .and_then(|old| Some(old[old.find(crate::stream_bench::MARKER)?..].to_owned()))
+        .map(|section| format!("\n{section}"))
+        .unwrap_or_default();
+    fs::write(&md, report::markdown(&results) + &kept)
         .map_err(|e| format!("cannot write {}: {e}", md.display()))?;
     let json_path = root.join("BENCHMARKS.json");
     let mut text = serde_json::to_string_pretty(&report::json(&results))
