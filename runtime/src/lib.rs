@@ -36,11 +36,14 @@ mod enums;
 mod error;
 mod form;
 mod headers;
+mod middleware;
 mod multipart;
+mod oauth2;
 mod open_enum;
 mod operation;
 mod response;
 mod retry;
+mod trace;
 
 #[cfg(test)]
 mod test_server;
@@ -55,8 +58,11 @@ pub(crate) use self::enums::*;
 pub use self::error::*;
 pub use self::form::*;
 pub(crate) use self::headers::*;
+pub use self::middleware::*;
 pub(crate) use self::multipart::*;
+pub use self::oauth2::*;
 pub(crate) use self::open_enum::*;
 pub(crate) use self::operation::*;
 pub use self::response::*;
 pub use self::retry::*;
+pub(crate) use self::trace::*;
