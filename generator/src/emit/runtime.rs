@@ -17,7 +17,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{ident, types};
-use crate::model::{Api, BodyEncoding, TypeKind, TypeRef};
+use crate::model::{Api, BodyEncoding, SchemeKind, TypeKind, TypeRef};
 
 /// One file of the runtime crate.
 #[derive(Debug, Clone, Copy)]
@@ -52,6 +52,8 @@ enum Need {
     OpenEnum,
     /// A closed string enum.
     ClosedEnum,
+    /// An OAuth2 scheme whose flows the client runs itself.
+    OAuth2,
 }
 
 macro_rules! part {
@@ -73,7 +75,7 @@ macro_rules! part {
 /// operations call (if any) depends on each parameter's type and style and on each body's
 /// media type, decided while printing the operations; the file allows dead code, and its
 /// re-export `unused_imports` (an API whose operations send no parameter and no body).
-const PARTS: [(Part, Need); 15] = [
+const PARTS: [(Part, Need); 18] = [
     (part!("best_fit", false), Need::BestFit),
     (part!("call", true), Need::Always),
     (part!("client", true), Need::Always),
@@ -84,11 +86,14 @@ const PARTS: [(Part, Need); 15] = [
     (part!("error", true), Need::Always),
     (part!("form", true), Need::Form),
     (part!("headers", false), Need::Always),
+    (part!("middleware", true), Need::Always),
     (part!("multipart", false), Need::Multipart),
+    (part!("oauth2", true), Need::OAuth2),
     (part!("open_enum", false), Need::OpenEnum),
     (part!("operation", false), Need::Operations),
     (part!("response", true), Need::Always),
     (part!("retry", true), Need::Always),
+    (part!("trace", false), Need::Always),
 ];
 
 /// What of the runtime an API uses, decided from the model.
@@ -100,6 +105,7 @@ pub(super) struct RuntimeParts {
     best_fit: bool,
     open_enum: bool,
     closed_enum: bool,
+    oauth2: bool,
 }
 
 impl RuntimeParts {
@@ -110,6 +116,7 @@ impl RuntimeParts {
             operations: !api.operations.is_empty(),
             multipart: bodies().any(|body| body.encoding == BodyEncoding::Multipart),
             form: bodies().any(|body| body.ty == TypeRef::Form),
+            oauth2: uses_oauth2(api),
             ..RuntimeParts::default()
         };
         for def in &api.types {
@@ -140,6 +147,7 @@ impl RuntimeParts {
             Need::Enums => self.open_enum || self.closed_enum,
             Need::OpenEnum => self.open_enum,
             Need::ClosedEnum => self.closed_enum,
+            Need::OAuth2 => self.oauth2,
         }
     }
 
@@ -157,6 +165,14 @@ impl RuntimeParts {
     pub(super) fn allow(&self) -> &'static str {
         if self.operations { "" } else { "dead_code" }
     }
+}
+
+/// Whether `api` has an OAuth2 scheme whose flows the client runs (the `oauth2` file, and
+/// tokio's `sync` feature in the manifest).
+pub(super) fn uses_oauth2(api: &Api) -> bool {
+    api.security_schemes
+        .iter()
+        .any(|scheme| matches!(scheme.kind, SchemeKind::OAuth2(_)))
 }
 
 impl Part {

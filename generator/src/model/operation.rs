@@ -39,9 +39,10 @@ use openapiv3::{
 use super::names::{Namespace, RESERVED_TYPE_NAMES, camel, snake, suffixed};
 use super::schema::TypeBuilder;
 use super::{
-    BodyEncoding, Field, ModelError, ModelWarning, Multipart, Operation, Param, ParamEncoding,
-    ParamLocation, Part, PartKind, PartValue, PathPart, PropertyText, RequestBody, Response,
-    ResponseHeader, SchemeKind, SecurityScheme, StatusMatch, Success, Text, TypeKind, TypeRef,
+    BodyEncoding, Field, ModelError, ModelWarning, Multipart, OAuthFlow, OAuthFlows, Operation,
+    Param, ParamEncoding, ParamLocation, Part, PartKind, PartValue, PathPart, PropertyText,
+    RequestBody, Response, ResponseHeader, SchemeKind, SecurityScheme, StatusMatch, Success, Text,
+    TypeKind, TypeRef,
 };
 use crate::doc::to_rustdoc;
 use crate::method::HttpMethod;
@@ -53,6 +54,8 @@ const CLIENT_METHODS: &[&str] = &[
     "builder",
     "base_url",
     "execute",
+    "attempts",
+    "send_attempt",
     "http_client",
     "call",
     "clone",
@@ -72,6 +75,8 @@ const BUILDER_METHODS: &[&str] = &[
     "strict_status",
     "default_header",
     "idempotency_header",
+    "with",
+    "with_arc",
 ];
 /// Fields and methods of a request builder that parameters must not take.
 const REQUEST_METHODS: &[&str] = &[
@@ -193,6 +198,7 @@ pub(crate) fn security_schemes(spec: &OpenAPI) -> Result<Vec<SecurityScheme>, Mo
             });
         };
         use openapiv3::SecurityScheme as S;
+        let method = methods.claim(&snake(key));
         if let S::APIKey { location, name, .. } = scheme {
             if !matches!(location, APIKeyLocation::Query) {
                 check_header_text(&format!("{place}/name"), "the apiKey name", name, true)?;
@@ -255,6 +261,17 @@ pub(crate) fn security_schemes(spec: &OpenAPI) -> Result<Vec<SecurityScheme>, Mo
                     scheme.replace('`', "'")
                 ),
             ),
+            S::OAuth2 {
+                description, flows, ..
+            } if flows.client_credentials.is_some() || flows.authorization_code.is_some() => (
+                SchemeKind::OAuth2(oauth_flows(flows)),
+                description,
+                format!(
+                    "Sent as `Authorization: Bearer <token>`: pass an access token obtained \
+                     elsewhere, or let the client get and refresh tokens itself with \
+                     `{method}_oauth2`."
+                ),
+            ),
             S::OAuth2 { description, .. } | S::OpenIDConnect { description, .. } => (
                 SchemeKind::Bearer,
                 description,
@@ -271,12 +288,30 @@ pub(crate) fn security_schemes(spec: &OpenAPI) -> Result<Vec<SecurityScheme>, Mo
         doc.push_str(&how);
         schemes.push(SecurityScheme {
             key: key.clone(),
-            method: methods.claim(&snake(key)),
+            method,
             kind,
             doc,
         });
     }
     Ok(schemes)
+}
+
+/// The flows of an OAuth2 scheme that a client runs itself.
+fn oauth_flows(flows: &openapiv3::OAuth2Flows) -> OAuthFlows {
+    let scopes = |scopes: &indexmap::IndexMap<String, String>| scopes.keys().cloned().collect();
+    OAuthFlows {
+        client_credentials: flows.client_credentials.as_ref().map(|flow| OAuthFlow {
+            token_url: flow.token_url.clone(),
+            scopes: scopes(&flow.scopes),
+        }),
+        refresh: flows.authorization_code.as_ref().map(|flow| OAuthFlow {
+            token_url: flow
+                .refresh_url
+                .clone()
+                .unwrap_or_else(|| flow.token_url.clone()),
+            scopes: scopes(&flow.scopes),
+        }),
+    }
 }
 
 /// Every operation of the document, sorted by method name.
@@ -343,6 +378,7 @@ pub(crate) fn operations(
             operations.push(Operation {
                 doc: operation_doc(op),
                 name,
+                operation_id: op.operation_id.clone().filter(|id| !id.trim().is_empty()),
                 type_name,
                 method,
                 path: path.clone(),
