@@ -75,9 +75,9 @@ pub(crate) trait TokenSource: Send + Sync + fmt::Debug {
     /// The token to send now; `http` is the client's HTTP client (for a token endpoint).
     fn token<'a>(&'a self, http: &'a reqwest::Client) -> TokenFuture<'a>;
 
-    /// Whether the source can work (checked by `ClientBuilder::build`; the message names the
-    /// scheme and what to do).
-    fn check(&self) -> Result<(), String> {
+    /// Whether the source can work for a client of `base_url` (checked by
+    /// `ClientBuilder::build`; the message names the scheme and what to do).
+    fn check(&self, _base_url: &str) -> Result<(), String> {
         Ok(())
     }
 

@@ -144,12 +144,13 @@ impl OAuth2 {
                 refresh,
             }),
             gate: tokio::sync::Mutex::new(()),
+            url: std::sync::OnceLock::new(),
         }))
     }
 
-    /// Whether the settings can work: a token URL that is an absolute http(s) URL, scopes
-    /// and the client id without characters a form cannot carry unnoticed.
-    pub(crate) fn check(&self, scheme: &str) -> Result<(), String> {
+    /// The token URL, made absolute against `base_url` (the client's: OpenAPI allows a
+    /// relative `tokenUrl`), or why there is none that works.
+    pub(crate) fn resolve(&self, scheme: &str, base_url: &str) -> Result<String, String> {
         let Some(url) = &self.token_url else {
             let flow = match self.grant {
                 Grant::ClientCredentials => "`clientCredentials` flow",
@@ -160,10 +161,13 @@ impl OAuth2 {
                  with `OAuth2::token_url`"
             ));
         };
-        match reqwest::Url::parse(url) {
-            Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => Ok(()),
+        // `join` keeps an absolute URL as it is and resolves a relative one (RFC 3986).
+        let base = reqwest::Url::parse(&format!("{}/", base_url.trim_end_matches('/')));
+        match base.and_then(|base| base.join(url)) {
+            Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => Ok(parsed.to_string()),
             _ => Err(format!(
-                "the token URL of the `{scheme}` scheme must be an absolute http or https URL"
+                "the token URL of the `{scheme}` scheme must be an http or https URL, \
+                 absolute or relative to the base URL: set one with `OAuth2::token_url`"
             )),
         }
     }
@@ -189,6 +193,8 @@ struct TokenProvider {
     state: Mutex<State>,
     /// Held while a token is requested: one request in flight.
     gate: tokio::sync::Mutex<()>,
+    /// The token URL, resolved by `ClientBuilder::build`.
+    url: std::sync::OnceLock<String>,
 }
 
 impl fmt::Debug for TokenProvider {
@@ -243,7 +249,7 @@ impl TokenProvider {
     /// Asks the token endpoint for a token, and keeps it.
     async fn request(&self, http: &reqwest::Client) -> Result<Secret, TokenError> {
         let config = &self.config;
-        let url = config.token_url.as_deref().unwrap_or_default();
+        let url = self.url.get().map(String::as_str).unwrap_or_default();
         let mut form: Vec<(&str, &str)> = Vec::new();
         let refresh = self.lock().refresh.clone();
         match (&config.grant, &refresh) {
@@ -358,8 +364,11 @@ impl TokenSource for TokenProvider {
         Box::pin(TokenProvider::token(self, http))
     }
 
-    fn check(&self) -> Result<(), String> {
-        self.config.check(self.scheme)
+    fn check(&self, base_url: &str) -> Result<(), String> {
+        let url = self.config.resolve(self.scheme, base_url)?;
+        // One build per builder; a second (impossible today) keeps the first URL.
+        let _ = self.url.set(url);
+        Ok(())
     }
 
     fn rejected(&self, token: &Secret) -> bool {
@@ -633,6 +642,40 @@ mod tests {
             ),
             other => panic!("{other:?}"),
         }
+    }
+
+    /// A relative `tokenUrl` (OpenAPI allows one) is resolved against the base URL.
+    #[tokio::test]
+    async fn a_relative_token_url_is_resolved_against_the_base_url() {
+        let auth = Auth {
+            lifetime: 3600,
+            ..Auth::default()
+        };
+        let url = start(auth.clone()).await;
+        let credential = OAuth2::client_credentials("app", "s3cret").credential(
+            "oauth",
+            Some(("oauth/token", &[])),
+            None,
+        );
+        let client = Client::builder(&url)
+            .credential("oauth", credential)
+            .build()
+            .unwrap_or_else(|error| panic!("{error}"));
+        assert_eq!(call(&client).await.as_deref(), Ok("t1"));
+        assert_eq!(
+            auth.forms.lock().unwrap_or_else(|e| e.into_inner())[0].1,
+            "grant_type=client_credentials"
+        );
+        let credential = OAuth2::client_credentials("app", "s")
+            .token_url("ftp://x/token")
+            .credential("oauth", None, None);
+        let built = Client::builder(&url)
+            .credential("oauth", credential)
+            .build();
+        assert!(
+            matches!(&built, Err(Error::InvalidRequest(m)) if m.contains("`oauth`")),
+            "{built:?}"
+        );
     }
 
     #[test]

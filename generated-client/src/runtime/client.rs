@@ -220,7 +220,9 @@ impl ClientBuilder {
                     header_value(&what, password.expose(), true)?;
                 }
                 Credential::Query { .. } => {}
-                Credential::Token(source) => source.check().map_err(Failure::InvalidRequest)?,
+                Credential::Token(source) => {
+                    source.check(&base_url).map_err(Failure::InvalidRequest)?
+                }
             }
         }
         let idempotency_header = header_name(&self.idempotency_header).map_err(|_| {

@@ -186,7 +186,23 @@ pub(crate) fn security_schemes(spec: &OpenAPI) -> Result<Vec<SecurityScheme>, Mo
     };
     let mut entries: Vec<_> = components.security_schemes.iter().collect();
     entries.sort_by(|a, b| a.0.cmp(b.0));
-    let mut methods = Namespace::with_reserved(BUILDER_METHODS);
+    // A bearer-like scheme's `{method}_with` and `{method}_oauth2` (emit/credentials.rs) are
+    // kept from other schemes' methods.
+    let mut reserved: Vec<String> = BUILDER_METHODS.iter().map(|m| (*m).to_owned()).collect();
+    for (key, scheme) in &entries {
+        use openapiv3::SecurityScheme as S;
+        let bearer = match scheme {
+            ReferenceOr::Item(S::HTTP { scheme, .. }) => scheme.eq_ignore_ascii_case("bearer"),
+            ReferenceOr::Item(S::OAuth2 { .. } | S::OpenIDConnect { .. }) => true,
+            _ => false,
+        };
+        if bearer {
+            reserved.push(format!("{}_with", snake(key)));
+            reserved.push(format!("{}_oauth2", snake(key)));
+        }
+    }
+    let reserved: Vec<&str> = reserved.iter().map(String::as_str).collect();
+    let mut methods = Namespace::with_reserved(&reserved);
     let mut schemes = Vec::with_capacity(entries.len());
     for (key, scheme) in entries {
         let place = format!("#/components/securitySchemes/{key}");
@@ -1516,5 +1532,68 @@ mod tests {
         let error = server_path(url("/api/{version}")).expect_err("an undeclared variable");
         assert!(error.contains("#/servers/0/url"), "{error}");
         assert!(error.contains("declare the variable"), "{error}");
+    }
+
+    /// OAuth2 flows the client runs become `SchemeKind::OAuth2` (token URLs and scopes as the
+    /// spec writes them, the refresh URL before the token URL); the names the emitter derives
+    /// from a bearer-like scheme (`{method}_with`, `{method}_oauth2`) are kept from others.
+    #[test]
+    fn oauth2_flows_and_the_derived_method_names() {
+        use crate::model::{OAuthFlow, OAuthFlows, SchemeKind};
+
+        let doc = json!({
+            "openapi": "3.0.3",
+            "info": { "title": "t", "version": "1" },
+            "paths": {},
+            "components": { "securitySchemes": {
+                "auth": { "type": "oauth2", "flows": {
+                    "clientCredentials": {
+                        "tokenUrl": "https://a.example/token",
+                        "scopes": { "b:read": "", "a:write": "" }
+                    },
+                    "authorizationCode": {
+                        "authorizationUrl": "https://a.example/authorize",
+                        "tokenUrl": "https://a.example/token",
+                        "refreshUrl": "https://a.example/refresh",
+                        "scopes": {}
+                    }
+                } },
+                "auth_with": { "type": "apiKey", "in": "header", "name": "X-Key" },
+                "implicit": { "type": "oauth2", "flows": { "implicit": {
+                    "authorizationUrl": "https://a.example/authorize", "scopes": {}
+                } } }
+            } }
+        });
+        let options = crate::options::Options {
+            crate_name: "test-client".to_owned(),
+        };
+        let api = Api::from_merged(&doc, &options).unwrap_or_else(|e| panic!("{e}"));
+        let kinds: Vec<(&str, &str, &SchemeKind)> = api
+            .security_schemes
+            .iter()
+            .map(|s| (s.key.as_str(), s.method.as_str(), &s.kind))
+            .collect();
+        let flows = SchemeKind::OAuth2(OAuthFlows {
+            client_credentials: Some(OAuthFlow {
+                token_url: "https://a.example/token".to_owned(),
+                scopes: vec!["b:read".to_owned(), "a:write".to_owned()],
+            }),
+            refresh: Some(OAuthFlow {
+                token_url: "https://a.example/refresh".to_owned(),
+                scopes: Vec::new(),
+            }),
+        });
+        assert_eq!(
+            kinds,
+            [
+                ("auth", "auth", &flows),
+                (
+                    "auth_with",
+                    "auth_with2",
+                    &SchemeKind::Header("X-Key".to_owned())
+                ),
+                ("implicit", "implicit", &SchemeKind::Bearer),
+            ]
+        );
     }
 }
