@@ -39,6 +39,7 @@ pub struct OAuth2 {
     scopes: Option<Vec<String>>,
     refresh_ahead: Duration,
     in_body: bool,
+    timeout: Duration,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,6 +63,7 @@ impl OAuth2 {
             scopes: None,
             refresh_ahead: Duration::from_secs(30),
             in_body: false,
+            timeout: Duration::from_secs(30),
         }
     }
 
@@ -100,6 +102,13 @@ impl OAuth2 {
     /// lifetime), so a request never leaves with a token about to expire.
     pub fn refresh_ahead(mut self, ahead: Duration) -> Self {
         self.refresh_ahead = ahead;
+        self
+    }
+
+    /// The timeout of a token request, from connecting to the end of the answer (default
+    /// 30 s); the calls waiting for the token fail with it.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
         self
     }
 
@@ -265,6 +274,7 @@ impl TokenProvider {
         }
         let mut request = http
             .post(url)
+            .timeout(config.timeout)
             .header(reqwest::header::ACCEPT, "application/json")
             .header(
                 reqwest::header::CONTENT_TYPE,
@@ -676,6 +686,41 @@ mod tests {
             matches!(&built, Err(Error::InvalidRequest(m)) if m.contains("`oauth`")),
             "{built:?}"
         );
+    }
+
+    /// A token endpoint that never answers fails the call after the token request's timeout,
+    /// rather than holding every call that waits for the token.
+    #[tokio::test]
+    async fn a_token_endpoint_that_never_answers_times_out() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let address = listener.local_addr().expect("address");
+        let silent = tokio::spawn(async move {
+            let mut open = Vec::new();
+            while let Ok((socket, _)) = listener.accept().await {
+                open.push(socket);
+            }
+        });
+        let credential = OAuth2::client_credentials("app", "s3cret")
+            .timeout(Duration::from_millis(200))
+            .credential("oauth", Some(("/token", &[])), None);
+        let client = Client::builder(format!("http://{address}"))
+            .credential("oauth", credential)
+            .build()
+            .unwrap_or_else(|error| panic!("{error}"));
+        let started = Instant::now();
+        let message = call(&client).await.err().unwrap_or_default();
+        assert!(
+            message.starts_with("the credential of `oauth` could not be obtained: the token endpoint cannot be reached"),
+            "{message}"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
+        silent.abort();
     }
 
     #[test]
