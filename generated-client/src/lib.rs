@@ -29,6 +29,10 @@ pub use runtime::{
     ApiError, Client, ClientBuilder, Error, RawResponse, ResponseValue, RetryPolicy,
     Sending, ValueFuture,
 };
+#[cfg(feature = "middleware")]
+pub use runtime::{Extensions, Middleware, Next, OperationInfo};
+#[cfg(feature = "middleware")]
+pub use reqwest_middleware;
 pub use reqwest::StatusCode;
 pub use reqwest::header::HeaderMap;
 pub use uuid;

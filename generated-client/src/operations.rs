@@ -149,6 +149,7 @@ impl super::Client {
 
 runtime::operation! {
     #[link = "jobs_cancel_update"]
+    #[operation(id = "jobs_cancel_update", template = "/api/v1/jobs/{job_id}/cancel/")]
     fn jobs_cancel_update(job_id: String) -> JobsCancelUpdate {}
 
     struct JobsCancelUpdate {}
@@ -181,6 +182,7 @@ runtime::operation! {
 
 runtime::operation! {
     #[link = "jobs_delete_destroy"]
+    #[operation(id = "jobs_delete_destroy", template = "/api/v1/jobs/{job_id}/delete/")]
     fn jobs_delete_destroy(job_id: String) -> JobsDeleteDestroy {}
 
     struct JobsDeleteDestroy {}
@@ -213,6 +215,10 @@ runtime::operation! {
 
 runtime::operation! {
     #[link = "jobs_download_log_retrieve"]
+    #[operation(
+        id = "jobs_download_log_retrieve",
+        template = "/api/v1/jobs/{job_id}/download_log/"
+    )]
     fn jobs_download_log_retrieve(job_id: String) -> JobsDownloadLogRetrieve {}
 
     struct JobsDownloadLogRetrieve {}
@@ -245,6 +251,7 @@ runtime::operation! {
 
 runtime::operation! {
     #[link = "jobs_latest_retrieve"]
+    #[operation(id = "jobs_latest_retrieve", template = "/api/v1/jobs/{engine_id}/latest/")]
     fn jobs_latest_retrieve(engine_id: String, job_type: String) -> JobsLatestRetrieve {}
 
     struct JobsLatestRetrieve {}
@@ -279,6 +286,7 @@ runtime::operation! {
 
 runtime::operation! {
     #[link = "jobs_list"]
+    #[operation(id = "jobs_list", template = "/api/v1/jobs/{engine_id}/list/")]
     fn jobs_list(engine_id: String) -> JobsList {}
 
     struct JobsList {
@@ -316,6 +324,7 @@ runtime::operation! {
 
 runtime::operation! {
     #[link = "jobs_retrieve"]
+    #[operation(id = "jobs_retrieve", template = "/api/v1/jobs/{job_id}/")]
     fn jobs_retrieve(job_id: String) -> JobsRetrieve {}
 
     struct JobsRetrieve {}

@@ -7,8 +7,8 @@ use std::time::Duration;
 use reqwest::header::{HeaderMap, HeaderName};
 
 use super::{
-    check_cookie, header_name, header_value, Credential, Error, ExtraHeaders, Failure, RetryPolicy,
-    IDEMPOTENCY_HEADER, SERVER_PATH,
+    check_cookie, header_name, header_value, Credential, Error, ExtraHeaders, Failure, Middlewares,
+    RetryPolicy, IDEMPOTENCY_HEADER, SERVER_PATH,
 };
 
 /// The API client. Cheap to clone: clones share one connection pool.
@@ -33,6 +33,9 @@ pub struct Client {
     pub(crate) default_headers: HeaderMap,
     /// The header an idempotency key goes in.
     pub(crate) idempotency_header: HeaderName,
+    /// What every attempt goes through (the `middleware` feature).
+    #[cfg_attr(not(feature = "middleware"), allow(dead_code))]
+    pub(crate) middleware: Middlewares,
 }
 
 /// Configures a [`Client`]: credentials (one method per security scheme), default headers,
@@ -50,6 +53,7 @@ pub struct ClientBuilder {
     strict_status: bool,
     default_headers: ExtraHeaders,
     idempotency_header: String,
+    pub(crate) middleware: Middlewares,
 }
 
 impl Client {
@@ -82,6 +86,7 @@ impl Client {
             strict_status: false,
             default_headers: ExtraHeaders::default(),
             idempotency_header: IDEMPOTENCY_HEADER.to_owned(),
+            middleware: Middlewares::default(),
         }
     }
 
@@ -214,6 +219,9 @@ impl ClientBuilder {
                     header_value(&what, password.expose(), true)?;
                 }
                 Credential::Query { .. } => {}
+                Credential::Token(source) => {
+                    source.check(&base_url).map_err(Failure::InvalidRequest)?
+                }
             }
         }
         let idempotency_header = header_name(&self.idempotency_header).map_err(|_| {
@@ -237,8 +245,10 @@ impl ClientBuilder {
                 })?
             }
         };
+        let middleware = self.middleware.build(&http);
         Ok(Client {
             http,
+            middleware,
             base_url,
             credentials: self.credentials,
             retry: self.retry,

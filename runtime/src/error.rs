@@ -7,7 +7,7 @@ use std::fmt;
 
 use reqwest::{Method, StatusCode};
 
-use super::{ApiError, RawResponse};
+use super::{ApiError, BoxError, RawResponse};
 
 /// Everything that can go wrong with a call; `E` is the operation's documented errors.
 ///
@@ -54,6 +54,25 @@ pub enum Error<E = std::convert::Infallible> {
         /// What is wrong.
         message: String,
     },
+    /// The credential of a security scheme could not be obtained: the token callback
+    /// failed, or the OAuth2 token endpoint refused or could not be reached. Nothing was sent.
+    Credential {
+        /// The security scheme's key in the API.
+        scheme: String,
+        /// What failed (never the credential itself).
+        source: BoxError,
+    },
+    /// A middleware (see [`ClientBuilder::with`](super::ClientBuilder::with)) failed the
+    /// request.
+    #[cfg(feature = "middleware")]
+    Middleware {
+        /// The request's method.
+        method: Method,
+        /// The request's path (without the query string).
+        path: String,
+        /// What the middleware said.
+        source: BoxError,
+    },
 }
 
 impl<E> Error<E> {
@@ -65,7 +84,7 @@ impl<E> Error<E> {
             | Error::UnexpectedContentType(response)
             | Error::Decode { response, .. }
             | Error::Pagination { response, .. } => Some(response.status()),
-            Error::Transport { .. } | Error::InvalidRequest(_) => None,
+            _ => None,
         }
     }
 
@@ -77,7 +96,7 @@ impl<E> Error<E> {
             | Error::UnexpectedContentType(response)
             | Error::Decode { response, .. }
             | Error::Pagination { response, .. } => Some(response),
-            Error::Transport { .. } | Error::InvalidRequest(_) => None,
+            _ => None,
         }
     }
 
@@ -155,6 +174,18 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             } => write!(f, "{method} {path} failed: {source}"),
             Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
             Error::Pagination { message, .. } => write!(f, "pagination stopped: {message}"),
+            Error::Credential { scheme, source } => {
+                write!(
+                    f,
+                    "the credential of `{scheme}` could not be obtained: {source}"
+                )
+            }
+            #[cfg(feature = "middleware")]
+            Error::Middleware {
+                method,
+                path,
+                source,
+            } => write!(f, "{method} {path} failed in a middleware: {source}"),
         }
     }
 }
@@ -163,6 +194,9 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport { source, .. } => Some(source),
+            Error::Credential { source, .. } => Some(source.as_ref()),
+            #[cfg(feature = "middleware")]
+            Error::Middleware { source, .. } => Some(source.as_ref()),
             _ => None,
         }
     }
@@ -177,6 +211,17 @@ pub(crate) enum Failure {
         source: reqwest::Error,
     },
     InvalidRequest(String),
+    #[allow(dead_code)] // made when the API has a bearer or OAuth2 scheme
+    Credential {
+        scheme: String,
+        source: BoxError,
+    },
+    #[cfg(feature = "middleware")]
+    Middleware {
+        method: Method,
+        path: String,
+        source: BoxError,
+    },
 }
 
 impl<E> From<Failure> for Error<E> {
@@ -192,6 +237,17 @@ impl<E> From<Failure> for Error<E> {
                 source,
             },
             Failure::InvalidRequest(message) => Error::InvalidRequest(message),
+            Failure::Credential { scheme, source } => Error::Credential { scheme, source },
+            #[cfg(feature = "middleware")]
+            Failure::Middleware {
+                method,
+                path,
+                source,
+            } => Error::Middleware {
+                method,
+                path,
+                source,
+            },
         }
     }
 }

@@ -6,6 +6,7 @@
 /// ```text
 /// operation! {
 ///     #[link = "list_pets"]                          // the method's name in doc links (no `r#`)
+///     #[operation(id = "listPets", template = "/pets")] // for middlewares and tracing (optional)
 ///     fn list_pets(owner: String) -> ListPets {}       // the method, its required arguments
 ///     struct ListPets {
 ///         /// Docs of the setter.
@@ -27,6 +28,7 @@
 macro_rules! operation {
     (
         #[link = $link:literal]
+        $(#[operation(id = $op_id:literal, template = $template:literal)])?
         fn $method:ident($($arg:ident: $arg_ty:ty),* $(,)?) -> $name:ident {}
         struct $builder:ident {
             $($(#[$setter_doc:meta])* $setter:ident: $setter_ty:ty,)*
@@ -121,7 +123,12 @@ macro_rules! operation {
 
             /// Sends the request; the value comes with the response's status and headers.
             pub fn send(self) -> super::Sending<'a, $value, $error> {
-                let call = self.call.clone();
+                #[allow(unused_mut)]
+                let mut call = self.call.clone();
+                $(call.options.operation = Some(super::runtime::OperationInfo {
+                    id: $op_id,
+                    template: $template,
+                });)?
                 super::runtime::sending(call, self.request(), Self::decode)
             }
 
@@ -184,6 +191,7 @@ mod tests {
 
         runtime::operation! {
             #[link = "get_items"]
+            #[operation(id = "getItems", template = "/items/{id}")]
             fn get_items(id: String) -> GetItems {}
 
             struct GetItems {

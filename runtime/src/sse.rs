@@ -277,6 +277,12 @@ impl<T: Send + 'static> State<T> {
                 Err(Failure::InvalidRequest(message)) => {
                     return Err(Some(StreamError::Decode(message)));
                 }
+                // A credential or a middleware refused the reconnection: nothing was sent.
+                Err(failure) => {
+                    let kind = super::failure_kind(&failure);
+                    let message = format!("the reconnection was not sent ({kind})");
+                    return Err(Some(StreamError::Decode(message)));
+                }
             }
         }
     }

@@ -360,6 +360,13 @@ impl Receive for Streamed {
     const RESENDS: bool = true;
     const STREAMS: bool = true;
 
+    fn status(&self) -> reqwest::StatusCode {
+        match self {
+            Streamed::Live { response, .. } => response.status(),
+            Streamed::Whole(response) => response.status,
+        }
+    }
+
     async fn receive(
         response: reqwest::Response,
         method: Method,

@@ -66,6 +66,7 @@ generated!(
     nullable_anyof,
     nullable_refs,
     nullable_refs_31,
+    oauth2_client_credentials,
     optional_fields,
     paging_azure,
     paging_github,
@@ -1951,4 +1952,194 @@ async fn no_content_statuses_have_no_body_whatever_the_document_says() {
     let client = local_client!(server);
     let error = client.put_thing("t1", thing()).await.expect_err("a 304");
     assert_eq!(error.api_error(), Some(&PutThingError::NotModified));
+}
+
+/// The production seams through a generated client: `vault_oauth2` gets a token from the
+/// token endpoint (the spec's scopes; the URL overridden to the local one), a middleware sees
+/// each attempt and the operation the emitter named, and the `tracing` span carries the
+/// operation id and the spec's path template, never a secret.
+#[tokio::test(flavor = "current_thread")]
+async fn oauth2_middleware_and_tracing_through_a_generated_client() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use oauth2_client_credentials::{
+        Client, Extensions, Middleware, Next, OAuth2, OperationInfo, reqwest_middleware,
+    };
+
+    /// Notes the operation of each attempt and adds `X-Seen: 1`.
+    struct Note(Arc<Mutex<Vec<OperationInfo>>>);
+
+    #[async_trait::async_trait]
+    impl Middleware for Note {
+        async fn handle(
+            &self,
+            mut request: reqwest::Request,
+            extensions: &mut Extensions,
+            next: Next<'_>,
+        ) -> reqwest_middleware::Result<reqwest::Response> {
+            if let Some(operation) = extensions.get::<OperationInfo>() {
+                self.0.lock().expect("lock").push(*operation);
+            }
+            request
+                .headers_mut()
+                .insert("x-seen", reqwest::header::HeaderValue::from_static("1"));
+            next.run(request, extensions).await
+        }
+    }
+
+    let tokens = Arc::new(AtomicUsize::new(0));
+    let forms = Arc::new(Mutex::new(Vec::<String>::new()));
+    let (issued, posted) = (Arc::clone(&tokens), Arc::clone(&forms));
+    let router = axum::Router::new()
+        .route(
+            "/token",
+            axum::routing::post(move |body: String| {
+                let n = issued.fetch_add(1, Ordering::SeqCst) + 1;
+                posted.lock().expect("lock").push(body);
+                async move {
+                    format!(r#"{{"access_token": "tok-{n}", "token_type": "bearer", "expires_in": 3600}}"#)
+                }
+            }),
+        )
+        .route(
+            "/secrets/{name}",
+            axum::routing::get(
+                |headers: axum::http::HeaderMap,
+                 axum::extract::Path(name): axum::extract::Path<String>| async move {
+                    let token = headers.get("authorization").and_then(|v| v.to_str().ok());
+                    let seen = headers.get("x-seen").is_some();
+                    match token {
+                        Some("Bearer tok-1") if seen => (
+                            axum::http::StatusCode::OK,
+                            [("content-type", "application/json")],
+                            json!({ "value": format!("{name}-value") }).to_string(),
+                        ),
+                        _ => (
+                            axum::http::StatusCode::UNAUTHORIZED,
+                            [("content-type", "application/json")],
+                            String::new(),
+                        ),
+                    }
+                },
+            ),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let base = format!("http://{address}");
+
+    let operations = Arc::new(Mutex::new(Vec::new()));
+    let client = Client::builder(&base)
+        .vault_oauth2(
+            OAuth2::client_credentials("svc", "hunter2").token_url(format!("{base}/token")),
+        )
+        .with(Note(Arc::clone(&operations)))
+        .build()
+        .expect("client");
+    assert!(!format!("{client:?}").contains("hunter2"));
+
+    let catch = spans::Catch::default();
+    let guard = tracing::subscriber::set_default(catch.clone());
+    let secret = client.get_secret("db").await.expect("secret");
+    let again = client.clone().get_secret("api").await.expect("secret");
+    drop(guard);
+    assert_eq!(secret.value, "db-value");
+    assert_eq!(again.value, "api-value");
+    // One token for both calls and the clone; the spec's scopes.
+    assert_eq!(tokens.load(Ordering::SeqCst), 1);
+    assert_eq!(
+        forms.lock().expect("lock").as_slice(),
+        ["grant_type=client_credentials&scope=secrets%3Aread+secrets%3Awrite"]
+    );
+    let seen = operations.lock().expect("lock").clone();
+    assert_eq!(seen.len(), 2);
+    assert!(
+        seen.iter()
+            .all(|op| op.id == "getSecret" && op.template == "/secrets/{name}")
+    );
+    let spans = catch.spans();
+    assert_eq!(spans.len(), 2, "{spans:#?}");
+    for span in &spans {
+        assert_eq!(span["otel.name"], "GET /secrets/{name}");
+        assert_eq!(span["url.template"], "/secrets/{name}");
+        assert_eq!(span["openapi.operation_id"], "getSecret");
+        assert_eq!(span["http.request.method"], "GET");
+        assert_eq!(span["server.address"], "127.0.0.1");
+        assert_eq!(span["server.port"], address.port().to_string());
+        assert_eq!(span["http.response.status_code"], "200");
+    }
+    let everything = format!("{spans:?}");
+    for secret in ["hunter2", "tok-1", "secrets/db", "api-value"] {
+        assert!(!everything.contains(secret), "{secret}: {everything}");
+    }
+}
+
+/// A `tracing` subscriber that keeps the fields of every `http_client_request` span.
+mod spans {
+    use std::collections::BTreeMap;
+    use std::fmt::Debug;
+    use std::sync::{Arc, Mutex};
+
+    use tracing::field::{Field, Visit};
+    use tracing::span::{Attributes, Id, Record};
+    use tracing::{Event, Metadata, Subscriber};
+
+    pub type Fields = BTreeMap<String, String>;
+
+    #[derive(Clone, Default)]
+    pub struct Catch(Arc<Mutex<Vec<Fields>>>);
+
+    struct Visitor<'a>(&'a mut Fields);
+
+    impl Visit for Visitor<'_> {
+        fn record_debug(&mut self, field: &Field, value: &dyn Debug) {
+            self.0.insert(field.name().to_owned(), format!("{value:?}"));
+        }
+
+        fn record_str(&mut self, field: &Field, value: &str) {
+            self.0.insert(field.name().to_owned(), value.to_owned());
+        }
+    }
+
+    impl Catch {
+        pub fn spans(&self) -> Vec<Fields> {
+            let all = self.0.lock().expect("lock");
+            all.iter()
+                .filter(|span| span.get("name").map(String::as_str) == Some("http_client_request"))
+                .cloned()
+                .collect()
+        }
+    }
+
+    impl Subscriber for Catch {
+        fn enabled(&self, _: &Metadata<'_>) -> bool {
+            true
+        }
+
+        fn new_span(&self, span: &Attributes<'_>) -> Id {
+            let mut fields = Fields::new();
+            fields.insert("name".to_owned(), span.metadata().name().to_owned());
+            span.record(&mut Visitor(&mut fields));
+            let mut all = self.0.lock().expect("lock");
+            all.push(fields);
+            Id::from_u64(all.len() as u64)
+        }
+
+        fn record(&self, span: &Id, values: &Record<'_>) {
+            let mut all = self.0.lock().expect("lock");
+            if let Some(fields) = all.get_mut(span.into_u64() as usize - 1) {
+                values.record(&mut Visitor(fields));
+            }
+        }
+
+        fn record_follows_from(&self, _: &Id, _: &Id) {}
+
+        fn event(&self, _: &Event<'_>) {}
+
+        fn enter(&self, _: &Id) {}
+
+        fn exit(&self, _: &Id) {}
+    }
 }

@@ -13,8 +13,9 @@ use reqwest::header::HeaderMap;
 use reqwest::Method;
 
 use super::{
-    base64, check_cookie, header_name, header_value, merge_headers, retryable, Client, Credential,
-    Error, ExtraHeaders, Failure, IdempotencyKey, RawResponse, ResponseValue, RetryPolicy,
+    base64, check_cookie, failure_kind, header_name, header_value, merge_headers, retryable,
+    transport_kind, AttemptError, CallTrace, Client, Credential, Error, ExtraHeaders, Failure,
+    IdempotencyKey, OperationInfo, RawResponse, ResponseValue, RetryPolicy,
 };
 
 /// A sent request: a future of the decoded value with the response's status and headers
@@ -116,6 +117,9 @@ pub(crate) trait Receive: Sized + Send {
     /// The success body is read after `receive`, as it arrives: the request's timeout,
     /// which would end the body too, is not set (the connect timeout still is).
     const STREAMS: bool = false;
+
+    /// The response's status (for the call's `tracing` span).
+    fn status(&self) -> reqwest::StatusCode;
 }
 
 /// What it takes to send a request again (an event stream reconnecting, in `sse.rs`; an API
@@ -129,6 +133,10 @@ pub(crate) struct Resend {
 }
 
 impl Receive for RawResponse {
+    fn status(&self) -> reqwest::StatusCode {
+        self.status
+    }
+
     /// Reads the whole body.
     async fn receive(
         response: reqwest::Response,
@@ -183,6 +191,8 @@ pub(crate) struct RequestOptions {
     pub(crate) headers: ExtraHeaders,
     /// The idempotency key: with one, a POST or PATCH is retried like an idempotent request.
     pub(crate) idempotency: Option<IdempotencyKey>,
+    /// Which operation this is (set by `operation!`), for middlewares and tracing.
+    pub(crate) operation: Option<OperationInfo>,
 }
 
 /// A request, ready to send (and to send again).
@@ -289,11 +299,31 @@ impl Client {
     }
 
     /// Sends `request`, retrying as the policy allows, and reads of the response what `R`
-    /// keeps.
+    /// keeps (in a `tracing` span, with the `tracing` feature).
     pub(crate) async fn execute_as<R: Receive>(
+        &self,
+        request: Request,
+        options: &RequestOptions,
+    ) -> Result<R, Failure> {
+        let trace = CallTrace::start(&self.base_url, &request.method, options.operation);
+        let mut resends = 0;
+        let attempts = self.attempts::<R>(request, options, &trace, &mut resends);
+        let result = trace.instrument(attempts).await;
+        trace.finish(resends, result.as_ref().map(Receive::status));
+        result
+    }
+
+    /// What [`execute_as`](Self::execute_as) does: every attempt, counting the ones after the
+    /// first in `resends`. An attempt goes through the middlewares, with the credential of
+    /// that attempt (a token source is asked each time); a `401` to a token a source then
+    /// forgets is sent once more with a fresh token, whatever the method (the server refused
+    /// it before doing anything).
+    async fn attempts<R: Receive>(
         &self,
         mut request: Request,
         options: &RequestOptions,
+        trace: &CallTrace,
+        resends: &mut u32,
     ) -> Result<R, Failure> {
         let resend = if R::RESENDS {
             request.try_clone().map(|request| Resend {
@@ -309,6 +339,7 @@ impl Client {
         let mut headers = HeaderMap::new();
         let mut query = request.query;
         let mut cookies = Vec::new();
+        let mut tokens = Vec::new();
         for (name, value) in &request.headers {
             let what = format!("the header parameter `{name}`");
             headers.append(header_name(name)?, header_value(&what, value, false)?);
@@ -351,6 +382,14 @@ impl Client {
                         header_value(&what, &value, true)?,
                     );
                 }
+                // Set on each attempt; named here so no added header takes its place.
+                Credential::Token(source) => {
+                    headers.insert(
+                        reqwest::header::AUTHORIZATION,
+                        reqwest::header::HeaderValue::from_static("Bearer"),
+                    );
+                    tokens.push((*scheme, what, source));
+                }
             }
         }
         if !cookies.is_empty() {
@@ -392,11 +431,30 @@ impl Client {
             .contains(&request.method);
         let streamed = upload.is_some();
         let mut attempt = 0u32;
+        let mut refreshed = false;
         loop {
+            let mut attempt_headers = headers.clone();
+            let mut sent_tokens = Vec::new();
+            for (scheme, what, source) in &tokens {
+                let token =
+                    source
+                        .token(&self.http)
+                        .await
+                        .map_err(|source| Failure::Credential {
+                            scheme: (*scheme).to_owned(),
+                            source,
+                        })?;
+                let value = format!("Bearer {}", token.expose());
+                attempt_headers.insert(
+                    reqwest::header::AUTHORIZATION,
+                    header_value(what, &value, true)?,
+                );
+                sent_tokens.push((source, token));
+            }
             let mut builder = self
                 .http
                 .request(request.method.clone(), &url)
-                .headers(headers.clone());
+                .headers(attempt_headers);
             if !query.is_empty() {
                 builder = builder.query(&query);
             }
@@ -411,29 +469,48 @@ impl Client {
                 builder = builder.body(body);
             }
             let may_retry = idempotent && attempt < retry.retries() && !streamed;
-            let transport = |source: reqwest::Error| Failure::Transport {
-                method: request.method.clone(),
-                path: request.path.clone(),
-                source: source.without_url(),
+            let sent = match builder.build() {
+                Ok(built) => self.send_attempt(built, options.operation).await,
+                Err(source) => Err(AttemptError::Http(source)),
             };
-            match builder.send().await {
+            match sent {
                 Ok(response) => {
                     let status = response.status();
+                    trace.attempt(*resends, Ok(status));
+                    // A streamed body was read by this attempt: it cannot be sent again.
+                    if status == reqwest::StatusCode::UNAUTHORIZED
+                        && !refreshed
+                        && !streamed
+                        && sent_tokens.iter().fold(false, |again, (source, token)| {
+                            source.rejected(token) || again
+                        })
+                    {
+                        refreshed = true;
+                        *resends += 1;
+                        continue;
+                    }
                     if may_retry && matches!(status.as_u16(), 429 | 502 | 503 | 504) {
                         let wait = retry.wait(attempt, response.headers());
                         drop(response);
                         tokio::time::sleep(wait).await;
                         attempt += 1;
+                        *resends += 1;
                         continue;
                     }
                     let (method, path) = (request.method.clone(), request.path.clone());
                     return R::receive(response, method, path, resend).await;
                 }
-                Err(source) if may_retry && retryable(&source) => {
+                Err(AttemptError::Http(source)) if may_retry && retryable(&source) => {
+                    trace.attempt(*resends, Err(transport_kind(&source)));
                     tokio::time::sleep(retry.backoff(attempt)).await;
                     attempt += 1;
+                    *resends += 1;
                 }
-                Err(source) => return Err(transport(source)),
+                Err(error) => {
+                    let failure = error.into_failure(&request.method, &request.path);
+                    trace.attempt(*resends, Err(failure_kind(&failure)));
+                    return Err(failure);
+                }
             }
         }
     }

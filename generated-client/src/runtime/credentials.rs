@@ -3,16 +3,21 @@
 
 //! Credentials and the header and cookie text they and parameters go into: a [`Secret`]
 //! never shows in `Debug` output or error messages; header and cookie values are checked
-//! (never a panic on CR, LF or another character HTTP does not allow).
+//! (never a panic on CR, LF or another character HTTP does not allow). A bearer token may
+//! also come from a [`TokenSource`] (a user's callback, or an OAuth2 token provider), asked
+//! on every attempt.
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
 
 use reqwest::header::{HeaderName, HeaderValue};
 
 use super::Failure;
 
 /// A credential: kept out of `Debug` output and error messages.
-#[derive(Clone)]
+#[derive(Clone, PartialEq, Eq)]
 pub(crate) struct Secret(String);
 
 impl Secret {
@@ -39,11 +44,83 @@ impl fmt::Debug for Secret {
 #[allow(dead_code)]
 #[derive(Clone, Debug)]
 pub(crate) enum Credential {
-    Header { name: &'static str, value: Secret },
-    Query { name: &'static str, value: Secret },
-    Cookie { name: &'static str, value: Secret },
+    Header {
+        name: &'static str,
+        value: Secret,
+    },
+    Query {
+        name: &'static str,
+        value: Secret,
+    },
+    Cookie {
+        name: &'static str,
+        value: Secret,
+    },
     Bearer(Secret),
-    Basic { user: Secret, password: Secret },
+    Basic {
+        user: Secret,
+        password: Secret,
+    },
+    /// `Authorization: Bearer <token>`, the token asked from its source on every attempt.
+    Token(Arc<dyn TokenSource>),
+}
+
+/// What a credential's source (a callback, a token endpoint) failed with.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The future of a token.
+pub(crate) type TokenFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<Secret, BoxError>> + Send + 'a>>;
+
+/// Where a bearer token comes from when it is not one fixed value: asked on every attempt of
+/// a request (so a token that expired between two retries is replaced).
+pub(crate) trait TokenSource: Send + Sync + fmt::Debug {
+    /// The token to send now; `http` is the client's HTTP client (for a token endpoint).
+    fn token<'a>(&'a self, http: &'a reqwest::Client) -> TokenFuture<'a>;
+
+    /// Whether the source can work for a client of `base_url` (checked by
+    /// `ClientBuilder::build`; the message names the scheme and what to do).
+    fn check(&self, _base_url: &str) -> Result<(), String> {
+        Ok(())
+    }
+
+    /// The server answered `401` to a request that carried `token`: whether to send the
+    /// request once more with a fresh token (the source forgets `token` if it still holds it).
+    fn rejected(&self, _token: &Secret) -> bool {
+        false
+    }
+}
+
+/// A bearer token from the user's async callback, called on every attempt (the callback
+/// caches, if it should).
+struct TokenFn(Box<dyn Fn() -> TokenFuture<'static> + Send + Sync>);
+
+impl fmt::Debug for TokenFn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("TokenFn(<callback>)")
+    }
+}
+
+impl TokenSource for TokenFn {
+    fn token<'a>(&'a self, _http: &'a reqwest::Client) -> TokenFuture<'a> {
+        (self.0)()
+    }
+}
+
+#[allow(dead_code)] // called by the generated `client` module, if the API has a bearer scheme
+impl Credential {
+    /// A bearer token from `callback`, an async closure called on every attempt.
+    pub(crate) fn token_fn<F, Fut, E>(callback: F) -> Credential
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<String, E>> + Send + 'static,
+        E: Into<BoxError>,
+    {
+        Credential::Token(Arc::new(TokenFn(Box::new(move || {
+            let token = callback();
+            Box::pin(async move { token.await.map(Secret).map_err(Into::into) })
+        }))))
+    }
 }
 
 /// A header name, refused (not panicking) when HTTP does not allow it.

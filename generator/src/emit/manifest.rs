@@ -20,6 +20,18 @@ const DEPENDENCIES: &[&str] = &[
 /// The dependency of a client with a paginated operation (`runtime/src/paginate.rs`).
 const FUTURES: &str =
     r#"futures = { version = "0.3", default-features = false, features = ["std"] }"#;
+/// The optional dependencies behind the crate's features (see [`FEATURES`]).
+const OPTIONAL: &[&str] = &[
+    r#"http = { version = "1", optional = true }"#,
+    r#"reqwest-middleware = { version = "0.5", default-features = false, optional = true }"#,
+    r#"tracing = { version = "0.1", default-features = false, features = ["std"], optional = true }"#,
+];
+
+/// The crate's features, all off by default: `middleware` (a `reqwest-middleware` stack on
+/// every attempt) and `tracing` (a span per call).
+const FEATURES: &str = "[features]\n\
+                        middleware = [\"dep:reqwest-middleware\", \"dep:http\"]\n\
+                        tracing = [\"dep:tracing\"]\n";
 
 /// `Cargo.toml` for the generated crate.
 pub(super) fn cargo_toml(api: &Api) -> String {
@@ -39,19 +51,32 @@ pub(super) fn cargo_toml(api: &Api) -> String {
     toml.push_str(&format!("description = {}\n", toml_string(&description)));
     toml.push_str("publish = false\n\n[dependencies]\n");
     let streams = super::streams::dependencies(api);
+    let paginates = super::runtime::RuntimeParts::of(api).paginates();
     for line in DEPENDENCIES {
+        // The OAuth2 token provider waits on tokio's `Mutex`.
+        let line = if line.starts_with("tokio ") && super::runtime::uses_oauth2(api) {
+            r#"tokio = { version = "1", features = ["sync", "time"] }"#
+        } else {
+            line
+        };
         toml.push_str(&streams.line(line));
         toml.push('\n');
-    }
-    for line in &streams.lines {
-        toml.push_str(line);
-        toml.push('\n');
         // Pagination streams, only for an API with a paginated operation.
-        if line.starts_with("chrono ") && super::runtime::RuntimeParts::of(api).paginates() {
+        if line.starts_with("chrono ") && paginates {
             toml.push_str(FUTURES);
             toml.push('\n');
         }
     }
+    for line in &streams.lines {
+        toml.push_str(line);
+        toml.push('\n');
+    }
+    for line in OPTIONAL {
+        toml.push_str(line);
+        toml.push('\n');
+    }
+    toml.push('\n');
+    toml.push_str(FEATURES);
     // Examples (hand-written, beside the generated code) need a runtime to drive the client.
     toml.push_str("\n[dev-dependencies]\n");
     toml.push_str(r#"tokio = { version = "1", features = ["rt", "macros"] }"#);

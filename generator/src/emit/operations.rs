@@ -118,11 +118,13 @@ fn scheme_method(scheme: &SecurityScheme) -> TokenStream {
                 }
                 _ => quote!(runtime::Credential::Bearer(runtime::Secret::new(value))),
             };
+            let more = super::credentials::token_methods(scheme);
             quote! {
                 #doc
                 pub fn #method(self, value: impl Into<String>) -> Self {
                     self.credential(#key, #credential)
                 }
+                #more
             }
         }
     }
@@ -276,9 +278,12 @@ pub(super) fn operation_items(op: &Operation) -> TokenStream {
     let response_enum = response_enum(op);
     let pagination = super::paginate::items(op);
     let received = super::streams::received(op);
+    let id = op.operation_id.as_deref().unwrap_or(&op.name);
+    let template = &op.path;
     quote! {
         runtime::operation! {
             #[link = #link]
+            #[operation(id = #id, template = #template)]
             fn #method(#(#args),*) -> #builder {}
             struct #builder {
                 #(#setters)*

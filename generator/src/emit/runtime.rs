@@ -17,7 +17,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{ident, types};
-use crate::model::{Api, BodyEncoding, TypeKind, TypeRef};
+use crate::model::{Api, BodyEncoding, SchemeKind, TypeKind, TypeRef};
 
 /// One file of the runtime crate.
 #[derive(Debug, Clone, Copy)]
@@ -58,6 +58,8 @@ enum Need {
     Stream,
     /// A success body that is an event stream.
     Sse,
+    /// An OAuth2 scheme whose flows the client runs itself.
+    OAuth2,
 }
 
 macro_rules! part {
@@ -79,7 +81,7 @@ macro_rules! part {
 /// operations call (if any) depends on each parameter's type and style and on each body's
 /// media type, decided while printing the operations; the file allows dead code, and its
 /// re-export `unused_imports` (an API whose operations send no parameter and no body).
-const PARTS: [(Part, Need); 18] = [
+const PARTS: [(Part, Need); 21] = [
     (part!("best_fit", false), Need::BestFit),
     (part!("call", true), Need::Always),
     (part!("client", true), Need::Always),
@@ -90,7 +92,9 @@ const PARTS: [(Part, Need); 18] = [
     (part!("error", true), Need::Always),
     (part!("form", true), Need::Form),
     (part!("headers", false), Need::Always),
+    (part!("middleware", true), Need::Always),
     (part!("multipart", false), Need::Multipart),
+    (part!("oauth2", true), Need::OAuth2),
     (part!("open_enum", false), Need::OpenEnum),
     (part!("operation", false), Need::Operations),
     (part!("paginate", true), Need::Paginate),
@@ -98,6 +102,7 @@ const PARTS: [(Part, Need); 18] = [
     (part!("retry", true), Need::Always),
     (part!("sse", true), Need::Sse),
     (part!("stream", true), Need::Stream),
+    (part!("trace", false), Need::Always),
 ];
 
 /// What of the runtime an API uses, decided from the model.
@@ -112,6 +117,7 @@ pub(super) struct RuntimeParts {
     paginate: bool,
     stream: bool,
     sse: bool,
+    oauth2: bool,
 }
 
 impl RuntimeParts {
@@ -130,6 +136,7 @@ impl RuntimeParts {
             paginate: api.operations.iter().any(|op| op.pagination.is_some()),
             stream: super::streams::uses_streams(api),
             sse: super::streams::uses_events(api),
+            oauth2: uses_oauth2(api),
             ..RuntimeParts::default()
         };
         for def in &api.types {
@@ -163,6 +170,7 @@ impl RuntimeParts {
             Need::Paginate => self.paginate,
             Need::Stream => self.stream,
             Need::Sse => self.sse,
+            Need::OAuth2 => self.oauth2,
         }
     }
 
@@ -180,6 +188,14 @@ impl RuntimeParts {
     pub(super) fn allow(&self) -> &'static str {
         if self.operations { "" } else { "dead_code" }
     }
+}
+
+/// Whether `api` has an OAuth2 scheme whose flows the client runs (the `oauth2` file, and
+/// tokio's `sync` feature in the manifest).
+pub(super) fn uses_oauth2(api: &Api) -> bool {
+    api.security_schemes
+        .iter()
+        .any(|scheme| matches!(scheme.kind, SchemeKind::OAuth2(_)))
 }
 
 impl Part {

@@ -251,6 +251,8 @@ pub struct TaggedVariant {
 pub struct Operation {
     /// Method name on `Client` (snake case `operationId`).
     pub name: String,
+    /// The `operationId` as the API writes it (`None` where it gives none).
+    pub operation_id: Option<String>,
     /// Name of the request builder type (`JobsList`); see [`Operation::error_name`].
     pub type_name: String,
     /// HTTP method.
@@ -603,6 +605,28 @@ pub enum SchemeKind {
     Bearer,
     /// `Authorization: Basic ...` from a user name and password.
     Basic,
+    /// `Authorization: Bearer <token>`, where the API's OAuth2 flows let the client get
+    /// tokens itself (client credentials, or a refresh token).
+    OAuth2(OAuthFlows),
+}
+
+/// The OAuth2 flows of a scheme that a client can run itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OAuthFlows {
+    /// The `clientCredentials` flow.
+    pub client_credentials: Option<OAuthFlow>,
+    /// Where a refresh token is exchanged: the `authorizationCode` flow's `refreshUrl`, else
+    /// its `tokenUrl`.
+    pub refresh: Option<OAuthFlow>,
+}
+
+/// One OAuth2 flow's token endpoint and scopes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OAuthFlow {
+    /// The URL tokens come from.
+    pub token_url: String,
+    /// Every scope the flow lists, in the API's order.
+    pub scopes: Vec<String>,
 }
 
 /// The merged document cannot be turned into Rust.

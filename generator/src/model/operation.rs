@@ -40,9 +40,10 @@ use super::names::{Namespace, RESERVED_TYPE_NAMES, camel, snake, suffixed};
 use super::schema::TypeBuilder;
 use super::streams;
 use super::{
-    BodyEncoding, Field, ModelError, ModelWarning, Multipart, Operation, Param, ParamEncoding,
-    ParamLocation, Part, PartKind, PartValue, PathPart, PropertyText, RequestBody, Response,
-    ResponseHeader, SchemeKind, SecurityScheme, StatusMatch, Success, Text, TypeKind, TypeRef,
+    BodyEncoding, Field, ModelError, ModelWarning, Multipart, OAuthFlow, OAuthFlows, Operation,
+    Param, ParamEncoding, ParamLocation, Part, PartKind, PartValue, PathPart, PropertyText,
+    RequestBody, Response, ResponseHeader, SchemeKind, SecurityScheme, StatusMatch, Success, Text,
+    TypeKind, TypeRef,
 };
 use crate::doc::to_rustdoc;
 use crate::method::HttpMethod;
@@ -53,8 +54,9 @@ const CLIENT_METHODS: &[&str] = &[
     "new",
     "builder",
     "base_url",
-    "execute",
     "execute_as",
+    "attempts",
+    "send_attempt",
     "http_client",
     "call",
     "clone",
@@ -74,6 +76,8 @@ const BUILDER_METHODS: &[&str] = &[
     "strict_status",
     "default_header",
     "idempotency_header",
+    "with",
+    "with_arc",
 ];
 /// Fields and methods of a request builder that parameters must not take.
 const REQUEST_METHODS: &[&str] = &[
@@ -186,7 +190,23 @@ pub(crate) fn security_schemes(spec: &OpenAPI) -> Result<Vec<SecurityScheme>, Mo
     };
     let mut entries: Vec<_> = components.security_schemes.iter().collect();
     entries.sort_by(|a, b| a.0.cmp(b.0));
-    let mut methods = Namespace::with_reserved(BUILDER_METHODS);
+    // A bearer-like scheme's `{method}_with` and `{method}_oauth2` (emit/credentials.rs) are
+    // kept from other schemes' methods.
+    let mut reserved: Vec<String> = BUILDER_METHODS.iter().map(|m| (*m).to_owned()).collect();
+    for (key, scheme) in &entries {
+        use openapiv3::SecurityScheme as S;
+        let bearer = match scheme {
+            ReferenceOr::Item(S::HTTP { scheme, .. }) => scheme.eq_ignore_ascii_case("bearer"),
+            ReferenceOr::Item(S::OAuth2 { .. } | S::OpenIDConnect { .. }) => true,
+            _ => false,
+        };
+        if bearer {
+            reserved.push(format!("{}_with", snake(key)));
+            reserved.push(format!("{}_oauth2", snake(key)));
+        }
+    }
+    let reserved: Vec<&str> = reserved.iter().map(String::as_str).collect();
+    let mut methods = Namespace::with_reserved(&reserved);
     let mut schemes = Vec::with_capacity(entries.len());
     for (key, scheme) in entries {
         let place = format!("#/components/securitySchemes/{key}");
@@ -198,6 +218,7 @@ pub(crate) fn security_schemes(spec: &OpenAPI) -> Result<Vec<SecurityScheme>, Mo
             });
         };
         use openapiv3::SecurityScheme as S;
+        let method = methods.claim(&snake(key));
         if let S::APIKey { location, name, .. } = scheme {
             if !matches!(location, APIKeyLocation::Query) {
                 check_header_text(&format!("{place}/name"), "the apiKey name", name, true)?;
@@ -260,6 +281,17 @@ pub(crate) fn security_schemes(spec: &OpenAPI) -> Result<Vec<SecurityScheme>, Mo
                     scheme.replace('`', "'")
                 ),
             ),
+            S::OAuth2 {
+                description, flows, ..
+            } if flows.client_credentials.is_some() || flows.authorization_code.is_some() => (
+                SchemeKind::OAuth2(oauth_flows(flows)),
+                description,
+                format!(
+                    "Sent as `Authorization: Bearer <token>`: pass an access token obtained \
+                     elsewhere, or let the client get and refresh tokens itself with \
+                     `{method}_oauth2`."
+                ),
+            ),
             S::OAuth2 { description, .. } | S::OpenIDConnect { description, .. } => (
                 SchemeKind::Bearer,
                 description,
@@ -276,12 +308,30 @@ pub(crate) fn security_schemes(spec: &OpenAPI) -> Result<Vec<SecurityScheme>, Mo
         doc.push_str(&how);
         schemes.push(SecurityScheme {
             key: key.clone(),
-            method: methods.claim(&snake(key)),
+            method,
             kind,
             doc,
         });
     }
     Ok(schemes)
+}
+
+/// The flows of an OAuth2 scheme that a client runs itself.
+fn oauth_flows(flows: &openapiv3::OAuth2Flows) -> OAuthFlows {
+    let scopes = |scopes: &indexmap::IndexMap<String, String>| scopes.keys().cloned().collect();
+    OAuthFlows {
+        client_credentials: flows.client_credentials.as_ref().map(|flow| OAuthFlow {
+            token_url: flow.token_url.clone(),
+            scopes: scopes(&flow.scopes),
+        }),
+        refresh: flows.authorization_code.as_ref().map(|flow| OAuthFlow {
+            token_url: flow
+                .refresh_url
+                .clone()
+                .unwrap_or_else(|| flow.token_url.clone()),
+            scopes: scopes(&flow.scopes),
+        }),
+    }
 }
 
 /// Every operation of the document, sorted by method name.
@@ -348,6 +398,7 @@ pub(crate) fn operations(
             operations.push(Operation {
                 doc: operation_doc(op),
                 name,
+                operation_id: op.operation_id.clone().filter(|id| !id.trim().is_empty()),
                 type_name,
                 method,
                 path: path.clone(),
@@ -1497,5 +1548,69 @@ mod tests {
         let error = server_path(url("/api/{version}")).expect_err("an undeclared variable");
         assert!(error.contains("#/servers/0/url"), "{error}");
         assert!(error.contains("declare the variable"), "{error}");
+    }
+
+    /// OAuth2 flows the client runs become `SchemeKind::OAuth2` (token URLs and scopes as the
+    /// spec writes them, the refresh URL before the token URL); the names the emitter derives
+    /// from a bearer-like scheme (`{method}_with`, `{method}_oauth2`) are kept from others.
+    #[test]
+    fn oauth2_flows_and_the_derived_method_names() {
+        use crate::model::{OAuthFlow, OAuthFlows, SchemeKind};
+
+        let doc = json!({
+            "openapi": "3.0.3",
+            "info": { "title": "t", "version": "1" },
+            "paths": {},
+            "components": { "securitySchemes": {
+                "auth": { "type": "oauth2", "flows": {
+                    "clientCredentials": {
+                        "tokenUrl": "https://a.example/token",
+                        "scopes": { "b:read": "", "a:write": "" }
+                    },
+                    "authorizationCode": {
+                        "authorizationUrl": "https://a.example/authorize",
+                        "tokenUrl": "https://a.example/token",
+                        "refreshUrl": "https://a.example/refresh",
+                        "scopes": {}
+                    }
+                } },
+                "auth_with": { "type": "apiKey", "in": "header", "name": "X-Key" },
+                "implicit": { "type": "oauth2", "flows": { "implicit": {
+                    "authorizationUrl": "https://a.example/authorize", "scopes": {}
+                } } }
+            } }
+        });
+        let options = crate::options::Options {
+            crate_name: "test-client".to_owned(),
+            ..Default::default()
+        };
+        let api = Api::from_merged(&doc, &options).unwrap_or_else(|e| panic!("{e}"));
+        let kinds: Vec<(&str, &str, &SchemeKind)> = api
+            .security_schemes
+            .iter()
+            .map(|s| (s.key.as_str(), s.method.as_str(), &s.kind))
+            .collect();
+        let flows = SchemeKind::OAuth2(OAuthFlows {
+            client_credentials: Some(OAuthFlow {
+                token_url: "https://a.example/token".to_owned(),
+                scopes: vec!["b:read".to_owned(), "a:write".to_owned()],
+            }),
+            refresh: Some(OAuthFlow {
+                token_url: "https://a.example/refresh".to_owned(),
+                scopes: Vec::new(),
+            }),
+        });
+        assert_eq!(
+            kinds,
+            [
+                ("auth", "auth", &flows),
+                (
+                    "auth_with",
+                    "auth_with2",
+                    &SchemeKind::Header("X-Key".to_owned())
+                ),
+                ("implicit", "implicit", &SchemeKind::Bearer),
+            ]
+        );
     }
 }
