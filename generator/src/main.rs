@@ -691,6 +691,54 @@ mod tests {
     }
 
     #[test]
+    fn a_config_file_is_read_and_the_flag_wins_its_policy() {
+        let cli = Cli::try_parse_from([
+            "stitch", "check", "a.md", "--out", "o", "--config", "api.toml",
+        ])
+        .expect("parse");
+        let Command::Check {
+            config,
+            on_conflict,
+            ..
+        } = cli.command
+        else {
+            panic!("not check")
+        };
+        assert_eq!(config, Some(PathBuf::from("api.toml")));
+        assert_eq!(on_conflict, None);
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let file = dir.path().join("api.toml");
+        std::fs::write(
+            &file,
+            "on_conflict = \"widen\"\n[pagination.list]\nstyle = \"page\"\n",
+        )
+        .expect("write");
+        let mut reporter = Reporter {
+            quiet: true,
+            format: Format::Json,
+            sources: Vec::new(),
+            errors: 0,
+            max_input_size: source::DEFAULT_MAX_INPUT_SIZE,
+        };
+        let read = configured("c".to_owned(), None, Some(file.clone()), &mut reporter);
+        let (options, policy) = read.unwrap_or_else(|_| panic!("configured"));
+        assert_eq!(policy, stitch::OnConflict::Widen);
+        assert_eq!(options.pagination["list"].style, "page");
+        let flag = configured(
+            "c".to_owned(),
+            Some(OnConflict::Rename),
+            Some(file.clone()),
+            &mut reporter,
+        );
+        assert_eq!(
+            flag.map(|(_, policy)| policy).ok(),
+            Some(stitch::OnConflict::Rename)
+        );
+        std::fs::write(&file, "[pagination.list]\nstyle = \"pages\"\n").expect("write");
+        assert!(configured("c".to_owned(), None, Some(file), &mut reporter).is_err());
+    }
+
+    #[test]
     fn conflict_policies_map_to_the_library() {
         assert_eq!(
             stitch::OnConflict::from(OnConflict::Rename),

@@ -1,7 +1,8 @@
 //! What the user chose for one run of the generator, and the check of the crate name.
 //!
-//! A leaf module: it imports nothing of the pipeline but [`model::is_keyword`], so every stage
-//! can take [`Options`] without reaching up into `lib.rs`.
+//! A leaf module: it imports nothing of the pipeline but [`model::is_keyword`] (and names the
+//! model's `PageOverride`, a plain value), so every stage can take [`Options`] without reaching
+//! up into `lib.rs`.
 //!
 //! [`model::is_keyword`]: crate::model::is_keyword
 

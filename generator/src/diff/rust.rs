@@ -293,6 +293,7 @@ fn operation(old: &Operation, new: &Operation, out: &mut Vec<Change>) {
         out,
         &push,
     );
+    pagination(old, new, out, &push);
     if old.doc != new.doc || old.example != new.example {
         push(
             out,
@@ -300,6 +301,52 @@ fn operation(old: &Operation, new: &Operation, out: &mut Vec<Change>) {
             "docs-changed",
             format!("the rustdoc of `Client::{name}` changed"),
         );
+    }
+}
+
+/// The builder's `.pages()` and `.items()` (`model::pagination`): gained (additive), lost or
+/// with another item type (breaking), or paging another way (patch: the same methods).
+fn pagination(old: &Operation, new: &Operation, out: &mut Vec<Change>, push: &Push<'_>) {
+    let name = &new.name;
+    match (&old.pagination, &new.pagination) {
+        (None, Some(paged)) => push(
+            out,
+            Verdict::Additive,
+            "pagination-added",
+            format!(
+                "`Client::{name}` pages ({}): its builder has `.pages()` and `.items()`",
+                paged.style.name()
+            ),
+        ),
+        (Some(_), None) => push(
+            out,
+            Verdict::Breaking,
+            "pagination-removed",
+            format!(
+                "`Client::{name}` no longer pages: its builder's `.pages()` and `.items()` are gone"
+            ),
+        ),
+        (Some(was), Some(is)) if was.items.item != is.items.item => push(
+            out,
+            Verdict::Breaking,
+            "pagination-items-changed",
+            format!(
+                "the items of `Client::{name}` are `{}`, not `{}`",
+                show(&is.items.item),
+                show(&was.items.item)
+            ),
+        ),
+        (Some(was), Some(is)) if was.style != is.style || was.items != is.items => push(
+            out,
+            Verdict::Patch,
+            "pagination-changed",
+            format!(
+                "`Client::{name}` pages another way ({}, was {})",
+                is.style.name(),
+                was.style.name()
+            ),
+        ),
+        _ => {}
     }
 }
 
@@ -1075,6 +1122,40 @@ mod tests {
         let more = api(more_paths, json!({}));
         assert_eq!(kinds(&a, &more), [("method-added", Verdict::Additive)]);
         assert_eq!(kinds(&more, &a), [("method-removed", Verdict::Breaking)]);
+    }
+
+    #[test]
+    fn pagination_gained_lost_and_changed() {
+        let array = json!({"type": "array", "items": {"type": "string"}});
+        let page = json!([{"name": "page", "in": "query", "schema": {"type": "integer"}}]);
+        let offset = json!([{"name": "offset", "in": "query", "schema": {"type": "integer"}}]);
+        let plain = api(get(json!([]), array.clone()), json!({}));
+        let paged = api(get(page.clone(), array.clone()), json!({}));
+        let both = kinds(&plain, &paged);
+        assert!(
+            both.contains(&("pagination-added", Verdict::Additive)),
+            "{both:?}"
+        );
+        let both = kinds(&paged, &plain);
+        assert!(
+            both.contains(&("pagination-removed", Verdict::Breaking)),
+            "{both:?}"
+        );
+        let other = api(get(offset, array), json!({}));
+        let both = kinds(&paged, &other);
+        assert!(
+            both.contains(&("pagination-changed", Verdict::Patch)),
+            "{both:?}"
+        );
+        let numbers = api(
+            get(page, json!({"type": "array", "items": {"type": "integer"}})),
+            json!({}),
+        );
+        let both = kinds(&paged, &numbers);
+        assert!(
+            both.contains(&("pagination-items-changed", Verdict::Breaking)),
+            "{both:?}"
+        );
     }
 
     #[test]
