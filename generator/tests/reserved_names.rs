@@ -206,7 +206,7 @@ fn assert_covered(what: &str, list: &str, names: &BTreeSet<String>) {
 #[test]
 fn client_methods_are_reserved() {
     let names = names_of("Client");
-    for name in ["new", "builder", "base_url", "call", "execute", "clone"] {
+    for name in ["new", "builder", "base_url", "call", "execute_as", "clone"] {
         assert!(
             names.contains(name),
             "{name} not read from the runtime: {names:?}"
