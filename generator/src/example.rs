@@ -133,7 +133,14 @@ pub fn call(document: &Value, op: &Operation, fill: Fill) -> Call {
 
 /// The Rust type as code, as rustfmt writes it (`Vec<types::Pet>`), naming schemas
 /// `types::Name` (for code that has `use <crate>::types;`).
+/// An `Upload` (an argument of `impl Into<Upload>`) is written as the bytes it is made from,
+/// `Vec<u8>`.
 pub fn rust_type(ty: &TypeRef) -> String {
+    let ty = if *ty == TypeRef::Upload {
+        &TypeRef::Bytes
+    } else {
+        ty
+    };
     let tokens = crate::emit::type_tokens(ty, crate::emit::Scope::Sibling);
     // Printed by prettyplease as the right side of an alias: tokens' own `to_string` spaces
     // every punctuation mark (`Vec < types :: Pet >`).
@@ -1083,12 +1090,6 @@ fn fresh(name: &str, taken: &mut Vec<String>) -> String {
 /// uuids and dates, read from JSON for everything else.
 fn binding(name: &str, ty: &TypeRef, value: &Value, uses: &mut Uses) -> String {
     uses.note(ty);
-    // An `Upload` argument (`impl Into<Upload>`) is bound as the bytes it is made from.
-    let ty = if *ty == TypeRef::Upload {
-        &TypeRef::Bytes
-    } else {
-        ty
-    };
     let rust = rust_type(ty);
     match (ty, value) {
         (TypeRef::Uuid | TypeRef::DateTime | TypeRef::Date, Value::String(text)) => {
@@ -1334,6 +1335,8 @@ client.ping().await?;
             "Pet".to_owned(),
         )))));
         assert_eq!(rust_type(&ty), "Option<Vec<types::Pet>>");
+        // What converts into an `Upload`: the conformance drivers read it from JSON.
+        assert_eq!(rust_type(&TypeRef::Upload), "Vec<u8>");
         assert_eq!(
             rust_type(&TypeRef::DateTime),
             "chrono::DateTime<chrono::Utc>"
