@@ -5,6 +5,10 @@
 //! ```toml
 //! # What to do when two pages define one component differently: error, rename or widen.
 //! on_conflict = "error"
+//! # The client crate's version; `cargo xtask codegen` writes the next one back here when the
+//! # API changes (from the verdict of `stitch diff`). Without it, the crate's own version is
+//! # the previous one.
+//! version = "0.1.0"
 //! ```
 //!
 //! A missing file means the defaults; unknown keys and values are errors, so a typo does not
@@ -15,10 +19,12 @@ use std::path::Path;
 use stitch::OnConflict;
 
 /// The settings of one specs folder.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Config {
     /// The conflict policy (`on_conflict`), `error` when not given.
     pub on_conflict: OnConflict,
+    /// The client crate's version (`version`), when given.
+    pub version: Option<stitch::diff::Version>,
 }
 
 /// Reads the settings at `path`; a missing file gives the defaults.
@@ -48,9 +54,18 @@ pub fn parse(text: &str) -> Result<Config, String> {
                     )
                 })?;
             }
+            "version" => {
+                let text = value.as_str().ok_or_else(|| {
+                    "version is not a string\n  help: write version = \"MAJOR.MINOR.PATCH\""
+                        .to_owned()
+                })?;
+                let version =
+                    stitch::diff::parse_version(text).map_err(|e| format!("version: {e}"))?;
+                config.version = Some(version);
+            }
             other => {
                 return Err(format!(
-                    "unknown setting `{other}`\n  help: the only setting is on_conflict = \"error\" | \"rename\" | \"widen\""
+                    "unknown setting `{other}`\n  help: the settings are on_conflict = \"error\" | \"rename\" | \"widen\" and version = \"MAJOR.MINOR.PATCH\""
                 ));
             }
         }
@@ -76,6 +91,12 @@ mod tests {
         assert!(error.contains("unknown setting `on-conflict`"), "{error}");
         let error = parse("on_conflict = ").err().unwrap_or_default();
         assert!(error.starts_with("not valid TOML"), "{error}");
+        let version = parse("version = \"1.2.3\"\n").map(|c| c.version);
+        assert_eq!(version, Ok(Some(stitch::diff::Version::new(1, 2, 3))));
+        let error = parse("version = \"1.2\"").err().unwrap_or_default();
+        assert!(error.contains("`1.2` is not a semver version"), "{error}");
+        let error = parse("version = 1").err().unwrap_or_default();
+        assert!(error.contains("version is not a string"), "{error}");
     }
 
     #[test]

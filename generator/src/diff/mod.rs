@@ -20,6 +20,7 @@
 //! The [`Report`] holds them sorted by operation, then type, then kind, the overall verdict and
 //! the crate's next version under Cargo's semver rules ([`next_version`]).
 
+pub mod release;
 mod render;
 mod rust;
 mod wire;
