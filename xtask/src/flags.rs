@@ -36,6 +36,7 @@ pub(crate) enum Command {
     Bench(Bench),
     Fuzz(Fuzz),
     Conformance(Conformance),
+    SemverEval(SemverEval),
 }
 
 /// Regenerate generated-client/ (package syntho-client) from specs/syntho/
@@ -250,6 +251,30 @@ pub(crate) struct Conformance {
     pub(crate) no_write: bool,
 }
 
+/// Compare stitch diff's verdicts with cargo-semver-checks on real spec histories
+///
+/// For each consecutive pair of @octokit/openapi releases (a fixed subset of tags) and for
+/// hand-made edits of the Syntho pages, generates both clients, runs cargo-semver-checks on
+/// them and stitch diff on the specs, and writes SEMVER.md and SEMVER.json. Slow; not in CI.
+#[derive(Debug, Parser)]
+#[command(
+    name = "semver-eval",
+    args_override_self = true,
+    after_help = "cargo-semver-checks is installed into .cache/semver-checks on first use \
+                  (minutes); releases are fetched with npm pack into .cache/semver-eval."
+)]
+pub(crate) struct SemverEval {
+    /// Take the last N releases of @octokit/openapi (0: every published one)
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub(crate) releases: u64,
+    /// Only the Syntho page edits, no GitHub releases
+    #[arg(long)]
+    pub(crate) syntho_only: bool,
+    /// Print the report, do not write SEMVER.md and SEMVER.json
+    #[arg(long)]
+    pub(crate) no_write: bool,
+}
+
 /// A count from the command line as a `usize`; one too large for this machine is as good as
 /// unlimited.
 pub(crate) fn count(n: u64) -> usize {
@@ -316,6 +341,10 @@ mod tests {
                 "conformance --github --dynamic --no-write --sample 2",
                 "conformance",
             ),
+            (
+                "semver-eval --releases 3 --syntho-only --no-write",
+                "semver-eval",
+            ),
         ] {
             let args = std::iter::once("xtask").chain(line.split(' '));
             let cli = Cli::try_parse_from(args).unwrap_or_else(|e| panic!("{line}: {e}"));
@@ -325,6 +354,7 @@ mod tests {
                 Command::Bench(_) => "bench",
                 Command::Fuzz(_) => "fuzz",
                 Command::Conformance(_) => "conformance",
+                Command::SemverEval(_) => "semver-eval",
             };
             assert_eq!(name, expected, "{line}");
         }

@@ -12,6 +12,9 @@
 //!   compiles a sample of the crates warning-free (see `fuzz/mod.rs`).
 //! - `cargo xtask conformance` runs generated clients against Prism, a validating mock server,
 //!   and writes `CONFORMANCE.md` (see `conformance/mod.rs`).
+//! - `cargo xtask semver-eval` compares `stitch diff`'s verdicts with cargo-semver-checks on
+//!   GitHub's spec history and edits of the Syntho pages, and writes `SEMVER.md` (see
+//!   `semver_eval/mod.rs`).
 //!
 //! Every command and flag is defined once, with clap, in [`flags`]; `cargo xtask --help` and
 //! `cargo xtask <COMMAND> --help` print them. Exit codes: 0 done, 1 drift, 2 usage or any other
@@ -33,6 +36,7 @@ mod corpus;
 mod flags;
 mod fuzz;
 mod members;
+mod semver_eval;
 
 /// How a task ended, when it did not fail.
 enum Done {
@@ -55,6 +59,7 @@ fn main() -> ExitCode {
         Command::Bench(flags) => bench::run(&root, flags).map(|()| Done::Ok),
         Command::Fuzz(flags) => fuzz::run(&root, flags).map(|()| Done::Ok),
         Command::Conformance(flags) => conformance::run(&root, flags).map(|()| Done::Ok),
+        Command::SemverEval(flags) => semver_eval::run(&root, &flags).map(|()| Done::Ok),
     });
     match result {
         Ok(Done::Ok) => ExitCode::SUCCESS,

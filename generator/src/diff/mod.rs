@@ -168,7 +168,8 @@ pub struct Change {
 }
 
 impl Change {
-    pub(crate) fn new(
+    /// A change without a place.
+    pub fn new(
         verdict: Verdict,
         layer: Layer,
         kind: &'static str,
