@@ -38,6 +38,9 @@ pub struct Failure {
     pub description: String,
     /// The bump it requires (`None`: not in `--list`, counted as major).
     pub level: Level,
+    /// Whether cargo-semver-checks reports it as a warning (a lint whose findings may break
+    /// callers, which does not fail the check), not a failure.
+    pub warning: bool,
     /// The items it found ("Failed in:" lines, file paths cut).
     pub items: Vec<String>,
 }
@@ -212,11 +215,11 @@ pub fn compare(
         String::from_utf8_lossy(&output.stderr)
     );
     let failures = parse(&text, levels);
-    // Exit 0: no lint failed; 1: some did. Anything else, or 1 without a parsed failure, is a
-    // run that did not compare.
+    // Exit 0: no lint failed; otherwise (1 or 100 in 0.51) some did. A failing exit without a
+    // parsed failure is a run that did not compare.
     match output.status.code() {
         Some(0) => Ok((failures, took)),
-        Some(1) if !failures.is_empty() => Ok((failures, took)),
+        Some(_) if !failures.is_empty() => Ok((failures, took)),
         _ => Err(format!(
             "cargo semver-checks did not compare {} with {} ({}):\n{}",
             baseline.display(),
@@ -227,7 +230,7 @@ pub fn compare(
     }
 }
 
-/// The failed lints of cargo-semver-checks' report:
+/// The failed lints (and the warnings) of cargo-semver-checks' report, each item once:
 ///
 /// ```text
 /// --- failure struct_missing: pub struct removed or renamed ---
@@ -240,15 +243,19 @@ pub fn parse(text: &str, levels: &BTreeMap<String, Level>) -> Vec<Failure> {
     let mut in_items = false;
     for line in text.lines() {
         let trimmed = line.trim();
-        if let Some(rest) = trimmed
-            .strip_prefix("--- failure ")
-            .and_then(|r| r.strip_suffix(" ---"))
-        {
+        let header = [("--- failure ", false), ("--- warning ", true)]
+            .into_iter()
+            .find_map(|(prefix, warning)| {
+                let rest = trimmed.strip_prefix(prefix)?.strip_suffix(" ---")?;
+                Some((rest, warning))
+            });
+        if let Some((rest, warning)) = header {
             let (lint, description) = rest.split_once(": ").unwrap_or((rest, ""));
             failures.push(Failure {
                 lint: lint.to_owned(),
                 description: description.to_owned(),
                 level: levels.get(lint).copied().unwrap_or(Level::Major),
+                warning,
                 items: Vec::new(),
             });
             in_items = false;
@@ -263,8 +270,11 @@ pub fn parse(text: &str, levels: &BTreeMap<String, Level>) -> Vec<Failure> {
                 in_items = false;
                 continue;
             }
-            if let Some(failure) = failures.last_mut() {
-                failure.items.push(cut_file(trimmed));
+            let item = cut_file(trimmed);
+            if let Some(failure) = failures.last_mut()
+                && !failure.items.contains(&item)
+            {
+                failure.items.push(item);
             }
         }
     }
@@ -280,6 +290,143 @@ fn cut_file(line: &str) -> String {
         }
     }
     line.to_owned()
+}
+
+/// What compiling a probe showed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Proof {
+    /// It compiles against the old client and not against the new one: the change breaks
+    /// callers.
+    Breaks,
+    /// It compiles against both.
+    Compiles,
+    /// It does not compile against the old client (the probe is wrong, not the change).
+    Invalid,
+}
+
+/// The name of the probe example in each crate folder.
+const PROBE: &str = "stitch_probe";
+
+/// Compiles `probes` (Rust items, one line each, naming the crate's types unqualified) as an
+/// example of the old crate (folder `old`) and of the new one (`new`), both of library `lib`,
+/// building in `target`: a probe that compiles against the old crate and not the new one
+/// shows a change that breaks callers.
+pub fn probe(
+    old: &Path,
+    new: &Path,
+    lib: &str,
+    probes: &[String],
+    target: &Path,
+) -> Result<Vec<Proof>, String> {
+    let header = [
+        "#![allow(dead_code, unused_imports)]".to_owned(),
+        "use std::collections::BTreeMap;".to_owned(),
+        format!("use {lib}::types::*;"),
+    ];
+    let mut text = header.join("\n");
+    text.push('\n');
+    for probe in probes {
+        text.push_str(probe);
+        text.push('\n');
+    }
+    text.push_str("fn main() {}\n");
+    let first = header.len() + 1;
+    let failing = |dir: &Path| -> Result<std::collections::BTreeSet<usize>, String> {
+        let examples = dir.join("examples");
+        fs::create_dir_all(&examples)
+            .map_err(|e| format!("cannot create {}: {e}", examples.display()))?;
+        fs::write(examples.join(format!("{PROBE}.rs")), &text)
+            .map_err(|e| format!("cannot write the probe in {}: {e}", examples.display()))?;
+        let output = Command::new("cargo")
+            .arg("check")
+            .arg("--manifest-path")
+            .arg(dir.join("Cargo.toml"))
+            .args(["--example", PROBE, "--message-format", "short", "--quiet"])
+            .env("CARGO_TARGET_DIR", target)
+            .output()
+            .map_err(|e| format!("cannot run cargo check: {e}"))?;
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let needle = format!("{PROBE}.rs:");
+        let lines: std::collections::BTreeSet<usize> = stderr
+            .lines()
+            .filter(|l| l.contains(": error"))
+            .filter_map(|l| l.split(&needle).nth(1)?.split(':').next()?.parse().ok())
+            .collect();
+        if !output.status.success() && lines.is_empty() {
+            return Err(format!(
+                "cargo check of the probe in {} failed:\n{}",
+                dir.display(),
+                tail(&stderr, 20)
+            ));
+        }
+        Ok(lines)
+    };
+    let old_errors = failing(old)?;
+    let new_errors = failing(new)?;
+    Ok((0..probes.len())
+        .map(|i| {
+            let line = first + i;
+            if old_errors.contains(&line) {
+                Proof::Invalid
+            } else if new_errors.contains(&line) {
+                Proof::Breaks
+            } else {
+                Proof::Compiles
+            }
+        })
+        .collect())
+}
+
+/// A probe of a `field-type-changed` change of stitch (`the field `A::f` changed type from
+/// `T1` to `T2``): a function that borrows the field as its old type, `None` for any other
+/// message or a type it cannot name.
+pub fn field_probe(message: &str, index: usize) -> Option<String> {
+    let parts: Vec<&str> = message.split('`').collect();
+    let [_, path, _, old, ..] = parts.as_slice() else {
+        return None;
+    };
+    let (ty, field) = path.split_once("::")?;
+    if old.contains("Form") {
+        return None;
+    }
+    let old = qualified(old);
+    Some(format!(
+        "fn probe_{index}(v: &{ty}) -> &{old} {{ &v.{field} }}"
+    ))
+}
+
+/// A type as stitch's diff shows it, with the names of other crates qualified.
+fn qualified(ty: &str) -> String {
+    let mut out = String::new();
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        out.push_str(match word.as_str() {
+            "Utc" => "chrono::Utc",
+            "NaiveDate" => "chrono::NaiveDate",
+            "DateTime" => "chrono::DateTime",
+            "Uuid" => "uuid::Uuid",
+            other => other,
+        });
+        word.clear();
+    };
+    let mut previous = ' ';
+    for c in ty.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            word.push(c);
+        } else {
+            // `serde_json::Value` is already qualified: leave its parts alone.
+            if c == ':' || previous == ':' {
+                out.push_str(&word);
+                word.clear();
+            } else {
+                flush(&mut word, &mut out);
+            }
+            out.push(c);
+        }
+        previous = c;
+    }
+    flush(&mut word, &mut out);
+    out
 }
 
 #[cfg(test)]
@@ -304,12 +451,18 @@ Failed in:
 
 Failed in:
   x::Client::jobs_list in /tmp/b/src/operations.rs:3
+  x::Client::jobs_list in /tmp/b/src/operations.rs:3
+
+--- warning partial_ord_enum_variants_reordered: enum variants reordered ---
+
+Failed in:
+  Status::Unknown moved from position 4 to 5, in /tmp/b/src/types.rs:1389
 
      Summary semver requires new major version: 1 major and 1 minor checks failed
 ";
         let levels = BTreeMap::from([("inherent_method_added".to_owned(), Level::Minor)]);
         let failures = parse(text, &levels);
-        assert_eq!(failures.len(), 2);
+        assert_eq!(failures.len(), 3);
         assert_eq!(failures[0].lint, "struct_missing");
         assert_eq!(failures[0].level, Level::Major);
         assert_eq!(
@@ -317,6 +470,24 @@ Failed in:
             ["struct x::types::Job", "struct x::types::Log"]
         );
         assert_eq!(failures[1].level, Level::Minor);
+        assert_eq!(
+            field_probe(
+                "the field `Job::at` changed type from `Option<DateTime<Utc>>` to `Uuid`",
+                3
+            )
+            .as_deref(),
+            Some("fn probe_3(v: &Job) -> &Option<chrono::DateTime<chrono::Utc>> { &v.at }")
+        );
+        assert_eq!(
+            qualified("BTreeMap<String, serde_json::Value>"),
+            "BTreeMap<String, serde_json::Value>"
+        );
+        assert_eq!(field_probe("`Client::x` was removed", 0), None);
         assert_eq!(failures[1].items, ["x::Client::jobs_list"]);
+        assert!(!failures[1].warning && failures[2].warning);
+        assert_eq!(
+            failures[2].items,
+            ["Status::Unknown moved from position 4 to 5"]
+        );
     }
 }

@@ -5,9 +5,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use heck::ToUpperCamelCase;
 use stitch::diff::{Layer, Report, Verdict};
 
-use super::checks::{Failure, Level};
+use super::checks::{Failure, Level, Proof};
 
 /// The two judgements of one pair.
 #[derive(Debug, Clone)]
@@ -30,6 +31,10 @@ pub struct Outcome {
     pub failures: Vec<Failure>,
     /// Items of major lints that no breaking Rust change of stitch names: `lint: item`.
     pub missed: Vec<String>,
+    /// stitch's `field-type-changed` messages, which cargo-semver-checks has no lint for.
+    pub type_changes: Vec<String>,
+    /// Each of those compiled as a probe against both clients (`checks::probe`), when run.
+    pub probes: Vec<(String, Proof)>,
 }
 
 impl Outcome {
@@ -52,7 +57,7 @@ impl Outcome {
     pub fn major_items(&self) -> usize {
         self.failures
             .iter()
-            .filter(|f| f.level == Level::Major)
+            .filter(|f| f.level == Level::Major && !f.warning)
             .map(|f| f.items.len().max(1))
             .sum()
     }
@@ -94,11 +99,26 @@ pub fn judge(
             }
         }
     }
+    // A method's builder and error enum are named after it (`jobs_list`: `JobsList`,
+    // `JobsListError`, `JobsListResponse`): they go and come with the method.
+    let methods: Vec<String> = named
+        .iter()
+        .filter(|w| w.contains('_') || w.starts_with(|c: char| c.is_ascii_lowercase()))
+        .map(|w| w.to_upper_camel_case())
+        .collect();
+    for camel in methods {
+        for suffix in ["", "Error", "Response"] {
+            named.insert(format!("{camel}{suffix}"));
+        }
+    }
     for generic in GENERIC {
         named.remove(*generic);
     }
     let mut missed = Vec::new();
-    for failure in failures.iter().filter(|f| f.level == Level::Major) {
+    for failure in failures
+        .iter()
+        .filter(|f| f.level == Level::Major && !f.warning)
+    {
         for item in &failure.items {
             let found = identifiers(item)
                 .into_iter()
@@ -116,9 +136,20 @@ pub fn judge(
         stitch_rust,
         changes: report.changes.len(),
         breaking_kinds,
-        csc: failures.iter().map(|f| f.level).max(),
+        csc: failures
+            .iter()
+            .filter(|f| !f.warning)
+            .map(|f| f.level)
+            .max(),
         failures,
         missed,
+        type_changes: report
+            .changes
+            .iter()
+            .filter(|c| c.layer == Layer::Rust && c.kind == "field-type-changed")
+            .map(|c| c.message.clone())
+            .collect(),
+        probes: Vec::new(),
     }
 }
 
@@ -193,6 +224,7 @@ mod tests {
             lint: lint.into(),
             description: String::new(),
             level,
+            warning: false,
             items: items.iter().map(|s| (*s).to_owned()).collect(),
         }
     }
@@ -206,7 +238,14 @@ mod tests {
             Subject::Type("Job".into()),
             "the field `Job::now` was removed",
         );
-        let report = report(vec![removed]);
+        let method = Change::new(
+            Verdict::Breaking,
+            Layer::Rust,
+            "method-removed",
+            Subject::Type("x".into()),
+            "`Client::jobs_delete` was removed",
+        );
+        let report = report(vec![removed, method]);
         let failures = vec![
             failure(
                 "struct_pub_field_missing",
@@ -214,6 +253,11 @@ mod tests {
                 &["field now of struct Job", "field log of struct JobLog"],
             ),
             failure("inherent_method_added", Level::Minor, &["x::Client::y"]),
+            failure(
+                "enum_missing",
+                Level::Major,
+                &["enum x::operations::JobsDeleteError"],
+            ),
         ];
         let outcome = judge("p".into(), 1, &report, failures, "x");
         assert_eq!(
@@ -221,7 +265,7 @@ mod tests {
             ["struct_pub_field_missing: field log of struct JobLog"]
         );
         assert!(outcome.agrees() && outcome.rust_agrees());
-        assert_eq!(outcome.major_items(), 2);
+        assert_eq!(outcome.major_items(), 3);
         assert_eq!(outcome.breaking_kinds["rust/field-removed"], 1);
     }
 }

@@ -244,20 +244,40 @@ impl Context<'_> {
             SYNTHO_CRATE
         }
         .replace('-', "_");
+        let mut outcome = compare::judge(name.to_owned(), operations, &report, failures, &lib);
+        // What cargo-semver-checks cannot see, shown by compiling: each changed field borrowed
+        // as its old type, against both clients.
+        let probes: Vec<(String, String)> = outcome
+            .type_changes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, m)| Some((m.clone(), checks::field_probe(m, i)?)))
+            .collect();
+        if !probes.is_empty() {
+            let code: Vec<String> = probes.iter().map(|(_, c)| c.clone()).collect();
+            let proofs = checks::probe(
+                &self.crate_dir(old.1),
+                &self.crate_dir(new.1),
+                &lib,
+                &code,
+                self.target,
+            )?;
+            outcome.probes = probes.into_iter().map(|(m, _)| m).zip(proofs).collect();
+        }
         eprintln!(
             "{name}: stitch {} ({} changes, {:.1} s), cargo-semver-checks {} ({:.1} s)",
             report.verdict,
             report.changes.len(),
             diff_took.as_secs_f64(),
-            failures.len(),
+            outcome.failures.len(),
             took.as_secs_f64()
         );
-        Ok(compare::judge(
-            name.to_owned(),
-            operations,
-            &report,
-            failures,
-            &lib,
-        ))
+        Ok(outcome)
+    }
+
+    /// The crate folder of a rustdoc JSON file made by [`Context::document`].
+    fn crate_dir(&self, json: &Path) -> std::path::PathBuf {
+        let id = json.file_stem().unwrap_or_default();
+        self.cache.join("crates").join(id)
     }
 }

@@ -9,7 +9,7 @@ use serde_json::json;
 use stitch::diff::Verdict;
 
 use super::Run;
-use super::checks::{self, Level};
+use super::checks::{self, Level, Proof};
 use super::compare::Outcome;
 use super::github;
 
@@ -191,6 +191,7 @@ fn explain(outcome: &Outcome) -> String {
             why.push(' ');
             why.push_str(reason);
         }
+        why.push_str(&proofs(outcome));
         return why;
     }
     if outcome.csc_breaking() && outcome.stitch != Verdict::Breaking {
@@ -201,6 +202,34 @@ fn explain(outcome: &Outcome) -> String {
         );
     }
     String::new()
+}
+
+/// What the probes of a pair's type changes showed, as a sentence (empty without probes).
+fn proofs(outcome: &Outcome) -> String {
+    if outcome.probes.is_empty() {
+        return String::new();
+    }
+    let breaks = outcome
+        .probes
+        .iter()
+        .filter(|(_, p)| *p == Proof::Breaks)
+        .count();
+    let mut text = format!(
+        " Compiled as probes (each field borrowed as its old type, against both clients): {breaks} \
+         of {} compile against the old client and not against the new one:",
+        outcome.probes.len()
+    );
+    for (message, proof) in &outcome.probes {
+        let shown = match proof {
+            Proof::Breaks => "breaks",
+            Proof::Compiles => "compiles against both",
+            Proof::Invalid => "the probe does not compile against the old client",
+        };
+        let _ = write!(text, " {message} ({shown});");
+    }
+    text.pop();
+    text.push('.');
+    text
 }
 
 /// What cargo-semver-checks does not check, for a Rust rule of stitch that found a breaking
@@ -324,6 +353,49 @@ fn markdown(run: &Run) -> String {
         "- cargo-semver-checks items that need a major version: {major}; **missed by stitch: \
          {missed}**."
     );
+    let proven = |o: &&&Outcome| {
+        !o.agrees()
+            && o.stitch_rust == Verdict::Breaking
+            && o.breaking_kinds
+                .keys()
+                .filter(|k| k.starts_with("rust/"))
+                .all(|k| k == "rust/field-type-changed")
+            && !o.probes.is_empty()
+            && o.probes.iter().all(|(_, p)| *p == Proof::Breaks)
+    };
+    let wire_only = |o: &&&Outcome| {
+        !o.agrees() && o.stitch == Verdict::Breaking && o.stitch_rust != Verdict::Breaking
+    };
+    let proven_pairs = all.iter().filter(|o| proven(o)).count();
+    let wire_pairs = all.iter().filter(|o| wire_only(o)).count();
+    let _ = writeln!(
+        out,
+        "- Of the {} disagreements, {proven_pairs} are pairs whose only Rust-breaking changes \
+         are field types that cargo-semver-checks does not compare and that the probes below \
+         prove breaking (code written against the old client stops compiling), and {wire_pairs} \
+         are breaking on the wire only. Counting the proven ones as agreement with what callers \
+         see, stitch is right on {} of {} pairs ({}).",
+        all.len() - agree(&all),
+        agree(&all) + proven_pairs,
+        all.len(),
+        percent(agree(&all) + proven_pairs, all.len())
+    );
+    let probes: Vec<&Proof> = all
+        .iter()
+        .flat_map(|o| o.probes.iter().map(|(_, p)| p))
+        .collect();
+    let count = |wanted: &Proof| probes.iter().filter(|p| **p == wanted).count();
+    let _ = writeln!(
+        out,
+        "- stitch's `field-type-changed` findings (which cargo-semver-checks has no lint for), \
+         each compiled as a probe that borrows the field as its old type: **{} of {} compile \
+         against the old client and fail against the new one**; {} compile against both, {} \
+         probes do not compile against the old client.",
+        count(&Proof::Breaks),
+        probes.len(),
+        count(&Proof::Compiles),
+        count(&Proof::Invalid)
+    );
     let _ = writeln!(
         out,
         "- Time: `cargo rustdoc` JSON per client {} (median of {}; the dependencies built once \
@@ -364,20 +436,20 @@ fn markdown(run: &Run) -> String {
         }
     }
     out.push_str("\n## Lints cargo-semver-checks raised\n\n| lint | level | pairs | items |\n|---|---|---|---|\n");
-    let mut lints: std::collections::BTreeMap<(&str, Level), (usize, usize)> =
+    let mut lints: std::collections::BTreeMap<(&str, Level, bool), (usize, usize)> =
         std::collections::BTreeMap::new();
     for o in &all {
         for f in &o.failures {
-            let entry = lints.entry((&f.lint, f.level)).or_default();
+            let entry = lints.entry((&f.lint, f.level, f.warning)).or_default();
             entry.0 += 1;
             entry.1 += f.items.len();
         }
     }
-    for ((lint, level), (pairs, items)) in lints {
-        let level = if level == Level::Major {
-            "major"
-        } else {
-            "minor"
+    for ((lint, level, warning), (pairs, items)) in lints {
+        let level = match (level, warning) {
+            (_, true) => "warning (does not fail the check)",
+            (Level::Major, false) => "major",
+            (Level::Minor, false) => "minor",
         };
         let _ = writeln!(out, "| `{lint}` | {level} | {pairs} | {items} |");
     }
@@ -419,11 +491,20 @@ fn outcome_json(o: &Outcome) -> serde_json::Value {
         "lints": o.failures.iter().map(|f| json!({
             "lint": f.lint,
             "level": if f.level == Level::Major { "major" } else { "minor" },
+            "warning": f.warning,
             "items": f.items,
         })).collect::<Vec<_>>(),
         "agrees": o.agrees(),
         "rust_agrees": o.rust_agrees(),
         "missed": o.missed,
+        "probes": o.probes.iter().map(|(m, p)| json!({
+            "change": m,
+            "proof": match p {
+                Proof::Breaks => "breaks",
+                Proof::Compiles => "compiles",
+                Proof::Invalid => "invalid",
+            },
+        })).collect::<Vec<_>>(),
         "explanation": explain(o),
     })
 }
