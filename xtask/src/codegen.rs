@@ -8,7 +8,7 @@
 //! means for the API ([`api_report`]: `stitch::diff` of the crate's checked-in `openapi.json`
 //! against the pages, with its verdict and the crate's next version).
 //!
-//! The same report decides the release ([`release`]): when the API changed, the crate's version
+//! The same report decides the release ([`release()`]): when the API changed, the crate's version
 //! is the report's next one (written back to `specs/syntho.toml` when the version lives there)
 //! and `generated-client/CHANGELOG.md`, which codegen owns, gets a section listing the changes.
 //! Once written, `openapi.json` describes the pages, so a second run finds no change and writes
@@ -43,7 +43,7 @@ enum Mode {
 }
 
 /// Regenerates the client, or with `--check` compares it with the disk. The crate's version and
-/// changelog come with it ([`release`]): when the API changed since the checked-in
+/// changelog come with it ([`release()`]): when the API changed since the checked-in
 /// `openapi.json`, the version is bumped as `stitch diff`'s verdict says (written back to
 /// `specs/syntho.toml`) and `generated-client/CHANGELOG.md` gets a section listing the changes.
 pub(crate) fn run(root: &Path, flags: &Codegen) -> Result<Done, String> {

@@ -118,23 +118,44 @@ pub fn lint_levels(bin: &Path) -> Result<BTreeMap<String, Level>, String> {
 }
 
 /// Writes `krate` as a crate of its own in `dir` and documents it as rustdoc JSON into
-/// `json`, building in `target`; returns how long rustdoc took.
+/// `json`, building in `target`; returns how long rustdoc took (when the crate on disk was
+/// already this one, its JSON is kept, with the time it took then, if known).
 pub fn rustdoc_json(
     krate: &GeneratedCrate,
     dir: &Path,
     lockfile: &Path,
     target: &Path,
     json: &Path,
-) -> Result<Duration, String> {
+) -> Result<Option<Duration>, String> {
+    let lib = lib_name(krate)?;
     let mut krate = krate.clone();
     if let Some(manifest) = krate.files.get_mut("Cargo.toml") {
-        manifest.push_str("\n[workspace]\n");
+        *manifest = own_package(manifest, dir, &lib);
     }
-    stitch::write::write_crate(&krate, dir)
+    let outcome = stitch::write::write_crate(&krate, dir)
         .map_err(|e| format!("cannot write {}: {e}", dir.display()))?;
+    // The JSON of an earlier run is this crate's when the crate did not change; so is the time
+    // it took, kept beside it.
+    let seconds = json.with_extension("seconds");
+    if matches!(outcome, stitch::write::WriteOutcome::Unchanged) && json.is_file() {
+        let kept = fs::read_to_string(&seconds).ok();
+        return Ok(kept
+            .and_then(|s| s.trim().parse::<f64>().ok())
+            .map(Duration::from_secs_f64));
+    }
     fs::copy(lockfile, dir.join("Cargo.lock"))
         .map_err(|e| format!("cannot copy {}: {e}", lockfile.display()))?;
-    let lib = lib_name(&krate)?;
+    // rustdoc writes `doc/LIB.json` for every crate of that library name; cargo skips a crate
+    // it finds fresh, so the file would be another crate's: the library's root is touched first,
+    // and the file removed, so the JSON copied is this crate's or the run fails.
+    let made = target.join("doc").join(format!("{lib}.json"));
+    let _ignored = fs::remove_file(&made);
+    let root = dir.join("src").join("lib.rs");
+    fs::File::options()
+        .append(true)
+        .open(&root)
+        .and_then(|f| f.set_modified(std::time::SystemTime::now()))
+        .map_err(|e| format!("cannot touch {}: {e}", root.display()))?;
     let start = Instant::now();
     let output = Command::new("cargo")
         .arg("rustdoc")
@@ -161,13 +182,41 @@ pub fn rustdoc_json(
             tail(&String::from_utf8_lossy(&output.stderr), 20)
         ));
     }
-    let made = target.join("doc").join(format!("{lib}.json"));
     if let Some(parent) = json.parent() {
         fs::create_dir_all(parent)
             .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
     }
     fs::copy(&made, json).map_err(|e| format!("cannot copy {}: {e}", made.display()))?;
-    Ok(took)
+    fs::write(&seconds, format!("{}\n", took.as_secs_f64()))
+        .map_err(|e| format!("cannot write {}: {e}", seconds.display()))?;
+    Ok(Some(took))
+}
+
+/// The manifest of a crate of its own (an empty `[workspace]`), whose package name is made
+/// unique by its folder's name while its library keeps the name `lib`: cargo hashes a path
+/// package by its name and its path relative to its workspace root (`.` for every one of these
+/// crates), so crates of one package name would share their build artifacts in the shared
+/// target folder; cargo-semver-checks compares items by the library's name.
+fn own_package(manifest: &str, dir: &Path, lib: &str) -> String {
+    let folder: String = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let mut out = String::new();
+    let mut renamed = false;
+    for line in manifest.split_inclusive('\n') {
+        if !renamed && line.starts_with("name = ") {
+            out.push_str(&format!("name = \"eval-{folder}\"\n"));
+            renamed = true;
+        } else {
+            out.push_str(line);
+        }
+    }
+    out.push_str(&format!("\n[lib]\nname = \"{lib}\"\n\n[workspace]\n"));
+    out
 }
 
 /// The crate's library name: its package name with `-` read as `_`.

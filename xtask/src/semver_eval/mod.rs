@@ -210,7 +210,9 @@ impl Context<'_> {
         let json = self.cache.join("rustdoc").join(format!("{id}.json"));
         eprintln!("rustdoc JSON of {id}");
         let took = checks::rustdoc_json(&krate, &dir, self.lockfile, self.target, &json)?;
-        if !std::mem::replace(&mut self.first_build, false) {
+        if let Some(took) = took
+            && !std::mem::replace(&mut self.first_build, false)
+        {
             run.rustdoc.push(took);
         }
         Ok(json)
@@ -245,14 +247,17 @@ impl Context<'_> {
         }
         .replace('-', "_");
         let mut outcome = compare::judge(name.to_owned(), operations, &report, failures, &lib);
-        // What cargo-semver-checks cannot see, shown by compiling: each changed field borrowed
-        // as its old type, against both clients.
-        let probes: Vec<(String, String)> = outcome
-            .type_changes
-            .iter()
-            .enumerate()
-            .filter_map(|(i, m)| Some((m.clone(), checks::field_probe(m, i)?)))
-            .collect();
+        // What cargo-semver-checks cannot see, shown by compiling where the two disagree: each
+        // changed field borrowed as its old type, against both clients.
+        let probes: Vec<(String, String)> = if outcome.agrees() {
+            Vec::new()
+        } else {
+            outcome.type_changes.clone()
+        }
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| Some((m.clone(), checks::field_probe(m, i)?)))
+        .collect();
         if !probes.is_empty() {
             let code: Vec<String> = probes.iter().map(|(_, c)| c.clone()).collect();
             let proofs = checks::probe(

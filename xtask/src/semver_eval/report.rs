@@ -387,10 +387,10 @@ fn markdown(run: &Run) -> String {
     let count = |wanted: &Proof| probes.iter().filter(|p| **p == wanted).count();
     let _ = writeln!(
         out,
-        "- stitch's `field-type-changed` findings (which cargo-semver-checks has no lint for), \
-         each compiled as a probe that borrows the field as its old type: **{} of {} compile \
-         against the old client and fail against the new one**; {} compile against both, {} \
-         probes do not compile against the old client.",
+        "- stitch's `field-type-changed` findings in the pairs that disagree (cargo-semver-checks \
+         has no lint for them), each compiled as a probe that borrows the field as its old type: \
+         **{} of {} compile against the old client and fail against the new one**; {} compile \
+         against both, {} probes do not compile against the old client.",
         count(&Proof::Breaks),
         probes.len(),
         count(&Proof::Compiles),
