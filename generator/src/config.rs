@@ -3,6 +3,7 @@
 //!
 //! ```toml
 //! on_conflict = "error"            # error | rename | widen
+//! version = "0.1.0"                # the client crate's version (`cargo xtask codegen` bumps it)
 //!
 //! [pagination.listChannels]        # by operationId (or the client's method name)
 //! style = "cursor"                 # link | next-url | cursor | last-item | offset | page | none
@@ -30,6 +31,9 @@ use crate::model::{PageOverride, STYLES};
 pub struct Config {
     /// The conflict policy (`on_conflict`), when the file gives one.
     pub on_conflict: Option<OnConflict>,
+    /// The client crate's version (`version`), when the file gives one; `cargo xtask codegen`
+    /// writes the next one back when the API changes.
+    pub version: Option<crate::diff::Version>,
     /// Pagination rules by operationId or method name (`[pagination.<name>]`).
     pub pagination: BTreeMap<String, PageOverride>,
 }
@@ -38,6 +42,7 @@ pub struct Config {
 #[serde(deny_unknown_fields)]
 struct File {
     on_conflict: Option<Spanned<String>>,
+    version: Option<Spanned<String>>,
     #[serde(default)]
     pagination: BTreeMap<String, Spanned<Rule>>,
 }
@@ -76,7 +81,7 @@ pub fn parse(text: &str, file: &str) -> Result<Config, String> {
         let line = e.span().map_or(1, |span| line_of(text, span.start));
         let message = e.message().trim_end().to_owned();
         let help = if message.contains("unknown field") {
-            "the settings are on_conflict and [pagination.<operationId>] tables with style, param, limit, next, has_more, field, items, start"
+            "the settings are on_conflict, version and [pagination.<operationId>] tables with style, param, limit, next, has_more, field, items, start"
         } else {
             "see the config file's format in the README (section Pagination)"
         };
@@ -91,6 +96,13 @@ pub fn parse(text: &str, file: &str) -> Result<Config, String> {
                 policy.get_ref()
             )
         })?);
+    }
+    if let Some(version) = parsed.version {
+        let line = line_of(text, version.span().start);
+        let parsed = crate::diff::parse_version(version.get_ref()).map_err(|e| {
+            format!("{file}:{line}: version: {e}\n  help: write version = \"MAJOR.MINOR.PATCH\"")
+        })?;
+        config.version = Some(parsed);
     }
     for (name, rule) in parsed.pagination {
         let line = line_of(text, rule.span().start);

@@ -195,7 +195,12 @@ async fn fetch<T, E>(
     // a body read as it is sent (an upload) cannot be.
     let Some(sent) = request.try_clone() else {
         let message = "a paginated request cannot send a streamed body".to_owned();
-        return (Err(Error::InvalidRequest(message)), Next::End, seen, last_body);
+        return (
+            Err(Error::InvalidRequest(message)),
+            Next::End,
+            seen,
+            last_body,
+        );
     };
     let response = match call
         .client

@@ -12,9 +12,21 @@ use stitch_tests::{generated_client, read_input, syntho_jobs_page, syntho_option
 #[test]
 fn generated_client_is_up_to_date() {
     let sources = stitch::source::read_inputs(&[syntho_specs()]).expect("reading specs/syntho");
-    let generated = stitch::generate(&sources, &syntho_options(), stitch::OnConflict::Error)
+    let mut generated = stitch::generate(&sources, &syntho_options(), stitch::OnConflict::Error)
         .result
         .unwrap_or_else(|e| panic!("generating the Syntho client: {e}"));
+    // The crate's version is `cargo xtask codegen`'s, kept in specs/syntho.toml.
+    let settings = syntho_specs().with_extension("toml");
+    let settings: toml::Table = fs::read_to_string(&settings)
+        .expect("reading specs/syntho.toml")
+        .parse()
+        .expect("specs/syntho.toml is TOML");
+    let version = settings["version"].as_str().expect("a version string");
+    let version = stitch::diff::parse_version(version).expect("a semver version");
+    assert!(stitch::diff::release::set_crate_version(
+        &mut generated,
+        &version
+    ));
     let drift = stitch::write::check_crate(&generated, &generated_client())
         .unwrap_or_else(|e| panic!("checking generated-client: {e}"));
     assert!(

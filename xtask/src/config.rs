@@ -6,6 +6,11 @@
 //! # What to do when two pages define one component differently: error, rename or widen.
 //! on_conflict = "error"
 //!
+//! # The client crate's version; `cargo xtask codegen` writes the next one back here when the
+//! # API changes (from the verdict of `stitch diff`). Without it, the crate's own version is
+//! # the previous one.
+//! version = "0.1.0"
+//!
 //! # Pagination of an operation the pages do not annotate (see the README, "Pagination").
 //! [pagination.jobs_list]
 //! style = "offset"
@@ -26,6 +31,8 @@ use stitch::model::PageOverride;
 pub struct Config {
     /// The conflict policy (`on_conflict`), `error` when not given.
     pub on_conflict: OnConflict,
+    /// The client crate's version (`version`), when given.
+    pub version: Option<stitch::diff::Version>,
     /// Pagination rules by operationId or method name (`[pagination.<name>]`).
     pub pagination: BTreeMap<String, PageOverride>,
 }
@@ -45,6 +52,7 @@ pub fn parse(text: &str, file: &str) -> Result<Config, String> {
     let config = stitch::config::parse(text, file)?;
     Ok(Config {
         on_conflict: config.on_conflict.unwrap_or_default(),
+        version: config.version,
         pagination: config.pagination,
     })
 }
@@ -73,6 +81,15 @@ mod tests {
             "{error}"
         );
         let error = parse("on_conflict = ", "s.toml").err().unwrap_or_default();
+        assert!(error.starts_with("s.toml:1: "), "{error}");
+        let version = parse("version = \"1.2.3\"\n", "s.toml").map(|c| c.version);
+        assert_eq!(version, Ok(Some(stitch::diff::Version::new(1, 2, 3))));
+        let error = parse("\nversion = \"1.2\"", "s.toml")
+            .err()
+            .unwrap_or_default();
+        assert!(error.starts_with("s.toml:2: version: "), "{error}");
+        assert!(error.contains("`1.2` is not a semver version"), "{error}");
+        let error = parse("version = 1", "s.toml").err().unwrap_or_default();
         assert!(error.starts_with("s.toml:1: "), "{error}");
     }
 

@@ -37,6 +37,7 @@ pub(crate) enum Command {
     Fuzz(Fuzz),
     Conformance(Conformance),
     StreamBench(StreamBench),
+    SemverEval(SemverEval),
 }
 
 /// Measure the peak memory of streamed bodies and write their section of BENCHMARKS.md
@@ -270,6 +271,30 @@ pub(crate) struct Conformance {
     pub(crate) no_write: bool,
 }
 
+/// Compare stitch diff's verdicts with cargo-semver-checks on real spec histories
+///
+/// For each consecutive pair of @octokit/openapi releases (a fixed subset of tags) and for
+/// hand-made edits of the Syntho pages, generates both clients, runs cargo-semver-checks on
+/// them and stitch diff on the specs, and writes SEMVER.md and SEMVER.json. Slow; not in CI.
+#[derive(Debug, Parser)]
+#[command(
+    name = "semver-eval",
+    args_override_self = true,
+    after_help = "cargo-semver-checks is installed into .cache/semver-checks on first use \
+                  (minutes); releases are fetched with npm pack into .cache/semver-eval."
+)]
+pub(crate) struct SemverEval {
+    /// Take the last N releases of @octokit/openapi (0: every published one)
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub(crate) releases: u64,
+    /// Only the Syntho page edits, no GitHub releases
+    #[arg(long)]
+    pub(crate) syntho_only: bool,
+    /// Print the report, do not write SEMVER.md and SEMVER.json
+    #[arg(long)]
+    pub(crate) no_write: bool,
+}
+
 /// A count from the command line as a `usize`; one too large for this machine is as good as
 /// unlimited.
 pub(crate) fn count(n: u64) -> usize {
@@ -337,6 +362,10 @@ mod tests {
                 "conformance",
             ),
             ("stream-bench --size 1024 --no-write", "stream-bench"),
+            (
+                "semver-eval --releases 3 --syntho-only --no-write",
+                "semver-eval",
+            ),
         ] {
             let args = std::iter::once("xtask").chain(line.split(' '));
             let cli = Cli::try_parse_from(args).unwrap_or_else(|e| panic!("{line}: {e}"));
@@ -347,6 +376,7 @@ mod tests {
                 Command::Fuzz(_) => "fuzz",
                 Command::Conformance(_) => "conformance",
                 Command::StreamBench(_) => "stream-bench",
+                Command::SemverEval(_) => "semver-eval",
             };
             assert_eq!(name, expected, "{line}");
         }

@@ -14,6 +14,9 @@
 //!   and writes `CONFORMANCE.md` (see `conformance/mod.rs`).
 //! - `cargo xtask stream-bench` measures the memory of streamed bodies and writes its section
 //!   of `BENCHMARKS.md` (see `stream_bench.rs`).
+//! - `cargo xtask semver-eval` compares `stitch diff`'s verdicts with cargo-semver-checks on
+//!   GitHub's spec history and edits of the Syntho pages, and writes `SEMVER.md` (see
+//!   `semver_eval/mod.rs`).
 //!
 //! Every command and flag is defined once, with clap, in [`flags`]; `cargo xtask --help` and
 //! `cargo xtask <COMMAND> --help` print them. Exit codes: 0 done, 1 drift, 2 usage or any other
@@ -35,6 +38,7 @@ mod corpus;
 mod flags;
 mod fuzz;
 mod members;
+mod semver_eval;
 mod stream_bench;
 
 /// How a task ended, when it did not fail.
@@ -59,6 +63,7 @@ fn main() -> ExitCode {
         Command::Fuzz(flags) => fuzz::run(&root, flags).map(|()| Done::Ok),
         Command::Conformance(flags) => conformance::run(&root, flags).map(|()| Done::Ok),
         Command::StreamBench(flags) => stream_bench::run(&root, &flags).map(|()| Done::Ok),
+        Command::SemverEval(flags) => semver_eval::run(&root, &flags).map(|()| Done::Ok),
     });
     match result {
         Ok(Done::Ok) => ExitCode::SUCCESS,

@@ -20,6 +20,7 @@
 //! The [`Report`] holds them sorted by operation, then type, then kind, the overall verdict and
 //! the crate's next version under Cargo's semver rules ([`next_version`]).
 
+pub mod release;
 mod render;
 mod rust;
 mod wire;
@@ -167,7 +168,8 @@ pub struct Change {
 }
 
 impl Change {
-    pub(crate) fn new(
+    /// A change without a place.
+    pub fn new(
         verdict: Verdict,
         layer: Layer,
         kind: &'static str,

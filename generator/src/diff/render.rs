@@ -134,6 +134,20 @@ pub fn markdown(report: &Report) -> String {
         "Next version of the client crate under Cargo's semver rules: `{}` (from `{}`).",
         report.next_version, report.version
     );
+    tables(report, &mut out);
+    out
+}
+
+/// A changelog section of `report` (see `release.rs`): the headline and the tables of
+/// [`markdown`] under a `## VERSION` heading, for the version the changes lead to.
+pub(crate) fn changelog_section(report: &Report) -> String {
+    let mut out = format!("## {}\n\n{}\n", report.next_version, headline(report));
+    tables(report, &mut out);
+    out
+}
+
+/// One `### subject` table a subject (operation or type) of `report`, in report order.
+fn tables(report: &Report, out: &mut String) {
     for (subject, changes) in grouped(report) {
         let _ = writeln!(out, "\n### `{}`\n", cell(&subject.to_string()));
         let _ = writeln!(out, "| verdict | layer | kind | change | where |");
@@ -155,7 +169,6 @@ pub fn markdown(report: &Report) -> String {
             );
         }
     }
-    out
 }
 
 #[cfg(test)]
