@@ -41,6 +41,7 @@ mod open_enum;
 mod operation;
 mod response;
 mod retry;
+mod xml;
 
 #[cfg(test)]
 mod test_server;
@@ -60,3 +61,4 @@ pub(crate) use self::open_enum::*;
 pub(crate) use self::operation::*;
 pub use self::response::*;
 pub use self::retry::*;
+pub(crate) use self::xml::*;

@@ -17,6 +17,10 @@ const DEPENDENCIES: &[&str] = &[
     r#"uuid = { version = "1", features = ["serde", "v4"] }"#,
 ];
 
+/// The dependency of a client whose API has XML bodies (`runtime/src/xml.rs`), written
+/// after the others.
+const XML_DEPENDENCY: &str = r#"quick-xml = "0.41""#;
+
 /// `Cargo.toml` for the generated crate.
 pub(super) fn cargo_toml(api: &Api) -> String {
     // Cargo hands the description to rustc as `CARGO_PKG_DESCRIPTION`: no control characters.
@@ -36,6 +40,10 @@ pub(super) fn cargo_toml(api: &Api) -> String {
     toml.push_str("publish = false\n\n[dependencies]\n");
     for line in DEPENDENCIES {
         toml.push_str(line);
+        toml.push('\n');
+    }
+    if super::runtime::uses_xml(api) {
+        toml.push_str(XML_DEPENDENCY);
         toml.push('\n');
     }
     // Examples (hand-written, beside the generated code) need a runtime to drive the client.
@@ -72,6 +80,7 @@ mod tests {
             operations: Vec::new(),
             security_schemes: Vec::new(),
             warnings: Vec::new(),
+            xml_shapes: Vec::new(),
         };
         let toml = cargo_toml(&api);
         assert!(

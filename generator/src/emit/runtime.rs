@@ -52,6 +52,8 @@ enum Need {
     OpenEnum,
     /// A closed string enum.
     ClosedEnum,
+    /// An XML request or response body.
+    Xml,
 }
 
 macro_rules! part {
@@ -73,7 +75,7 @@ macro_rules! part {
 /// operations call (if any) depends on each parameter's type and style and on each body's
 /// media type, decided while printing the operations; the file allows dead code, and its
 /// re-export `unused_imports` (an API whose operations send no parameter and no body).
-const PARTS: [(Part, Need); 15] = [
+const PARTS: [(Part, Need); 16] = [
     (part!("best_fit", false), Need::BestFit),
     (part!("call", true), Need::Always),
     (part!("client", true), Need::Always),
@@ -89,6 +91,7 @@ const PARTS: [(Part, Need); 15] = [
     (part!("operation", false), Need::Operations),
     (part!("response", true), Need::Always),
     (part!("retry", true), Need::Always),
+    (part!("xml", false), Need::Xml),
 ];
 
 /// What of the runtime an API uses, decided from the model.
@@ -100,6 +103,7 @@ pub(super) struct RuntimeParts {
     best_fit: bool,
     open_enum: bool,
     closed_enum: bool,
+    xml: bool,
 }
 
 impl RuntimeParts {
@@ -110,6 +114,7 @@ impl RuntimeParts {
             operations: !api.operations.is_empty(),
             multipart: bodies().any(|body| body.encoding == BodyEncoding::Multipart),
             form: bodies().any(|body| body.ty == TypeRef::Form),
+            xml: uses_xml(api),
             ..RuntimeParts::default()
         };
         for def in &api.types {
@@ -140,6 +145,7 @@ impl RuntimeParts {
             Need::Enums => self.open_enum || self.closed_enum,
             Need::OpenEnum => self.open_enum,
             Need::ClosedEnum => self.closed_enum,
+            Need::Xml => self.xml,
         }
     }
 
@@ -157,6 +163,15 @@ impl RuntimeParts {
     pub(super) fn allow(&self) -> &'static str {
         if self.operations { "" } else { "dead_code" }
     }
+}
+
+/// True when an operation of `api` sends or reads an XML body (the `xml` file, and
+/// quick-xml in the crate's manifest).
+pub(super) fn uses_xml(api: &Api) -> bool {
+    api.operations.iter().any(|op| {
+        op.body.as_ref().is_some_and(|b| b.xml.is_some())
+            || op.responses.iter().any(|r| r.xml.is_some())
+    })
 }
 
 impl Part {

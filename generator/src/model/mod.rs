@@ -12,10 +12,12 @@ mod refs;
 mod schema;
 #[cfg(test)]
 mod testing;
+mod xml;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 pub use names::{camel, is_keyword, snake};
+pub use xml::{XmlBody, XmlField, XmlKind, XmlShapeRef, XmlText};
 
 use crate::method::HttpMethod;
 use crate::options::{Options, valid_crate_name};
@@ -43,6 +45,8 @@ pub struct Api {
     /// What the model could only approximate (a schema read as free-form JSON although it
     /// says more), sorted by place; reported as warnings.
     pub warnings: Vec<ModelWarning>,
+    /// The object shapes of the XML bodies (`XmlShapeRef::Object` indexes them; see `xml`).
+    pub xml_shapes: Vec<Vec<XmlField>>,
 }
 
 /// Something the model could build only approximately, with where it is.
@@ -415,6 +419,8 @@ pub struct RequestBody {
     pub multipart: Option<Multipart>,
     /// The spec's `description` as rustdoc (`None`: the spec says nothing).
     pub doc: Option<String>,
+    /// How an XML body is written (`Some` exactly when `encoding` is `Xml`).
+    pub xml: Option<XmlBody>,
 }
 
 /// How a `multipart/form-data` request body is cut into parts, decided from its type.
@@ -494,6 +500,9 @@ pub enum BodyEncoding {
     /// `format: binary` properties are bytes sent as file parts, arrays are one part per
     /// item, objects are JSON parts.
     Multipart,
+    /// XML (`application/xml`, `text/xml`, `+xml`) of an object schema, laid out by the
+    /// body's `XmlBody` (see `model::xml`).
+    Xml,
 }
 
 /// Which responses a status code matches.
@@ -541,6 +550,8 @@ pub struct Response {
     pub headers: Vec<ResponseHeader>,
     /// The spec's `description` as rustdoc (`None`: empty).
     pub doc: Option<String>,
+    /// How an XML body is read (`Some` exactly when the body's encoding is `Xml`).
+    pub xml: Option<XmlBody>,
 }
 
 /// A documented response header.
@@ -679,7 +690,9 @@ impl Api {
             operations,
             security_schemes,
             warnings,
+            xml_shapes: Vec::new(),
         };
+        xml::decide(&mut api, merged);
         let examples = crate::example::usages(&api, merged);
         for (op, example) in api.operations.iter_mut().zip(examples) {
             op.example = Some(example);
