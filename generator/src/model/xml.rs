@@ -180,6 +180,8 @@ const MAX_HOPS: usize = 64;
 
 struct Walker<'a> {
     doc: &'a Value,
+    /// What the walk left out (never a reason to give up the body).
+    warnings: Vec<ModelWarning>,
     shapes: Vec<Vec<XmlField>>,
     by_place: BTreeMap<String, usize>,
 }
@@ -366,14 +368,20 @@ impl Walker<'_> {
             .xml
             .prefixed(view.xml.name.as_deref().unwrap_or(property));
         let namespace = view.xml.declaration();
-        if view.xml.attribute {
+        let text = matches!(
+            Self::kind(&view),
+            "string" | "integer" | "number" | "boolean"
+        );
+        if view.xml.attribute && !text {
+            // AWS's `Grantee` object carries `attribute: true` (meant for its `xsi:type`).
+            self.warnings.push(ModelWarning {
+                place: place.to_owned(),
+                message: "`xml.attribute` on a value that is not text is left out: it is written as an element".to_owned(),
+                help: "put `attribute: true` on a string, number or boolean property".to_owned(),
+            });
+        }
+        if view.xml.attribute && text {
             let shape = self.shape(&view)?;
-            if !matches!(shape, XmlShapeRef::Text(_)) {
-                return Err(Unsupported {
-                    place: place.to_owned(),
-                    reason: "an attribute whose value is not text".to_owned(),
-                });
-            }
             return Ok(XmlField {
                 property: property.to_owned(),
                 name,
@@ -500,6 +508,7 @@ pub(super) fn decide(api: &mut Api, merged: &Value) {
     super::refs::canonicalize(&mut doc);
     let mut walker = Walker {
         doc: &doc,
+        warnings: Vec::new(),
         shapes: Vec::new(),
         by_place: BTreeMap::new(),
     };
@@ -555,7 +564,15 @@ pub(super) fn decide(api: &mut Api, merged: &Value) {
             if walker.at(&schema).is_none() {
                 return Err(as_document);
             }
-            match walker.root(&schema, &type_name) {
+            // A body given up leaves no shape behind (nor a half-built one to reuse).
+            let (shapes, notes) = (walker.shapes.len(), walker.warnings.len());
+            let root = walker.root(&schema, &type_name);
+            if !matches!(root, Ok(Some(_))) {
+                walker.shapes.truncate(shapes);
+                walker.warnings.truncate(notes);
+                walker.by_place.retain(|_, index| *index < shapes);
+            }
+            match root {
                 Ok(Some(root)) => Ok(root),
                 Ok(None) => Err(as_document),
                 Err(why) => {
@@ -600,6 +617,7 @@ pub(super) fn decide(api: &mut Api, merged: &Value) {
     }
     api.xml_shapes = walker.shapes;
     api.warnings.extend(warnings);
+    api.warnings.extend(walker.warnings);
     api.warnings.sort();
     api.warnings.dedup();
 }
