@@ -621,3 +621,137 @@ pub(super) fn decide(api: &mut Api, merged: &Value) {
     api.warnings.sort();
     api.warnings.dedup();
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::model::testing::{api, doc};
+
+    fn put(media_type: &str, schema: serde_json::Value) -> serde_json::Value {
+        json!({"/x": {"put": {
+            "requestBody": {"required": true, "content": {media_type: {"schema": schema}}},
+            "responses": {"200": {"description": "ok",
+                "content": {media_type: {"schema": {"$ref": "#/components/schemas/List"}}}}}
+        }}})
+    }
+
+    /// The specification's naming rules: a wrapped array is named by the array's `xml.name`
+    /// and its items by theirs; an unwrapped one repeats the items' name (else the array's,
+    /// else the property's); a `$ref`'d component names the root; a recursive schema refers
+    /// to its own shape.
+    #[test]
+    fn names_follow_the_xml_objects() {
+        let schemas = json!({
+            "List": {"type": "object", "required": ["ids"], "properties": {
+                "ids": {"type": "array", "xml": {"wrapped": true, "name": "Ids"},
+                    "items": {"type": "integer", "xml": {"name": "Id"}}},
+                "Parts": {"allOf": [{"$ref": "#/components/schemas/Parts"}, {"xml": {"name": "Part"}}]},
+                "notes": {"type": "array", "items": {"type": "string"}},
+                "next": {"$ref": "#/components/schemas/List"},
+                "kind": {"type": "string", "xml": {"attribute": true, "prefix": "k", "name": "type"}}
+            }},
+            "Parts": {"type": "array", "items": {"type": "boolean"}}
+        });
+        let api = api(doc(
+            schemas,
+            put(
+                "application/xml",
+                json!({"$ref": "#/components/schemas/List"}),
+            ),
+        ));
+        let op = &api.operations[0];
+        let body = op.body.as_ref().unwrap();
+        assert_eq!(body.encoding, BodyEncoding::Xml);
+        let root = body.xml.as_ref().unwrap();
+        assert_eq!(
+            (root.name.as_str(), root.property.as_deref()),
+            ("List", None)
+        );
+        assert_eq!(op.responses[0].xml.as_ref(), Some(root));
+        assert_eq!(api.xml_shapes.len(), 1, "one shape, recursive");
+        let fields: Vec<(&str, &str, &XmlKind, XmlShapeRef)> = api.xml_shapes[0]
+            .iter()
+            .map(|f| (f.property.as_str(), f.name.as_str(), &f.kind, f.shape))
+            .collect();
+        let array = |wrapped, item: &str| XmlKind::Array {
+            wrapped,
+            item: item.to_owned(),
+            item_namespace: None,
+        };
+        assert_eq!(
+            fields,
+            [
+                (
+                    "ids",
+                    "Ids",
+                    &array(true, "Id"),
+                    XmlShapeRef::Text(XmlText::Integer)
+                ),
+                (
+                    "Parts",
+                    "Part",
+                    &array(false, "Part"),
+                    XmlShapeRef::Text(XmlText::Boolean)
+                ),
+                (
+                    "notes",
+                    "notes",
+                    &array(false, "notes"),
+                    XmlShapeRef::Text(XmlText::String)
+                ),
+                ("next", "next", &XmlKind::Element, XmlShapeRef::Object(0)),
+                (
+                    "kind",
+                    "k:type",
+                    &XmlKind::Attribute,
+                    XmlShapeRef::Text(XmlText::String)
+                ),
+            ]
+        );
+        assert!(api.xml_shapes[0][0].required && !api.xml_shapes[0][1].required);
+    }
+
+    /// A body XML cannot express is raw bytes with a warning naming the place (and leaves no
+    /// shape behind); a body whose schema is a string is the document as text, silently.
+    #[test]
+    fn what_xml_cannot_say_is_bytes_with_a_warning() {
+        let schemas = json!({"List": {"type": "object", "properties": {"a": {"type": "string"}}}});
+        let map = json!({"type": "object", "properties": {
+            "inner": {"type": "object", "properties": {"b": {"type": "string"}}},
+            "tags": {"type": "object", "additionalProperties": {"type": "string"}}}});
+        let bytes = api(doc(schemas.clone(), put("application/xml", map)));
+        let body = bytes.operations[0].body.as_ref().unwrap();
+        assert_eq!(
+            (body.encoding, &body.ty, &body.xml),
+            (BodyEncoding::Bytes, &TypeRef::Bytes, &None)
+        );
+        let warning = &bytes.warnings[0];
+        assert_eq!(
+            warning.place,
+            "#/paths/~1x/put/requestBody/content/application~1xml/schema"
+        );
+        assert!(
+            warning.message.contains("a map (`additionalProperties`)"),
+            "{}",
+            warning.message
+        );
+        assert!(
+            warning.message.contains("/properties/tags"),
+            "{}",
+            warning.message
+        );
+        // The response's shape is the only one.
+        assert_eq!(bytes.xml_shapes.len(), 1);
+        assert_eq!(bytes.xml_shapes[0][0].property, "a");
+
+        let api = api(doc(schemas, put("text/xml", json!({"type": "string"}))));
+        let body = api.operations[0].body.as_ref().unwrap();
+        assert_eq!(
+            (body.encoding, &body.ty),
+            (BodyEncoding::Text, &TypeRef::String)
+        );
+        assert!(api.warnings.is_empty(), "{:?}", api.warnings);
+    }
+}
