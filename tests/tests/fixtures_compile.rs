@@ -2048,8 +2048,13 @@ async fn xml_bodies_of_aws_shape_text_documents_and_raw_maps() {
     let client = local_client!(server);
     let mut configuration = CreateShelfBodyCreateShelfConfiguration::new("top".to_owned());
     configuration.capacity = Some(12);
-    let mut body = CreateShelfBody::default();
-    body.create_shelf_configuration = Some(configuration);
+    // As a caller outside the crate builds a `#[non_exhaustive]` struct (no literal).
+    #[allow(clippy::field_reassign_with_default)]
+    let body = {
+        let mut body = CreateShelfBody::default();
+        body.create_shelf_configuration = Some(configuration);
+        body
+    };
     let shelf = client.create_shelf(body).await.expect("created");
     assert_eq!(
         String::from_utf8(server.only_request().body).expect("UTF-8"),
