@@ -169,7 +169,14 @@ fn parameter_value(document: &Value, param: &Value, fill: Fill) -> (Value, bool)
         return (example, true);
     }
     if let Some(schema) = param.get("schema") {
-        return schema_value(document, schema, fill);
+        let (value, from_example) = schema_value(document, schema, fill);
+        // A parameter is text on the wire: `1` for `oneOf: [integer, string]` is read by
+        // both branches (Prism refuses it: "must match exactly one schema in oneOf"), so
+        // the string branch's value is taken where it reads as nothing else.
+        if let Some(text) = unambiguous_text(document, schema, &value, fill) {
+            return (text, false);
+        }
+        return (value, from_example);
     }
     let media = param
         .get("content")
@@ -177,6 +184,27 @@ fn parameter_value(document: &Value, param: &Value, fill: Fill) -> (Value, bool)
         .and_then(|content| content.values().next())
         .unwrap_or(&Value::Null);
     media_value(document, media, fill)
+}
+
+/// For a parameter whose schema is a `oneOf` with a string branch, and whose value is a
+/// number or a boolean (which the string branch also reads, as text), that branch's value
+/// when it does not read as a number or a boolean.
+fn unambiguous_text(document: &Value, schema: &Value, value: &Value, fill: Fill) -> Option<Value> {
+    if !matches!(value, Value::Number(_) | Value::Bool(_)) {
+        return None;
+    }
+    let branches = resolve(document, schema).get("oneOf")?.as_array()?;
+    let string = branches
+        .iter()
+        .find(|branch| type_name(resolve(document, branch)) == Some("string"))?;
+    match synthesize(document, string, fill, 1) {
+        Value::String(text)
+            if text.parse::<f64>().is_err() && text != "true" && text != "false" =>
+        {
+            Some(Value::String(text))
+        }
+        _ => None,
+    }
 }
 
 /// A media type object's value: its example, else one from its schema.
@@ -392,18 +420,38 @@ fn synthesize(document: &Value, schema: &Value, fill: Fill, depth: usize) -> Val
     }
 }
 
-/// Whether `value` has the type the schema says (`type`, also a 3.1 list of types), and, for
-/// a string, the shape of its `format` where a generated client reads the format into a
-/// type (`date`, `date-time`, `uuid`). Shallow: the items and properties inside are not
-/// checked. A schema that names no type fits anything.
+/// Whether `value` has the type the schema says (`type`, also a 3.1 list of types; without
+/// one, `properties` say object and `items` array), and, for a string, the shape of its
+/// `format` where a generated client reads the format into a type (`date`, `date-time`,
+/// `uuid`); inside, every `allOf` part, the required properties (other than `readOnly`
+/// ones, which a client never sends) and the properties and items present, down to
+/// [`MAX_DEPTH`] (a document's example with a string where an item is an integer, or
+/// without a required property, does not fit: the generated type would refuse it). A
+/// schema that says nothing fits anything.
 fn fits(document: &Value, schema: &Value, value: &Value) -> bool {
+    fits_at(document, schema, value, 0)
+}
+
+fn fits_at(document: &Value, schema: &Value, value: &Value, depth: usize) -> bool {
+    if depth > MAX_DEPTH {
+        return true;
+    }
     let schema = resolve(document, schema);
     let Some(object) = schema.as_object() else {
         return true;
     };
+    if let Some(parts) = object.get("allOf").and_then(Value::as_array)
+        && !parts
+            .iter()
+            .all(|part| fits_at(document, part, value, depth + 1))
+    {
+        return false;
+    }
     let types: Vec<&str> = match object.get("type") {
         Some(Value::String(name)) => vec![name.as_str()],
         Some(Value::Array(names)) => names.iter().filter_map(Value::as_str).collect(),
+        _ if object.contains_key("properties") => vec!["object"],
+        _ if object.contains_key("items") => vec!["array"],
         _ => return true,
     };
     let nullable = object.get("nullable") == Some(&Value::Bool(true));
@@ -422,7 +470,42 @@ fn fits(document: &Value, schema: &Value, value: &Value) -> bool {
         | ("null", Value::Null) => true,
         _ => false,
     });
-    typed || (nullable && value.is_null())
+    if !typed {
+        return nullable && value.is_null();
+    }
+    let properties = object.get("properties").and_then(Value::as_object);
+    match value {
+        Value::Object(map) => {
+            let required = object
+                .get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str);
+            let read_only = |name: &str| {
+                properties
+                    .and_then(|p| p.get(name))
+                    .map(|p| resolve(document, p))
+                    .and_then(|p| p.get("readOnly"))
+                    == Some(&Value::Bool(true))
+            };
+            let mut required = required;
+            if !required.all(|name| map.contains_key(name) || read_only(name)) {
+                return false;
+            }
+            map.iter().all(|(name, value)| {
+                properties
+                    .and_then(|p| p.get(name))
+                    .is_none_or(|property| fits_at(document, property, value, depth + 1))
+            })
+        }
+        Value::Array(items) => object.get("items").is_none_or(|schema| {
+            items
+                .iter()
+                .all(|item| fits_at(document, schema, item, depth + 1))
+        }),
+        _ => true,
+    }
 }
 
 /// Whether `text` has the shape of `format` (only the formats a client reads into a type;
@@ -1327,6 +1410,52 @@ client.ping().await?;
         assert_eq!(lit(TypeRef::I32, json!("x")), None);
         assert_eq!(lit(TypeRef::Uuid, json!("x")), None);
         assert_eq!(lit(TypeRef::Named("Missing".to_owned()), json!("x")), None);
+    }
+
+    /// GitHub's examples that its own types refuse (issue 11): a `null` example of an
+    /// object (no `type`, only `properties`), strings where the items are integers, an item
+    /// without a required property. Each is passed over for a value built from the schema;
+    /// an example that fits (a `readOnly` required property may be missing) is kept.
+    #[test]
+    fn examples_that_do_not_fit_inside_are_passed_over() {
+        let doc = json!({});
+        let object = json!({"properties": {"q": {"type": "string"}}});
+        assert!(!fits(&doc, &object, &Value::Null));
+        let ids = json!({"type": "object", "required": ["ids"],
+            "properties": {"ids": {"type": "array", "items": {"type": "integer"}}}});
+        assert!(!fits(&doc, &ids, &json!({"ids": ["1296269"]})));
+        assert!(fits(&doc, &ids, &json!({"ids": [1296269]})));
+        let options = json!({"type": "array", "items": {"type": "object",
+            "required": ["name", "priority", "id"],
+            "properties": {"name": {"type": "string"}, "priority": {"type": "integer"},
+                "id": {"type": "integer", "readOnly": true}}}});
+        assert!(!fits(&doc, &options, &json!([{"name": "High"}])));
+        assert!(fits(
+            &doc,
+            &options,
+            &json!([{"name": "High", "priority": 1}])
+        ));
+        let media = json!({"schema": ids, "example": {"ids": ["1"]}});
+        assert_eq!(
+            media_value(&doc, &media, Fill::Required),
+            (json!({"ids": [1]}), false)
+        );
+    }
+
+    /// A path parameter of `oneOf: [integer, string]` is text on the wire, where `1` is read
+    /// by both branches: the string branch's value is taken.
+    #[test]
+    fn a_text_parameter_of_one_of_takes_a_value_only_one_branch_reads() {
+        let doc = json!({});
+        let param = json!({"name": "workflow_id", "in": "path", "required": true,
+            "schema": {"oneOf": [{"type": "integer"}, {"type": "string"}]}});
+        assert_eq!(
+            parameter_value(&doc, &param, Fill::Required).0,
+            json!("string")
+        );
+        let numeric = json!({"name": "id", "in": "path", "required": true,
+            "schema": {"oneOf": [{"type": "integer"}, {"type": "string", "pattern": "^[0-9]+$"}]}});
+        assert_eq!(parameter_value(&doc, &numeric, Fill::Required).0, json!(1));
     }
 
     #[test]

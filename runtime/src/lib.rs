@@ -48,6 +48,7 @@ mod retry;
 mod sse;
 mod stream;
 mod trace;
+mod xml;
 
 #[cfg(test)]
 mod test_server;
@@ -73,3 +74,4 @@ pub use self::retry::*;
 pub use self::sse::*;
 pub use self::stream::*;
 pub(crate) use self::trace::*;
+pub(crate) use self::xml::*;

@@ -81,6 +81,7 @@ generated!(
     streams,
     string_object_union,
     two_security_schemes,
+    xml_bodies,
     syntho,
 );
 
@@ -2142,4 +2143,144 @@ mod spans {
 
         fn exit(&self, _: &Id) {}
     }
+}
+
+/// XML bodies (issue 11): the typed body goes out as the XML the schema's `xml` objects
+/// describe (attributes, a prefixed namespace on the root, a wrapped and an unwrapped array,
+/// a nested struct, optional fields left out), exactly, and the XML answer decodes into the
+/// same type whatever prefixes and layout the server uses; a documented XML error decodes
+/// into the typed error.
+#[tokio::test]
+async fn xml_bodies_are_written_and_read_as_the_schema_names_them() {
+    use xml_bodies::operations::PutBookError;
+    use xml_bodies::types::{Book, Publisher};
+    use xml_bodies::{Client, Error, RetryPolicy};
+
+    let answer = concat!(
+        "<?xml version=\"1.0\"?>\n<b:book xmlns:b=\"urn:example:books\" id=\"8\" language=\"en\">\n",
+        "  <title>Dune &amp; more</title>\n  <Authors><Author>Frank</Author><Author>Brian</Author></Authors>\n",
+        "  <tag>sf</tag>\n  <tag>classic</tag>\n  <available>true</available>\n  <price>9.5</price>\n",
+        "  <publisher><Name>Chilton</Name></publisher>\n</b:book>\n"
+    );
+    let server = Server::start_raw(200, Some("application/xml; charset=utf-8"), answer).await;
+    let client = local_client!(server);
+    let mut book = Book::new(7, "Dune".to_owned(), vec!["Frank".to_owned()]);
+    book.tags = Some(vec!["sf".to_owned(), "<classic>".to_owned()]);
+    book.available = Some(false);
+    let mut publisher = Publisher::new("Chilton".to_owned());
+    publisher.city = Some("Philadelphia".to_owned());
+    book.publisher = Some(publisher);
+    let stored = client.put_book(7, book).await.expect("stored");
+
+    let seen = server.only_request();
+    assert_eq!(seen.uri, "/books/7");
+    assert_eq!(seen.headers["content-type"], "application/xml");
+    assert_eq!(
+        String::from_utf8(seen.body).expect("UTF-8"),
+        concat!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
+            "<bk:book xmlns:bk=\"urn:example:books\" id=\"7\"><title>Dune</title>",
+            "<Authors><Author>Frank</Author></Authors><tag>sf</tag><tag>&lt;classic&gt;</tag>",
+            "<available>false</available>",
+            "<publisher><Name>Chilton</Name><City>Philadelphia</City></publisher></bk:book>"
+        )
+    );
+    let mut expected = Book::new(
+        8,
+        "Dune & more".to_owned(),
+        vec!["Frank".to_owned(), "Brian".to_owned()],
+    );
+    expected.lang = Some("en".to_owned());
+    expected.tags = Some(vec!["sf".to_owned(), "classic".to_owned()]);
+    expected.available = Some(true);
+    expected.price = Some(9.5);
+    expected.publisher = Some(Publisher::new("Chilton".to_owned()));
+    assert_eq!(stored, expected);
+
+    // A documented XML error: the typed error, the raw answer kept.
+    let error = "<Error><Code>NoSuchBook</Code><Message>no book 9</Message></Error>";
+    let server = Server::start_raw(404, Some("application/xml"), error).await;
+    let client = local_client!(server);
+    let book = Book::new(9, "Gone".to_owned(), Vec::new());
+    match client.put_book(9, book).await {
+        Err(Error::Api(api)) => {
+            let PutBookError::NotFound(problem) = api.value();
+            assert_eq!(problem.code.as_deref(), Some("NoSuchBook"));
+            assert_eq!(problem.message.as_deref(), Some("no book 9"));
+        }
+        other => panic!("{other:?}"),
+    }
+    // The required wrapped array with no item is sent as an empty wrapper.
+    assert!(
+        String::from_utf8(server.only_request().body)
+            .expect("UTF-8")
+            .contains("<title>Gone</title><Authors></Authors></bk:book>")
+    );
+
+    // An answer that is not the documented XML is a decode error naming why, not a panic.
+    let server = Server::start_raw(200, Some("application/xml"), "<book id=\"x\"><title>").await;
+    let client = local_client!(server);
+    let book = Book::new(1, "t".to_owned(), Vec::new());
+    match client.put_book(1, book).await {
+        Err(Error::Decode { message, .. }) => assert!(message.contains("XML"), "{message}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// An AWS-style body (an unnamed object whose one property is the root element, as S3's
+/// `CreateBucketConfiguration`) is that element on the wire; the `text/xml` answer with a
+/// wrapped array of namespaced structs decodes; a `text/xml` body whose schema is a string is
+/// the document as text; a map body XML cannot name is raw bytes (the model warns).
+#[tokio::test]
+async fn xml_bodies_of_aws_shape_text_documents_and_raw_maps() {
+    use xml_bodies::types::{CreateShelfBody, CreateShelfBodyCreateShelfConfiguration};
+    use xml_bodies::{Client, RetryPolicy};
+
+    let answer = concat!(
+        "<Shelf><Label>top</Label><Books>",
+        "<bk:book xmlns:bk=\"urn:example:books\" id=\"1\"><title>A</title><Authors/></bk:book>",
+        "<book id=\"2\"><title>B</title><Authors><Author>C</Author></Authors></book>",
+        "</Books></Shelf>"
+    );
+    let server = Server::start_raw(201, Some("text/xml"), answer).await;
+    let client = local_client!(server);
+    let mut configuration = CreateShelfBodyCreateShelfConfiguration::new("top".to_owned());
+    configuration.capacity = Some(12);
+    // As a caller outside the crate builds a `#[non_exhaustive]` struct (no literal).
+    #[allow(clippy::field_reassign_with_default)]
+    let body = {
+        let mut body = CreateShelfBody::default();
+        body.create_shelf_configuration = Some(configuration);
+        body
+    };
+    let shelf = client.create_shelf(body).await.expect("created");
+    assert_eq!(
+        String::from_utf8(server.only_request().body).expect("UTF-8"),
+        concat!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
+            "<CreateShelfConfiguration><Label>top</Label><Capacity>12</Capacity>",
+            "</CreateShelfConfiguration>"
+        )
+    );
+    assert_eq!(shelf.label.as_deref(), Some("top"));
+    let books = shelf.books.expect("books");
+    assert_eq!(books.len(), 2);
+    assert_eq!((books[0].id, books[0].authors.len()), (1, 0));
+    assert_eq!(
+        (books[1].id, books[1].authors.clone()),
+        (2, vec!["C".to_owned()])
+    );
+
+    let server = Server::start_raw(200, Some("text/xml"), "<note>hi</note>").await;
+    let client = local_client!(server);
+    assert_eq!(client.get_note().await.expect("note"), "<note>hi</note>");
+
+    let server = Server::start(204, None).await;
+    let client = local_client!(server);
+    client
+        .put_labels()
+        .body(b"<labels><a>1</a></labels>".to_vec())
+        .await
+        .expect("stored");
+    assert_eq!(server.only_request().body, b"<labels><a>1</a></labels>");
 }

@@ -32,6 +32,9 @@ const OPTIONAL: &[&str] = &[
 const FEATURES: &str = "[features]\n\
                         middleware = [\"dep:reqwest-middleware\", \"dep:http\"]\n\
                         tracing = [\"dep:tracing\"]\n";
+/// The dependency of a client whose API has XML bodies (`runtime/src/xml.rs`), written
+/// after the others.
+const XML_DEPENDENCY: &str = r#"quick-xml = "0.41""#;
 
 /// `Cargo.toml` for the generated crate.
 pub(super) fn cargo_toml(api: &Api) -> String {
@@ -69,6 +72,10 @@ pub(super) fn cargo_toml(api: &Api) -> String {
     }
     for line in &streams.lines {
         toml.push_str(line);
+        toml.push('\n');
+    }
+    if super::runtime::uses_xml(api) {
+        toml.push_str(XML_DEPENDENCY);
         toml.push('\n');
     }
     for line in OPTIONAL {
@@ -111,6 +118,7 @@ mod tests {
             operations: Vec::new(),
             security_schemes: Vec::new(),
             warnings: Vec::new(),
+            xml_shapes: Vec::new(),
         };
         let toml = cargo_toml(&api);
         assert!(

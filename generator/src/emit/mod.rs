@@ -32,6 +32,7 @@ mod paginate;
 mod runtime;
 mod streams;
 mod types;
+mod xml;
 
 pub(crate) use operations::body_name;
 pub(crate) use types::{built_types, derives_default, has_constructor, taken_by_new};
@@ -88,6 +89,8 @@ enum Piece {
     Methods(Range<usize>),
     /// Source text as it is.
     Text(&'static str),
+    /// The statics describing the API's XML bodies (`xml::shape_items`).
+    XmlShapes,
     /// The `runtime` module's own items (the files are not pieces: see `runtime`); with
     /// `true`, the files' `mod` declarations too.
     Runtime(bool),
@@ -140,6 +143,9 @@ fn modules(api: &Api, inline: bool) -> Vec<Module> {
         operations.push(Piece::Text("}\n"));
     }
     operations.extend(chunks(api.operations.len(), OPERATIONS_PER_PIECE).map(Piece::Operations));
+    if !api.xml_shapes.is_empty() {
+        operations.push(Piece::XmlShapes);
+    }
     let parts = runtime::RuntimeParts::of(api);
     let mut runtime_tail = String::new();
     if inline {
@@ -215,6 +221,7 @@ fn piece_tokens(
             quote!(#(#items)*)
         }
         Piece::Client => operations::client_items(api),
+        Piece::XmlShapes => xml::shape_items(api),
         Piece::Methods(range) => {
             let methods = api.operations[range.clone()]
                 .iter()

@@ -473,13 +473,18 @@ fn request_body(op: &Operation) -> TokenStream {
             (BodyEncoding::Text, _) => quote!(value.into_bytes()),
             (BodyEncoding::Bytes, _) => quote!(value),
             (BodyEncoding::Form, _) => quote!(runtime::form_body(&value)?),
+            (BodyEncoding::Xml, _) => super::xml::body_bytes(body, quote!(&value)),
         };
-        let by_reference = matches!(body.encoding, BodyEncoding::Json | BodyEncoding::Form);
+        let by_reference = matches!(
+            body.encoding,
+            BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Xml
+        );
         if let Some(attach) = super::streams::attach_upload(body, &name, &media_type) {
             attach
         } else if body.required && by_reference {
             let bytes = match body.encoding {
                 BodyEncoding::Form => quote!(runtime::form_body(&self.#name)?),
+                BodyEncoding::Xml => super::xml::body_bytes(body, quote!(&self.#name)),
                 _ => quote!(runtime::json_body(&self.#name)?),
             };
             quote!(request.body = Some((#media_type, #bytes));)
@@ -729,6 +734,7 @@ fn encoding_word(encoding: BodyEncoding) -> &'static str {
     match encoding {
         BodyEncoding::Json => "json",
         BodyEncoding::Text => "text",
+        BodyEncoding::Xml => "xml",
         BodyEncoding::Bytes | BodyEncoding::Form | BodyEncoding::Multipart => "bytes",
     }
 }
@@ -740,6 +746,13 @@ fn success_value(op: &Operation, response: &Response) -> TokenStream {
     let encoding = response.body.as_ref().map(|(encoding, _)| *encoding);
     if let Some(value) = super::streams::success_value(op) {
         return value;
+    }
+    if let (Some(BodyEncoding::Xml), Some(root)) = (encoding, &response.xml) {
+        let root = super::xml::root_tokens(root);
+        return match op.success {
+            Success::Enum => quote!(response.xml_as(#root, Response::#variant)),
+            _ => quote!(response.xml(#root)),
+        };
     }
     match (&op.success, encoding) {
         (Success::Enum, Some(encoding)) => {
@@ -821,6 +834,10 @@ fn response_arms(op: &Operation) -> Vec<(Option<TokenStream>, TokenStream)> {
         } else {
             let variant = ident(&response.variant);
             match &response.body {
+                Some((BodyEncoding::Xml, _)) if response.xml.is_some() => {
+                    let root = response.xml.as_ref().map(super::xml::root_tokens);
+                    quote!(response.xml_error(#root, Error::#variant))
+                }
                 Some((encoding, _)) => {
                     let method = ident(&format!("{}_error", encoding_word(*encoding)));
                     quote!(response.#method(Error::#variant))

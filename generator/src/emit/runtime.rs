@@ -60,6 +60,8 @@ enum Need {
     Sse,
     /// An OAuth2 scheme whose flows the client runs itself.
     OAuth2,
+    /// An XML request or response body.
+    Xml,
 }
 
 macro_rules! part {
@@ -81,7 +83,7 @@ macro_rules! part {
 /// operations call (if any) depends on each parameter's type and style and on each body's
 /// media type, decided while printing the operations; the file allows dead code, and its
 /// re-export `unused_imports` (an API whose operations send no parameter and no body).
-const PARTS: [(Part, Need); 21] = [
+const PARTS: [(Part, Need); 22] = [
     (part!("best_fit", false), Need::BestFit),
     (part!("call", true), Need::Always),
     (part!("client", true), Need::Always),
@@ -103,6 +105,7 @@ const PARTS: [(Part, Need); 21] = [
     (part!("sse", true), Need::Sse),
     (part!("stream", true), Need::Stream),
     (part!("trace", false), Need::Always),
+    (part!("xml", false), Need::Xml),
 ];
 
 /// What of the runtime an API uses, decided from the model.
@@ -118,6 +121,7 @@ pub(super) struct RuntimeParts {
     stream: bool,
     sse: bool,
     oauth2: bool,
+    xml: bool,
 }
 
 impl RuntimeParts {
@@ -137,6 +141,7 @@ impl RuntimeParts {
             stream: super::streams::uses_streams(api),
             sse: super::streams::uses_events(api),
             oauth2: uses_oauth2(api),
+            xml: uses_xml(api),
             ..RuntimeParts::default()
         };
         for def in &api.types {
@@ -171,6 +176,7 @@ impl RuntimeParts {
             Need::Stream => self.stream,
             Need::Sse => self.sse,
             Need::OAuth2 => self.oauth2,
+            Need::Xml => self.xml,
         }
     }
 
@@ -196,6 +202,15 @@ pub(super) fn uses_oauth2(api: &Api) -> bool {
     api.security_schemes
         .iter()
         .any(|scheme| matches!(scheme.kind, SchemeKind::OAuth2(_)))
+}
+
+/// True when an operation of `api` sends or reads an XML body (the `xml` file, and
+/// quick-xml in the crate's manifest).
+pub(super) fn uses_xml(api: &Api) -> bool {
+    api.operations.iter().any(|op| {
+        op.body.as_ref().is_some_and(|b| b.xml.is_some())
+            || op.responses.iter().any(|r| r.xml.is_some())
+    })
 }
 
 impl Part {

@@ -14,6 +14,7 @@ mod schema;
 mod streams;
 #[cfg(test)]
 mod testing;
+mod xml;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -21,6 +22,7 @@ pub use names::{camel, is_keyword, snake};
 pub use pagination::{
     PageItems, PageOrigin, PageOverride, PageStyle, Pagination, STYLES, list_operations,
 };
+pub use xml::{XmlBody, XmlField, XmlKind, XmlShapeRef, XmlText};
 
 use crate::method::HttpMethod;
 use crate::options::{Options, valid_crate_name};
@@ -48,6 +50,8 @@ pub struct Api {
     /// What the model could only approximate (a schema read as free-form JSON although it
     /// says more), sorted by place; reported as warnings.
     pub warnings: Vec<ModelWarning>,
+    /// The object shapes of the XML bodies (`XmlShapeRef::Object` indexes them; see `xml`).
+    pub xml_shapes: Vec<Vec<XmlField>>,
 }
 
 /// Something the model could build only approximately, with where it is.
@@ -431,6 +435,8 @@ pub struct RequestBody {
     pub multipart: Option<Multipart>,
     /// The spec's `description` as rustdoc (`None`: the spec says nothing).
     pub doc: Option<String>,
+    /// How an XML body is written (`Some` exactly when `encoding` is `Xml`).
+    pub xml: Option<XmlBody>,
 }
 
 /// How a `multipart/form-data` request body is cut into parts, decided from its type.
@@ -510,6 +516,9 @@ pub enum BodyEncoding {
     /// `format: binary` properties are bytes sent as file parts, arrays are one part per
     /// item, objects are JSON parts.
     Multipart,
+    /// XML (`application/xml`, `text/xml`, `+xml`) of an object schema, laid out by the
+    /// body's `XmlBody` (see `model::xml`).
+    Xml,
 }
 
 /// Which responses a status code matches.
@@ -557,6 +566,8 @@ pub struct Response {
     pub headers: Vec<ResponseHeader>,
     /// The spec's `description` as rustdoc (`None`: empty).
     pub doc: Option<String>,
+    /// How an XML body is read (`Some` exactly when the body's encoding is `Xml`).
+    pub xml: Option<XmlBody>,
 }
 
 /// A documented response header.
@@ -721,8 +732,10 @@ impl Api {
             operations,
             security_schemes,
             warnings,
+            xml_shapes: Vec::new(),
         };
         pagination::paginate(&mut api, merged, &options.pagination)?;
+        xml::decide(&mut api, merged);
         let examples = crate::example::usages(&api, merged);
         for (op, example) in api.operations.iter_mut().zip(examples) {
             op.example = Some(example);

@@ -744,6 +744,7 @@ impl<'a> OpContext<'a> {
             required: body.required,
             multipart,
             doc: rustdoc_of(body.description.as_deref()),
+            xml: None,
         }))
     }
 
@@ -846,6 +847,7 @@ impl<'a> OpContext<'a> {
                 body,
                 headers,
                 doc: rustdoc_of(Some(&response.description)),
+                xml: None,
             });
         }
         // With no 2xx response documented, `default` describes the success.
@@ -917,6 +919,11 @@ fn choose_media(
             return Some((k, BodyEncoding::Multipart, m));
         }
     }
+    // XML before text (`text/xml`); `model::xml` decides what each such body is. An image
+    // written in XML (`image/svg+xml`) is an image: raw bytes like the others.
+    if let Some((k, m)) = find(&|e| is_xml(e) && !e.starts_with("image/")) {
+        return Some((k, BodyEncoding::Xml, m));
+    }
     if let Some((k, m)) = find(&|e| e.starts_with("text/")) {
         return Some((k, BodyEncoding::Text, m));
     }
@@ -931,6 +938,12 @@ fn choose_media(
         return Some((k, BodyEncoding::Bytes, m));
     }
     None
+}
+
+/// True for an XML media type (an essence: lowercase, no parameters).
+pub(super) fn is_xml(essence: &str) -> bool {
+    let essence = essence.split(';').next().unwrap_or_default().trim();
+    essence == "application/xml" || essence == "text/xml" || essence.ends_with("+xml")
 }
 
 /// The media type without parameters, lowercase.
@@ -951,10 +964,12 @@ fn media_type_of(
     place: &str,
 ) -> Result<TypeRef, ModelError> {
     Ok(match encoding {
-        BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart => match &media.schema {
-            Some(schema) => types.type_of(schema, hint, &format!("{place}/schema"))?,
-            None => TypeRef::Json,
-        },
+        BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart | BodyEncoding::Xml => {
+            match &media.schema {
+                Some(schema) => types.type_of(schema, hint, &format!("{place}/schema"))?,
+                None => TypeRef::Json,
+            }
+        }
         BodyEncoding::Text => TypeRef::String,
         BodyEncoding::Bytes => TypeRef::Bytes,
     })
@@ -1044,7 +1059,7 @@ fn variant_name(status: StatusMatch) -> String {
     phrase.to_owned()
 }
 
-fn success_of(responses: &[Response]) -> Success {
+pub(super) fn success_of(responses: &[Response]) -> Success {
     let successes: Vec<&Response> = responses.iter().filter(|r| r.success).collect();
     let bodies: BTreeSet<Option<&(BodyEncoding, TypeRef)>> =
         successes.iter().map(|r| r.body.as_ref()).collect();

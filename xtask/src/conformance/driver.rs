@@ -21,7 +21,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 use stitch::example::{self, Argument, Call, Fill};
-use stitch::model::{Api, BodyEncoding, Operation, SchemeKind, TypeRef};
+use stitch::model::{Api, BodyEncoding, Operation, SchemeKind, StatusMatch, TypeRef};
 
 /// The environment variable that lists the calls a driver run makes.
 pub const CALLS_VAR: &str = "STITCH_CONFORMANCE_CALLS";
@@ -45,6 +45,8 @@ pub struct Planned {
     pub form_body: bool,
     /// The call sends an XML body (`application/xml`, `text/xml`, `+xml`).
     pub xml_body: bool,
+    /// The operation documents a redirect (a `3xx` response).
+    pub redirect: bool,
 }
 
 /// The calls of every operation: with required arguments, and again with every argument
@@ -71,6 +73,12 @@ pub fn plan(api: &Api, document: &Value) -> Vec<Planned> {
                 }),
                 xml_body: op.body.as_ref().is_some_and(|b| {
                     b.media_type.contains("xml") && (b.required || fill == Fill::All)
+                }),
+                redirect: op.responses.iter().any(|r| {
+                    matches!(
+                        r.status,
+                        StatusMatch::Code(300..=399) | StatusMatch::Class(3)
+                    )
                 }),
                 call,
             });

@@ -110,6 +110,8 @@ pub struct CallResult {
     pub form_body: bool,
     /// The call sent an XML body.
     pub xml_body: bool,
+    /// The operation documents a redirect (a `3xx` response).
+    pub redirect: bool,
     /// The same call judged again against an answer Prism built from the schemas
     /// (`Prefer: dynamic=true`), made when the static answer (from the document's examples)
     /// did not decode and Prism said that answer violates the document.
@@ -620,6 +622,7 @@ fn drive(prism: &Path, cache: &Path, spec: &Prepared, program: &Path, dynamic: b
             answer_violations: verdict.answer_violations,
             form_body: planned.form_body,
             xml_body: planned.xml_body,
+            redirect: planned.redirect,
             from_example: planned
                 .call
                 .positional

@@ -89,6 +89,10 @@ pub struct Tally {
 /// - the static answer lacks a required property Prism did not flag, and the dynamic
 ///   judgement failed in Prism itself (stack overflow, crash): Prism cannot answer a
 ///   recursive schema (its static answer cuts it short with `{}`);
+/// - the request failed in transport, and the operation documents a redirect (GitHub's
+///   downloads answer `302` with a `Location` on another host, `codeload.github.com`): the
+///   client follows redirects, as reqwest does by default, and Prism's answer sends it to
+///   that host, which the loopback sandbox cannot reach;
 /// - Prism found only arrays missing from a form-urlencoded body: the client sends an array
 ///   as one `name=item` pair per item (OpenAPI's default `style: form, explode: true` for
 ///   form bodies), and Prism reads a lone pair as a string, not as a one-item array.
@@ -161,6 +165,10 @@ fn explained(call: &CallResult) -> Option<&'static str> {
         && !call.answer_violations.is_empty()
     {
         Some("Prism's answer violates the document (Prism says so); the client's types refuse it")
+    } else if call.kind == "Transport" && call.redirect && call.violations.is_empty() {
+        Some(
+            "the operation documents a redirect (302 with a `Location` on another host); the client follows it, as reqwest does by default, to a host the loopback sandbox cannot reach",
+        )
     } else if call.form_body
         && !call.violations.is_empty()
         && call
@@ -586,6 +594,7 @@ mod tests {
                 from_example: false,
                 form_body,
                 xml_body: false,
+                redirect: false,
                 dynamic: None,
             };
         let date = "Violation: response.body.LastModifiedTime Response body property LastModifiedTime must match format \"date-time\"";
@@ -622,14 +631,32 @@ mod tests {
             from_example: false,
             form_body: false,
             xml_body: true,
+            redirect: false,
             dynamic: None,
         };
         assert!(explained(&base).is_some());
         let json = CallResult {
             xml_body: false,
+            redirect: false,
             ..base.clone()
         };
         assert!(explained(&json).is_none());
+        // A transport failure is the sandbox's only where the operation documents a redirect.
+        let transport = CallResult {
+            kind: "Transport".to_owned(),
+            status: 0,
+            violations: Vec::new(),
+            xml_body: false,
+            ..base.clone()
+        };
+        assert!(explained(&transport).is_none());
+        assert!(
+            explained(&CallResult {
+                redirect: true,
+                ..transport
+            })
+            .is_some()
+        );
         let judged = |passed: bool| super::super::Judged {
             kind: if passed { "ok" } else { "Decode" }.to_owned(),
             status: 200,
@@ -642,6 +669,7 @@ mod tests {
             status: 200,
             violations: Vec::new(),
             xml_body: false,
+            redirect: false,
             dynamic: Some(judged(true)),
             ..base
         };
