@@ -526,4 +526,41 @@ mod tests {
             other => panic!("{other:?}"),
         }
     }
+
+    /// A streamed request has no total timeout (it would end the body), but its timeout still
+    /// bounds the wait for the response's headers: a server that accepts and never answers
+    /// fails the call instead of holding it forever.
+    #[tokio::test]
+    async fn a_server_that_never_answers_times_out_before_the_headers() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .unwrap_or_else(|error| panic!("{error}"));
+        let address = listener
+            .local_addr()
+            .unwrap_or_else(|error| panic!("{error}"));
+        // Accepts connections and keeps them open without a byte of answer.
+        let silent = tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((socket, _)) = listener.accept().await {
+                held.push(socket);
+            }
+        });
+        let client = Client::builder(format!("http://{address}"))
+            .timeout(Some(std::time::Duration::from_millis(200)))
+            .retry_policy(crate::RetryPolicy::none())
+            .build()
+            .unwrap_or_else(|error| panic!("{error}"));
+        let options = RequestOptions::default();
+        let call = client.execute_as::<Streamed>(Request::get("/f".to_owned(), &[]), &options);
+        let outcome = tokio::time::timeout(std::time::Duration::from_secs(10), call).await;
+        silent.abort();
+        match outcome {
+            Ok(Err(failure @ Failure::Timeout { .. })) => {
+                let error: Error<()> = failure.into();
+                assert_eq!(error.to_string(), "GET /f: no response within 200 ms");
+            }
+            Ok(other) => panic!("expected a timeout, got {other:?}"),
+            Err(_) => panic!("the call was still waiting after 10 s"),
+        }
+    }
 }

@@ -134,6 +134,7 @@ pub(crate) fn failure_kind(failure: &Failure) -> &'static str {
     match failure {
         Failure::Transport { source, .. } => transport_kind(source),
         Failure::InvalidRequest(_) => "invalid_request",
+        Failure::Timeout { .. } => "timeout",
         Failure::Credential { .. } => "credential",
         #[cfg(feature = "middleware")]
         Failure::Middleware { .. } => "middleware",

@@ -458,8 +458,10 @@ impl Client {
             if !query.is_empty() {
                 builder = builder.query(&query);
             }
-            // A body that streams either way takes as long as it takes.
-            if let Some(timeout) = timeout.filter(|_| !R::STREAMS && !streamed) {
+            // A body that streams either way takes as long as it takes: the timeout then bounds
+            // only the wait for the response's headers (below), never the body.
+            let header_timeout = timeout.filter(|_| R::STREAMS || streamed);
+            if let Some(timeout) = timeout.filter(|_| header_timeout.is_none()) {
                 builder = builder.timeout(timeout);
             }
             if let Some((_, body)) = &request.body {
@@ -469,9 +471,15 @@ impl Client {
                 builder = builder.body(body);
             }
             let may_retry = idempotent && attempt < retry.retries() && !streamed;
-            let sent = match builder.build() {
-                Ok(built) => self.send_attempt(built, options.operation).await,
-                Err(source) => Err(AttemptError::Http(source)),
+            let sent = match (builder.build(), header_timeout) {
+                (Ok(built), None) => self.send_attempt(built, options.operation).await,
+                (Ok(built), Some(limit)) => {
+                    let send = self.send_attempt(built, options.operation);
+                    tokio::time::timeout(limit, send)
+                        .await
+                        .unwrap_or(Err(AttemptError::Timeout(limit)))
+                }
+                (Err(source), _) => Err(AttemptError::Http(source)),
             };
             match sent {
                 Ok(response) => {
@@ -502,6 +510,12 @@ impl Client {
                 }
                 Err(AttemptError::Http(source)) if may_retry && retryable(&source) => {
                     trace.attempt(*resends, Err(transport_kind(&source)));
+                    tokio::time::sleep(retry.backoff(attempt)).await;
+                    attempt += 1;
+                    *resends += 1;
+                }
+                Err(AttemptError::Timeout(_)) if may_retry => {
+                    trace.attempt(*resends, Err("timeout"));
                     tokio::time::sleep(retry.backoff(attempt)).await;
                     attempt += 1;
                     *resends += 1;

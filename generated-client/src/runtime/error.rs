@@ -48,6 +48,18 @@ pub enum Error<E = std::convert::Infallible> {
     },
     /// The request could not be built from the arguments or the client's settings.
     InvalidRequest(String),
+    /// No response headers arrived within the request's timeout. Only a request whose body
+    /// streams (an upload, a download, an event stream) reports this: it has no total
+    /// timeout, which would end the body too, so the timeout bounds the wait for the answer's
+    /// headers instead; any other request's timeout is a [`Error::Transport`].
+    Timeout {
+        /// The request's method.
+        method: Method,
+        /// The request's path (without the query string).
+        path: String,
+        /// How long the client waited.
+        after: std::time::Duration,
+    },
     /// A paginated call cannot go on to the next page (it ends the stream of pages): the
     /// server named a page already followed (a cursor or link sent twice, the same page
     /// again), which would loop forever, or a next link outside the client's base URL.
@@ -176,6 +188,15 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
                 source,
             } => write!(f, "{method} {path} failed: {source}"),
             Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
+            Error::Timeout {
+                method,
+                path,
+                after,
+            } => write!(
+                f,
+                "{method} {path}: no response within {} ms",
+                after.as_millis()
+            ),
             Error::Pagination { message, .. } => write!(f, "pagination stopped: {message}"),
             Error::Credential { scheme, source } => {
                 write!(
@@ -214,6 +235,12 @@ pub(crate) enum Failure {
         source: reqwest::Error,
     },
     InvalidRequest(String),
+    #[allow(dead_code)] // made only for a request whose body streams
+    Timeout {
+        method: Method,
+        path: String,
+        after: std::time::Duration,
+    },
     #[allow(dead_code)] // made when the API has a bearer or OAuth2 scheme
     Credential {
         scheme: String,
@@ -240,6 +267,15 @@ impl<E> From<Failure> for Error<E> {
                 source,
             },
             Failure::InvalidRequest(message) => Error::InvalidRequest(message),
+            Failure::Timeout {
+                method,
+                path,
+                after,
+            } => Error::Timeout {
+                method,
+                path,
+                after,
+            },
             Failure::Credential { scheme, source } => Error::Credential { scheme, source },
             #[cfg(feature = "middleware")]
             Failure::Middleware {

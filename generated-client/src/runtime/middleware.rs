@@ -79,6 +79,9 @@ impl Middlewares {
 pub(crate) enum AttemptError {
     /// The HTTP client failed (connection, timeout, TLS): maybe retried.
     Http(reqwest::Error),
+    /// No response headers within this long (a request whose body streams): maybe retried.
+    #[allow(dead_code)] // made only for a request whose body streams
+    Timeout(std::time::Duration),
     /// A middleware failed the request: never retried.
     #[allow(dead_code)] // made only with the `middleware` feature
     Middleware(BoxError),
@@ -92,6 +95,11 @@ impl AttemptError {
                 method: method.clone(),
                 path: path.to_owned(),
                 source: source.without_url(),
+            },
+            AttemptError::Timeout(after) => Failure::Timeout {
+                method: method.clone(),
+                path: path.to_owned(),
+                after,
             },
             #[cfg(feature = "middleware")]
             AttemptError::Middleware(source) => Failure::Middleware {
