@@ -10,9 +10,9 @@ use reqwest::header::HeaderMap;
 use reqwest::Method;
 
 use super::{
-    base64, check_cookie, failure_kind, header_name, header_value, merge_headers, retryable,
-    transport_kind, AttemptError, CallTrace, Client, Credential, Error, ExtraHeaders, Failure,
-    IdempotencyKey, OperationInfo, RawResponse, ResponseValue, RetryPolicy,
+    base64, check_cookie, failure_kind, header_name, header_value, merge_headers, AttemptError,
+    CallTrace, Client, Credential, Error, ExtraHeaders, Failure, IdempotencyKey, OperationInfo,
+    RawResponse, ResponseValue, RetryPolicy,
 };
 
 /// A sent request: a future of the decoded value with the response's status and headers
@@ -211,10 +211,13 @@ pub(crate) struct Request {
 impl Request {
     /// A copy to send again; `None` for a request whose body is read as it is sent.
     pub(crate) fn try_clone(&self) -> Option<Request> {
-        if self.upload.is_some() {
-            return None;
-        }
-        Some(Request {
+        self.upload.is_none().then(|| self.copy_without_upload())
+    }
+
+    /// A copy of everything but a body read as it is sent (which cannot be copied): for a
+    /// request known to have none, or whose copy must not send it.
+    pub(crate) fn copy_without_upload(&self) -> Request {
+        Request {
             method: self.method.clone(),
             path: self.path.clone(),
             query: self.query.clone(),
@@ -223,7 +226,7 @@ impl Request {
             body: self.body.clone(),
             upload: None,
             schemes: self.schemes,
-        })
+        }
     }
 }
 
@@ -505,14 +508,8 @@ impl Client {
                     let (method, path) = (request.method.clone(), request.path.clone());
                     return R::receive(response, method, path, resend).await;
                 }
-                Err(AttemptError::Http(source)) if may_retry && retryable(&source) => {
-                    trace.attempt(*resends, Err(transport_kind(&source)));
-                    tokio::time::sleep(retry.backoff(attempt)).await;
-                    attempt += 1;
-                    *resends += 1;
-                }
-                Err(AttemptError::Timeout(_)) if may_retry => {
-                    trace.attempt(*resends, Err("timeout"));
+                Err(error) if may_retry && error.retryable() => {
+                    trace.attempt(*resends, Err(error.kind()));
                     tokio::time::sleep(retry.backoff(attempt)).await;
                     attempt += 1;
                     *resends += 1;

@@ -351,7 +351,8 @@ impl Walk<'_> {
                 shorten(&value)
             ));
         }
-        let mut request = copy_request(&self.request);
+        // `fetch` refused a request with an upload before the first page.
+        let mut request = self.request.copy_without_upload();
         request.query.retain(|(name, _)| name != param);
         request.query.push((param.to_owned().into(), value));
         Ok(request)
@@ -385,7 +386,8 @@ impl Walk<'_> {
                 shorten(link)
             ));
         }
-        let mut request = copy_request(&self.request);
+        // `fetch` refused a request with an upload before the first page.
+        let mut request = self.request.copy_without_upload();
         request.path = path[base_path.len()..].to_owned();
         request.query = url
             .query_pairs()
@@ -455,14 +457,6 @@ fn next_link(response: &RawResponse) -> Option<String> {
         }
     }
     None
-}
-
-/// A copy of `request` to build the next page's from (its body is never a stream: `fetch`
-/// refused such a request before the first page).
-fn copy_request(request: &Request) -> Request {
-    request
-        .try_clone()
-        .unwrap_or_else(|| Request::get(request.path.clone(), request.schemes))
 }
 
 /// The items of a paginated operation across all its pages: a lazy `futures::Stream` (from a

@@ -93,14 +93,7 @@ pub enum Error<E = std::convert::Infallible> {
 impl<E> Error<E> {
     /// The response status, when a response arrived.
     pub fn status(&self) -> Option<StatusCode> {
-        match self {
-            Error::Api(error) => Some(error.status()),
-            Error::UnexpectedStatus(response)
-            | Error::UnexpectedContentType(response)
-            | Error::Decode { response, .. }
-            | Error::Pagination { response, .. } => Some(response.status()),
-            _ => None,
-        }
+        self.raw_response().map(RawResponse::status)
     }
 
     /// The response as it arrived (status, headers, raw body), whenever one did.
@@ -235,7 +228,6 @@ pub(crate) enum Failure {
         source: reqwest::Error,
     },
     InvalidRequest(String),
-    #[allow(dead_code)] // made only for a request whose body streams
     Timeout {
         method: Method,
         path: String,

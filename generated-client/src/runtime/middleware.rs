@@ -20,7 +20,7 @@ use std::fmt;
 
 use reqwest::Method;
 
-use super::{BoxError, Client, Failure};
+use super::{retryable, transport_kind, BoxError, Client, Failure};
 
 #[cfg(feature = "middleware")]
 pub use http::Extensions;
@@ -80,7 +80,6 @@ pub(crate) enum AttemptError {
     /// The HTTP client failed (connection, timeout, TLS): maybe retried.
     Http(reqwest::Error),
     /// No response headers within this long (a request whose body streams): maybe retried.
-    #[allow(dead_code)] // made only for a request whose body streams
     Timeout(std::time::Duration),
     /// A middleware failed the request: never retried.
     #[allow(dead_code)] // made only with the `middleware` feature
@@ -88,6 +87,25 @@ pub(crate) enum AttemptError {
 }
 
 impl AttemptError {
+    /// Whether another attempt may help: a transport error worth retrying, or no headers in
+    /// time; never a middleware's error.
+    pub(crate) fn retryable(&self) -> bool {
+        match self {
+            AttemptError::Http(source) => retryable(source),
+            AttemptError::Timeout(_) => true,
+            AttemptError::Middleware(_) => false,
+        }
+    }
+
+    /// The attempt's `error.type` (a fixed word, never a message).
+    pub(crate) fn kind(&self) -> &'static str {
+        match self {
+            AttemptError::Http(source) => transport_kind(source),
+            AttemptError::Timeout(_) => "timeout",
+            AttemptError::Middleware(_) => "middleware",
+        }
+    }
+
     /// The failure a call reports.
     pub(crate) fn into_failure(self, method: &Method, path: &str) -> Failure {
         match self {
