@@ -9,8 +9,9 @@ macro_rules! open_enum {
         ///
         /// Open: a value this client does not know yet arrives as `Unknown` and is sent
         /// back unchanged; a value a later version knows is a new variant (so `match`es need a
-        /// `_` arm).
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        /// `_` arm). Ordered by the value on the wire, so a value a later version knows
+        /// sorts where it sorted as `Unknown`.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum $name {
             $(#[doc = concat!("`", $value, "`")] $variant,)*
@@ -25,6 +26,23 @@ macro_rules! open_enum {
                     $(Self::$variant => $value,)*
                     Self::Unknown(value) => value,
                 }
+            }
+        }
+
+        // By the wire value, not by declaration order (what a derive would give): a variant
+        // added in a later version then never moves a value's place in a sort or a `BTreeMap`
+        // (cargo-semver-checks' `partial_ord_enum_variants_reordered`). `Unknown("x")` after
+        // the known `x` (a caller may build it), so the order agrees with `Eq`.
+        impl Ord for $name {
+            fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+                let unknown = |e: &Self| matches!(e, Self::Unknown(_));
+                (self.as_str(), unknown(self)).cmp(&(other.as_str(), unknown(other)))
+            }
+        }
+
+        impl PartialOrd for $name {
+            fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+                Some(self.cmp(other))
             }
         }
 
@@ -123,6 +141,20 @@ mod tests {
         assert_eq!(String::from(Status::Unknown("x".to_owned())), "x");
         assert_eq!(Status::from("in progress".to_owned()), Status::InProgress);
         assert_eq!(Status::Open.param_text(), "open");
+    }
+
+    #[test]
+    fn an_open_enum_sorts_by_its_wire_value_whatever_its_version_knows() {
+        let unknown = |v: &str| Status::Unknown(v.to_owned());
+        let mut sorted = vec![unknown("zz"), Status::Open, unknown("aa"), Status::InProgress];
+        sorted.sort();
+        assert_eq!(
+            sorted,
+            [unknown("aa"), Status::InProgress, Status::Open, unknown("zz")]
+        );
+        // A value this version knows, built by hand as unknown: after the known one, not equal.
+        assert!(Status::Open < unknown("open"));
+        assert!(unknown("open") < unknown("openx"));
     }
 
     #[test]
