@@ -70,8 +70,9 @@ enum Command {
         /// file's on_conflict, else error].
         #[arg(long, value_enum, value_name = "POLICY")]
         on_conflict: Option<OnConflict>,
-        /// The API's config file (TOML): on_conflict, and pagination per operation
-        /// ([pagination.<operationId>]; see the README).
+        /// The API's config file (TOML): on_conflict, the crate's version (else the one in
+        /// DIR/Cargo.toml is kept) and pagination per operation ([pagination.<operationId>];
+        /// see the README).
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
     },
@@ -362,7 +363,14 @@ fn configured(
     on_conflict: Option<OnConflict>,
     config: Option<PathBuf>,
     reporter: &mut Reporter,
-) -> Result<(stitch::Options, stitch::OnConflict), Failed> {
+) -> Result<
+    (
+        stitch::Options,
+        stitch::OnConflict,
+        Option<stitch::diff::Version>,
+    ),
+    Failed,
+> {
     let config = match config {
         Some(path) => stitch::config::read(&path).map_err(|e| {
             reporter.fail(&e);
@@ -378,7 +386,28 @@ fn configured(
         crate_name,
         pagination: config.pagination,
     };
-    Ok((options, on_conflict))
+    Ok((options, on_conflict, config.version))
+}
+
+/// Gives the crate the version `cargo xtask codegen` gives it, so `check` agrees with it: the
+/// config file's `version`, else the one in DIR/Cargo.toml (a version bumped there by hand or
+/// by a release is kept), else stitch's own (0.1.0).
+fn versioned(
+    krate: &mut stitch::GeneratedCrate,
+    configured: Option<stitch::diff::Version>,
+    out: &Path,
+) {
+    let version = configured.or_else(|| {
+        fs::read_to_string(out.join("Cargo.toml"))
+            .ok()
+            .as_deref()
+            .and_then(package_version)
+    });
+    if let Some(version) = version {
+        // stitch writes a `version` line into every manifest; were it missing, the crate keeps
+        // stitch's own.
+        let _written = stitch::diff::release::set_crate_version(krate, &version);
+    }
 }
 
 fn run(command: Command, reporter: &mut Reporter) -> Result<Done, Failed> {
@@ -407,8 +436,10 @@ fn run(command: Command, reporter: &mut Reporter) -> Result<Done, Failed> {
                 reporter.fail(&e);
                 Failed
             })?;
-            let (options, on_conflict) = configured(crate_name, on_conflict, config, reporter)?;
-            let krate = generated(&inputs, &out, &options, on_conflict, reporter)?;
+            let (options, on_conflict, version) =
+                configured(crate_name, on_conflict, config, reporter)?;
+            let mut krate = generated(&inputs, &out, &options, on_conflict, reporter)?;
+            versioned(&mut krate, version, &out);
             let outcome = write::write_crate(&krate, &out).map_err(|e| {
                 reporter.fail(&e.to_string());
                 Failed
@@ -482,8 +513,10 @@ fn run(command: Command, reporter: &mut Reporter) -> Result<Done, Failed> {
                 reporter.fail(&e);
                 Failed
             })?;
-            let (options, on_conflict) = configured(crate_name, on_conflict, config, reporter)?;
-            let krate = generated(&inputs, &out, &options, on_conflict, reporter)?;
+            let (options, on_conflict, version) =
+                configured(crate_name, on_conflict, config, reporter)?;
+            let mut krate = generated(&inputs, &out, &options, on_conflict, reporter)?;
+            versioned(&mut krate, version, &out);
             let drift = write::check_crate(&krate, &out).map_err(|e| {
                 reporter.fail(&e.to_string());
                 Failed
@@ -610,9 +643,41 @@ fn package_name(manifest: &str) -> Option<String> {
     None
 }
 
+/// The `version` of the `[package]` table of a manifest, when it is a semver version.
+fn package_version(manifest: &str) -> Option<stitch::diff::Version> {
+    let mut in_package = false;
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_package = line == "[package]";
+        } else if in_package
+            && let Some(value) = line.strip_prefix("version").map(str::trim_start)
+            && let Some(value) = value.strip_prefix('=')
+        {
+            let text = serde_json::from_str::<String>(value.trim()).ok()?;
+            return stitch::diff::parse_version(&text).ok();
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_package_version_is_read_from_a_manifest() {
+        let manifest =
+            "[package]\nname = \"x\"\nversion = \"0.3.1\"\n[dependencies]\nversion = 1\n";
+        assert_eq!(
+            package_version(manifest).map(|v| v.to_string()).as_deref(),
+            Some("0.3.1")
+        );
+        assert_eq!(package_version("[package]\nversion = \"x.y\"\n"), None);
+        assert_eq!(
+            package_version("[dependencies]\nversion = \"1.0.0\"\n"),
+            None
+        );
+    }
 
     #[test]
     fn the_package_name_is_read_from_a_generated_manifest() {
@@ -721,7 +786,8 @@ mod tests {
             max_input_size: source::DEFAULT_MAX_INPUT_SIZE,
         };
         let read = configured("c".to_owned(), None, Some(file.clone()), &mut reporter);
-        let (options, policy) = read.unwrap_or_else(|_| panic!("configured"));
+        let (options, policy, version) = read.unwrap_or_else(|_| panic!("configured"));
+        assert_eq!(version, None);
         assert_eq!(policy, stitch::OnConflict::Widen);
         assert_eq!(options.pagination["list"].style, "page");
         let flag = configured(
@@ -731,7 +797,7 @@ mod tests {
             &mut reporter,
         );
         assert_eq!(
-            flag.map(|(_, policy)| policy).ok(),
+            flag.map(|(_, policy, _)| policy).ok(),
             Some(stitch::OnConflict::Rename)
         );
         std::fs::write(&file, "[pagination.list]\nstyle = \"pages\"\n").expect("write");

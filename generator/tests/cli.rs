@@ -991,3 +991,60 @@ fn a_schema_read_as_free_form_json_is_a_warning_with_its_place() {
         );
     }
 }
+
+/// `cargo xtask codegen` writes the crate's version from the config file (where it bumps it):
+/// `stitch generate` and `check` take the same version, so a bumped crate is not drift; without
+/// a config version the one in DIR/Cargo.toml is kept.
+#[test]
+fn generate_and_check_take_the_version_of_the_config_file_or_the_crate() {
+    let dir = folder(&[
+        ("p.md", &page("GET /a", OK_GET_A)),
+        ("api.toml", "version = \"0.4.1\"\n"),
+        ("next.toml", "version = \"0.5.0\"\n"),
+    ]);
+    let manifest = |dir: &Path| fs::read_to_string(dir.join("client/Cargo.toml")).expect("read");
+    let generate = stitch(
+        dir.path(),
+        &[
+            "generate", "p.md", "--out", "client", "--config", "api.toml",
+        ],
+    );
+    assert_eq!(generate.code, 0, "{}", generate.stderr);
+    assert!(manifest(dir.path()).contains("\nversion = \"0.4.1\"\n"));
+    let check = |args: &[&str]| {
+        let mut all = vec!["check", "p.md", "--out", "client"];
+        all.extend(args);
+        stitch(dir.path(), &all)
+    };
+    assert_eq!(check(&["--config", "api.toml"]).code, 0);
+    // Without a config version the crate's own is kept: no drift, and generate keeps it.
+    assert_eq!(check(&[]).code, 0);
+    assert_eq!(
+        stitch(dir.path(), &["generate", "p.md", "--out", "client"]).code,
+        0
+    );
+    assert!(manifest(dir.path()).contains("\nversion = \"0.4.1\"\n"));
+    // Another version in the config file is drift, naming the manifest.
+    let drift = check(&["--config", "next.toml"]);
+    assert_eq!(drift.code, 1, "{}", drift.stderr);
+    assert!(drift.stderr.contains("Cargo.toml"), "{}", drift.stderr);
+}
+
+/// The checked-in Syntho client is what `stitch check` expects with the settings file that
+/// `cargo xtask codegen` reads (and whose version it bumps).
+#[test]
+fn stitch_check_agrees_with_cargo_xtask_codegen_on_the_checked_in_client() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let out = stitch(
+        &root,
+        &[
+            "check",
+            "specs/syntho",
+            "--out",
+            "generated-client",
+            "--config",
+            "specs/syntho.toml",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}
