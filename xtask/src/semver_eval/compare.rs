@@ -53,6 +53,38 @@ impl Outcome {
         self.csc_breaking() == (self.stitch_rust == Verdict::Breaking)
     }
 
+    /// Whether compiled probes prove the pair breaking for Rust callers where
+    /// cargo-semver-checks is silent: stitch's only Rust-breaking changes are field types (what
+    /// the probes can compile), there are probes, and every one compiles against the old client
+    /// and not against the new one.
+    pub fn proven(&self) -> bool {
+        !self.csc_breaking()
+            && self.stitch_rust == Verdict::Breaking
+            && self
+                .breaking_kinds
+                .keys()
+                .filter(|k| k.starts_with("rust/"))
+                .all(|k| k == "rust/field-type-changed")
+            && !self.probes.is_empty()
+            && self.probes.iter().all(|(_, p)| *p == Proof::Breaks)
+    }
+
+    /// The ground truth for Rust callers: cargo-semver-checks requires a major version, or a
+    /// compiled probe shows code written against the old client failing against the new one.
+    pub fn truth_breaking(&self) -> bool {
+        self.csc_breaking() || self.proven()
+    }
+
+    /// Whether stitch's Rust layer agrees with the ground truth (the primary figure).
+    pub fn rust_agrees_truth(&self) -> bool {
+        self.truth_breaking() == (self.stitch_rust == Verdict::Breaking)
+    }
+
+    /// Whether stitch's overall verdict agrees with the ground truth for Rust callers.
+    pub fn agrees_truth(&self) -> bool {
+        self.truth_breaking() == (self.stitch == Verdict::Breaking)
+    }
+
     /// Items of the major lints.
     pub fn major_items(&self) -> usize {
         self.failures

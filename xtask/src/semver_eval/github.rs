@@ -39,19 +39,24 @@ pub const TAGS: &[&str] = &[
 /// Every published version of the package, oldest first (`npm view PACKAGE versions --json`,
 /// in the registry's order, which is publication order).
 pub fn versions() -> Result<Vec<String>, String> {
+    npm_versions(PACKAGE)
+}
+
+/// Every published version of npm package `package`, in the registry's order.
+pub fn npm_versions(package: &str) -> Result<Vec<String>, String> {
     let output = Command::new("npm")
-        .args(["view", PACKAGE, "versions", "--json"])
+        .args(["view", package, "versions", "--json"])
         .output()
         .map_err(|e| format!("cannot run npm (is Node.js installed?): {e}"))?;
     if !output.status.success() {
         return Err(format!(
-            "npm view {PACKAGE} versions failed ({}): {}",
+            "npm view {package} versions failed ({}): {}",
             output.status,
             String::from_utf8_lossy(&output.stderr).trim()
         ));
     }
     let versions: Vec<String> = serde_json::from_slice(&output.stdout)
-        .map_err(|e| format!("npm view {PACKAGE} versions gave no list of versions: {e}"))?;
+        .map_err(|e| format!("npm view {package} versions gave no list of versions: {e}"))?;
     Ok(versions)
 }
 

