@@ -300,4 +300,33 @@ mod tests {
         assert_eq!(outcome.major_items(), 3);
         assert_eq!(outcome.breaking_kinds["rust/field-removed"], 1);
     }
+
+    #[test]
+    fn probes_make_the_ground_truth_where_cargo_semver_checks_is_silent() {
+        let retyped = Change::new(
+            Verdict::Breaking,
+            Layer::Rust,
+            "field-type-changed",
+            Subject::Type("Job".into()),
+            "the field `Job::id` changed type from `String` to `i64`",
+        );
+        let wire = Change::new(
+            Verdict::Breaking,
+            Layer::Wire,
+            "enum-value-added",
+            Subject::Type("Job".into()),
+            "`Status` may now be `late` in a response",
+        );
+        let mut outcome = judge("p".into(), 1, &report(vec![retyped]), Vec::new(), "x");
+        assert!(!outcome.rust_agrees() && !outcome.proven());
+        assert!(!outcome.rust_agrees_truth(), "no probe: a disagreement");
+        outcome.probes = vec![(outcome.type_changes[0].clone(), Proof::Breaks)];
+        assert!(outcome.proven() && outcome.truth_breaking());
+        assert!(outcome.rust_agrees_truth() && outcome.agrees_truth());
+        outcome.probes[0].1 = Proof::Compiles;
+        assert!(!outcome.proven() && !outcome.rust_agrees_truth());
+        // Breaking on the wire only: the Rust layer agrees, the overall verdict does not.
+        let outcome = judge("w".into(), 1, &report(vec![wire]), Vec::new(), "x");
+        assert!(outcome.rust_agrees_truth() && !outcome.agrees_truth());
+    }
 }
