@@ -146,11 +146,21 @@ mod tests {
     #[test]
     fn an_open_enum_sorts_by_its_wire_value_whatever_its_version_knows() {
         let unknown = |v: &str| Status::Unknown(v.to_owned());
-        let mut sorted = vec![unknown("zz"), Status::Open, unknown("aa"), Status::InProgress];
+        let mut sorted = vec![
+            unknown("zz"),
+            Status::Open,
+            unknown("aa"),
+            Status::InProgress,
+        ];
         sorted.sort();
         assert_eq!(
             sorted,
-            [unknown("aa"), Status::InProgress, Status::Open, unknown("zz")]
+            [
+                unknown("aa"),
+                Status::InProgress,
+                Status::Open,
+                unknown("zz")
+            ]
         );
         // A value this version knows, built by hand as unknown: after the known one, not equal.
         assert!(Status::Open < unknown("open"));

