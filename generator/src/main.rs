@@ -377,6 +377,7 @@ fn configured(
     let options = stitch::Options {
         crate_name,
         pagination: config.pagination,
+        types: config.types,
     };
     Ok((options, on_conflict))
 }

@@ -81,6 +81,7 @@ generated!(
     streams,
     string_object_union,
     two_security_schemes,
+    user_types,
     xml_bodies,
     syntho,
 );
@@ -2283,4 +2284,70 @@ async fn xml_bodies_of_aws_shape_text_documents_and_raw_maps() {
         .await
         .expect("stored");
     assert_eq!(server.only_request().body, b"<labels><a>1</a></labels>");
+}
+
+/// Issue 16, the user's types (`fixtures/user_types.toml`): the component `Money` is
+/// replaced by `rust_decimal::Decimal` and `format: decimal` strings are mapped to it, so a
+/// real JSON body's amounts decode exactly (no float on the way), a query parameter and a
+/// request body send them as the API writes them, and the extra derives (`Eq` and `Hash` for
+/// every type that can have them, `PartialOrd`/`Ord` and `Default` per type) are usable.
+#[tokio::test]
+async fn user_types_decode_decimals_and_the_extra_derives_work() {
+    use std::collections::HashSet;
+    use std::str::FromStr;
+
+    use rust_decimal::Decimal;
+    use user_types::types::{Account, AccountStatus, Transfer};
+    use user_types::{Client, RetryPolicy};
+
+    let decimal = |text: &str| Decimal::from_str(text).expect("a decimal");
+    let body = json!([
+        {"id": "a-2", "balance": "1234567890.123456789", "overdraft": null,
+         "interest_rate": "0.0425", "status": "open"},
+        {"id": "a-1", "balance": "-0.10", "overdraft": "250.00", "status": "frozen", "tags": ["x"]},
+    ]);
+    let server = Server::start(200, Some(body)).await;
+    let client = local_client!(server);
+    let accounts: Vec<Account> = client
+        .list_accounts()
+        .min_balance(decimal("-1.50"))
+        .await
+        .expect("the accounts decode");
+    // Exact, digit for digit: an f64 would have rounded the first balance.
+    assert_eq!(accounts[0].balance, decimal("1234567890.123456789"));
+    assert_eq!(accounts[0].balance.to_string(), "1234567890.123456789");
+    assert_eq!(accounts[0].interest_rate, Some(decimal("0.0425")));
+    assert_eq!(accounts[0].overdraft, None);
+    assert_eq!(accounts[1].overdraft, Some(decimal("250.00")));
+    assert_eq!(accounts[1].status, AccountStatus::Frozen);
+    // The query parameter is sent as the decimal's text, scale kept.
+    assert_eq!(server.only_request().uri, "/accounts?min_balance=-1.50");
+
+    // `Eq` + `Hash` (`[types] derives`): accounts go into a set.
+    let set: HashSet<Account> = accounts.iter().chain(&accounts).cloned().collect();
+    assert_eq!(set.len(), 2);
+    // `Ord` (`[types.derive] Account`): by field order, `id` first.
+    let mut sorted = accounts.clone();
+    sorted.sort();
+    assert_eq!(sorted[0].id, "a-1");
+    // `Default` (`[types.derive] Transfer`), though `Transfer` has required fields.
+    let empty = Transfer::default();
+    assert_eq!((empty.from.as_str(), empty.amount), ("", Decimal::ZERO));
+
+    // A request body with a decimal goes out as the API's decimal text and comes back.
+    let booked = json!({"from": "a-1", "to": "a-2", "amount": "12.50", "memo": "rent"});
+    let server = Server::start(201, Some(booked)).await;
+    let client = local_client!(server);
+    let mut transfer = Transfer::new("a-1".to_owned(), "a-2".to_owned(), decimal("12.50"));
+    transfer.memo = Some("rent".to_owned());
+    let answer = client
+        .create_transfer(transfer.clone())
+        .await
+        .expect("the transfer decodes");
+    assert_eq!(answer, transfer);
+    let sent: Value = serde_json::from_slice(&server.only_request().body).expect("JSON body");
+    assert_eq!(
+        sent,
+        json!({"from": "a-1", "to": "a-2", "amount": "12.50", "memo": "rent"})
+    );
 }
