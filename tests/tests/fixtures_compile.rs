@@ -544,6 +544,56 @@ async fn two_security_schemes_send_their_credentials() {
     assert!(!seen.headers.contains_key("cookie"));
 }
 
+/// Issue 16: an API-key scheme also takes an async callback (`{scheme}_with`), asked before
+/// every attempt, so a key a secret store rotates is fresh on each request and each retry.
+#[tokio::test]
+async fn api_key_schemes_take_a_callback_asked_on_every_attempt() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use two_security_schemes::{Client, RetryPolicy};
+
+    let server = Server::start(200, Some(json!({ "ok": true }))).await;
+    let rotations = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&rotations);
+    let client = local_client!(
+        server,
+        authentication_with(move || {
+            let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+            async move { Ok::<_, std::io::Error>(format!("session-{n}")) }
+        })
+    );
+    client.ping_retrieve().await.expect("pong");
+    client.ping_retrieve().await.expect("pong");
+    let cookies: Vec<String> = server
+        .seen
+        .lock()
+        .expect("lock")
+        .iter()
+        .map(|seen| {
+            seen.headers["cookie"]
+                .to_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(cookies, ["sessionid=session-1", "sessionid=session-2"]);
+
+    let server = Server::start(200, Some(json!({ "ok": true }))).await;
+    let client = local_client!(
+        server,
+        oidc_with(|| async { Err::<String, _>(std::io::Error::other("vault sealed")) })
+    );
+    let error = client.ping_retrieve().await.expect_err("no key");
+    assert_eq!(
+        error.to_string(),
+        "the credential of `OIDC` could not be obtained: vault sealed"
+    );
+    assert!(
+        server.seen.lock().expect("lock").is_empty(),
+        "nothing is sent"
+    );
+}
+
 /// Two operations on two paths, from two `##` sections, one of them with two tags, are both
 /// methods of the one `Client`, each sending its own method and path (the path parameter
 /// percent-encoded as one segment).
