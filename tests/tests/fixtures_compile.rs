@@ -2401,3 +2401,39 @@ async fn user_types_decode_decimals_and_the_extra_derives_work() {
         json!({"from": "a-1", "to": "a-2", "amount": "12.50", "memo": "rent"})
     );
 }
+
+/// The derives `fixtures/user_types.toml` asks for that a type cannot have are warnings
+/// naming the type, the reason and the config line (the generated code above compiles
+/// because they were left out).
+#[test]
+fn user_types_refused_derives_are_warnings_naming_the_config_line() {
+    let name = "user_types";
+    let path = stitch_tests::fixture_path(name);
+    let run = stitch::generate_module(
+        &[stitch_tests::read_input(&path)],
+        &stitch_tests::fixture_options(name),
+        stitch::OnConflict::Error,
+    );
+    assert!(run.result.is_ok());
+    let warnings: Vec<String> = run
+        .diagnostics
+        .iter()
+        .map(|d| format!("{} | {}", d.message, d.notes.join(" ")))
+        .collect();
+    let config = stitch_tests::fixtures_dir().join("user_types.toml");
+    let config = config.display();
+    assert_eq!(
+        warnings,
+        [
+            format!(
+                "`Eq` is not derived on 2 types that cannot have it: Entry (it holds `Stats`, which does not derive `Eq`); Stats (it holds `f64`, which has no `Eq`) | at {config}:4"
+            ),
+            format!(
+                "`Hash` is not derived on 2 types that cannot have it: Entry (it holds `Stats`, which does not derive `Hash`); Stats (it holds `f64`, which has no `Hash`) | at {config}:4"
+            ),
+            format!(
+                "`Default` is not derived on Entry: a union has no default variant | at {config}:9"
+            ),
+        ]
+    );
+}

@@ -742,6 +742,7 @@ impl Api {
         let user_types = user_types::doc_lines(&options.types, types.used_formats());
         let (mut types, mut warnings) = types.finish()?;
         warnings.extend(user_types::decide_derives(&mut types, &options.types)?);
+        warnings.sort();
         let mut api = Api {
             crate_name: options.crate_name.clone(),
             title: spec.info.title.clone(),

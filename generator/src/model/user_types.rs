@@ -815,4 +815,35 @@ mod tests {
         assert!(check_crate("serde").is_err());
         assert!(check_crate("no crate").is_err());
     }
+
+    #[test]
+    fn another_crates_derive_is_checked_through_named_types_only() {
+        let config =
+            "[types.crates]\nschemars = \"1\"\n[types]\nderives = [\"schemars::JsonSchema\"]\n";
+        let (derives, warnings) = derives(config);
+        // Scalars, boxes and `f64` are trusted; the string enum cannot take it.
+        assert_eq!(derives["Account"], ["schemars::JsonSchema"]);
+        assert_eq!(derives["Stats"], ["schemars::JsonSchema"]);
+        assert!(derives["Kind"].is_empty());
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let api = model(
+            doc(
+                json!({
+                    "Kind": {"type": "string", "enum": ["a", "b"]},
+                    "Job": {"type": "object", "properties": {"kind": {"$ref": "#/components/schemas/Kind"}}}
+                }),
+                json!({}),
+            ),
+            config,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(def(&api, "Job").derives.is_empty());
+        let messages: Vec<&str> = api.warnings.iter().map(|w| w.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "`schemars::JsonSchema` is not derived on 1 type that cannot have it: Job (it holds `Kind`, which does not derive `schemars::JsonSchema`)"
+            ]
+        );
+    }
 }
