@@ -378,7 +378,7 @@ pub(crate) fn decide_derives(
         }
         granted.insert(def.name.clone(), set);
     }
-    let defs: BTreeMap<&str, &TypeDef> = types.iter().map(|t| (t.name.as_str(), &*t)).collect();
+    let defs: BTreeMap<&str, &TypeDef> = types.iter().map(|t| (t.name.as_str(), t)).collect();
     let user = user_impls(settings);
     // Greatest fixed point: take away what a held type lacks until nothing changes.
     let mut refused: BTreeMap<(String, String), Lack> = BTreeMap::new();
