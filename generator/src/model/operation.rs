@@ -55,6 +55,7 @@ const CLIENT_METHODS: &[&str] = &[
     "builder",
     "base_url",
     "execute_as",
+    "execute_traced",
     "attempts",
     "send_attempt",
     "http_client",
