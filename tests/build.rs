@@ -56,9 +56,18 @@ fn run() -> Result<(), String> {
 fn generate_module(name: &str, input: &Path, out_dir: &Path) -> Result<(), String> {
     let sources = stitch::source::read_inputs(&[input.to_path_buf()])
         .map_err(|e| format!("{}: {e}", input.display()))?;
+    // A fixture's config file (`fixtures/<name>.toml`), as `stitch_tests::fixture_options`.
+    let config = input.with_extension("toml");
+    let config = if input.is_file() && config.is_file() {
+        println!("cargo:rerun-if-changed={}", config.display());
+        stitch::config::read(&config)?
+    } else {
+        stitch::config::Config::default()
+    };
     let options = stitch::Options {
         crate_name: format!("{name}-client"),
-        ..Default::default()
+        pagination: config.pagination,
+        types: config.types,
     };
     let module = stitch::generate_module(&sources, &options, stitch::OnConflict::Error)
         .result

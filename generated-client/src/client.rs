@@ -23,6 +23,19 @@ impl super::ClientBuilder {
         )
     }
 
+    /// Sets the credential of the `OIDC` security scheme (sent in the header `Authorization`) to values from `key`, an async closure called before every attempt of a request that uses the scheme (a key a secret store rotates; cache it in the closure, if it should be reused). Its error fails the call with [`Error::Credential`](super::Error::Credential), and nothing is sent.
+    pub fn oidc_with<F, Fut, E>(self, key: F) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Result<String, E>> + Send + 'static,
+        E: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+        self.credential(
+            "OIDC",
+            runtime::Credential::key_fn(runtime::KeyPlace::Header, "Authorization", key),
+        )
+    }
+
     /// Sets the credential of the `authentication` security scheme.
     ///
     /// Log in using the POST /api/v1/auth/ endpoint
@@ -35,6 +48,19 @@ impl super::ClientBuilder {
                 name: "sessionid",
                 value: runtime::Secret::new(value),
             },
+        )
+    }
+
+    /// Sets the credential of the `authentication` security scheme (sent in the cookie `sessionid`) to values from `key`, an async closure called before every attempt of a request that uses the scheme (a key a secret store rotates; cache it in the closure, if it should be reused). Its error fails the call with [`Error::Credential`](super::Error::Credential), and nothing is sent.
+    pub fn authentication_with<F, Fut, E>(self, key: F) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Result<String, E>> + Send + 'static,
+        E: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+        self.credential(
+            "authentication",
+            runtime::Credential::key_fn(runtime::KeyPlace::Cookie, "sessionid", key),
         )
     }
 }

@@ -930,7 +930,12 @@ pub fn of_model_warnings(warnings: &[ModelWarning], merged: &Merged) -> Vec<Diag
             if let Some(origin) = merged.origin_of(&w.place) {
                 d = d.label(Label::at_origin(&origin, "this schema"));
             }
-            d.notes.push(at_place(&w.place));
+            if w.place.starts_with('#') {
+                d.notes.push(at_place(&w.place));
+            } else {
+                // A setting of the config file (`file:line`, see `model::user_types`).
+                d.notes.push(format!("at {}", w.place));
+            }
             d
         })
         .collect()

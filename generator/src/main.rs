@@ -71,8 +71,8 @@ enum Command {
         #[arg(long, value_enum, value_name = "POLICY")]
         on_conflict: Option<OnConflict>,
         /// The API's config file (TOML): on_conflict, the crate's version (else the one in
-        /// DIR/Cargo.toml is kept) and pagination per operation ([pagination.<operationId>];
-        /// see the README).
+        /// DIR/Cargo.toml is kept), pagination per operation ([pagination.<operationId>]),
+        /// your own types and extra derives ([types]; see the README).
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
     },
@@ -356,7 +356,7 @@ fn diff(
 }
 
 /// The options of a run and its conflict policy: `--on-conflict`, else the config file's,
-/// else `error`; the config file's pagination rules. A bad config file is reported (file,
+/// else `error`; the config file's pagination rules and types. A bad config file is reported (file,
 /// line, what to do) and fails the run.
 fn configured(
     crate_name: String,
@@ -385,6 +385,7 @@ fn configured(
     let options = stitch::Options {
         crate_name,
         pagination: config.pagination,
+        types: config.types,
     };
     Ok((options, on_conflict, config.version))
 }
@@ -513,6 +514,11 @@ fn run(command: Command, reporter: &mut Reporter) -> Result<Done, Failed> {
                 reporter.fail(&e);
                 Failed
             })?;
+            // The config is part of the input: the fix regenerates with it.
+            let config_flag = config
+                .as_ref()
+                .map(|path| format!(" --config {}", path.display()))
+                .unwrap_or_default();
             let (options, on_conflict, version) =
                 configured(crate_name, on_conflict, config, reporter)?;
             let mut krate = generated(&inputs, &out, &options, on_conflict, reporter)?;
@@ -527,7 +533,7 @@ fn run(command: Command, reporter: &mut Reporter) -> Result<Done, Failed> {
             }
             let inputs: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
             let fix = format!(
-                "stitch generate {} --out {}",
+                "stitch generate {} --out {}{config_flag}",
                 inputs.join(" "),
                 out.display()
             );

@@ -14,6 +14,8 @@ pub struct Options {
     /// Pagination declared or overridden per operation (by operationId or method name), from
     /// the config file (`[pagination.<operationId>]`; see `stitch::config`).
     pub pagination: std::collections::BTreeMap<String, crate::model::PageOverride>,
+    /// The user's types and extra derives, from the config file (`[types]`).
+    pub types: crate::model::TypeSettings,
 }
 
 impl Default for Options {
@@ -21,6 +23,7 @@ impl Default for Options {
         Options {
             crate_name: "api-client".to_owned(),
             pagination: std::collections::BTreeMap::new(),
+            types: crate::model::TypeSettings::default(),
         }
     }
 }

@@ -599,6 +599,44 @@ fn check_exits_1_on_drift_and_0_when_up_to_date() {
     assert_eq!((out.code, out.stderr.as_str()), (0, ""));
 }
 
+/// Issue 16: the config file is part of the input. A change of its `[types]` changes the
+/// generated crate, which `check --config` reports as drift (with a fix that regenerates
+/// with the same config), and a crate generated with a config is up to date only with it.
+#[test]
+fn a_config_change_is_drift_for_check() {
+    let api = r##"{"openapi":"3.0.3","info":{"title":"T","version":"1"},"paths":{"/a":{"get":{"operationId":"getThing","responses":{"200":{"description":"ok","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Thing"}}}}}}}},"components":{"schemas":{"Thing":{"type":"object","required":["name"],"properties":{"name":{"type":"string"}}}}}}"##;
+    let dir = folder(&[("api.json", api), ("api.toml", "on_conflict = \"error\"\n")]);
+    let check = [
+        "check", "api.json", "--out", "client", "--config", "api.toml",
+    ];
+    let generate = [
+        "generate", "api.json", "--out", "client", "--config", "api.toml",
+    ];
+    assert_eq!(stitch(dir.path(), &generate).code, 0);
+    assert_eq!(stitch(dir.path(), &check).code, 0);
+    fs::write(
+        dir.path().join("api.toml"),
+        "[types]\nderives = [\"Eq\", \"Hash\"]\n",
+    )
+    .expect("write");
+    let drift = stitch(dir.path(), &check);
+    assert_eq!(drift.code, 1, "{}", drift.stderr);
+    assert!(drift.stderr.contains("src/types.rs"), "{}", drift.stderr);
+    assert!(
+        drift
+            .stderr
+            .contains("stitch generate api.json --out client --config api.toml"),
+        "{}",
+        drift.stderr
+    );
+    assert_eq!(stitch(dir.path(), &generate).code, 0);
+    assert_eq!(stitch(dir.path(), &check).code, 0);
+    assert!(read(dir.path().join("client/src/types.rs")).contains("Eq,"));
+    // Without the config, the same crate has drifted.
+    let without = stitch(dir.path(), &["check", "api.json", "--out", "client"]);
+    assert_eq!(without.code, 1, "{}", without.stderr);
+}
+
 /// What the spec puts into a header the generated client sends (a request body's media type,
 /// a header parameter's name, an apiKey header's name) must be something a header can carry:
 /// a control or non-ASCII character there is exit 2 with the place in the page (a header

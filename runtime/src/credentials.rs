@@ -2,14 +2,15 @@
 //! never shows in `Debug` output or error messages; header and cookie values are checked
 //! (never a panic on CR, LF or another character HTTP does not allow). A bearer token may
 //! also come from a [`TokenSource`] (a user's callback, or an OAuth2 token provider), asked
-//! on every attempt.
+//! on every attempt, and so may an API key in a header, the query or a cookie (a key rotated
+//! by a secret store): [`Credential::Key`], set on each attempt by [`attempt_keys`].
 
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use reqwest::header::{HeaderName, HeaderValue};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use super::Failure;
 
@@ -60,6 +61,22 @@ pub(crate) enum Credential {
     },
     /// `Authorization: Bearer <token>`, the token asked from its source on every attempt.
     Token(Arc<dyn TokenSource>),
+    /// An API key named `name` in `place`, asked from its source (the user's callback) on
+    /// every attempt.
+    Key {
+        place: KeyPlace,
+        name: &'static str,
+        source: Arc<dyn TokenSource>,
+    },
+}
+
+/// Where an API key goes.
+#[allow(dead_code)] // each generated `{scheme}_with` of an API-key scheme names one
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum KeyPlace {
+    Header,
+    Query,
+    Cookie,
 }
 
 /// What a credential's source (a callback, a token endpoint) failed with.
@@ -113,11 +130,111 @@ impl Credential {
         Fut: Future<Output = Result<String, E>> + Send + 'static,
         E: Into<BoxError>,
     {
-        Credential::Token(Arc::new(TokenFn(Box::new(move || {
-            let token = callback();
-            Box::pin(async move { token.await.map(Secret).map_err(Into::into) })
-        }))))
+        Credential::Token(callback_source(callback))
     }
+
+    /// An API key named `name` in `place`, from `callback`, an async closure called on every
+    /// attempt.
+    pub(crate) fn key_fn<F, Fut, E>(place: KeyPlace, name: &'static str, callback: F) -> Credential
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<String, E>> + Send + 'static,
+        E: Into<BoxError>,
+    {
+        Credential::Key {
+            place,
+            name,
+            source: callback_source(callback),
+        }
+    }
+}
+
+/// The user's async callback as a [`TokenSource`].
+fn callback_source<F, Fut, E>(callback: F) -> Arc<dyn TokenSource>
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<String, E>> + Send + 'static,
+    E: Into<BoxError>,
+{
+    Arc::new(TokenFn(Box::new(move || {
+        let token = callback();
+        Box::pin(async move { token.await.map(Secret).map_err(Into::into) })
+    })))
+}
+
+/// An API key of a request, to ask its source for on each attempt: the scheme, how errors
+/// name it, where it goes, its name and its source.
+pub(crate) struct PendingKey<'a> {
+    pub(crate) scheme: &'static str,
+    pub(crate) what: String,
+    pub(crate) place: KeyPlace,
+    pub(crate) name: &'static str,
+    pub(crate) source: &'a Arc<dyn TokenSource>,
+}
+
+/// Holds the place of a key set on every attempt in the request's `headers`, so no added
+/// header takes it (the header itself, or the `Cookie` header when there is no cookie yet).
+pub(crate) fn reserve_key(
+    headers: &mut HeaderMap,
+    place: KeyPlace,
+    name: &str,
+) -> Result<(), Failure> {
+    let reserved = match place {
+        KeyPlace::Header => header_name(name)?,
+        KeyPlace::Cookie => reqwest::header::COOKIE,
+        KeyPlace::Query => return Ok(()),
+    };
+    if !headers.contains_key(&reserved) {
+        headers.insert(reserved, HeaderValue::from_static(""));
+    }
+    Ok(())
+}
+
+/// Asks each key's source for this attempt's value and puts it in place: a header set in
+/// `headers`, a cookie added to its `Cookie` header; the query pairs are returned. A source
+/// that fails is `Failure::Credential` naming the scheme; a value that cannot go where it
+/// goes is refused by the scheme's name, never shown.
+pub(crate) async fn attempt_keys(
+    keys: &[PendingKey<'_>],
+    http: &reqwest::Client,
+    headers: &mut HeaderMap,
+) -> Result<Vec<(String, String)>, Failure> {
+    let mut query = Vec::new();
+    for key in keys {
+        let value = key
+            .source
+            .token(http)
+            .await
+            .map_err(|source| Failure::Credential {
+                scheme: key.scheme.to_owned(),
+                source,
+            })?;
+        let value = value.expose();
+        match key.place {
+            KeyPlace::Header => {
+                headers.insert(
+                    header_name(key.name)?,
+                    header_value(&key.what, value, true)?,
+                );
+            }
+            KeyPlace::Query => query.push((key.name.to_owned(), value.to_owned())),
+            KeyPlace::Cookie => {
+                check_cookie(&key.what, value)?;
+                let pair = format!("{}={value}", key.name);
+                let cookie = match headers.get(reqwest::header::COOKIE) {
+                    Some(before) if !before.is_empty() => {
+                        format!("{}; {pair}", before.to_str().unwrap_or_default())
+                    }
+                    _ => pair,
+                };
+                headers.insert(
+                    reqwest::header::COOKIE,
+                    header_value("a cookie", &cookie, true)?,
+                );
+            }
+        }
+    }
+    Ok(query)
 }
 
 /// A header name, refused (not panicking) when HTTP does not allow it.
@@ -204,6 +321,9 @@ mod tests {
                 password: Secret::new("hunter2"),
             },
             Credential::token_fn(|| async { Ok::<_, BoxError>("hunter2".to_owned()) }),
+            Credential::key_fn(KeyPlace::Header, "X-Key", || async {
+                Ok::<_, BoxError>("hunter2".to_owned())
+            }),
         ];
         for credential in credentials {
             let shown = format!("{credential:?} {credential:#?}");
@@ -332,6 +452,106 @@ mod tests {
             )
             .await;
         assert!(matches!(bad, Err(Failure::InvalidRequest(m)) if m.contains("`jwt`")));
+        assert_eq!(server.seen().len(), 3);
+    }
+
+    /// An API key from the user's async callback (a key a secret store rotates), in a
+    /// header, the query or a cookie: asked on every attempt, so a retry carries the key of
+    /// its own moment; its failure is `Error::Credential` naming the scheme, and nothing is
+    /// sent; an added header cannot take the key's place.
+    #[tokio::test]
+    async fn an_api_key_callback_is_asked_on_every_attempt_in_each_place() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+
+        use crate::test_server::{Reply, Server};
+        use crate::{Client, Error, Request, RequestOptions, RetryPolicy};
+
+        let server = Server::start(vec![
+            Reply::new(503, ""),
+            Reply::new(200, ""),
+            Reply::new(200, ""),
+        ])
+        .await;
+        let asked = Arc::new(AtomicUsize::new(0));
+        let rotating = |prefix: &'static str| {
+            let counter = Arc::clone(&asked);
+            move || {
+                let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+                async move { Ok::<_, std::io::Error>(format!("{prefix}-{n}")) }
+            }
+        };
+        let client = Client::builder(&server.url)
+            .retry_policy(RetryPolicy::default().initial_backoff(std::time::Duration::ZERO))
+            .credential(
+                "header_key",
+                Credential::key_fn(KeyPlace::Header, "X-Api-Key", rotating("h")),
+            )
+            .credential(
+                "query_key",
+                Credential::key_fn(KeyPlace::Query, "api_key", rotating("q")),
+            )
+            .credential(
+                "cookie_key",
+                Credential::key_fn(KeyPlace::Cookie, "session", rotating("c")),
+            )
+            .credential(
+                "sealed",
+                Credential::key_fn(KeyPlace::Header, "X-Other", || async {
+                    Err::<String, _>(std::io::Error::other("the vault is sealed"))
+                }),
+            )
+            .build()
+            .unwrap_or_else(|error| panic!("{error}"));
+        let mut request = Request::get("/a".to_owned(), &["header_key", "query_key"]);
+        request.query.push(("q".into(), "x".to_owned()));
+        let mut options = RequestOptions::default();
+        options.headers.push("X-Trace".to_owned(), "t-1".to_owned());
+        let sent = client.execute(request, &options).await;
+        assert_eq!(sent.map(|r| r.status().as_u16()).ok(), Some(200));
+        let seen = server.seen();
+        // Two attempts, each with its own keys (asked header first, then query).
+        assert_eq!(seen.len(), 2);
+        assert_eq!(seen[0].header("x-api-key"), Some("h-1"));
+        assert_eq!(seen[0].target, "/a?q=x&api_key=q-2");
+        assert_eq!(seen[1].header("x-api-key"), Some("h-3"));
+        assert_eq!(seen[1].target, "/a?q=x&api_key=q-4");
+        assert_eq!(seen[1].header("x-trace"), Some("t-1"));
+        // A cookie beside the operation's own cookie parameter.
+        let mut request = Request::get("/b".to_owned(), &["cookie_key"]);
+        request.cookies.push(("lang", "en".to_owned()));
+        let sent = client.execute(request, &RequestOptions::default()).await;
+        assert_eq!(sent.map(|r| r.status().as_u16()).ok(), Some(200));
+        assert_eq!(
+            server.seen()[2].header("cookie"),
+            Some("lang=en; session=c-5")
+        );
+        // An added header may not replace the key.
+        let mut options = RequestOptions::default();
+        options
+            .headers
+            .push("X-Api-Key".to_owned(), "mine".to_owned());
+        let clash = client
+            .execute(Request::get("/c".to_owned(), &["header_key"]), &options)
+            .await;
+        assert!(
+            matches!(clash, Err(Failure::InvalidRequest(_))),
+            "{clash:?}"
+        );
+        // A source that fails: nothing sent, the scheme named.
+        let failed = client
+            .execute(
+                Request::get("/d".to_owned(), &["sealed"]),
+                &RequestOptions::default(),
+            )
+            .await
+            .map_err(Error::<()>::from);
+        match failed {
+            Err(error @ Error::Credential { .. }) => assert_eq!(
+                error.to_string(),
+                "the credential of `sealed` could not be obtained: the vault is sealed"
+            ),
+            other => panic!("{other:?}"),
+        }
         assert_eq!(server.seen().len(), 3);
     }
 }

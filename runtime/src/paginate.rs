@@ -202,11 +202,11 @@ async fn fetch<T, E>(
             last_body,
         );
     };
-    let response = match call
+    let (response, trace) = call
         .client
-        .execute_as::<RawResponse>(sent, &call.options)
-        .await
-    {
+        .execute_traced::<RawResponse>(sent, &call.options)
+        .await;
+    let response = match response {
         Ok(response) => response,
         Err(failure) => return (Err(failure.into()), Next::End, seen, last_body),
     };
@@ -232,6 +232,7 @@ async fn fetch<T, E>(
         Ok(_) => None,
     };
     let page = decode(response, strict);
+    trace.decoded(&page);
     let next = match (page.is_ok(), next, failed) {
         (false, _, _) => Next::End,
         (true, Ok(Some(request)), _) => Next::Request(request),

@@ -7,7 +7,10 @@
 //! `server.port`, `openapi.operation_id`, and, when the call ends,
 //! `http.response.status_code`, `http.request.resend_count` (the attempts after the first,
 //! when there were any) and `error.type` (the status code of a 4xx or 5xx, or what failed:
-//! `transport`, `timeout`, `invalid_request`, `credential`, `middleware`). Each attempt's
+//! `transport`, `timeout`, `invalid_request`, `credential`, `middleware`, and, for an answer
+//! of another status, `decode` (its body does not decode as documented),
+//! `unexpected_content_type` and `unexpected_status` (a status the API does not document, in
+//! strict mode)). Each attempt's
 //! event has `http.request.resend_count` and the status or the `error.type`. A span is the
 //! parent of what the call's middlewares and the HTTP client record.
 //!
@@ -19,7 +22,7 @@ use std::future::Future;
 
 use reqwest::{Method, StatusCode};
 
-use super::{Failure, OperationInfo};
+use super::{Error, Failure, OperationInfo};
 
 /// The trace of one call: its span, with the `tracing` feature.
 pub(crate) struct CallTrace {
@@ -127,6 +130,33 @@ impl CallTrace {
         #[cfg(not(feature = "tracing"))]
         let _ = (resends, result);
     }
+}
+
+impl CallTrace {
+    /// The call's answer was decoded as `decoded`: a decode failure of an answer whose status
+    /// is not an error (a 4xx or 5xx keeps its status as the `error.type`) records its kind.
+    pub(crate) fn decoded<T, E>(&self, decoded: &Result<T, Error<E>>) {
+        let kind = decoded.as_ref().err().and_then(decode_kind);
+        #[cfg(feature = "tracing")]
+        if let Some(kind) = kind {
+            self.span.record("error.type", kind);
+        }
+        #[cfg(not(feature = "tracing"))]
+        let _ = kind;
+    }
+}
+
+/// The `error.type` of a response that arrived but did not give the documented value, when
+/// its status does not already say what failed: a fixed word, never the decoder's message.
+pub(crate) fn decode_kind<E>(error: &Error<E>) -> Option<&'static str> {
+    let (response, kind) = match error {
+        Error::Decode { response, .. } => (response, "decode"),
+        Error::UnexpectedContentType(response) => (response, "unexpected_content_type"),
+        Error::UnexpectedStatus(response) => (response, "unexpected_status"),
+        _ => return None,
+    };
+    let status = response.status();
+    (!(status.is_client_error() || status.is_server_error())).then_some(kind)
 }
 
 /// The `error.type` of a failure: a fixed word, never its message.
@@ -366,6 +396,77 @@ mod tests {
             assert_eq!(get(span, "otel.name").as_deref(), Some("GET"));
             assert_eq!(get(span, "http.response.status_code"), None);
             assert_eq!(get(span, "http.request.resend_count"), None);
+        }
+
+        /// The `error.type` of each call of `decode` to a server answering `reply`.
+        async fn decode_error_type(
+            reply: Reply,
+            decode: fn(crate::RawResponse, bool) -> Result<crate::ResponseValue<u32>, Error<()>>,
+        ) -> (Option<String>, Option<String>) {
+            let server = Server::start(vec![reply]).await;
+            let client = Client::builder(&server.url)
+                .retry_policy(RetryPolicy::none())
+                .build()
+                .unwrap_or_else(|error| panic!("{error}"));
+            let catch = Catch::default();
+            let _guard = tracing::subscriber::set_default(catch.clone());
+            let result = crate::sending(
+                client.call(),
+                Ok(Request::get("/n".to_owned(), &[])),
+                decode,
+            )
+            .await;
+            assert!(result.is_err());
+            let seen = catch.seen();
+            let span = seen
+                .spans
+                .iter()
+                .find(|s| get(s, "name").as_deref() == Some("http_client_request"));
+            let span = span.unwrap_or_else(|| panic!("{seen:#?}"));
+            (
+                get(span, "error.type"),
+                get(span, "http.response.status_code"),
+            )
+        }
+
+        #[tokio::test(flavor = "current_thread")]
+        async fn an_answer_that_does_not_decode_records_its_error_type() {
+            fn json(
+                response: crate::RawResponse,
+                _: bool,
+            ) -> Result<crate::ResponseValue<u32>, Error<()>> {
+                response.json()
+            }
+            fn strict(
+                response: crate::RawResponse,
+                _: bool,
+            ) -> Result<crate::ResponseValue<u32>, Error<()>> {
+                response.unexpected()
+            }
+            let not_a_number =
+                Reply::new(200, "\"seven\"").header("content-type", "application/json");
+            assert_eq!(
+                decode_error_type(not_a_number, json).await,
+                (Some("decode".to_owned()), Some("200".to_owned()))
+            );
+            let html = Reply::new(200, "<html>").header("content-type", "text/html");
+            assert_eq!(
+                decode_error_type(html, json).await,
+                (
+                    Some("unexpected_content_type".to_owned()),
+                    Some("200".to_owned())
+                )
+            );
+            assert_eq!(
+                decode_error_type(Reply::new(203, ""), strict).await,
+                (Some("unexpected_status".to_owned()), Some("203".to_owned()))
+            );
+            // A 4xx keeps its status as the error type, whatever its body.
+            let bad = Reply::new(422, "{").header("content-type", "application/json");
+            assert_eq!(
+                decode_error_type(bad, json).await,
+                (Some("422".to_owned()), Some("422".to_owned()))
+            );
         }
     }
 }

@@ -74,13 +74,26 @@ pub fn read_input(path: &Path) -> stitch::source::Input {
     }
 }
 
+/// The options a fixture is generated with: its crate name, and the settings of its config
+/// file `fixtures/<name>.toml` when it has one (as `tests/build.rs` reads them).
+pub fn fixture_options(name: &str) -> stitch::Options {
+    let config = fixtures_dir().join(format!("{name}.toml"));
+    let config = if config.is_file() {
+        stitch::config::read(&config).unwrap_or_else(|e| panic!("{e}"))
+    } else {
+        stitch::config::Config::default()
+    };
+    stitch::Options {
+        crate_name: format!("{name}-client"),
+        pagination: config.pagination,
+        types: config.types,
+    }
+}
+
 /// Generates the client for one fixture page as a single module's source.
 pub fn fixture_module(name: &str) -> String {
     let path = fixture_path(name);
-    let options = stitch::Options {
-        crate_name: format!("{name}-client"),
-        ..Default::default()
-    };
+    let options = fixture_options(name);
     stitch::generate_module(&[read_input(&path)], &options, stitch::OnConflict::Error)
         .result
         .unwrap_or_else(|e| panic!("generating fixture {name}: {e}"))
@@ -90,12 +103,11 @@ pub fn fixture_module(name: &str) -> String {
 /// rules of `specs/syntho.toml`).
 pub fn syntho_options() -> stitch::Options {
     let config = syntho_specs().with_extension("toml");
-    let pagination = stitch::config::read(&config)
-        .unwrap_or_else(|e| panic!("{e}"))
-        .pagination;
+    let config = stitch::config::read(&config).unwrap_or_else(|e| panic!("{e}"));
     stitch::Options {
         crate_name: "syntho-client".to_owned(),
-        pagination,
+        pagination: config.pagination,
+        types: config.types,
     }
 }
 

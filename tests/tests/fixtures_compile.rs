@@ -81,6 +81,7 @@ generated!(
     streams,
     string_object_union,
     two_security_schemes,
+    user_types,
     xml_bodies,
     syntho,
 );
@@ -541,6 +542,56 @@ async fn two_security_schemes_send_their_credentials() {
     let seen = server.only_request();
     assert_eq!(seen.headers["authorization"], "Bearer token-secret");
     assert!(!seen.headers.contains_key("cookie"));
+}
+
+/// Issue 16: an API-key scheme also takes an async callback (`{scheme}_with`), asked before
+/// every attempt, so a key a secret store rotates is fresh on each request and each retry.
+#[tokio::test]
+async fn api_key_schemes_take_a_callback_asked_on_every_attempt() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use two_security_schemes::{Client, RetryPolicy};
+
+    let server = Server::start(200, Some(json!({ "ok": true }))).await;
+    let rotations = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&rotations);
+    let client = local_client!(
+        server,
+        authentication_with(move || {
+            let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+            async move { Ok::<_, std::io::Error>(format!("session-{n}")) }
+        })
+    );
+    client.ping_retrieve().await.expect("pong");
+    client.ping_retrieve().await.expect("pong");
+    let cookies: Vec<String> = server
+        .seen
+        .lock()
+        .expect("lock")
+        .iter()
+        .map(|seen| {
+            seen.headers["cookie"]
+                .to_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(cookies, ["sessionid=session-1", "sessionid=session-2"]);
+
+    let server = Server::start(200, Some(json!({ "ok": true }))).await;
+    let client = local_client!(
+        server,
+        oidc_with(|| async { Err::<String, _>(std::io::Error::other("vault sealed")) })
+    );
+    let error = client.ping_retrieve().await.expect_err("no key");
+    assert_eq!(
+        error.to_string(),
+        "the credential of `OIDC` could not be obtained: vault sealed"
+    );
+    assert!(
+        server.seen.lock().expect("lock").is_empty(),
+        "nothing is sent"
+    );
 }
 
 /// Two operations on two paths, from two `##` sections, one of them with two tags, are both
@@ -2283,4 +2334,106 @@ async fn xml_bodies_of_aws_shape_text_documents_and_raw_maps() {
         .await
         .expect("stored");
     assert_eq!(server.only_request().body, b"<labels><a>1</a></labels>");
+}
+
+/// Issue 16, the user's types (`fixtures/user_types.toml`): the component `Money` is
+/// replaced by `rust_decimal::Decimal` and `format: decimal` strings are mapped to it, so a
+/// real JSON body's amounts decode exactly (no float on the way), a query parameter and a
+/// request body send them as the API writes them, and the extra derives (`Eq` and `Hash` for
+/// every type that can have them, `PartialOrd`/`Ord` and `Default` per type) are usable.
+#[tokio::test]
+async fn user_types_decode_decimals_and_the_extra_derives_work() {
+    use std::collections::HashSet;
+    use std::str::FromStr;
+
+    use rust_decimal::Decimal;
+    use user_types::types::{Account, AccountStatus, Transfer};
+    use user_types::{Client, RetryPolicy};
+
+    let decimal = |text: &str| Decimal::from_str(text).expect("a decimal");
+    let body = json!([
+        {"id": "a-2", "balance": "1234567890.123456789", "overdraft": null,
+         "interest_rate": "0.0425", "status": "open"},
+        {"id": "a-1", "balance": "-0.10", "overdraft": "250.00", "status": "frozen", "tags": ["x"]},
+    ]);
+    let server = Server::start(200, Some(body)).await;
+    let client = local_client!(server);
+    let accounts: Vec<Account> = client
+        .list_accounts()
+        .min_balance(decimal("-1.50"))
+        .await
+        .expect("the accounts decode");
+    // Exact, digit for digit: an f64 would have rounded the first balance.
+    assert_eq!(accounts[0].balance, decimal("1234567890.123456789"));
+    assert_eq!(accounts[0].balance.to_string(), "1234567890.123456789");
+    assert_eq!(accounts[0].interest_rate, Some(decimal("0.0425")));
+    assert_eq!(accounts[0].overdraft, None);
+    assert_eq!(accounts[1].overdraft, Some(decimal("250.00")));
+    assert_eq!(accounts[1].status, AccountStatus::Frozen);
+    // The query parameter is sent as the decimal's text, scale kept.
+    assert_eq!(server.only_request().uri, "/accounts?min_balance=-1.50");
+
+    // `Eq` + `Hash` (`[types] derives`): accounts go into a set.
+    let set: HashSet<Account> = accounts.iter().chain(&accounts).cloned().collect();
+    assert_eq!(set.len(), 2);
+    // `Ord` (`[types.derive] Account`): by field order, `id` first.
+    let mut sorted = accounts.clone();
+    sorted.sort();
+    assert_eq!(sorted[0].id, "a-1");
+    // `Default` (`[types.derive] Transfer`), though `Transfer` has required fields.
+    let empty = Transfer::default();
+    assert_eq!((empty.from.as_str(), empty.amount), ("", Decimal::ZERO));
+
+    // A request body with a decimal goes out as the API's decimal text and comes back.
+    let booked = json!({"from": "a-1", "to": "a-2", "amount": "12.50", "memo": "rent"});
+    let server = Server::start(201, Some(booked)).await;
+    let client = local_client!(server);
+    let mut transfer = Transfer::new("a-1".to_owned(), "a-2".to_owned(), decimal("12.50"));
+    transfer.memo = Some("rent".to_owned());
+    let answer = client
+        .create_transfer(transfer.clone())
+        .await
+        .expect("the transfer decodes");
+    assert_eq!(answer, transfer);
+    let sent: Value = serde_json::from_slice(&server.only_request().body).expect("JSON body");
+    assert_eq!(
+        sent,
+        json!({"from": "a-1", "to": "a-2", "amount": "12.50", "memo": "rent"})
+    );
+}
+
+/// The derives `fixtures/user_types.toml` asks for that a type cannot have are warnings
+/// naming the type, the reason and the config line (the generated code above compiles
+/// because they were left out).
+#[test]
+fn user_types_refused_derives_are_warnings_naming_the_config_line() {
+    let name = "user_types";
+    let path = stitch_tests::fixture_path(name);
+    let run = stitch::generate_module(
+        &[stitch_tests::read_input(&path)],
+        &stitch_tests::fixture_options(name),
+        stitch::OnConflict::Error,
+    );
+    assert!(run.result.is_ok());
+    let warnings: Vec<String> = run
+        .diagnostics
+        .iter()
+        .map(|d| format!("{} | {}", d.message, d.notes.join(" ")))
+        .collect();
+    let config = stitch_tests::fixtures_dir().join("user_types.toml");
+    let config = config.display();
+    assert_eq!(
+        warnings,
+        [
+            format!(
+                "`Eq` is not derived on 2 types that cannot have it: Entry (it holds `Stats`, which does not derive `Eq`); Stats (it holds `f64`, which has no `Eq`) | at {config}:4"
+            ),
+            format!(
+                "`Hash` is not derived on 2 types that cannot have it: Entry (it holds `Stats`, which does not derive `Hash`); Stats (it holds `f64`, which has no `Hash`) | at {config}:4"
+            ),
+            format!(
+                "`Default` is not derived on Entry: a union has no default variant | at {config}:9"
+            ),
+        ]
+    );
 }

@@ -616,6 +616,7 @@ fn config_rules_declare_override_and_are_checked() {
         let options = stitch::Options {
             crate_name: "catalog".to_owned(),
             pagination: config.pagination,
+            ..Default::default()
         };
         stitch::generate_module(
             std::slice::from_ref(&fixture),

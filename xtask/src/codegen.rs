@@ -108,6 +108,7 @@ fn generate(root: &Path, config: &config::Config) -> Result<(GeneratedCrate, Vec
     let options = stitch::Options {
         crate_name: CRATE_NAME.to_owned(),
         pagination: config.pagination.clone(),
+        types: config.types.clone(),
     };
     let sources = stitch::source::read_inputs(&[root.join(SPECS)]).map_err(|e| e.to_string())?;
     let run = stitch::generate(&sources, &options, config.on_conflict);

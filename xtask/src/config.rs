@@ -35,6 +35,9 @@ pub struct Config {
     pub version: Option<stitch::diff::Version>,
     /// Pagination rules by operationId or method name (`[pagination.<name>]`).
     pub pagination: BTreeMap<String, PageOverride>,
+    /// The user's types and extra derives (`[types]`; see the README, "Your own types and
+    /// derives"): a change here changes the client, which `codegen --check` sees.
+    pub types: stitch::model::TypeSettings,
 }
 
 /// Reads the settings at `path`; a missing file gives the defaults.
@@ -54,6 +57,7 @@ pub fn parse(text: &str, file: &str) -> Result<Config, String> {
         on_conflict: config.on_conflict.unwrap_or_default(),
         version: config.version,
         pagination: config.pagination,
+        types: config.types,
     })
 }
 

@@ -13,9 +13,9 @@ use reqwest::header::HeaderMap;
 use reqwest::Method;
 
 use super::{
-    base64, check_cookie, failure_kind, header_name, header_value, merge_headers, AttemptError,
-    CallTrace, Client, Credential, Error, ExtraHeaders, Failure, IdempotencyKey, OperationInfo,
-    RawResponse, ResponseValue, RetryPolicy,
+    attempt_keys, base64, check_cookie, failure_kind, header_name, header_value, merge_headers,
+    reserve_key, AttemptError, CallTrace, Client, Credential, Error, ExtraHeaders, Failure,
+    IdempotencyKey, OperationInfo, PendingKey, RawResponse, ResponseValue, RetryPolicy,
 };
 
 /// A sent request: a future of the decoded value with the response's status and headers
@@ -40,12 +40,17 @@ pub(crate) fn sending<'a, R: Receive + 'a, T: 'a, E: 'a>(
 ) -> Sending<'a, T, E> {
     Sending {
         future: Box::pin(async move {
-            let response = call.client.execute_as::<R>(request?, &call.options).await?;
+            let (response, trace) = call
+                .client
+                .execute_traced::<R>(request?, &call.options)
+                .await;
             let strict = call
                 .options
                 .strict_status
                 .unwrap_or(call.client.strict_status);
-            decode(response, strict)
+            let decoded = decode(response?, strict);
+            trace.decoded(&decoded);
+            decoded
         }),
     }
 }
@@ -303,17 +308,27 @@ impl Client {
 
     /// Sends `request`, retrying as the policy allows, and reads of the response what `R`
     /// keeps (in a `tracing` span, with the `tracing` feature).
+    #[allow(dead_code)] // called by event streams' reconnection (`sse.rs`): an API may have none
     pub(crate) async fn execute_as<R: Receive>(
         &self,
         request: Request,
         options: &RequestOptions,
     ) -> Result<R, Failure> {
+        self.execute_traced(request, options).await.0
+    }
+
+    /// [`execute_as`](Self::execute_as), with the call's trace, to record how decoding went.
+    pub(crate) async fn execute_traced<R: Receive>(
+        &self,
+        request: Request,
+        options: &RequestOptions,
+    ) -> (Result<R, Failure>, CallTrace) {
         let trace = CallTrace::start(&self.base_url, &request.method, options.operation);
         let mut resends = 0;
         let attempts = self.attempts::<R>(request, options, &trace, &mut resends);
         let result = trace.instrument(attempts).await;
         trace.finish(resends, result.as_ref().map(Receive::status));
-        result
+        (result, trace)
     }
 
     /// What [`execute_as`](Self::execute_as) does: every attempt, counting the ones after the
@@ -343,6 +358,7 @@ impl Client {
         let mut query = request.query;
         let mut cookies = Vec::new();
         let mut tokens = Vec::new();
+        let mut keys = Vec::new();
         for (name, value) in &request.headers {
             let what = format!("the header parameter `{name}`");
             headers.append(header_name(name)?, header_value(&what, value, false)?);
@@ -392,6 +408,20 @@ impl Client {
                         reqwest::header::HeaderValue::from_static("Bearer"),
                     );
                     tokens.push((*scheme, what, source));
+                }
+                Credential::Key {
+                    place,
+                    name,
+                    source,
+                } => {
+                    reserve_key(&mut headers, *place, name)?;
+                    keys.push(PendingKey {
+                        scheme,
+                        what,
+                        place: *place,
+                        name,
+                        source,
+                    });
                 }
             }
         }
@@ -454,12 +484,16 @@ impl Client {
                 );
                 sent_tokens.push((source, token));
             }
+            let key_query = attempt_keys(&keys, &self.http, &mut attempt_headers).await?;
             let mut builder = self
                 .http
                 .request(request.method.clone(), &url)
                 .headers(attempt_headers);
             if !query.is_empty() {
                 builder = builder.query(&query);
+            }
+            if !key_query.is_empty() {
+                builder = builder.query(&key_query);
             }
             // A body that streams either way takes as long as it takes: the timeout then bounds
             // only the wait for the response's headers (below), never the body.

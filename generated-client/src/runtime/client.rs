@@ -222,7 +222,7 @@ impl ClientBuilder {
                     header_value(&what, password.expose(), true)?;
                 }
                 Credential::Query { .. } => {}
-                Credential::Token(source) => {
+                Credential::Token(source) | Credential::Key { source, .. } => {
                     source.check(&base_url).map_err(Failure::InvalidRequest)?
                 }
             }

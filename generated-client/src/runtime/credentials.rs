@@ -5,14 +5,15 @@
 //! never shows in `Debug` output or error messages; header and cookie values are checked
 //! (never a panic on CR, LF or another character HTTP does not allow). A bearer token may
 //! also come from a [`TokenSource`] (a user's callback, or an OAuth2 token provider), asked
-//! on every attempt.
+//! on every attempt, and so may an API key in a header, the query or a cookie (a key rotated
+//! by a secret store): [`Credential::Key`], set on each attempt by [`attempt_keys`].
 
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use reqwest::header::{HeaderName, HeaderValue};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use super::Failure;
 
@@ -63,6 +64,22 @@ pub(crate) enum Credential {
     },
     /// `Authorization: Bearer <token>`, the token asked from its source on every attempt.
     Token(Arc<dyn TokenSource>),
+    /// An API key named `name` in `place`, asked from its source (the user's callback) on
+    /// every attempt.
+    Key {
+        place: KeyPlace,
+        name: &'static str,
+        source: Arc<dyn TokenSource>,
+    },
+}
+
+/// Where an API key goes.
+#[allow(dead_code)] // each generated `{scheme}_with` of an API-key scheme names one
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum KeyPlace {
+    Header,
+    Query,
+    Cookie,
 }
 
 /// What a credential's source (a callback, a token endpoint) failed with.
@@ -116,11 +133,111 @@ impl Credential {
         Fut: Future<Output = Result<String, E>> + Send + 'static,
         E: Into<BoxError>,
     {
-        Credential::Token(Arc::new(TokenFn(Box::new(move || {
-            let token = callback();
-            Box::pin(async move { token.await.map(Secret).map_err(Into::into) })
-        }))))
+        Credential::Token(callback_source(callback))
     }
+
+    /// An API key named `name` in `place`, from `callback`, an async closure called on every
+    /// attempt.
+    pub(crate) fn key_fn<F, Fut, E>(place: KeyPlace, name: &'static str, callback: F) -> Credential
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<String, E>> + Send + 'static,
+        E: Into<BoxError>,
+    {
+        Credential::Key {
+            place,
+            name,
+            source: callback_source(callback),
+        }
+    }
+}
+
+/// The user's async callback as a [`TokenSource`].
+fn callback_source<F, Fut, E>(callback: F) -> Arc<dyn TokenSource>
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<String, E>> + Send + 'static,
+    E: Into<BoxError>,
+{
+    Arc::new(TokenFn(Box::new(move || {
+        let token = callback();
+        Box::pin(async move { token.await.map(Secret).map_err(Into::into) })
+    })))
+}
+
+/// An API key of a request, to ask its source for on each attempt: the scheme, how errors
+/// name it, where it goes, its name and its source.
+pub(crate) struct PendingKey<'a> {
+    pub(crate) scheme: &'static str,
+    pub(crate) what: String,
+    pub(crate) place: KeyPlace,
+    pub(crate) name: &'static str,
+    pub(crate) source: &'a Arc<dyn TokenSource>,
+}
+
+/// Holds the place of a key set on every attempt in the request's `headers`, so no added
+/// header takes it (the header itself, or the `Cookie` header when there is no cookie yet).
+pub(crate) fn reserve_key(
+    headers: &mut HeaderMap,
+    place: KeyPlace,
+    name: &str,
+) -> Result<(), Failure> {
+    let reserved = match place {
+        KeyPlace::Header => header_name(name)?,
+        KeyPlace::Cookie => reqwest::header::COOKIE,
+        KeyPlace::Query => return Ok(()),
+    };
+    if !headers.contains_key(&reserved) {
+        headers.insert(reserved, HeaderValue::from_static(""));
+    }
+    Ok(())
+}
+
+/// Asks each key's source for this attempt's value and puts it in place: a header set in
+/// `headers`, a cookie added to its `Cookie` header; the query pairs are returned. A source
+/// that fails is `Failure::Credential` naming the scheme; a value that cannot go where it
+/// goes is refused by the scheme's name, never shown.
+pub(crate) async fn attempt_keys(
+    keys: &[PendingKey<'_>],
+    http: &reqwest::Client,
+    headers: &mut HeaderMap,
+) -> Result<Vec<(String, String)>, Failure> {
+    let mut query = Vec::new();
+    for key in keys {
+        let value = key
+            .source
+            .token(http)
+            .await
+            .map_err(|source| Failure::Credential {
+                scheme: key.scheme.to_owned(),
+                source,
+            })?;
+        let value = value.expose();
+        match key.place {
+            KeyPlace::Header => {
+                headers.insert(
+                    header_name(key.name)?,
+                    header_value(&key.what, value, true)?,
+                );
+            }
+            KeyPlace::Query => query.push((key.name.to_owned(), value.to_owned())),
+            KeyPlace::Cookie => {
+                check_cookie(&key.what, value)?;
+                let pair = format!("{}={value}", key.name);
+                let cookie = match headers.get(reqwest::header::COOKIE) {
+                    Some(before) if !before.is_empty() => {
+                        format!("{}; {pair}", before.to_str().unwrap_or_default())
+                    }
+                    _ => pair,
+                };
+                headers.insert(
+                    reqwest::header::COOKIE,
+                    header_value("a cookie", &cookie, true)?,
+                );
+            }
+        }
+    }
+    Ok(query)
 }
 
 /// A header name, refused (not panicking) when HTTP does not allow it.

@@ -10,7 +10,10 @@
 //! `server.port`, `openapi.operation_id`, and, when the call ends,
 //! `http.response.status_code`, `http.request.resend_count` (the attempts after the first,
 //! when there were any) and `error.type` (the status code of a 4xx or 5xx, or what failed:
-//! `transport`, `timeout`, `invalid_request`, `credential`, `middleware`). Each attempt's
+//! `transport`, `timeout`, `invalid_request`, `credential`, `middleware`, and, for an answer
+//! of another status, `decode` (its body does not decode as documented),
+//! `unexpected_content_type` and `unexpected_status` (a status the API does not document, in
+//! strict mode)). Each attempt's
 //! event has `http.request.resend_count` and the status or the `error.type`. A span is the
 //! parent of what the call's middlewares and the HTTP client record.
 //!
@@ -22,7 +25,7 @@ use std::future::Future;
 
 use reqwest::{Method, StatusCode};
 
-use super::{Failure, OperationInfo};
+use super::{Error, Failure, OperationInfo};
 
 /// The trace of one call: its span, with the `tracing` feature.
 pub(crate) struct CallTrace {
@@ -130,6 +133,33 @@ impl CallTrace {
         #[cfg(not(feature = "tracing"))]
         let _ = (resends, result);
     }
+}
+
+impl CallTrace {
+    /// The call's answer was decoded as `decoded`: a decode failure of an answer whose status
+    /// is not an error (a 4xx or 5xx keeps its status as the `error.type`) records its kind.
+    pub(crate) fn decoded<T, E>(&self, decoded: &Result<T, Error<E>>) {
+        let kind = decoded.as_ref().err().and_then(decode_kind);
+        #[cfg(feature = "tracing")]
+        if let Some(kind) = kind {
+            self.span.record("error.type", kind);
+        }
+        #[cfg(not(feature = "tracing"))]
+        let _ = kind;
+    }
+}
+
+/// The `error.type` of a response that arrived but did not give the documented value, when
+/// its status does not already say what failed: a fixed word, never the decoder's message.
+pub(crate) fn decode_kind<E>(error: &Error<E>) -> Option<&'static str> {
+    let (response, kind) = match error {
+        Error::Decode { response, .. } => (response, "decode"),
+        Error::UnexpectedContentType(response) => (response, "unexpected_content_type"),
+        Error::UnexpectedStatus(response) => (response, "unexpected_status"),
+        _ => return None,
+    };
+    let status = response.status();
+    (!(status.is_client_error() || status.is_server_error())).then_some(kind)
 }
 
 /// The `error.type` of a failure: a fixed word, never its message.

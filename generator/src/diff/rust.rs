@@ -913,7 +913,7 @@ pub(super) fn show(ty: &TypeRef) -> String {
         TypeRef::Bytes => "Vec<u8>".to_owned(),
         TypeRef::Json => "serde_json::Value".to_owned(),
         TypeRef::JsonObject => "serde_json::Map<String, serde_json::Value>".to_owned(),
-        TypeRef::Named(name) => name.clone(),
+        TypeRef::Named(name) | TypeRef::User(name) => name.clone(),
         TypeRef::Form => "Form".to_owned(),
         TypeRef::ByteStream => "ByteStream".to_owned(),
         TypeRef::Upload => "Upload".to_owned(),

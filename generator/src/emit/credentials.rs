@@ -1,7 +1,8 @@
-//! The `ClientBuilder` methods that set a bearer scheme's credential from somewhere other
-//! than one fixed token: `{scheme}_with` (the user's async callback, for every bearer,
-//! OAuth2 and OpenID Connect scheme) and `{scheme}_oauth2` (the runtime's token provider, for
-//! an OAuth2 scheme whose flows a client can run: client credentials, or a refresh token).
+//! The `ClientBuilder` methods that set a scheme's credential from somewhere other than one
+//! fixed value: `{scheme}_with` (the user's async callback, for every bearer, OAuth2 and
+//! OpenID Connect scheme, and every API key in a header, the query or a cookie) and
+//! `{scheme}_oauth2` (the runtime's token provider, for an OAuth2 scheme whose flows a client
+//! can run: client credentials, or a refresh token).
 //!
 //! Invariant: the token URLs and scopes are the model's (`SchemeKind::OAuth2`), printed as
 //! literals; nothing is decided here.
@@ -12,10 +13,37 @@ use quote::quote;
 use super::{doc_attrs, ident};
 use crate::model::{OAuthFlow, SchemeKind, SecurityScheme};
 
-/// The extra methods of `scheme` (none for API keys and HTTP basic).
+/// The extra methods of `scheme` (none for HTTP basic).
 pub(super) fn token_methods(scheme: &SecurityScheme) -> TokenStream {
     let key = &scheme.key;
     let with = ident(&format!("{}_with", scheme.method));
+    let api_key = match &scheme.kind {
+        SchemeKind::Header(name) => Some((quote!(Header), "header", name)),
+        SchemeKind::Query(name) => Some((quote!(Query), "query parameter", name)),
+        SchemeKind::Cookie(name) => Some((quote!(Cookie), "cookie", name)),
+        _ => None,
+    };
+    if let Some((place, word, name)) = api_key {
+        let doc = doc_attrs(&format!(
+            "Sets the credential of the `{key}` security scheme (sent in the {word} \
+             `{}`) to values from `key`, an async closure called before every attempt of a \
+             request that uses the scheme (a key a secret store rotates; cache it in the \
+             closure, if it should be reused). Its error fails the call with \
+             [`Error::Credential`](super::Error::Credential), and nothing is sent.",
+            name.replace('`', "'")
+        ));
+        return quote! {
+            #doc
+            pub fn #with<F, Fut, E>(self, key: F) -> Self
+            where
+                F: Fn() -> Fut + Send + Sync + 'static,
+                Fut: std::future::Future<Output = Result<String, E>> + Send + 'static,
+                E: Into<Box<dyn std::error::Error + Send + Sync>>,
+            {
+                self.credential(#key, runtime::Credential::key_fn(runtime::KeyPlace::#place, #name, key))
+            }
+        };
+    }
     let callback_doc = doc_attrs(&format!(
         "Sets the credential of the `{key}` security scheme to bearer tokens from `token`, an \
          async closure called before every attempt of a request that uses the scheme (cache \

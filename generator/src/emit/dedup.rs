@@ -183,6 +183,17 @@ fn refine(shape: Vec<usize>, refs: &[Vec<usize>]) -> Vec<usize> {
 /// The shape of a type as text, with each named type replaced by `named(name)`. Aliases are
 /// never merged (they are one line each): their signature holds their own index.
 fn signature(i: usize, def: &TypeDef, named: &mut dyn FnMut(&str) -> String) -> String {
+    // Types of different extra derives (the config's) are different types.
+    let derives = if def.derives.is_empty() {
+        String::new()
+    } else {
+        format!("derive {:?}\n", def.derives)
+    };
+    derives + &shape_signature(i, def, named)
+}
+
+/// [`signature`] without the derives.
+fn shape_signature(i: usize, def: &TypeDef, named: &mut dyn FnMut(&str) -> String) -> String {
     let mut ty = |ty: &TypeRef| type_signature(ty, named);
     match &def.kind {
         TypeKind::Alias(_) => format!("alias {i}"),
@@ -258,6 +269,7 @@ mod tests {
             doc: None,
             kind: TypeKind::Struct { fields },
             component: true,
+            derives: Vec::new(),
         }
     }
 
@@ -286,6 +298,7 @@ mod tests {
     fn a_component_is_never_an_alias_of_an_inline_type() {
         let inline = TypeDef {
             component: false,
+            derives: Vec::new(),
             ..object("Vec2Item", vec![field("id", TypeRef::Uuid)])
         };
         let types = vec![

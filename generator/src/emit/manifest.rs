@@ -78,6 +78,11 @@ pub(super) fn cargo_toml(api: &Api) -> String {
         toml.push_str(XML_DEPENDENCY);
         toml.push('\n');
     }
+    // The crates the config's `[types.crates]` adds (the user's types and derives).
+    for line in &api.dependencies {
+        toml.push_str(line);
+        toml.push('\n');
+    }
     for line in OPTIONAL {
         toml.push_str(line);
         toml.push('\n');
@@ -119,6 +124,8 @@ mod tests {
             security_schemes: Vec::new(),
             warnings: Vec::new(),
             xml_shapes: Vec::new(),
+            dependencies: Vec::new(),
+            user_types: Vec::new(),
         };
         let toml = cargo_toml(&api);
         assert!(

@@ -104,7 +104,7 @@ const OPERATIONS_PER_PIECE: usize = 32;
 /// A module of the client.
 struct Module {
     name: &'static str,
-    doc: &'static str,
+    doc: String,
     /// Public in the generated API.
     public: bool,
     /// Lints allowed on the module's declaration (`a, b`).
@@ -115,6 +115,20 @@ struct Module {
 }
 
 impl Module {
+    /// The doc's lines, each as a doc attribute's text (` line`; an empty line stays empty).
+    fn doc_lines(&self) -> Vec<String> {
+        self.doc
+            .lines()
+            .map(|line| {
+                if line.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {line}")
+                }
+            })
+            .collect()
+    }
+
     /// `#[allow(..)]` with the module's lints, if any.
     fn allow_attr(&self) -> TokenStream {
         let lints: TokenStream = self.allow.parse().unwrap_or_default();
@@ -159,7 +173,7 @@ fn modules(api: &Api, inline: bool) -> Vec<Module> {
     vec![
         Module {
             name: "types",
-            doc: "The API's schemas as Rust types.",
+            doc: types::module_doc(api),
             public: true,
             // A type or field the API does not describe has no doc rather than one that only
             // repeats its name. A field's type is the schema's nesting written out
@@ -170,7 +184,7 @@ fn modules(api: &Api, inline: bool) -> Vec<Module> {
         },
         Module {
             name: "operations",
-            doc: "Request builders, and the typed errors and responses of each operation.",
+            doc: "Request builders, and the typed errors and responses of each operation.".into(),
             public: true,
             // Error variants and values hold inline schemas' nesting too (see `types`).
             allow: "clippy::large_enum_variant, clippy::result_large_err, clippy::type_complexity",
@@ -179,7 +193,7 @@ fn modules(api: &Api, inline: bool) -> Vec<Module> {
         },
         Module {
             name: "client",
-            doc: "One `ClientBuilder` method per security scheme (the `Client` methods are in `operations`).",
+            doc: "One `ClientBuilder` method per security scheme (the `Client` methods are in `operations`).".into(),
             public: false,
             allow: "",
             pieces: vec![Piece::Uses("client"), Piece::Client],
@@ -187,7 +201,7 @@ fn modules(api: &Api, inline: bool) -> Vec<Module> {
         },
         Module {
             name: "runtime",
-            doc: "The parts of stitch's runtime this client uses: client, calls and retries, errors, encoding.",
+            doc: "The parts of stitch's runtime this client uses: client, calls and retries, errors, encoding.".into(),
             public: false,
             allow: parts.allow(),
             pieces: vec![Piece::Runtime(!inline)],
@@ -391,9 +405,9 @@ pub fn emit_crate(api: &Api, merged: &serde_json::Value) -> Result<GeneratedCrat
     let mut decls = Vec::new();
     for (module, text) in modules.iter().zip(texts) {
         let file = format!("src/{}.rs", module.name);
-        let doc = format!(" {}", module.doc);
+        let doc = module.doc_lines();
         let mut contents = String::from(HEADER);
-        contents.push_str(&format::format(&file, quote!(#![doc = #doc]))?);
+        contents.push_str(&format::format(&file, quote!(#(#![doc = #doc])*))?);
         if !text.is_empty() {
             contents.push('\n');
         }
@@ -443,10 +457,10 @@ pub fn emit_module(api: &Api) -> Result<String, EmitError> {
         }
         let name = ident(module.name);
         let vis = module.public.then(|| quote!(pub));
-        let doc = format!(" {}", module.doc);
+        let doc = module.doc_lines();
         let allow = module.allow_attr();
         // `mod name {}` printed, then opened up around the module's text.
-        let decl = format::format("module", quote!(#[doc = #doc] #allow #vis mod #name {}))?;
+        let decl = format::format("module", quote!(#(#[doc = #doc])* #allow #vis mod #name {}))?;
         let open = decl.strip_suffix("{}\n").unwrap_or(&decl);
         out.push_str(open);
         out.push_str("{\n");
@@ -588,6 +602,10 @@ pub(crate) fn type_tokens(ty: &TypeRef, scope: Scope) -> TokenStream {
                 Scope::Sibling => quote!(types::#name),
             }
         }
+        // Checked when the config file was read (`model::check_path`).
+        TypeRef::User(path) => syn::parse_str::<syn::Type>(path)
+            .map(|ty| quote!(#ty))
+            .unwrap_or_else(|_| quote!(serde_json::Value)),
         TypeRef::Vec(inner) => {
             let inner = type_tokens(inner, scope);
             quote!(Vec<#inner>)

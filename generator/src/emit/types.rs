@@ -47,15 +47,15 @@ pub(super) fn type_items(
     }
     match &def.kind {
         TypeKind::Struct { fields } => {
-            let mut items = struct_item(&doc, &name, fields);
+            let mut items = struct_item(&doc, &name, fields, &def.derives);
             if has_constructor(fields, sent) {
                 items.extend(constructor(&name, fields));
             }
             items
         }
         TypeKind::Enum { variants, open } => enum_item(&doc, &name, variants, *open),
-        TypeKind::Union { variants } => union_item(types, &doc, &name, variants),
-        TypeKind::Tagged { tag, variants } => tagged_item(&doc, &name, tag, variants),
+        TypeKind::Union { variants } => union_item(types, &doc, &name, variants, &def.derives),
+        TypeKind::Tagged { tag, variants } => tagged_item(&doc, &name, tag, variants, &def.derives),
         TypeKind::Alias(ty) => {
             let ty = type_tokens(ty, Scope::Types);
             quote! {
@@ -64,6 +64,22 @@ pub(super) fn type_items(
             }
         }
     }
+}
+
+/// The `types` module's doc: what it holds, and which schemas the user's own types stand for
+/// (the config's `[types.replace]` and `[types.format]`, `Api::user_types`).
+pub(super) fn module_doc(api: &Api) -> String {
+    let mut doc = String::from("The API's schemas as Rust types.");
+    if !api.user_types.is_empty() {
+        doc.push_str(
+            "\n\nYour own types stand for these schemas (the config file's `[types]`); \
+             no type is generated for them:\n",
+        );
+        for (what, path) in &api.user_types {
+            doc.push_str(&format!("\n- {what}: `{path}`"));
+        }
+    }
+    doc
 }
 
 /// The field's doc: the spec's, or for a flattened field (which the spec does not name) what
@@ -99,8 +115,14 @@ fn paragraph_break(doc: &TokenStream) -> Option<TokenStream> {
 /// `#[non_exhaustive]`: a field the server adds later is a new field here, which must not
 /// break callers' struct literals or patterns (they build it with `Default` or `new` and
 /// assign fields, and match with `..`).
-fn struct_item(doc: &TokenStream, name: &syn::Ident, fields: &[Field]) -> TokenStream {
+fn struct_item(
+    doc: &TokenStream,
+    name: &syn::Ident,
+    fields: &[Field],
+    derives: &[String],
+) -> TokenStream {
     let default = derives_default(fields).then(|| quote!(Default,));
+    let extra = extra_derives(derives);
     let is_skipped = |f: &Field| f.ty.is_option() && !f.required && !f.flatten;
     let skip_none = fields
         .iter()
@@ -140,13 +162,22 @@ fn struct_item(doc: &TokenStream, name: &syn::Ident, fields: &[Field]) -> TokenS
     quote! {
         #doc
         #skip_none
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default #extra serde::Serialize, serde::Deserialize)]
         #default_all
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
     }
+}
+
+/// The derives the config adds to a type (`TypeDef::derives`, decided by the model), each
+/// followed by a comma.
+fn extra_derives(derives: &[String]) -> TokenStream {
+    let paths = derives
+        .iter()
+        .filter_map(|d| syn::parse_str::<syn::Path>(d).ok());
+    quote!(#(#paths,)*)
 }
 
 /// Whether a struct of these fields derives `Default`: every field optional (`Option`), or a
@@ -301,8 +332,10 @@ fn union_item(
     doc: &TokenStream,
     name: &syn::Ident,
     variants: &[UnionVariant],
+    derives: &[String],
 ) -> TokenStream {
     let gap = paragraph_break(doc);
+    let extra = extra_derives(derives);
     let decls = variants.iter().map(|v| {
         let variant = ident(&v.name);
         let ty = type_tokens(&v.ty, Scope::Types);
@@ -317,7 +350,7 @@ fn union_item(
             #doc
             #gap
             /// Decoded by trying each variant in order; encoded as the variant's own JSON.
-            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+            #[derive(Debug, Clone, PartialEq, #extra serde::Serialize, serde::Deserialize)]
             #[serde(untagged)]
             #[non_exhaustive]
             pub enum #name {
@@ -343,7 +376,7 @@ fn union_item(
         #gap
         /// Decoded as the variant that fits and names most of the object's properties (the
         /// first one on a tie); encoded as the variant's own JSON.
-        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+        #[derive(Debug, Clone, PartialEq, #extra serde::Serialize)]
         #[serde(untagged)]
         #[non_exhaustive]
         pub enum #name {
@@ -370,8 +403,13 @@ fn tagged_item(
     name: &syn::Ident,
     tag: &str,
     variants: &[TaggedVariant],
+    derives: &[String],
 ) -> TokenStream {
     let gap = paragraph_break(doc);
+    let extra: Vec<syn::Path> = derives
+        .iter()
+        .filter_map(|d| syn::parse_str(d).ok())
+        .collect();
     let decls = variants.iter().map(|v| {
         let variant = ident(&v.name);
         let ty = type_tokens(&v.ty, Scope::Types);
@@ -399,7 +437,7 @@ fn tagged_item(
         #gap
         #[doc = #doc_tag]
         /// A tag this client does not know arrives as `Unknown`, kept whole.
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Debug, Clone, PartialEq #(, #extra)*)]
         #[non_exhaustive]
         pub enum #name {
             #(#decls)*

@@ -14,6 +14,7 @@ mod schema;
 mod streams;
 #[cfg(test)]
 mod testing;
+mod user_types;
 mod xml;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -21,6 +22,10 @@ use std::collections::{BTreeMap, BTreeSet};
 pub use names::{camel, is_keyword, snake};
 pub use pagination::{
     PageItems, PageOrigin, PageOverride, PageStyle, Pagination, STYLES, list_operations,
+};
+pub use user_types::{
+    ALWAYS_DERIVED, CLIENT_CRATES, CrateDependency, PlacedDerives, STD_DERIVES, TypeSettings,
+    UserType, check_crate, check_path, check_trait,
 };
 pub use xml::{XmlBody, XmlField, XmlKind, XmlShapeRef, XmlText};
 
@@ -52,6 +57,12 @@ pub struct Api {
     pub warnings: Vec<ModelWarning>,
     /// The object shapes of the XML bodies (`XmlShapeRef::Object` indexes them; see `xml`).
     pub xml_shapes: Vec<Vec<XmlField>>,
+    /// The `Cargo.toml` dependency lines the config's `[types.crates]` adds, sorted by crate
+    /// (see `user_types`).
+    pub dependencies: Vec<String>,
+    /// The schemas the user's types stand for, for the docs: what (`` the schema `Money` ``,
+    /// `` `format: decimal` ``) and the type's path; in the config's order.
+    pub user_types: Vec<(String, String)>,
 }
 
 /// Something the model could build only approximately, with where it is.
@@ -114,6 +125,9 @@ pub enum TypeRef {
     Vec(Box<TypeRef>),
     /// `std::collections::BTreeMap<String, T>`.
     Map(Box<TypeRef>),
+    /// A type the user names in the config file (`[types.replace]`, `[types.format]`), by
+    /// its Rust path (`rust_decimal::Decimal`; see `user_types`).
+    User(String),
     /// `Option<T>`.
     Option(Box<TypeRef>),
     /// `Box<T>` (breaks recursion).
@@ -150,6 +164,10 @@ pub struct TypeDef {
     /// made from where they stand). Of types printed once (`emit::dedup`), a component keeps
     /// its own definition rather than becoming an alias of an inline type's name.
     pub component: bool,
+    /// Derives beyond the ones every type of its kind has, from the config file
+    /// (`[types] derives`, `[types.derive]`), in the order written; only those everything it
+    /// holds supports (see `user_types::decide_derives`).
+    pub derives: Vec<String>,
 }
 
 /// The shape of a named type.
@@ -717,11 +735,14 @@ impl Api {
             return Err(ModelError::CrateName(options.crate_name.clone()));
         }
         let (spec, pointers) = lenient::parse(merged)?;
-        let mut types = schema::TypeBuilder::new(&spec, &pointers)?;
+        let mut types = schema::TypeBuilder::new(&spec, &pointers, &options.types)?;
         let server_path = operation::server_path(&spec)?;
         let security_schemes = operation::security_schemes(&spec)?;
         let operations = operation::operations(&spec, &mut types, &security_schemes)?;
-        let (types, warnings) = types.finish()?;
+        let user_types = user_types::doc_lines(&options.types, types.used_formats());
+        let (mut types, mut warnings) = types.finish()?;
+        warnings.extend(user_types::decide_derives(&mut types, &options.types)?);
+        warnings.sort();
         let mut api = Api {
             crate_name: options.crate_name.clone(),
             title: spec.info.title.clone(),
@@ -733,6 +754,13 @@ impl Api {
             security_schemes,
             warnings,
             xml_shapes: Vec::new(),
+            dependencies: options
+                .types
+                .crates
+                .values()
+                .map(|c| c.line.clone())
+                .collect(),
+            user_types,
         };
         pagination::paginate(&mut api, merged, &options.pagination)?;
         xml::decide(&mut api, merged);

@@ -55,6 +55,7 @@ const CLIENT_METHODS: &[&str] = &[
     "builder",
     "base_url",
     "execute_as",
+    "execute_traced",
     "attempts",
     "send_attempt",
     "http_client",
@@ -190,8 +191,8 @@ pub(crate) fn security_schemes(spec: &OpenAPI) -> Result<Vec<SecurityScheme>, Mo
     };
     let mut entries: Vec<_> = components.security_schemes.iter().collect();
     entries.sort_by(|a, b| a.0.cmp(b.0));
-    // A bearer-like scheme's `{method}_with` and `{method}_oauth2` (emit/credentials.rs) are
-    // kept from other schemes' methods.
+    // A bearer-like scheme's `{method}_with` and `{method}_oauth2` (emit/credentials.rs), and
+    // an API-key scheme's `{method}_with`, are kept from other schemes' methods.
     let mut reserved: Vec<String> = BUILDER_METHODS.iter().map(|m| (*m).to_owned()).collect();
     for (key, scheme) in &entries {
         use openapiv3::SecurityScheme as S;
@@ -200,8 +201,10 @@ pub(crate) fn security_schemes(spec: &OpenAPI) -> Result<Vec<SecurityScheme>, Mo
             ReferenceOr::Item(S::OAuth2 { .. } | S::OpenIDConnect { .. }) => true,
             _ => false,
         };
-        if bearer {
+        if bearer || matches!(scheme, ReferenceOr::Item(S::APIKey { .. })) {
             reserved.push(format!("{}_with", snake(key)));
+        }
+        if bearer {
             reserved.push(format!("{}_oauth2", snake(key)));
         }
     }

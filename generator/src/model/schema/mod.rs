@@ -123,6 +123,10 @@ pub(crate) struct TypeBuilder<'a> {
     nullable: BTreeSet<String>,
     /// Rust name → where the named type was defined (a JSON pointer), for diagnostics.
     places: BTreeMap<String, String>,
+    /// The user's types (the config's `[types]`, see `super::user_types`).
+    user: &'a super::TypeSettings,
+    /// The formats of `[types.format]` some schema has (the others are warned about).
+    used_formats: BTreeSet<String>,
 }
 
 impl<'a> TypeBuilder<'a> {
@@ -130,6 +134,7 @@ impl<'a> TypeBuilder<'a> {
     pub(crate) fn new(
         spec: &'a OpenAPI,
         pointers: &'a BTreeMap<String, Schema>,
+        user: &'a super::TypeSettings,
     ) -> Result<Self, ModelError> {
         let mut builder = TypeBuilder {
             spec,
@@ -146,19 +151,32 @@ impl<'a> TypeBuilder<'a> {
             warnings: BTreeMap::new(),
             nullable: BTreeSet::new(),
             places: BTreeMap::new(),
+            user,
+            used_formats: BTreeSet::new(),
         };
         let schemas: BTreeMap<&String, &ReferenceOr<Schema>> = spec
             .components
             .iter()
             .flat_map(|c| c.schemas.iter())
             .collect();
-        for (key, schema) in &schemas {
-            let name = builder.names.claim(&camel(key));
-            builder.components.insert((*key).clone(), name);
-            if matches!(schema, ReferenceOr::Item(item) if admits_null(item)) {
-                builder.nullable.insert((*key).clone());
-            }
+        let keys: BTreeSet<&str> = schemas.keys().map(|k| k.as_str()).collect();
+        let (errors, _) = super::user_types::check_entries(user, &keys, &BTreeSet::new());
+        if let Some(error) = ModelError::from_all(errors) {
+            return Err(error);
         }
+        // A replaced component keeps its name (nothing else takes it) but has no type.
+        let schemas: BTreeMap<&String, &ReferenceOr<Schema>> = schemas
+            .into_iter()
+            .map(|(key, schema)| {
+                let name = builder.names.claim(&camel(key));
+                builder.components.insert(key.clone(), name);
+                if matches!(schema, ReferenceOr::Item(item) if admits_null(item)) {
+                    builder.nullable.insert(key.clone());
+                }
+                (key, schema)
+            })
+            .filter(|(key, _)| !user.replace.contains_key(*key))
+            .collect();
         for (key, schema) in &schemas {
             if let ReferenceOr::Item(Schema {
                 schema_kind: SchemaKind::AllOf { all_of },
@@ -206,10 +224,11 @@ impl<'a> TypeBuilder<'a> {
         }
         close_telling_enums(&mut defs);
         super::recursion::settle(&mut defs, &self.places)?;
-        Ok((
-            defs.into_values().collect(),
-            self.warnings.into_values().collect(),
-        ))
+        let (_, unused) =
+            super::user_types::check_entries(self.user, &BTreeSet::new(), &self.used_formats);
+        let mut warnings: Vec<ModelWarning> = self.warnings.into_values().collect();
+        warnings.extend(unused);
+        Ok((defs.into_values().collect(), warnings))
     }
 
     /// Free-form JSON for a schema at `place` that says more than stitch can read (`why`),
@@ -283,6 +302,11 @@ impl<'a> TypeBuilder<'a> {
         ty
     }
 
+    /// The formats of `[types.format]` that some schema had so far.
+    pub(crate) fn used_formats(&self) -> &BTreeSet<String> {
+        &self.used_formats
+    }
+
     /// The shape of the named type `name`, once defined.
     pub(crate) fn kind_of(&self, name: &str) -> Option<&TypeKind> {
         self.defs.get(name).map(|d| &d.kind)
@@ -347,6 +371,7 @@ impl<'a> TypeBuilder<'a> {
                 doc,
                 kind,
                 component: false,
+                derives: Vec::new(),
             },
         );
     }
@@ -448,6 +473,12 @@ impl<'a> TypeBuilder<'a> {
         }
         if let Some(values) = string_enum(item) {
             return Ok(self.enum_type(item, &values, hint, place));
+        }
+        if let Some((ty, format)) =
+            super::user_types::format_type(self.user, &item.schema_kind, self.binary_as_bytes)
+        {
+            self.used_formats.insert(format);
+            return Ok(ty);
         }
         let ty = match &item.schema_kind {
             SchemaKind::Type(Type::String(string)) => match &string.format {

@@ -167,6 +167,9 @@ impl<'a> TypeBuilder<'a> {
             reference: reference.to_owned(),
         };
         let key = schema_key(reference).ok_or_else(unresolved)?;
+        if let Some(entry) = self.user.replace.get(&key) {
+            return Ok(TypeRef::User(entry.path.clone()));
+        }
         self.components
             .get(&key)
             .map(|name| TypeRef::Named(name.clone()))
