@@ -239,7 +239,10 @@ impl ClientBuilder {
         let http = match self.http {
             Some(http) => http,
             None => {
-                let mut builder = reqwest::Client::builder().user_agent(self.user_agent);
+                let mut builder = reqwest::Client::builder()
+                    .user_agent(self.user_agent)
+                    // The runtime follows redirects itself (`redirect.rs`).
+                    .redirect(reqwest::redirect::Policy::none());
                 if let Some(timeout) = self.connect_timeout {
                     builder = builder.connect_timeout(timeout);
                 }

@@ -395,6 +395,7 @@ pub(crate) fn operations(
                 }
             };
             let success = success_of(&responses);
+            let redirect_is_answer = super::redirects::is_answer(&responses);
             operations.push(Operation {
                 doc: operation_doc(op),
                 name,
@@ -410,6 +411,7 @@ pub(crate) fn operations(
                 security,
                 example: None,
                 pagination: None,
+                redirect_is_answer,
             });
         }
     }
@@ -850,6 +852,7 @@ impl<'a> OpContext<'a> {
                 xml: None,
             });
         }
+        super::redirects::settle(&mut out);
         // With no 2xx response documented, `default` describes the success.
         if !out.iter().any(|r| r.success) {
             for response in out.iter_mut().filter(|r| r.status == StatusMatch::Default) {
