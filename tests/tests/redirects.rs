@@ -61,7 +61,11 @@ fn api(other: &str, path: &str) -> Response {
 /// The second server: an archive, or an item.
 fn storage(_: &str, path: &str) -> Response {
     if path.starts_with("/items/") {
-        ([("content-type", "application/json")], r#"{"id": 7, "name": "seven"}"#).into_response()
+        (
+            [("content-type", "application/json")],
+            r#"{"id": 7, "name": "seven"}"#,
+        )
+            .into_response()
     } else {
         ([("content-type", "application/gzip")], "archive bytes").into_response()
     }

@@ -56,6 +56,10 @@ const CORPUS_CACHE: &str = ".cache/corpus";
 const MAX_CRASHES: usize = 20;
 /// The id of GitHub's description in reports.
 const GITHUB: &str = "github";
+/// Minimal documents run beside the specs in every run (id, path from the workspace root),
+/// each showing what Prism does with one kind of body next to a JSON twin of the same
+/// schema; the report lists them apart, outside the overall figures.
+const PROBES: &[(&str, &str)] = &[("probe/prism-xml", "xtask/probes/prism-xml.json")];
 /// How long one driver may run before it is stopped.
 const DRIVER_TIMEOUT: Duration = Duration::from_secs(600);
 
@@ -236,6 +240,9 @@ pub fn run(root: &Path, flags: Conformance) -> Result<(), String> {
             GITHUB.to_owned(),
             crate::bench::inputs::github_json(&bench)?,
         ));
+    }
+    for (id, path) in PROBES {
+        specs.push(((*id).to_owned(), root.join(path)));
     }
     eprintln!(
         "conformance: {} specs of {}-{} against {}@{}",
