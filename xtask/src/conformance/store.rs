@@ -339,6 +339,20 @@ mod tests {
         assert_eq!(report::explanation(&call).as_deref(), Some("why"));
     }
 
+    /// The checked-in report is the tool's: CONFORMANCE.md is what CONFORMANCE.json renders
+    /// (after a change to the report's rules or wording: `cargo xtask conformance
+    /// --report-only`).
+    #[test]
+    fn the_checked_in_markdown_is_what_the_json_renders() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let (setup, runs) = read(&root.join("CONFORMANCE.json")).expect("CONFORMANCE.json reads");
+        let markdown = std::fs::read_to_string(root.join("CONFORMANCE.md")).unwrap_or_default();
+        assert!(
+            report::markdown(&setup, &runs) == markdown,
+            "CONFORMANCE.md is not what CONFORMANCE.json renders: run `cargo xtask conformance --report-only`"
+        );
+    }
+
     #[test]
     fn now_is_a_utc_time() {
         let now = now();
