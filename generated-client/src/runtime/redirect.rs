@@ -47,6 +47,7 @@ const PLAIN_HEADERS: [HeaderName; 3] = [
 
 impl Request {
     /// The request of an operation whose documented answer is a redirect: it is not followed.
+    #[allow(dead_code)] // called by the operations of an API that has such an operation
     pub(crate) fn without_redirects(mut self) -> Self {
         self.follow_redirects = false;
         self
