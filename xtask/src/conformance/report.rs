@@ -359,9 +359,12 @@ fn answer_violations(call: &CallResult) -> Vec<String> {
 
 /// Prism's word on the body of its answer to a HEAD request, which has none (RFC 9110,
 /// 9.3.2): Prism checks the absent body against the schema the document gives the answer
-/// (S3's `HeadObject`: "Response body must be object"). Prism's mistake, not the document's.
+/// (S3's `HeadObject`: "Response body must be object") and its absent media type against the
+/// documented one. Prism's mistake, not the document's.
 fn head_body(call: &CallResult, violation: &str) -> bool {
-    call.http.starts_with("HEAD ") && violation.starts_with("Violation: response.body ")
+    call.http.starts_with("HEAD ")
+        && (violation.starts_with("Violation: response.body ")
+            || violation.contains("The received media type \"\" does not match"))
 }
 
 /// The decode (or other client-side) failure of a call that Prism did not object to.
@@ -584,7 +587,7 @@ pub fn markdown(setup: &Setup, all: &[SpecRun]) -> String {
         out.push_str(&format!(
             "\nAnd {head} of Prism's violations by its own answers are about the body of an \
              answer to HEAD, which has none (RFC 9110, 9.3.2): Prism checks the absent body \
-             against the schema the document gives the answer (S3's `HEAD /{{Bucket}}/{{Key}}`: \
+             against the schema and media type the document gives the answer (S3's `HEAD /{{Bucket}}/{{Key}}`: \
              \"Response body must be object\"); Prism's, not the document's, and not listed.\n"
         ));
     }
