@@ -57,6 +57,7 @@ const CLIENT_METHODS: &[&str] = &[
     "execute_as",
     "attempts",
     "send_attempt",
+    "send_following",
     "http_client",
     "call",
     "clone",
