@@ -12,7 +12,7 @@ use reqwest::Method;
 use super::{
     attempt_keys, base64, check_cookie, failure_kind, header_name, header_value, merge_headers,
     reserve_key, AttemptError, CallTrace, Client, Credential, Error, ExtraHeaders, Failure,
-    IdempotencyKey, OperationInfo, PendingKey, RawResponse, ResponseValue, RetryPolicy,
+    IdempotencyKey, OperationInfo, PendingKey, RawResponse, Redirects, ResponseValue, RetryPolicy,
 };
 
 /// A sent request: a future of the decoded value with the response's status and headers
@@ -211,6 +211,8 @@ pub(crate) struct Request {
     pub(crate) upload: Option<(&'static str, reqwest::Body)>,
     /// Keys of the security schemes whose configured credentials go with it.
     pub(crate) schemes: &'static [&'static str],
+    /// Whether redirects are followed (not for an operation whose answer is one: `redirect.rs`).
+    pub(crate) follow_redirects: bool,
 }
 
 impl Request {
@@ -231,6 +233,7 @@ impl Request {
             body: self.body.clone(),
             upload: None,
             schemes: self.schemes,
+            follow_redirects: self.follow_redirects,
         }
     }
 }
@@ -250,6 +253,7 @@ impl Request {
             body: None,
             upload: None,
             schemes,
+            follow_redirects: true,
         }
     }
 
@@ -350,6 +354,7 @@ impl Client {
             None
         };
         let mut upload = request.upload.take();
+        let redirects = Redirects::of(&request, &self.idempotency_header);
         let url = format!("{}{}", self.base_url, request.path);
         let mut headers = HeaderMap::new();
         let mut query = request.query;
@@ -506,9 +511,12 @@ impl Client {
             }
             let may_retry = idempotent && attempt < retry.retries() && !streamed;
             let sent = match (builder.build(), header_timeout) {
-                (Ok(built), None) => self.send_attempt(built, options.operation).await,
+                (Ok(built), None) => {
+                    self.send_following(built, options.operation, &redirects)
+                        .await
+                }
                 (Ok(built), Some(limit)) => {
-                    let send = self.send_attempt(built, options.operation);
+                    let send = self.send_following(built, options.operation, &redirects);
                     tokio::time::timeout(limit, send)
                         .await
                         .unwrap_or(Err(AttemptError::Timeout(limit)))

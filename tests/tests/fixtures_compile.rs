@@ -77,6 +77,7 @@ generated!(
     polymorphic_pets,
     prefect_like,
     prefect_types,
+    redirects,
     shared_tags,
     streams,
     string_object_union,

@@ -269,6 +269,14 @@ pub(crate) struct Conformance {
     /// Print the report, do not write CONFORMANCE.md and CONFORMANCE.json
     #[arg(long)]
     pub(crate) no_write: bool,
+    /// Replace only the entries of the specs run (--spec, --github) in CONFORMANCE.json, keep
+    /// the others, and write both reports again from the whole JSON
+    #[arg(long)]
+    pub(crate) update: bool,
+    /// Run nothing: write CONFORMANCE.md and CONFORMANCE.json again from CONFORMANCE.json (after
+    /// a change to how the report judges or shows calls)
+    #[arg(long, conflicts_with_all = ["update", "no_write", "specs", "github"])]
+    pub(crate) report_only: bool,
 }
 
 /// Compare stitch diff's verdicts with cargo-semver-checks on real spec histories

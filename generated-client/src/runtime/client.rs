@@ -24,6 +24,14 @@ use super::{
 /// `200`); a request builder's `send` shows the status that came. Operations with
 /// several success types, and strict mode ([`ClientBuilder::strict_status`], or
 /// `strict_status` on one request), give [`Error::UnexpectedStatus`] instead.
+///
+/// Redirects: an operation whose documented successes are all redirects (`302` with a
+/// `Location`) gets the redirect as its answer (`send()` gives `location()`) and never
+/// follows it. Other operations follow up to 10; `303` (and `301`/`302` after a `POST`) go
+/// on as a `GET` without the body. To another origin, credentials (`Authorization`, an API
+/// key's header, cookies) and the headers added with `default_header` or `header` stay
+/// behind; only the operation's header parameters, `Accept`, `User-Agent`, the body's media
+/// type and the idempotency key go along.
 #[derive(Clone, Debug)]
 pub struct Client {
     pub(crate) http: reqwest::Client,
@@ -169,7 +177,11 @@ impl ClientBuilder {
     }
 
     /// Uses a `reqwest::Client` you configured (proxies, TLS roots, ...); the user agent
-    /// and connect timeout set here are then ignored.
+    /// and connect timeout set here are then ignored. Build it with
+    /// `.redirect(reqwest::redirect::Policy::none())`: this client follows redirects itself,
+    /// leaving credentials behind on another origin and not following the redirect of an
+    /// operation whose documented answer is one; reqwest's default policy would follow
+    /// first, keeping API-key headers.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -239,7 +251,10 @@ impl ClientBuilder {
         let http = match self.http {
             Some(http) => http,
             None => {
-                let mut builder = reqwest::Client::builder().user_agent(self.user_agent);
+                let mut builder = reqwest::Client::builder()
+                    .user_agent(self.user_agent)
+                    // The runtime follows redirects itself (`redirect.rs`).
+                    .redirect(reqwest::redirect::Policy::none());
                 if let Some(timeout) = self.connect_timeout {
                     builder = builder.connect_timeout(timeout);
                 }

@@ -501,7 +501,10 @@ fn request_body(op: &Operation) -> TokenStream {
             }
         }
     });
-    let request = quote!(runtime::Request::#method(path, &[#(#schemes),*]));
+    let mut request = quote!(runtime::Request::#method(path, &[#(#schemes),*]));
+    if op.redirect_is_answer {
+        request = quote!(#request.without_redirects());
+    }
     if op.body.is_none() && op.params.iter().all(|p| p.location == ParamLocation::Path) {
         return quote! {
             #path
@@ -720,6 +723,10 @@ fn decode_body(op: &Operation, error: &syn::Ident) -> TokenStream {
 fn undocumented_success(op: &Operation) -> Option<(TokenStream, TokenStream)> {
     let mut successes = op.responses.iter().filter(|r| r.success);
     let first = successes.clone().next()?;
+    // A redirect operation's answer is the redirect: a 2xx is the redirect's target's.
+    if op.redirect_is_answer {
+        return None;
+    }
     let covers_2xx =
         |r: &Response| matches!(r.status, StatusMatch::Class(2) | StatusMatch::Default);
     if op.success == Success::Enum || successes.any(covers_2xx) {

@@ -83,7 +83,7 @@ macro_rules! part {
 /// operations call (if any) depends on each parameter's type and style and on each body's
 /// media type, decided while printing the operations; the file allows dead code, and its
 /// re-export `unused_imports` (an API whose operations send no parameter and no body).
-const PARTS: [(Part, Need); 22] = [
+const PARTS: [(Part, Need); 23] = [
     (part!("best_fit", false), Need::BestFit),
     (part!("call", true), Need::Always),
     (part!("client", true), Need::Always),
@@ -100,6 +100,7 @@ const PARTS: [(Part, Need); 22] = [
     (part!("open_enum", false), Need::OpenEnum),
     (part!("operation", false), Need::Operations),
     (part!("paginate", true), Need::Paginate),
+    (part!("redirect", false), Need::Always),
     (part!("response", true), Need::Always),
     (part!("retry", true), Need::Always),
     (part!("sse", true), Need::Sse),

@@ -9,6 +9,7 @@ mod names;
 mod operation;
 mod pagination;
 mod recursion;
+mod redirects;
 mod refs;
 mod schema;
 mod streams;
@@ -301,6 +302,9 @@ pub struct Operation {
     pub example: Option<String>,
     /// How its pages follow one another, for a list operation (see `model::pagination`).
     pub pagination: Option<Pagination>,
+    /// Every documented success is a redirect (`302` with a `Location`): the client does not
+    /// follow it, the redirect is the answer (see `model::redirects`).
+    pub redirect_is_answer: bool,
 }
 
 impl Operation {

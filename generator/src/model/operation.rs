@@ -58,6 +58,7 @@ const CLIENT_METHODS: &[&str] = &[
     "execute_traced",
     "attempts",
     "send_attempt",
+    "send_following",
     "http_client",
     "call",
     "clone",
@@ -398,6 +399,7 @@ pub(crate) fn operations(
                 }
             };
             let success = success_of(&responses);
+            let redirect_is_answer = super::redirects::is_answer(&responses);
             operations.push(Operation {
                 doc: operation_doc(op),
                 name,
@@ -413,6 +415,7 @@ pub(crate) fn operations(
                 security,
                 example: None,
                 pagination: None,
+                redirect_is_answer,
             });
         }
     }
@@ -853,6 +856,7 @@ impl<'a> OpContext<'a> {
                 xml: None,
             });
         }
+        super::redirects::settle(&mut out);
         // With no 2xx response documented, `default` describes the success.
         if !out.iter().any(|r| r.success) {
             for response in out.iter_mut().filter(|r| r.status == StatusMatch::Default) {

@@ -21,7 +21,9 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 use stitch::example::{self, Argument, Call, Fill};
-use stitch::model::{Api, BodyEncoding, Operation, SchemeKind, StatusMatch, TypeRef};
+use stitch::model::{
+    Api, BodyEncoding, Operation, SchemeKind, StatusMatch, TypeRef, XmlKind, XmlShapeRef,
+};
 
 /// The environment variable that lists the calls a driver run makes.
 pub const CALLS_VAR: &str = "STITCH_CONFORMANCE_CALLS";
@@ -47,6 +49,11 @@ pub struct Planned {
     pub xml_body: bool,
     /// The operation documents a redirect (a `3xx` response).
     pub redirect: bool,
+    /// A documented answer of the operation has an XML body.
+    pub xml_answer: bool,
+    /// The properties its XML answers carry as attributes (`xml.attribute: true`): JSON
+    /// name and XML name (without prefix).
+    pub xml_attributes: Vec<(String, String)>,
 }
 
 /// The calls of every operation: with required arguments, and again with every argument
@@ -80,11 +87,43 @@ pub fn plan(api: &Api, document: &Value) -> Vec<Planned> {
                         StatusMatch::Code(300..=399) | StatusMatch::Class(3)
                     )
                 }),
+                xml_answer: op.responses.iter().any(|r| r.xml.is_some()),
+                xml_attributes: xml_attributes(api, op),
                 call,
             });
         }
     }
     planned
+}
+
+/// The properties the operation's XML answers carry as attributes, at any depth: JSON name
+/// and XML name (without prefix), sorted.
+fn xml_attributes(api: &Api, op: &Operation) -> Vec<(String, String)> {
+    let mut todo: Vec<usize> = op
+        .responses
+        .iter()
+        .filter_map(|r| match r.xml.as_ref()?.shape {
+            XmlShapeRef::Object(index) => Some(index),
+            _ => None,
+        })
+        .collect();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut found = std::collections::BTreeSet::new();
+    while let Some(index) = todo.pop() {
+        if !seen.insert(index) {
+            continue;
+        }
+        for field in api.xml_shapes.get(index).into_iter().flatten() {
+            if field.kind == XmlKind::Attribute {
+                let local = field.name.rsplit(':').next().unwrap_or(&field.name);
+                found.insert((field.property.clone(), local.to_owned()));
+            }
+            if let XmlShapeRef::Object(inner) = field.shape {
+                todo.push(inner);
+            }
+        }
+    }
+    found.into_iter().collect()
 }
 
 /// Why a call cannot be written: a multipart body the API does not describe (built part by

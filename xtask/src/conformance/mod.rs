@@ -30,6 +30,7 @@ mod driver;
 mod prism;
 mod report;
 mod shard;
+mod store;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -55,6 +56,10 @@ const CORPUS_CACHE: &str = ".cache/corpus";
 const MAX_CRASHES: usize = 20;
 /// The id of GitHub's description in reports.
 const GITHUB: &str = "github";
+/// Minimal documents run beside the specs in every run (id, path from the workspace root),
+/// each showing what Prism does with one kind of body next to a JSON twin of the same
+/// schema; the report lists them apart, outside the overall figures.
+const PROBES: &[(&str, &str)] = &[("probe/prism-xml", "xtask/probes/prism-xml.json")];
 /// How long one driver may run before it is stopped.
 const DRIVER_TIMEOUT: Duration = Duration::from_secs(600);
 
@@ -66,6 +71,8 @@ struct Args {
     github: bool,
     dynamic: bool,
     write: bool,
+    update: bool,
+    report_only: bool,
 }
 
 /// The settings of a run, from its flags.
@@ -81,6 +88,8 @@ fn settings(flags: Conformance) -> Args {
         github: flags.github,
         dynamic: flags.dynamic,
         write: !flags.no_write,
+        update: flags.update,
+        report_only: flags.report_only,
     }
 }
 
@@ -112,10 +121,17 @@ pub struct CallResult {
     pub xml_body: bool,
     /// The operation documents a redirect (a `3xx` response).
     pub redirect: bool,
+    /// A documented answer of the operation has an XML body.
+    pub xml_answer: bool,
+    /// The properties its XML answers carry as attributes: JSON name, XML name.
+    pub xml_attributes: Vec<(String, String)>,
     /// The same call judged again against an answer Prism built from the schemas
     /// (`Prefer: dynamic=true`), made when the static answer (from the document's examples)
     /// did not decode and Prism said that answer violates the document.
     pub dynamic: Option<Judged>,
+    /// Read back from a report written before calls kept the flags the explanations read:
+    /// the explanation it was written with (see `store`). `None` for a call of this run.
+    pub recorded: Option<Option<String>>,
 }
 
 /// How a call made again went.
@@ -177,6 +193,8 @@ pub struct SpecRun {
     pub note: Option<String>,
     /// How long Prism and the driver took.
     pub seconds: f64,
+    /// When it ran (`None`: in a full run before the report kept the time).
+    pub run_at: Option<String>,
 }
 
 /// A spec ready to build.
@@ -193,6 +211,10 @@ struct Prepared {
 /// Runs the conformance command.
 pub fn run(root: &Path, flags: Conformance) -> Result<(), String> {
     let args = settings(flags);
+    if args.report_only {
+        let (setup, runs) = store::read(&root.join("CONFORMANCE.json"))?;
+        return write_reports(root, &setup, &runs);
+    }
     let started = Instant::now();
     let prism = prism::install(&root.join(PRISM_CACHE))?;
     let corpus = fetch::corpus(&root.join(CORPUS_CACHE))?;
@@ -218,6 +240,9 @@ pub fn run(root: &Path, flags: Conformance) -> Result<(), String> {
             GITHUB.to_owned(),
             crate::bench::inputs::github_json(&bench)?,
         ));
+    }
+    for (id, path) in PROBES {
+        specs.push(((*id).to_owned(), root.join(path)));
     }
     eprintln!(
         "conformance: {} specs of {}-{} against {}@{}",
@@ -288,22 +313,35 @@ pub fn run(root: &Path, flags: Conformance) -> Result<(), String> {
         } else {
             None
         },
-        seconds: started.elapsed().as_secs_f64(),
+        seconds: Some(started.elapsed().as_secs_f64()),
     };
-    let markdown = report::markdown(&setup, &runs);
-    print!("{markdown}");
+    let (setup, runs) = if args.update {
+        let (old, kept) = store::read(&root.join("CONFORMANCE.json"))?;
+        store::merge(old, kept, &setup, runs)?
+    } else {
+        (setup, runs)
+    };
     if args.write {
-        let json = serde_json::to_string_pretty(&report::json(&setup, &runs))
-            .map_err(|e| format!("cannot write the JSON report: {e}"))?;
-        for (name, text) in [
-            ("CONFORMANCE.md", markdown),
-            ("CONFORMANCE.json", json + "\n"),
-        ] {
-            let path = root.join(name);
-            fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        }
-        eprintln!("conformance: wrote CONFORMANCE.md and CONFORMANCE.json");
+        write_reports(root, &setup, &runs)
+    } else {
+        print!("{}", report::markdown(&setup, &runs));
+        Ok(())
     }
+}
+
+/// Writes `CONFORMANCE.md` and `CONFORMANCE.json` at `root`.
+fn write_reports(root: &Path, setup: &report::Setup, runs: &[SpecRun]) -> Result<(), String> {
+    let markdown = report::markdown(setup, runs);
+    let json = serde_json::to_string_pretty(&report::json(setup, runs))
+        .map_err(|e| format!("cannot write the JSON report: {e}"))?;
+    for (name, text) in [
+        ("CONFORMANCE.md", markdown),
+        ("CONFORMANCE.json", json + "\n"),
+    ] {
+        let path = root.join(name);
+        fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    eprintln!("conformance: wrote CONFORMANCE.md and CONFORMANCE.json");
     Ok(())
 }
 
@@ -316,6 +354,7 @@ fn failed(id: &str, operations: usize, failure: String) -> SpecRun {
         failure: Some(failure),
         note: None,
         seconds: 0.0,
+        run_at: Some(store::now()),
     }
 }
 
@@ -623,6 +662,8 @@ fn drive(prism: &Path, cache: &Path, spec: &Prepared, program: &Path, dynamic: b
             form_body: planned.form_body,
             xml_body: planned.xml_body,
             redirect: planned.redirect,
+            xml_answer: planned.xml_answer,
+            xml_attributes: planned.xml_attributes.clone(),
             from_example: planned
                 .call
                 .positional
@@ -630,6 +671,7 @@ fn drive(prism: &Path, cache: &Path, spec: &Prepared, program: &Path, dynamic: b
                 .chain(&planned.call.setters)
                 .any(|a| a.from_example),
             dynamic: again.remove(&index),
+            recorded: None,
         };
         debug_assert!(call.dynamic.is_none() || call.worth_judging_again());
         run.calls.push(call);

@@ -32,8 +32,8 @@ pub struct Setup {
     pub github: bool,
     /// Prism answered dynamically (`--dynamic`), not from the examples.
     pub dynamic: bool,
-    /// Wall time of the whole run.
-    pub seconds: f64,
+    /// Wall time of the last full run (`None`: not recorded).
+    pub seconds: Option<f64>,
 }
 
 /// Counts over some specs.
@@ -66,6 +66,20 @@ pub struct Tally {
     pub calls_undecoded: usize,
     /// Specs that could not be run (generation, build, Prism).
     pub specs_failed: usize,
+    /// Operations with an XML body, sent or answered (Prism 5.16 reads no XML).
+    pub operations_xml: usize,
+    /// Of those, operations that passed.
+    pub operations_xml_passed: usize,
+}
+
+/// Whether `run` is one of the probes (`PROBES`): listed apart, outside the figures.
+pub fn is_probe(run: &SpecRun) -> bool {
+    run.id.starts_with("probe/")
+}
+
+/// The runs of the corpus and GitHub (not the probes).
+fn measured(runs: &[SpecRun]) -> Vec<SpecRun> {
+    runs.iter().filter(|run| !is_probe(run)).cloned().collect()
 }
 
 /// Why a call failed, when the failure is the document's (or Prism's), not the client's:
@@ -83,16 +97,15 @@ pub struct Tally {
 ///   into a non-nullable string, ..): the client's types follow the document and refuse it;
 /// - Prism found only "must be object" in an XML body: Prism 5.16 does not parse XML and
 ///   refuses every XML body of an object schema;
+/// - the XML answer did not decode for want of a property the document makes an attribute
+///   (`xml.attribute: true`), and the answer holds an element of that name: Prism 5.16 writes
+///   attributes as child elements (apisetu.gov.in's `ResponseStatus Status="1"`);
 /// - the static answer did not decode, Prism did not flag it, but a dynamic answer from the
 ///   same schema decodes: Prism's static generator cuts recursive schemas short with `{}`
 ///   (required properties left out) and its response validation does not notice;
 /// - the static answer lacks a required property Prism did not flag, and the dynamic
 ///   judgement failed in Prism itself (stack overflow, crash): Prism cannot answer a
 ///   recursive schema (its static answer cuts it short with `{}`);
-/// - the request failed in transport, and the operation documents a redirect (GitHub's
-///   downloads answer `302` with a `Location` on another host, `codeload.github.com`): the
-///   client follows redirects, as reqwest does by default, and Prism's answer sends it to
-///   that host, which the loopback sandbox cannot reach;
 /// - Prism found only arrays missing from a form-urlencoded body: the client sends an array
 ///   as one `name=item` pair per item (OpenAPI's default `style: form, explode: true` for
 ///   form bodies), and Prism reads a lone pair as a string, not as a one-item array.
@@ -138,6 +151,17 @@ fn explained(call: &CallResult) -> Option<&'static str> {
         )
     } else if call.kind == "Decode"
         && call.violations.is_empty()
+        && call.xml_attributes.iter().any(|(property, name)| {
+            call.message
+                .contains(&format!("missing field `{property}`"))
+                && call.message.contains(&format!("<{name}>"))
+        })
+    {
+        Some(
+            "Prism writes a property the document makes an XML attribute (`xml.attribute: true`) as a child element instead (`<ResponseStatus><Status>..</Status>` for `<ResponseStatus Status=\"..\">`), and its response validation does not read XML; the client reads the attribute the document describes and finds none",
+        )
+    } else if call.kind == "Decode"
+        && call.violations.is_empty()
         && call.answer_violations.is_empty()
         && call.message.contains("missing field")
         && call.dynamic.as_ref().is_some_and(|again| {
@@ -165,10 +189,6 @@ fn explained(call: &CallResult) -> Option<&'static str> {
         && !call.answer_violations.is_empty()
     {
         Some("Prism's answer violates the document (Prism says so); the client's types refuse it")
-    } else if call.kind == "Transport" && call.redirect && call.violations.is_empty() {
-        Some(
-            "the operation documents a redirect (302 with a `Location` on another host); the client follows it, as reqwest does by default, to a host the loopback sandbox cannot reach",
-        )
     } else if call.form_body
         && !call.violations.is_empty()
         && call
@@ -194,6 +214,15 @@ fn explained(call: &CallResult) -> Option<&'static str> {
     }
 }
 
+/// Why a call failed, where the failure is explained: by [`explained`], or, for a call
+/// read back from a report written before calls kept what the rules read, as it was then.
+pub fn explanation(call: &CallResult) -> Option<String> {
+    match &call.recorded {
+        Some(recorded) => recorded.clone(),
+        None => explained(call).map(str::to_owned),
+    }
+}
+
 /// The counts of `runs`.
 pub fn tally(runs: &[SpecRun]) -> Tally {
     let mut tally = Tally::default();
@@ -204,7 +233,9 @@ pub fn tally(runs: &[SpecRun]) -> Tally {
         }
         tally.operations += run.operations;
         let mut by_operation: BTreeMap<&str, (bool, bool, bool)> = BTreeMap::new();
+        let mut xml: BTreeMap<&str, bool> = BTreeMap::new();
         for call in &run.calls {
+            *xml.entry(&call.method).or_default() |= call.xml_body || call.xml_answer;
             tally.calls += 1;
             let entry = by_operation
                 .entry(&call.method)
@@ -222,7 +253,7 @@ pub fn tally(runs: &[SpecRun]) -> Tally {
                 }
             } else {
                 entry.0 = false;
-                entry.1 |= explained(call).is_some();
+                entry.1 |= explanation(call).is_some();
                 if !call.violations.is_empty() {
                     tally.calls_violating += 1;
                 } else {
@@ -231,6 +262,12 @@ pub fn tally(runs: &[SpecRun]) -> Tally {
             }
         }
         tally.operations_passed += by_operation.values().filter(|(ok, _, _)| *ok).count();
+        for (method, (ok, _, _)) in &by_operation {
+            if xml.get(method).copied().unwrap_or(false) {
+                tally.operations_xml += 1;
+                tally.operations_xml_passed += usize::from(*ok);
+            }
+        }
         tally.operations_passed_static += by_operation
             .values()
             .filter(|(_, _, statically)| *statically)
@@ -294,7 +331,7 @@ fn kinds(
                     )
                 });
                 entry.0 += 1;
-                entry.2 += usize::from(explained(call).is_some());
+                entry.2 += usize::from(explanation(call).is_some());
             }
         }
     }
@@ -313,7 +350,21 @@ fn violations(call: &CallResult) -> Vec<String> {
 
 /// Prism's violations of the document by its own answers.
 fn answer_violations(call: &CallResult) -> Vec<String> {
-    call.answer_violations.clone()
+    call.answer_violations
+        .iter()
+        .filter(|v| v.as_str() != super::store::NOT_KEPT && !head_body(call, v))
+        .cloned()
+        .collect()
+}
+
+/// Prism's word on the body of its answer to a HEAD request, which has none (RFC 9110,
+/// 9.3.2): Prism checks the absent body against the schema the document gives the answer
+/// (S3's `HeadObject`: "Response body must be object") and its absent media type against the
+/// documented one. Prism's mistake, not the document's.
+fn head_body(call: &CallResult, violation: &str) -> bool {
+    call.http.starts_with("HEAD ")
+        && (violation.starts_with("Violation: response.body ")
+            || violation.contains("The received media type \"\" does not match"))
 }
 
 /// The decode (or other client-side) failure of a call that Prism did not object to.
@@ -344,7 +395,9 @@ fn cell(text: &str) -> String {
 }
 
 /// The Markdown report.
-pub fn markdown(setup: &Setup, runs: &[SpecRun]) -> String {
+pub fn markdown(setup: &Setup, all: &[SpecRun]) -> String {
+    let measured = measured(all);
+    let runs = measured.as_slice();
     let total = tally(runs);
     let mut out = String::from("# Conformance\n\n");
     out.push_str(&format!(
@@ -353,7 +406,7 @@ pub fn markdown(setup: &Setup, runs: &[SpecRun]) -> String {
          every operation with arguments synthesized from the document (required ones, then \
          again with the optional ones). A call passes when Prism reports no violation of the \
          document by the request and the answer decodes into the documented type (a documented \
-         error status into the operation's typed error). Run time {:.0} s.\n\n\
+         error status into the operation's typed error). {}\n\n\
          Where a document's path templates hold a Smithy `#` suffix (AWS: \
          `/v1/domain/permissions/policy#domain`, the same path told apart by a query parameter \
          or header) or two templates match the same URLs (`/v1/{{jobName}}` and `/v1/{{name}}`), \
@@ -383,8 +436,17 @@ pub fn markdown(setup: &Setup, runs: &[SpecRun]) -> String {
         } else {
             "static"
         },
-        setup.seconds
+        setup.seconds.map_or_else(
+            || "The full run's time was not recorded.".to_owned(),
+            |seconds| format!("The full run took {seconds:.0} s.")
+        )
     ));
+    out.push_str(
+        "A partial run (`--spec ID --update`, `--github --update`) runs only the specs it names \
+         and replaces their entries in CONFORMANCE.json; both files are then written again from \
+         the whole JSON. The column `run` says when each spec was last run (`-`: in the full \
+         run, before the report kept the time).\n\n",
+    );
     out.push_str("## Overall\n\n| figure | value |\n|---|---|\n");
     let rows = [
         ("operations", total.operations.to_string()),
@@ -395,6 +457,20 @@ pub fn markdown(setup: &Setup, runs: &[SpecRun]) -> String {
         (
             "operations passed with static answers only",
             share(total.operations_passed_static, total.operations),
+        ),
+        (
+            "operations Prism can judge (no XML body, sent or answered), passed",
+            share(
+                total.operations_passed - total.operations_xml_passed,
+                total.operations - total.operations_xml,
+            ),
+        ),
+        (
+            "operations with an XML body, sent or answered (Prism 5.16 reads and writes no XML as the document describes it: see Probes), passed",
+            format!(
+                "{} of {}",
+                total.operations_xml_passed, total.operations_xml
+            ),
         ),
         (
             "operations failed, explained by the document",
@@ -432,7 +508,7 @@ pub fn markdown(setup: &Setup, runs: &[SpecRun]) -> String {
         out.push_str(&format!("| {name} | {value} |\n"));
     }
     out.push_str(
-        "\n## Per spec\n\n| spec | operations | passed | calls | violations | not decoded | explained | note |\n|---|---:|---:|---:|---:|---:|---:|---|\n",
+        "\n## Per spec\n\n| spec | operations | passed | calls | violations | not decoded | explained | run | note |\n|---|---:|---:|---:|---:|---:|---:|---|---|\n",
     );
     for run in runs {
         let t = tally(std::slice::from_ref(run));
@@ -443,7 +519,7 @@ pub fn markdown(setup: &Setup, runs: &[SpecRun]) -> String {
             .map(first_line)
             .unwrap_or_default();
         out.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
             run.id,
             run.operations,
             t.operations_passed,
@@ -451,6 +527,7 @@ pub fn markdown(setup: &Setup, runs: &[SpecRun]) -> String {
             t.calls_violating,
             t.calls_undecoded,
             t.operations_explained,
+            run.run_at.as_deref().unwrap_or("-"),
             cell(&note)
         ));
     }
@@ -489,6 +566,99 @@ pub fn markdown(setup: &Setup, runs: &[SpecRun]) -> String {
             ));
         }
     }
+    let not_kept = runs
+        .iter()
+        .flat_map(|run| &run.calls)
+        .flat_map(|call| &call.answer_violations)
+        .filter(|v| v.as_str() == super::store::NOT_KEPT)
+        .count();
+    if not_kept > 0 {
+        out.push_str(&format!(
+            "\nAnd {not_kept} of Prism's violations by its own answers, in specs last run before \
+             the report kept their messages, are counted, not listed.\n"
+        ));
+    }
+    let head = runs
+        .iter()
+        .flat_map(|run| &run.calls)
+        .flat_map(|call| call.answer_violations.iter().filter(|v| head_body(call, v)))
+        .count();
+    if head > 0 {
+        out.push_str(&format!(
+            "\nAnd {head} of Prism's violations by its own answers are about the body of an \
+             answer to HEAD, which has none (RFC 9110, 9.3.2): Prism checks the absent body \
+             against the schema and media type the document gives the answer (S3's `HEAD /{{Bucket}}/{{Key}}`: \
+             \"Response body must be object\"); Prism's, not the document's, and not listed.\n"
+        ));
+    }
+    out.push_str(&probes(all));
+    out
+}
+
+/// The JSON of a dynamic judgement.
+fn judged_json(again: &super::Judged) -> Value {
+    json!({
+        "passed": again.passed(),
+        "outcome": again.kind,
+        "status": again.status,
+        "message": again.message,
+        "violations": again.violations,
+        "answer_violations": again.answer_violations.len(),
+    })
+}
+
+/// A call of a report written before calls kept what the rules read, as it was written.
+fn old_call(call: &CallResult, explained: Option<&str>) -> Value {
+    json!({
+        "operation": call.http,
+        "method": call.method,
+        "arguments": match call.fill { Fill::Required => "required", Fill::All => "all" },
+        "passed": call.passed(),
+        "outcome": call.kind,
+        "status": call.status,
+        "message": call.message,
+        "violations": call.violations,
+        "answer_violations": call.answer_violations.len(),
+        "explained": explained,
+        "dynamic": call.dynamic.as_ref().map(judged_json),
+    })
+}
+
+/// The probes' section: every call, with what Prism said.
+fn probes(runs: &[SpecRun]) -> String {
+    let mut out = String::from(
+        "\n## Probes\n\nMinimal documents run beside the specs (`xtask/probes/`), outside the \
+         figures above: each XML body has a JSON twin of the same schema, so what fails for the \
+         XML body alone is Prism's reading or writing of XML. The client's XML is the document's \
+         (`runtime/src/xml.rs`, tested against the `xml_bodies` fixture).\n\n\
+         | probe | operation | outcome | status | Prism's violations | explanation |\n\
+         |---|---|---|---:|---|---|\n",
+    );
+    for run in runs.iter().filter(|run| is_probe(run)) {
+        if let Some(failure) = &run.failure {
+            out.push_str(&format!(
+                "| {} | | not run | | | {} |\n",
+                run.id,
+                cell(&first_line(failure))
+            ));
+        }
+        for call in &run.calls {
+            let outcome = if call.passed() {
+                "passed".to_owned()
+            } else {
+                format!("{}: {}", call.kind, first_line(&call.message))
+            };
+            out.push_str(&format!(
+                "| {} | {} | {} | {} | {} | {} |\n",
+                run.id,
+                call.http,
+                cell(&outcome),
+                call.status,
+                cell(&call.violations.join("; ")),
+                cell(&explanation(call).unwrap_or_default())
+            ));
+        }
+    }
     out
 }
 
@@ -509,6 +679,8 @@ pub fn json(setup: &Setup, runs: &[SpecRun]) -> Value {
             "calls_violating": t.calls_violating,
             "calls_undecoded": t.calls_undecoded,
             "specs_failed": t.specs_failed,
+            "operations_xml": t.operations_xml,
+            "operations_xml_passed": t.operations_xml_passed,
         })
     };
     let specs: Vec<Value> = runs
@@ -518,6 +690,10 @@ pub fn json(setup: &Setup, runs: &[SpecRun]) -> Value {
                 .calls
                 .iter()
                 .map(|call| {
+                    // A call read back from an old report is written as it was.
+                    if let Some(recorded) = &call.recorded {
+                        return old_call(call, recorded.as_deref());
+                    }
                     json!({
                         "operation": call.http,
                         "method": call.method,
@@ -527,16 +703,15 @@ pub fn json(setup: &Setup, runs: &[SpecRun]) -> Value {
                         "status": call.status,
                         "message": call.message,
                         "violations": call.violations,
-                        "answer_violations": call.answer_violations.len(),
+                        "answer_violations": call.answer_violations,
                         "explained": explained(call),
-                        "dynamic": call.dynamic.as_ref().map(|again| json!({
-                            "passed": again.passed(),
-                            "outcome": again.kind,
-                            "status": again.status,
-                            "message": again.message,
-                            "violations": again.violations,
-                            "answer_violations": again.answer_violations.len(),
-                        })),
+                        "from_example": call.from_example,
+                        "form_body": call.form_body,
+                        "xml_body": call.xml_body,
+                        "redirect": call.redirect,
+                        "xml_answer": call.xml_answer,
+                        "xml_attributes": call.xml_attributes,
+                        "dynamic": call.dynamic.as_ref().map(judged_json),
                     })
                 })
                 .collect();
@@ -544,6 +719,8 @@ pub fn json(setup: &Setup, runs: &[SpecRun]) -> Value {
                 "id": run.id,
                 "failure": run.failure,
                 "note": run.note,
+                "run_at": run.run_at,
+                "seconds": run.seconds,
                 "figures": figures(&tally(std::slice::from_ref(run))),
                 "calls": calls,
             })
@@ -556,7 +733,8 @@ pub fn json(setup: &Setup, runs: &[SpecRun]) -> Value {
         "sample": setup.sample,
         "github": setup.github,
         "prism_mode": if setup.dynamic { "dynamic" } else { "static" },
-        "overall": figures(&tally(runs)),
+        "seconds": setup.seconds,
+        "overall": figures(&tally(&measured(runs))),
         "specs": specs,
     })
 }
@@ -595,7 +773,10 @@ mod tests {
                 form_body,
                 xml_body: false,
                 redirect: false,
+                xml_answer: false,
+                xml_attributes: Vec::new(),
                 dynamic: None,
+                recorded: None,
             };
         let date = "Violation: response.body.LastModifiedTime Response body property LastModifiedTime must match format \"date-time\"";
         assert!(explained(&call("Decode", &[], &[date], false)).is_some());
@@ -632,7 +813,10 @@ mod tests {
             form_body: false,
             xml_body: true,
             redirect: false,
+            xml_answer: true,
+            xml_attributes: vec![("Status".to_owned(), "Status".to_owned())],
             dynamic: None,
+            recorded: None,
         };
         assert!(explained(&base).is_some());
         let json = CallResult {
@@ -641,22 +825,32 @@ mod tests {
             ..base.clone()
         };
         assert!(explained(&json).is_none());
-        // A transport failure is the sandbox's only where the operation documents a redirect.
+        // A transport failure is never explained (the client no longer follows the
+        // redirect of an operation whose answer is one: nothing leaves loopback).
         let transport = CallResult {
             kind: "Transport".to_owned(),
             status: 0,
             violations: Vec::new(),
             xml_body: false,
+            redirect: true,
             ..base.clone()
         };
         assert!(explained(&transport).is_none());
-        assert!(
-            explained(&CallResult {
-                redirect: true,
-                ..transport
-            })
-            .is_some()
-        );
+        // An attribute Prism wrote as an element (apisetu's `pull_doc`) is Prism's; the same
+        // missing field with no element of that name in the answer is the client's.
+        let attribute = CallResult {
+            kind: "Decode".to_owned(),
+            status: 200,
+            violations: Vec::new(),
+            message: "the 200 OK response does not decode (missing field `Status`): <xml><ResponseStatus><Status>string</Status></ResponseStatus></xml>".to_owned(),
+            ..base.clone()
+        };
+        assert!(explained(&attribute).is_some());
+        let missing = CallResult {
+            message: "the 200 OK response does not decode (missing field `Status`): <xml><ResponseStatus/></xml>".to_owned(),
+            ..attribute
+        };
+        assert!(explained(&missing).is_none());
         let judged = |passed: bool| super::super::Judged {
             kind: if passed { "ok" } else { "Decode" }.to_owned(),
             status: 200,
