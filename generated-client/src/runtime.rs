@@ -15,6 +15,7 @@ mod open_enum;
 mod operation;
 mod response;
 mod retry;
+mod tls;
 mod trace;
 
 use super::client::SERVER_PATH;
@@ -31,4 +32,5 @@ pub(crate) use self::open_enum::*;
 pub(crate) use self::operation::*;
 pub use self::response::*;
 pub use self::retry::*;
+pub(crate) use self::tls::*;
 pub(crate) use self::trace::*;
