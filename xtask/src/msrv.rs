@@ -3,7 +3,7 @@
 //! A dependency's `rust-version` is the Rust it needs; the declared MSRV holds when every
 //! package a client builds declares one no higher. Two checks read `cargo metadata` for that:
 //!
-//! - the test [`tests::the_locked_dependencies_fit_the_declared_msrv`] (in `cargo test`, no
+//! - the test `tests::the_locked_dependencies_fit_the_declared_msrv` (in `cargo test`, no
 //!   network): the workspace's `Cargo.lock`, which CI builds, for every package reachable
 //!   from the Syntho client and from the runtime crate (whose dependencies are those of a
 //!   client with every runtime part: streams, events, XML, pagination, OAuth2) with every
