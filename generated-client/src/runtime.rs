@@ -16,6 +16,7 @@ mod operation;
 mod redirect;
 mod response;
 mod retry;
+mod tls;
 mod trace;
 
 use super::client::SERVER_PATH;
@@ -33,4 +34,5 @@ pub(crate) use self::operation::*;
 pub(crate) use self::redirect::*;
 pub use self::response::*;
 pub use self::retry::*;
+pub(crate) use self::tls::*;
 pub(crate) use self::trace::*;

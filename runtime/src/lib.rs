@@ -48,6 +48,7 @@ mod response;
 mod retry;
 mod sse;
 mod stream;
+mod tls;
 mod trace;
 mod xml;
 
@@ -75,5 +76,6 @@ pub use self::response::*;
 pub use self::retry::*;
 pub use self::sse::*;
 pub use self::stream::*;
+pub(crate) use self::tls::*;
 pub(crate) use self::trace::*;
 pub(crate) use self::xml::*;

@@ -38,6 +38,36 @@ pub(crate) enum Command {
     Conformance(Conformance),
     StreamBench(StreamBench),
     SemverEval(SemverEval),
+    BuildBench(BuildBench),
+    Msrv(Msrv),
+}
+
+/// Check that the generated crates' rust-version holds for a fresh resolve of their dependencies
+///
+/// Resolves the Syntho client and fixture clients with every runtime part afresh (needs
+/// crates.io) in a throwaway workspace under .cache/msrv/, with Cargo's MSRV-aware resolver
+/// (which must stay within the declared rust-version) and without it (reported); see
+/// xtask/src/msrv.rs. `cargo test` checks the workspace's Cargo.lock the same way.
+#[derive(Debug, Parser)]
+#[command(name = "msrv", args_override_self = true)]
+pub(crate) struct Msrv {}
+
+/// Measure a cold cargo build of the Syntho client with each TLS stack and write their
+/// section of BENCHMARKS.md
+///
+/// generated-client/ in a throwaway workspace under .cache/build-bench/ with the repository's
+/// Cargo.lock, one cold `cargo build --no-default-features --features TLS` per TLS feature
+/// (wall time, CPU time, peak RSS); see xtask/src/build_bench.rs. Minutes of CPU: not in CI.
+#[derive(Debug, Parser)]
+#[command(name = "build-bench", args_override_self = true)]
+pub(crate) struct BuildBench {
+    /// Build only with this TLS feature (repeatable) [default: all four]
+    #[arg(long = "tls", value_name = "FEATURE",
+          value_parser = ["rustls", "rustls-ring", "rustls-no-provider", "native-tls"])]
+    pub(crate) tls: Vec<String>,
+    /// Print the table only; leave BENCHMARKS.md as it is
+    #[arg(long)]
+    pub(crate) no_write: bool,
 }
 
 /// Measure the peak memory of streamed bodies and write their section of BENCHMARKS.md
@@ -377,6 +407,8 @@ mod tests {
                 "conformance",
             ),
             ("stream-bench --size 1024 --no-write", "stream-bench"),
+            ("build-bench --tls rustls-ring --no-write", "build-bench"),
+            ("msrv", "msrv"),
             (
                 "semver-eval --releases 3 --syntho-only --no-write",
                 "semver-eval",
@@ -391,6 +423,8 @@ mod tests {
                 Command::Fuzz(_) => "fuzz",
                 Command::Conformance(_) => "conformance",
                 Command::StreamBench(_) => "stream-bench",
+                Command::BuildBench(_) => "build-bench",
+                Command::Msrv(_) => "msrv",
                 Command::SemverEval(_) => "semver-eval",
             };
             assert_eq!(name, expected, "{line}");

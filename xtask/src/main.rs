@@ -14,6 +14,10 @@
 //!   and writes `CONFORMANCE.md` (see `conformance/mod.rs`).
 //! - `cargo xtask stream-bench` measures the memory of streamed bodies and writes its section
 //!   of `BENCHMARKS.md` (see `stream_bench.rs`).
+//! - `cargo xtask build-bench` measures a cold build of the Syntho client with each TLS stack
+//!   and writes its section of `BENCHMARKS.md` (see `build_bench.rs`).
+//! - `cargo xtask msrv` checks the generated crates' `rust-version` against fresh resolves of
+//!   their dependencies (see `msrv.rs`).
 //! - `cargo xtask semver-eval` compares `stitch diff`'s verdicts with cargo-semver-checks on
 //!   GitHub's spec history and edits of the Syntho pages, and writes `SEMVER.md` (see
 //!   `semver_eval/mod.rs`).
@@ -31,6 +35,7 @@ use clap::Parser;
 use flags::{Cli, Command};
 
 mod bench;
+mod build_bench;
 mod codegen;
 mod config;
 mod conformance;
@@ -38,6 +43,7 @@ mod corpus;
 mod flags;
 mod fuzz;
 mod members;
+mod msrv;
 mod semver_eval;
 mod stream_bench;
 
@@ -63,6 +69,8 @@ fn main() -> ExitCode {
         Command::Fuzz(flags) => fuzz::run(&root, flags).map(|()| Done::Ok),
         Command::Conformance(flags) => conformance::run(&root, flags).map(|()| Done::Ok),
         Command::StreamBench(flags) => stream_bench::run(&root, &flags).map(|()| Done::Ok),
+        Command::BuildBench(flags) => build_bench::run(&root, &flags).map(|()| Done::Ok),
+        Command::Msrv(flags) => msrv::run(&root, &flags).map(|()| Done::Ok),
         Command::SemverEval(flags) => semver_eval::run(&root, &flags).map(|()| Done::Ok),
     });
     match result {

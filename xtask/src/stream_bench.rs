@@ -4,8 +4,9 @@
 //! process per transfer (a download and an upload of `--size` bytes, each streamed and each
 //! read or sent whole as the baseline), and reads each one's peak resident memory
 //! (`VmHWM`, which it prints). Prints a table and, unless `--no-write`, writes it as the
-//! streamed-bodies section of `BENCHMARKS.md` (from [`MARKER`] to the end of the file, the
-//! part `cargo xtask bench` keeps when it writes the rest).
+//! streamed-bodies section of `BENCHMARKS.md` (from [`MARKER`] to the next section's marker
+//! or the end of the file; from it on is the part `cargo xtask bench` keeps when it writes the
+//! rest).
 
 use std::fmt::Write as _;
 use std::fs;
@@ -13,7 +14,7 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::bench::machine;
-use crate::bench::text::megabytes;
+use crate::bench::text::{megabytes, replace_section};
 use crate::flags::StreamBench;
 
 /// Where the section of `BENCHMARKS.md` this command writes begins.
@@ -100,11 +101,7 @@ pub(crate) fn run(root: &Path, flags: &StreamBench) -> Result<(), String> {
     let path = root.join("BENCHMARKS.md");
     let old =
         fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let kept = match old.find(MARKER) {
-        Some(at) => old[..at].trim_end().to_owned(),
-        None => old.trim_end().to_owned(),
-    };
-    fs::write(&path, format!("{kept}\n\n{section}"))
+    fs::write(&path, replace_section(&old, MARKER, &section))
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     eprintln!("stream-bench: wrote its section of BENCHMARKS.md");
     Ok(())

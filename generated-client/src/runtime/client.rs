@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName};
 
+use super::with_tls;
 use super::{
     check_cookie, header_name, header_value, Credential, Error, ExtraHeaders, Failure, Middlewares,
     RetryPolicy, IDEMPOTENCY_HEADER, SERVER_PATH,
@@ -251,10 +252,12 @@ impl ClientBuilder {
         let http = match self.http {
             Some(http) => http,
             None => {
-                let mut builder = reqwest::Client::builder()
-                    .user_agent(self.user_agent)
-                    // The runtime follows redirects itself (`redirect.rs`).
-                    .redirect(reqwest::redirect::Policy::none());
+                let mut builder = with_tls(
+                    reqwest::Client::builder()
+                        .user_agent(self.user_agent)
+                        // The runtime follows redirects itself (`redirect.rs`).
+                        .redirect(reqwest::redirect::Policy::none()),
+                )?;
                 if let Some(timeout) = self.connect_timeout {
                     builder = builder.connect_timeout(timeout);
                 }

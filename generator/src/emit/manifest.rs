@@ -9,7 +9,8 @@ use crate::model::Api;
 const DEPENDENCIES: &[&str] = &[
     r#"chrono = { version = "0.4", default-features = false, features = ["serde", "std"] }"#,
     r#"percent-encoding = "2.3""#,
-    r#"reqwest = { version = "0.13", default-features = false, features = ["json", "rustls", "query"] }"#,
+    // No TLS here: the crate's features choose the stack (see [`FEATURES`]).
+    r#"reqwest = { version = "0.13", default-features = false, features = ["json", "query"] }"#,
     r#"serde = { version = "1", features = ["derive"] }"#,
     r#"serde_json = "1""#,
     r#"serde_with = { version = "3", default-features = false, features = ["macros"] }"#,
@@ -24,12 +25,30 @@ const FUTURES: &str =
 const OPTIONAL: &[&str] = &[
     r#"http = { version = "1", optional = true }"#,
     r#"reqwest-middleware = { version = "0.5", default-features = false, optional = true }"#,
+    // The TLS features `rustls-ring` and `rustls-no-provider` (`runtime/src/tls.rs`).
+    r#"rustls = { version = "0.23", default-features = false, features = ["std"], optional = true }"#,
+    r#"rustls-platform-verifier = { version = "0.7", optional = true }"#,
     r#"tracing = { version = "0.1", default-features = false, features = ["std"], optional = true }"#,
 ];
 
-/// The crate's features, all off by default: `middleware` (a `reqwest-middleware` stack on
-/// every attempt) and `tracing` (a span per call).
+/// The crate's features: the TLS stack, exactly one of four (`runtime/src/tls.rs`; `rustls`
+/// by default), and, off by default, `middleware` (a `reqwest-middleware` stack on every
+/// attempt) and `tracing` (a span per call).
 const FEATURES: &str = "[features]\n\
+                        default = [\"rustls\"]\n\
+                        # The TLS stack: exactly one of the next four (none or several is a\n\
+                        # compile error; for another than the default, `default-features = false`).\n\
+                        # rustls with aws-lc-rs, the default: reqwest's and rustls's own choice\n\
+                        # (post-quantum key exchange, FIPS-capable); builds aws-lc with a C compiler.\n\
+                        rustls = [\"reqwest/rustls\"]\n\
+                        # rustls with ring: a smaller C build, no CMake; no post-quantum key exchange.\n\
+                        rustls-ring = [\"reqwest/rustls-no-provider\", \"dep:rustls\", \
+                        \"rustls?/ring\", \"dep:rustls-platform-verifier\"]\n\
+                        # rustls with the crypto provider your application installs first.\n\
+                        rustls-no-provider = [\"reqwest/rustls-no-provider\", \"dep:rustls\"]\n\
+                        # The platform's TLS: OpenSSL on Linux (its headers and pkg-config),\n\
+                        # Schannel on Windows, Security.framework on macOS.\n\
+                        native-tls = [\"reqwest/native-tls\"]\n\
                         middleware = [\"dep:reqwest-middleware\", \"dep:http\"]\n\
                         tracing = [\"dep:tracing\"]\n";
 /// The dependency of a client whose API has XML bodies (`runtime/src/xml.rs`), written

@@ -83,7 +83,7 @@ macro_rules! part {
 /// operations call (if any) depends on each parameter's type and style and on each body's
 /// media type, decided while printing the operations; the file allows dead code, and its
 /// re-export `unused_imports` (an API whose operations send no parameter and no body).
-const PARTS: [(Part, Need); 23] = [
+const PARTS: [(Part, Need); 24] = [
     (part!("best_fit", false), Need::BestFit),
     (part!("call", true), Need::Always),
     (part!("client", true), Need::Always),
@@ -105,6 +105,7 @@ const PARTS: [(Part, Need); 23] = [
     (part!("retry", true), Need::Always),
     (part!("sse", true), Need::Sse),
     (part!("stream", true), Need::Stream),
+    (part!("tls", false), Need::Always),
     (part!("trace", false), Need::Always),
     (part!("xml", false), Need::Xml),
 ];

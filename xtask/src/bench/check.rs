@@ -163,7 +163,7 @@ fn touch(path: &Path) -> Result<(), String> {
 }
 
 /// Copies the folder `from` to `to` (which must not exist), skipping `target/`.
-fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
+pub fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
     for path in fetch::files_under(from, |name| name != "target")? {
         let relative = path.strip_prefix(from).unwrap_or(&path);
         let target = to.join(relative);

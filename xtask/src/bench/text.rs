@@ -19,9 +19,60 @@ pub fn megabytes(bytes: u64) -> String {
     }
 }
 
+/// `doc` (a markdown file of sections each written by its own command, each beginning with
+/// its marker line `<!-- cargo xtask NAME -->`) with the section that begins with `marker`
+/// replaced by `section`, up to the next section's marker or the end; appended at the end
+/// when `doc` has none yet. The other sections are kept as they are.
+pub fn replace_section(doc: &str, marker: &str, section: &str) -> String {
+    let section = section.trim_end();
+    let Some(start) = doc.find(marker) else {
+        return format!("{}\n\n{section}\n", doc.trim_end());
+    };
+    let after = start + marker.len();
+    let rest = doc[after..]
+        .find("\n<!-- cargo xtask ")
+        .map(|at| doc[after + at..].trim().to_owned());
+    let before = doc[..start].trim_end();
+    match rest {
+        Some(rest) => format!("{before}\n\n{section}\n\n{rest}\n"),
+        None => format!("{before}\n\n{section}\n"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_section_is_replaced_or_appended_and_the_others_kept() {
+        let a = "<!-- cargo xtask a -->\n## A\nold a\n";
+        let b = "<!-- cargo xtask b -->\n## B\nold b\n";
+        let doc = format!("# Title\n\ntext\n\n{a}\n{b}");
+        let new_a = replace_section(
+            &doc,
+            "<!-- cargo xtask a -->",
+            "<!-- cargo xtask a -->\nnew a\n",
+        );
+        assert_eq!(
+            new_a,
+            "# Title\n\ntext\n\n<!-- cargo xtask a -->\nnew a\n\n<!-- cargo xtask b -->\n## B\nold b\n"
+        );
+        let new_b = replace_section(
+            &new_a,
+            "<!-- cargo xtask b -->",
+            "<!-- cargo xtask b -->\nnew b",
+        );
+        assert!(
+            new_b.ends_with("new a\n\n<!-- cargo xtask b -->\nnew b\n"),
+            "{new_b}"
+        );
+        let added = replace_section(
+            "# Title\n",
+            "<!-- cargo xtask c -->",
+            "<!-- cargo xtask c -->\nc\n",
+        );
+        assert_eq!(added, "# Title\n\n<!-- cargo xtask c -->\nc\n");
+    }
 
     #[test]
     fn megabytes_read_well() {
