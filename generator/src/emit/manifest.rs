@@ -84,6 +84,7 @@ pub(super) fn cargo_toml(api: &Api) -> String {
     }
     toml.push('\n');
     toml.push_str(FEATURES);
+    toml.push_str(&super::features::manifest_lines(api));
     // Examples (hand-written, beside the generated code) need a runtime to drive the client.
     toml.push_str("\n[dev-dependencies]\n");
     toml.push_str(r#"tokio = { version = "1", features = ["rt", "macros"] }"#);
@@ -119,6 +120,7 @@ mod tests {
             security_schemes: Vec::new(),
             warnings: Vec::new(),
             xml_shapes: Vec::new(),
+            features: None,
         };
         let toml = cargo_toml(&api);
         assert!(

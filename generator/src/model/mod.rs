@@ -4,6 +4,7 @@
 //! Every `$ref` is resolved, every name chosen and every shape decided here, once; the emit
 //! stage only prints what this module decided.
 
+pub mod features;
 mod lenient;
 mod names;
 mod operation;
@@ -52,6 +53,8 @@ pub struct Api {
     pub warnings: Vec<ModelWarning>,
     /// The object shapes of the XML bodies (`XmlShapeRef::Object` indexes them; see `xml`).
     pub xml_shapes: Vec<Vec<XmlField>>,
+    /// The crate's per-tag cargo features (`None`: a small API, no features; see `features`).
+    pub features: Option<features::Features>,
 }
 
 /// Something the model could build only approximately, with where it is.
@@ -733,6 +736,7 @@ impl Api {
             security_schemes,
             warnings,
             xml_shapes: Vec::new(),
+            features: None,
         };
         pagination::paginate(&mut api, merged, &options.pagination)?;
         xml::decide(&mut api, merged);
@@ -740,6 +744,7 @@ impl Api {
         for (op, example) in api.operations.iter_mut().zip(examples) {
             op.example = Some(example);
         }
+        api.features = features::decide(&api, merged);
         Ok(api)
     }
 
