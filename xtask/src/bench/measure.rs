@@ -32,6 +32,9 @@ pub struct Sample {
     pub wall: Duration,
     /// Peak resident memory of the largest process of the child's tree, in bytes.
     pub peak_rss: u64,
+    /// CPU time (user and system) of the child and every descendant it waited for: unlike
+    /// wall time, not inflated by other load on the machine.
+    pub cpu: Duration,
 }
 
 /// How a measured run ended.
@@ -219,11 +222,19 @@ fn spawn_and_wait(command: &mut Command) -> Result<(Status, Sample), String> {
     let child = command
         .spawn()
         .map_err(|e| format!("cannot run `{shown}`: {e}"))?;
-    let (status, peak_rss) = wait(child.id()).map_err(|e| format!("waiting for `{shown}`: {e}"))?;
+    let (status, peak_rss, cpu) =
+        wait(child.id()).map_err(|e| format!("waiting for `{shown}`: {e}"))?;
     let wall = start.elapsed();
     // The child is reaped: dropping its handle neither waits nor kills.
     drop(child);
-    Ok((status, Sample { wall, peak_rss }))
+    Ok((
+        status,
+        Sample {
+            wall,
+            peak_rss,
+            cpu,
+        },
+    ))
 }
 
 /// The helper's result file: `exit CODE` or `signal N`, then `wall_ns N` and `peak_rss N`.
@@ -233,9 +244,10 @@ fn format_result(status: Status, sample: Sample) -> String {
         Status::Signalled(signal) => format!("signal {signal}"),
     };
     format!(
-        "{end}\nwall_ns {}\npeak_rss {}\n",
+        "{end}\nwall_ns {}\npeak_rss {}\ncpu_ns {}\n",
         sample.wall.as_nanos(),
-        sample.peak_rss
+        sample.peak_rss,
+        sample.cpu.as_nanos()
     )
 }
 
@@ -244,6 +256,7 @@ fn parse_result(text: &str) -> Result<(Status, Sample), String> {
     let mut status = None;
     let mut wall = None;
     let mut peak = None;
+    let mut cpu = Duration::ZERO;
     for line in text.lines() {
         let Some((key, value)) = line.split_once(' ') else {
             continue;
@@ -253,11 +266,19 @@ fn parse_result(text: &str) -> Result<(Status, Sample), String> {
             "signal" => status = value.parse().ok().map(Status::Signalled),
             "wall_ns" => wall = value.parse::<u64>().ok().map(Duration::from_nanos),
             "peak_rss" => peak = value.parse::<u64>().ok(),
+            "cpu_ns" => cpu = value.parse::<u64>().map_or(cpu, Duration::from_nanos),
             _ => {}
         }
     }
     match (status, wall, peak) {
-        (Some(status), Some(wall), Some(peak_rss)) => Ok((status, Sample { wall, peak_rss })),
+        (Some(status), Some(wall), Some(peak_rss)) => Ok((
+            status,
+            Sample {
+                wall,
+                peak_rss,
+                cpu,
+            },
+        )),
         _ => Err(format!("unreadable figures `{}`", text.trim())),
     }
 }
@@ -284,10 +305,10 @@ impl Status {
     }
 }
 
-/// Waits for the child `pid` with `wait4` and returns how it ended and its tree's peak resident
-/// memory in bytes.
+/// Waits for the child `pid` with `wait4` and returns how it ended, its tree's peak resident
+/// memory in bytes and its tree's CPU time (user and system).
 #[allow(unsafe_code)]
-fn wait(pid: u32) -> Result<(Status, u64), String> {
+fn wait(pid: u32) -> Result<(Status, u64, Duration), String> {
     let pid = libc::pid_t::try_from(pid).map_err(|_| format!("process id {pid} out of range"))?;
     let mut status: libc::c_int = 0;
     // SAFETY: `rusage` is a plain C struct of integers, for which all zero bytes is a valid value.
@@ -319,7 +340,12 @@ fn wait(pid: u32) -> Result<(Status, u64), String> {
     } else {
         max_rss.saturating_mul(1024)
     };
-    Ok((status, bytes))
+    let time = |t: libc::timeval| {
+        Duration::from_secs(u64::try_from(t.tv_sec).unwrap_or(0))
+            + Duration::from_micros(u64::try_from(t.tv_usec).unwrap_or(0))
+    };
+    let cpu = time(usage.ru_utime) + time(usage.ru_stime);
+    Ok((status, bytes, cpu))
 }
 
 /// The command as a user would type it (program and arguments, no environment).
@@ -415,6 +441,7 @@ mod tests {
         let sample = Sample {
             wall: Duration::from_nanos(1_234_567),
             peak_rss: 42 << 20,
+            cpu: Duration::from_nanos(987_000),
         };
         for status in [Status::Exited(0), Status::Exited(2), Status::Signalled(9)] {
             let text = format_result(status, sample);
