@@ -117,7 +117,11 @@ pub fn run(
         )];
         for target in [100, 300, 1000] {
             if let Some((names, sum)) = first_features(&features, target) {
-                let subject = format!("first {} tags by name (≥ {target} operations)", names.len());
+                let tags = if names.len() == 1 { "tag" } else { "tags" };
+                let subject = format!(
+                    "first {} {tags} by name (≥ {target} operations)",
+                    names.len()
+                );
                 sets.push((subject, names, sum, None));
             }
         }
