@@ -186,6 +186,14 @@ pub(crate) struct Bench {
     /// Also run the per-stage benches: cargo bench -p stitch --bench pipeline
     #[arg(long)]
     pub(crate) stages: bool,
+    /// Only the per-tag features section: cargo check of GitHub's client with growing sets
+    /// of features (see bench/features.rs); writes that section of BENCHMARKS.md
+    #[arg(long)]
+    pub(crate) per_tag: bool,
+    /// With --per-tag: also Microsoft Graph v1.0 (generation, and cargo check with one tag
+    /// and with all)
+    #[arg(long, requires = "per_tag")]
+    pub(crate) graph: bool,
     /// Internal, used by the bench itself: run `-- PROGRAM ARGS..`, measure it and write the
     /// figures to RESULT (see bench/measure.rs)
     #[arg(long, value_name = "RESULT", hide = true)]

@@ -168,9 +168,20 @@ pub(super) fn indent(text: &str) -> String {
 
 /// A macro call whose body is Rust, printed as such; `None` for any other item.
 fn macro_call(item: &syn::ItemMacro) -> Option<String> {
-    if !item.attrs.is_empty() || item.ident.is_some() {
+    if item.ident.is_some() {
         return None;
     }
+    // Outer attributes (a feature's `cfg`) as prettyplease prints them on an item: on a marker
+    // call, whose own line is then cut.
+    let attrs = if item.attrs.is_empty() {
+        String::new()
+    } else {
+        let attrs = &item.attrs;
+        let marker = syn::Ident::new(BLANK, proc_macro2::Span::call_site());
+        let carrier: syn::File = syn::parse2(quote::quote!(#(#attrs)* #marker!();)).ok()?;
+        let text = prettyplease::unparse(&carrier);
+        text.strip_suffix(&format!("{BLANK_LINE}\n"))?.to_owned()
+    };
     let mut path = String::new();
     for (i, segment) in item.mac.path.segments.iter().enumerate() {
         if !segment.arguments.is_none() {
@@ -190,7 +201,7 @@ fn macro_call(item: &syn::ItemMacro) -> Option<String> {
     }
     body.items = spaced(std::mem::take(&mut body.items));
     let body = blank_lines(&prettyplease::unparse(&body));
-    Some(format!("{path}! {{\n{}}}\n", indent(&body)))
+    Some(format!("{attrs}{path}! {{\n{}}}\n", indent(&body)))
 }
 
 #[cfg(test)]
@@ -281,6 +292,27 @@ mod tests {
              trait T {\n    fn t();\n\n    fn u();\n}\n\
              \n\
              mod m {\n    fn i() {}\n\n    fn j() {}\n}\n"
+        );
+    }
+
+    /// A feature's `cfg` on a macro call is printed above it; the body still as Rust.
+    #[test]
+    fn macro_calls_keep_their_attributes() {
+        let tokens = quote! {
+            #[cfg(any(feature = "a", feature = "b"))]
+            super::runtime::open_enum! {
+                pub enum Status { Open = "open", }
+            }
+        };
+        let text = format("test", tokens).unwrap_or_default();
+        assert_eq!(
+            text,
+            "#[cfg(any(feature = \"a\", feature = \"b\"))]\n\
+             super::runtime::open_enum! {\n    \
+                 pub enum Status {\n        \
+                     Open = \"open\",\n    \
+                 }\n\
+             }\n"
         );
     }
 

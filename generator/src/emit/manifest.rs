@@ -34,9 +34,8 @@ const OPTIONAL: &[&str] = &[
 /// The crate's features: the TLS stack, exactly one of four (`runtime/src/tls.rs`; `rustls`
 /// by default), and, off by default, `middleware` (a `reqwest-middleware` stack on every
 /// attempt) and `tracing` (a span per call).
-const FEATURES: &str = "[features]\n\
-                        default = [\"rustls\"]\n\
-                        # The TLS stack: exactly one of the next four (none or several is a\n\
+/// Written after `[features]` and its `default` line (see `cargo_toml`).
+const FEATURES: &str = "# The TLS stack: exactly one of the next four (none or several is a\n\
                         # compile error; for another than the default, `default-features = false`).\n\
                         # rustls with aws-lc-rs, the default: reqwest's and rustls's own choice\n\
                         # (post-quantum key exchange, FIPS-capable); builds aws-lc with a C compiler.\n\
@@ -107,7 +106,14 @@ pub(super) fn cargo_toml(api: &Api) -> String {
         toml.push('\n');
     }
     toml.push('\n');
+    // One `default`: the TLS stack, and `full` when the crate has per-tag features.
+    toml.push_str("[features]\n");
+    toml.push_str(&format!(
+        "default = [\"rustls\"{}]\n",
+        super::features::default_member(api)
+    ));
     toml.push_str(FEATURES);
+    toml.push_str(&super::features::manifest_lines(api));
     // Examples (hand-written, beside the generated code) need a runtime to drive the client.
     toml.push_str("\n[dev-dependencies]\n");
     toml.push_str(r#"tokio = { version = "1", features = ["rt", "macros"] }"#);
@@ -145,6 +151,7 @@ mod tests {
             xml_shapes: Vec::new(),
             dependencies: Vec::new(),
             user_types: Vec::new(),
+            features: None,
         };
         let toml = cargo_toml(&api);
         assert!(

@@ -25,6 +25,7 @@
 
 mod credentials;
 mod dedup;
+mod features;
 mod format;
 mod manifest;
 mod operations;
@@ -215,6 +216,7 @@ fn piece_tokens(
     api: &Api,
     aliases: &[Option<usize>],
     sent: &BTreeSet<&str>,
+    gates: &features::Gates,
     piece: &Piece,
 ) -> TokenStream {
     match piece {
@@ -224,22 +226,22 @@ fn piece_tokens(
             let items = range.clone().map(|i| {
                 let alias_of = aliases[i].map(|j| &api.types[j]);
                 let sent = sent.contains(api.types[i].name.as_str());
-                types::type_items(&api.types, i, alias_of, sent)
+                gates.type_items(i, types::type_items(&api.types, i, alias_of, sent))
             });
             quote!(#(#items)*)
         }
         Piece::Operations(range) => {
-            let items = api.operations[range.clone()]
-                .iter()
-                .map(operations::operation_items);
+            let items = range
+                .clone()
+                .map(|i| gates.operation_items(i, operations::operation_items(&api.operations[i])));
             quote!(#(#items)*)
         }
         Piece::Client => operations::client_items(api),
         Piece::XmlShapes => xml::shape_items(api),
         Piece::Methods(range) => {
-            let methods = api.operations[range.clone()]
-                .iter()
-                .map(operations::client_method);
+            let methods = range
+                .clone()
+                .map(|i| gates.method(i, operations::client_method(&api.operations[i])));
             quote!(impl super::Client { #(#methods)* })
         }
         // Printed as they are, in `format_modules`.
@@ -249,9 +251,11 @@ fn piece_tokens(
 }
 
 /// Formats every piece of `modules`, in parallel; the text of each module, in order.
-fn format_modules(api: &Api, modules: &[Module]) -> Result<Vec<String>, EmitError> {
+/// With `gated` (the crate form), items carry the `cfg` of the API's cargo features.
+fn format_modules(api: &Api, modules: &[Module], gated: bool) -> Result<Vec<String>, EmitError> {
     let aliases = dedup::aliases(&api.types);
     let sent = types::built_types_with(api, &aliases);
+    let gates = features::Gates::of(api, &aliases, gated);
     let jobs: Vec<(usize, &Piece)> = modules
         .iter()
         .enumerate()
@@ -266,9 +270,11 @@ fn format_modules(api: &Api, modules: &[Module]) -> Result<Vec<String>, EmitErro
         match piece {
             Piece::Text(text) => Ok((*text).to_owned()),
             // The methods of an `impl Client` block whose first and last lines are pieces.
-            Piece::Methods(_) => format::format(&file, piece_tokens(api, &aliases, &sent, piece))
-                .map(|text| format::impl_body(&text)),
-            _ => format::format(&file, piece_tokens(api, &aliases, &sent, piece)),
+            Piece::Methods(_) => {
+                format::format(&file, piece_tokens(api, &aliases, &sent, &gates, piece))
+                    .map(|text| format::impl_body(&text))
+            }
+            _ => format::format(&file, piece_tokens(api, &aliases, &sent, &gates, piece)),
         }
     };
     let threads = std::thread::available_parallelism()
@@ -400,7 +406,7 @@ fn recursion_limit(depth: usize) -> usize {
 /// The whole crate: `Cargo.toml`, `openapi.json` and `src/*.rs`.
 pub fn emit_crate(api: &Api, merged: &serde_json::Value) -> Result<GeneratedCrate, EmitError> {
     let modules = modules(api, false);
-    let texts = format_modules(api, &modules)?;
+    let texts = format_modules(api, &modules, true)?;
     let mut files = BTreeMap::new();
     let mut decls = Vec::new();
     for (module, text) in modules.iter().zip(texts) {
@@ -422,9 +428,11 @@ pub fn emit_crate(api: &Api, merged: &serde_json::Value) -> Result<GeneratedCrat
     let crate_doc = doc_attrs_on(&crate_doc(api), DocOn::Crate);
     let recursion_limit = recursion_limit(api.nesting_depth()).to_string();
     let root = root_items(api);
+    let unused = features::crate_attrs(api);
     let lib = quote! {
         #crate_doc
         #![cfg_attr(rustfmt, rustfmt::skip)]
+        #unused
         #![recursion_limit = #recursion_limit]
         #![forbid(unsafe_code)]
         #![warn(missing_docs)]
@@ -449,7 +457,7 @@ pub fn emit_crate(api: &Api, merged: &serde_json::Value) -> Result<GeneratedCrat
 /// The client as one module's source: `pub mod types { ... }` and so on, no inner attributes.
 pub fn emit_module(api: &Api) -> Result<String, EmitError> {
     let modules = modules(api, true);
-    let texts = format_modules(api, &modules)?;
+    let texts = format_modules(api, &modules, false)?;
     let mut out = String::from(HEADER);
     for (i, (module, text)) in modules.iter().zip(texts).enumerate() {
         if i > 0 {
@@ -495,6 +503,9 @@ fn crate_doc(api: &Api) -> String {
              `Client::builder(\"http://127.0.0.1:8080\")` calls `http://127.0.0.1:8080{}/...`.",
             api.server_path, api.server_path
         ));
+    }
+    if let Some(features) = features::crate_doc(api) {
+        doc.push_str(&features);
     }
     doc
 }

@@ -4,6 +4,7 @@
 //! Every `$ref` is resolved, every name chosen and every shape decided here, once; the emit
 //! stage only prints what this module decided.
 
+pub mod features;
 mod lenient;
 mod names;
 mod operation;
@@ -64,6 +65,8 @@ pub struct Api {
     /// The schemas the user's types stand for, for the docs: what (`` the schema `Money` ``,
     /// `` `format: decimal` ``) and the type's path; in the config's order.
     pub user_types: Vec<(String, String)>,
+    /// The crate's per-tag cargo features (`None`: a small API, no features; see `features`).
+    pub features: Option<features::Features>,
 }
 
 /// Something the model could build only approximately, with where it is.
@@ -765,6 +768,7 @@ impl Api {
                 .map(|c| c.line.clone())
                 .collect(),
             user_types,
+            features: None,
         };
         pagination::paginate(&mut api, merged, &options.pagination)?;
         xml::decide(&mut api, merged);
@@ -772,6 +776,7 @@ impl Api {
         for (op, example) in api.operations.iter_mut().zip(examples) {
             op.example = Some(example);
         }
+        api.features = features::decide(&api, merged);
         Ok(api)
     }
 

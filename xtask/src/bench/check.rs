@@ -77,34 +77,10 @@ fn check_crate(
     meter: &Meter,
 ) -> Result<CheckFigures, String> {
     let name = format!("{}-{}", super::slug(spec), tool.key());
-    let workspace = cache.join("check").join(&name);
-    fetch::remove_dir(&workspace)?;
+    let workspace = workspace(&name, crate_dir, lockfile, cache)?;
     let member = workspace.join("crate");
-    copy_dir(crate_dir, &member)?;
-    let manifest = workspace.join("Cargo.toml");
-    fs::write(
-        &manifest,
-        "# A throwaway workspace written by `cargo xtask bench`.\n\
-         [workspace]\nresolver = \"2\"\nmembers = [\"crate\"]\n",
-    )
-    .map_err(|e| format!("cannot write {}: {e}", manifest.display()))?;
-    if let Some(lockfile) = lockfile {
-        fs::copy(lockfile, workspace.join("Cargo.lock"))
-            .map_err(|e| format!("cannot copy {}: {e}", lockfile.display()))?;
-    }
-    let target = cache.join("target");
     let logs = cache.join("logs");
-    let cargo_check = || {
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let mut command = Command::new(cargo);
-        command
-            .args(["check", "--message-format", "short"])
-            .current_dir(&workspace)
-            .env("CARGO_TARGET_DIR", &target)
-            .env("CARGO_INCREMENTAL", "0")
-            .env_remove("CARGO_MANIFEST_DIR");
-        command
-    };
+    let cargo_check = || cargo_check(&workspace, cache, &[]);
 
     // The dependencies first, untimed, with an empty crate root standing in for the crate's
     // own, so that only they are built.
@@ -153,8 +129,49 @@ fn check_crate(
     })
 }
 
+/// A throwaway workspace `cache/check/NAME/` holding a copy of `crate_dir` as its member
+/// `crate`, with `lockfile` beside it when given.
+pub(super) fn workspace(
+    name: &str,
+    crate_dir: &Path,
+    lockfile: Option<&Path>,
+    cache: &Path,
+) -> Result<std::path::PathBuf, String> {
+    let workspace = cache.join("check").join(name);
+    fetch::remove_dir(&workspace)?;
+    let member = workspace.join("crate");
+    copy_dir(crate_dir, &member)?;
+    let manifest = workspace.join("Cargo.toml");
+    fs::write(
+        &manifest,
+        "# A throwaway workspace written by `cargo xtask bench`.\n\
+         [workspace]\nresolver = \"2\"\nmembers = [\"crate\"]\n",
+    )
+    .map_err(|e| format!("cannot write {}: {e}", manifest.display()))?;
+    if let Some(lockfile) = lockfile {
+        fs::copy(lockfile, workspace.join("Cargo.lock"))
+            .map_err(|e| format!("cannot copy {}: {e}", lockfile.display()))?;
+    }
+    Ok(workspace)
+}
+
+/// `cargo check ARGS..` in `workspace`, into the bench's target folder, without incremental
+/// compilation.
+pub(super) fn cargo_check(workspace: &Path, cache: &Path, args: &[&str]) -> Command {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(cargo);
+    command
+        .args(["check", "--message-format", "short"])
+        .args(args)
+        .current_dir(workspace)
+        .env("CARGO_TARGET_DIR", cache.join("target"))
+        .env("CARGO_INCREMENTAL", "0")
+        .env_remove("CARGO_MANIFEST_DIR");
+    command
+}
+
 /// Sets a file's modification time to now, so cargo checks its crate again.
-fn touch(path: &Path) -> Result<(), String> {
+pub(super) fn touch(path: &Path) -> Result<(), String> {
     File::options()
         .append(true)
         .open(path)

@@ -3,6 +3,7 @@
 //!
 //! ```text
 //! cargo xtask bench [--runs N] [--check-runs N] [--quick] [--no-anchors] [--no-check] [--stages]
+//! cargo xtask bench --per-tag [--graph]
 //! ```
 //!
 //! For GitHub's REST API description, a few mid-sized specs of the APIs.guru corpus and the
@@ -20,6 +21,7 @@
 
 pub mod anchors;
 pub mod check;
+pub mod features;
 pub mod generate;
 pub mod inputs;
 pub mod machine;
@@ -89,6 +91,9 @@ pub fn run(root: &Path, flags: Bench) -> Result<(), String> {
     let machine = machine::read();
     let stitch = build_stitch(root)?;
     let meter = measure::Meter::install(&cache.join("bin"))?;
+    if flags.per_tag {
+        return features::run(root, &cache, &machine, &stitch, &meter, flags.graph);
+    }
 
     eprintln!("bench: preparing the specs");
     let mut specs = vec![inputs::github(&cache)?];
@@ -186,10 +191,17 @@ pub fn run(root: &Path, flags: Bench) -> Result<(), String> {
         return Ok(());
     }
     let md = root.join("BENCHMARKS.md");
-    // The section `cargo xtask stream-bench` writes (from its marker on) is kept.
+    // The sections `cargo xtask bench --per-tag` and `cargo xtask stream-bench` write (from
+    // the first of their markers on) are kept.
     let kept = fs::read_to_string(&md)
         .ok()
-        .and_then(|old| Some(old[old.find(crate::stream_bench::MARKER)?..].to_owned()))
+        .and_then(|old| {
+            let at = [features::MARKER, crate::stream_bench::MARKER]
+                .iter()
+                .filter_map(|marker| old.find(marker))
+                .min()?;
+            Some(old[at..].to_owned())
+        })
         .map(|section| format!("\n{section}"))
         .unwrap_or_default();
     fs::write(&md, report::markdown(&results) + &kept)
