@@ -19,7 +19,7 @@ use std::time::Duration;
 use crate::bench::check::copy_dir;
 use crate::bench::machine;
 use crate::bench::measure::{Meter, Sample};
-use crate::bench::text::{first_line, megabytes, replace_section};
+use crate::bench::text::{first_line, megabytes, write_section};
 use crate::corpus::fetch;
 use crate::flags::BuildBench;
 
@@ -131,13 +131,7 @@ pub(crate) fn run(root: &Path, flags: &BuildBench) -> Result<(), String> {
         eprintln!("build-bench: --no-write: BENCHMARKS.md left as it was");
         return Ok(());
     }
-    let path = root.join("BENCHMARKS.md");
-    let old =
-        fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    fs::write(&path, replace_section(&old, MARKER, &section))
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    eprintln!("build-bench: wrote its section of BENCHMARKS.md");
-    Ok(())
+    write_section(root, MARKER, &section, "build-bench")
 }
 
 /// The section of `BENCHMARKS.md`.

@@ -9,12 +9,11 @@
 //! rest).
 
 use std::fmt::Write as _;
-use std::fs;
 use std::path::Path;
 use std::process::Command;
 
 use crate::bench::machine;
-use crate::bench::text::{megabytes, replace_section};
+use crate::bench::text::{megabytes, write_section};
 use crate::flags::StreamBench;
 
 /// Where the section of `BENCHMARKS.md` this command writes begins.
@@ -98,13 +97,7 @@ pub(crate) fn run(root: &Path, flags: &StreamBench) -> Result<(), String> {
         eprintln!("stream-bench: --no-write: BENCHMARKS.md left as it was");
         return Ok(());
     }
-    let path = root.join("BENCHMARKS.md");
-    let old =
-        fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    fs::write(&path, replace_section(&old, MARKER, &section))
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    eprintln!("stream-bench: wrote its section of BENCHMARKS.md");
-    Ok(())
+    write_section(root, MARKER, &section, "stream-bench")
 }
 
 /// `cargo` as the one running xtask names it.

@@ -18,12 +18,12 @@
 
 use std::fmt::Write as _;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use super::check;
 use super::measure::{Meter, Sample};
-use super::text::{first_line, megabytes};
+use super::text::{first_line, megabytes, write_section};
 
 /// Where the section of `BENCHMARKS.md` this command writes begins.
 pub const MARKER: &str = "<!-- cargo xtask bench --per-tag -->";
@@ -187,7 +187,7 @@ pub fn run(
     }
     let section = section(machine, &rows, &anchor(root));
     print!("{section}");
-    write_section(root, &section)
+    write_section(root, MARKER, &section, "bench --per-tag")
 }
 
 /// Times `stitch generate` of `input` into `out`; a row either way; whether it generated.
@@ -407,30 +407,6 @@ fn section(
         );
     }
     out
-}
-
-/// Writes `section` into `BENCHMARKS.md`: in place of the old one, else before the
-/// streamed-bodies section, else at the end.
-fn write_section(root: &Path, section: &str) -> Result<(), String> {
-    let path: PathBuf = root.join("BENCHMARKS.md");
-    let old = fs::read_to_string(&path).unwrap_or_default();
-    let stream = crate::stream_bench::MARKER;
-    let (before, after) = match (old.find(MARKER), old.find(stream)) {
-        (Some(at), Some(next)) if next > at => (&old[..at], &old[next..]),
-        (Some(at), _) => (&old[..at], ""),
-        (None, Some(next)) => (&old[..next], &old[next..]),
-        (None, None) => (old.as_str(), ""),
-    };
-    let mut text = before.trim_end().to_owned();
-    text.push_str("\n\n");
-    text.push_str(section);
-    if !after.is_empty() {
-        text.push('\n');
-        text.push_str(after);
-    }
-    fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    eprintln!("bench --per-tag: wrote its section of BENCHMARKS.md");
-    Ok(())
 }
 
 #[cfg(test)]

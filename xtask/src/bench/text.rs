@@ -1,6 +1,7 @@
-//! Text helpers that the bench's stages ([`super::generate`], [`super::check`]) and its
-//! [`super::report`] share. A leaf: it imports nothing of the bench, so the stages do not import
-//! the report (nor the report the stages) for them.
+//! Text helpers that the bench's stages ([`super::generate`], [`super::check`]), its
+//! [`super::report`] and the other benchmark commands share, with the one writer of a
+//! `BENCHMARKS.md` section. A leaf: it imports nothing of the bench, so the stages do not
+//! import the report (nor the report the stages) for them.
 
 /// The first line of a message.
 pub fn first_line(message: &str) -> &str {
@@ -37,6 +38,23 @@ pub fn replace_section(doc: &str, marker: &str, section: &str) -> String {
         Some(rest) => format!("{before}\n\n{section}\n\n{rest}\n"),
         None => format!("{before}\n\n{section}\n"),
     }
+}
+
+/// Writes `section` into `root/BENCHMARKS.md` in place of the one that begins with `marker`
+/// (see [`replace_section`]) and says so on stderr in `command`'s name.
+pub fn write_section(
+    root: &std::path::Path,
+    marker: &str,
+    section: &str,
+    command: &str,
+) -> Result<(), String> {
+    let path = root.join("BENCHMARKS.md");
+    let old = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    std::fs::write(&path, replace_section(&old, marker, section))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    eprintln!("{command}: wrote its section of BENCHMARKS.md");
+    Ok(())
 }
 
 #[cfg(test)]
