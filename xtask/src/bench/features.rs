@@ -266,11 +266,12 @@ fn checks(
     }
     for (subject, features, operations, target) in sets {
         check::touch(&lib)?;
-        let joined = features.join(",");
-        let mut args = vec!["--no-default-features"];
-        if !features.is_empty() {
-            args.extend(["--features", joined.as_str()]);
-        }
+        // `default-features = false` turns the TLS stack off too: name the default one.
+        let joined = std::iter::once("rustls")
+            .chain(features.iter().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join(",");
+        let args = ["--no-default-features", "--features", joined.as_str()];
         eprintln!("bench --per-tag: cargo check of {name} with {subject}");
         let log = logs.join(format!("per-tag-{name}-{}.log", rows.len()));
         let outcome = meter
@@ -352,7 +353,7 @@ fn section(
          Written by `cargo xtask bench --per-tag` (`xtask/src/bench/features.rs`), {} on {} \
          ({} cores, load {} when it started). Generation is the release binary; `cargo check` \
          runs with the dependencies already checked, `CARGO_INCREMENTAL=0`, \
-         `--no-default-features --features ...`. CPU is user + system time of cargo and every \
+         `--no-default-features --features rustls,...`. CPU is user + system time of cargo and every \
          rustc it ran; peak memory is the largest single process. This machine is shared: wall \
          time is inflated by the load, CPU time and peak memory much less; judge by those.\n\n\
          | run | what | operations | wall | CPU | peak memory | target | verdict |\n\
