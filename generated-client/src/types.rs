@@ -3,13 +3,13 @@
 
 //! The API's schemas as Rust types.
 
-#[serde_with::skip_serializing_none]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct HttpValidationError {
-    /// Errors
-    pub errors: Option<Vec<ValidationError>>,
+super::runtime::object! {
+    #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
+    pub struct HttpValidationError {
+        /// Errors
+        pub errors: Option<Vec<ValidationError>>,
+    }
 }
 
 super::runtime::open_enum! {
@@ -20,51 +20,53 @@ super::runtime::open_enum! {
     }
 }
 
-#[serde_with::skip_serializing_none]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct JobLogSchema {
-    /// Id
-    pub id: Option<uuid::Uuid>,
-    /// Log
-    pub log: Option<String>,
+super::runtime::object! {
+    #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
+    pub struct JobLogSchema {
+        /// Id
+        pub id: Option<uuid::Uuid>,
+        /// Log
+        pub log: Option<String>,
+    }
 }
 
-#[serde_with::skip_serializing_none]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct JobMessageSchema {
-    /// Id
-    pub id: Option<uuid::Uuid>,
-    pub status: Option<JobStatus>,
-    /// Reason
-    pub reason: Option<String>,
+super::runtime::object! {
+    #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
+    pub struct JobMessageSchema {
+        /// Id
+        pub id: Option<uuid::Uuid>,
+        pub status: Option<JobStatus>,
+        /// Reason
+        pub reason: Option<String>,
+    }
 }
 
-#[serde_with::skip_serializing_none]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobSchema {
-    /// Id
-    pub id: uuid::Uuid,
-    /// Engine Id
-    pub engine_id: Option<uuid::Uuid>,
-    /// Workflow Id
-    pub workflow_id: Option<uuid::Uuid>,
-    pub r#type: JobType,
-    pub status: JobStatus,
-    /// Created
-    pub created: Option<chrono::DateTime<chrono::Utc>>,
-    /// Last Updated
-    pub last_updated: Option<chrono::DateTime<chrono::Utc>>,
-    /// Settings
-    pub settings: Option<JobSchemaSettings>,
-    /// Now
-    pub now: Option<chrono::DateTime<chrono::Utc>>,
-    /// Attachment Types
-    pub attachment_types: Option<Vec<JobAttachmentType>>,
+super::runtime::object! {
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct JobSchema {
+        /// Id
+        pub id: uuid::Uuid,
+        /// Engine Id
+        pub engine_id: Option<uuid::Uuid>,
+        /// Workflow Id
+        pub workflow_id: Option<uuid::Uuid>,
+        #[serde(rename = "type")]
+        pub r#type: JobType,
+        pub status: JobStatus,
+        /// Created
+        pub created: Option<chrono::DateTime<chrono::Utc>>,
+        /// Last Updated
+        pub last_updated: Option<chrono::DateTime<chrono::Utc>>,
+        /// Settings
+        pub settings: Option<JobSchemaSettings>,
+        /// Now
+        pub now: Option<chrono::DateTime<chrono::Utc>>,
+        /// Attachment Types
+        pub attachment_types: Option<Vec<JobAttachmentType>>,
+    }
 }
 
 /// Settings
@@ -104,22 +106,27 @@ super::runtime::open_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListOfJobSchema {
-    /// Jobs
-    pub jobs: Vec<JobSchema>,
+super::runtime::object! {
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ListOfJobSchema {
+        /// Jobs
+        pub jobs: Vec<JobSchema>,
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ValidationError {
-    /// Location
-    pub loc: Vec<ValidationErrorLocItem>,
-    /// Message
-    pub msg: String,
-    /// Error Type
-    pub r#type: String,
+super::runtime::object! {
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ValidationError {
+        /// Location
+        pub loc: Vec<ValidationErrorLocItem>,
+        /// Message
+        pub msg: String,
+        /// Error Type
+        #[serde(rename = "type")]
+        pub r#type: String,
+    }
 }
 
 /// Decoded by trying each variant in order; encoded as the variant's own JSON.

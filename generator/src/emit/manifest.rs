@@ -18,6 +18,8 @@ const DEPENDENCIES: &[&str] = &[
     r#"uuid = { version = "1", features = ["serde", "v4"] }"#,
 ];
 
+/// The dependency of a client with a struct written by `object!` (`runtime/src/object.rs`).
+const ERASED_SERDE: &str = r#"erased-serde = "0.4""#;
 /// The dependency of a client with a paginated operation (`runtime/src/paginate.rs`).
 const FUTURES: &str =
     r#"futures = { version = "0.3", default-features = false, features = ["std"] }"#;
@@ -72,7 +74,8 @@ pub(super) fn cargo_toml(api: &Api) -> String {
     toml.push_str(&format!("description = {}\n", toml_string(&description)));
     toml.push_str("publish = false\n\n[dependencies]\n");
     let streams = super::streams::dependencies(api);
-    let paginates = super::runtime::RuntimeParts::of(api).paginates();
+    let parts = super::runtime::RuntimeParts::of(api);
+    let paginates = parts.paginates();
     for line in DEPENDENCIES {
         // The OAuth2 token provider waits on tokio's `Mutex`.
         let line = if line.starts_with("tokio ") && super::runtime::uses_oauth2(api) {
@@ -82,6 +85,10 @@ pub(super) fn cargo_toml(api: &Api) -> String {
         };
         toml.push_str(&streams.line(line));
         toml.push('\n');
+        if line.starts_with("chrono ") && parts.objects() {
+            toml.push_str(ERASED_SERDE);
+            toml.push('\n');
+        }
         // Pagination streams, only for an API with a paginated operation.
         if line.starts_with("chrono ") && paginates {
             toml.push_str(FUTURES);

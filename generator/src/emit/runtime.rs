@@ -46,6 +46,8 @@ enum Need {
     Form,
     /// An untagged union of several object shapes.
     BestFit,
+    /// A struct written by `object!` (see `types::lean`).
+    Object,
     /// A string enum, open or closed.
     Enums,
     /// An open string enum.
@@ -83,7 +85,7 @@ macro_rules! part {
 /// operations call (if any) depends on each parameter's type and style and on each body's
 /// media type, decided while printing the operations; the file allows dead code, and its
 /// re-export `unused_imports` (an API whose operations send no parameter and no body).
-const PARTS: [(Part, Need); 24] = [
+const PARTS: [(Part, Need); 25] = [
     (part!("best_fit", false), Need::BestFit),
     (part!("call", true), Need::Always),
     (part!("client", true), Need::Always),
@@ -96,6 +98,7 @@ const PARTS: [(Part, Need); 24] = [
     (part!("headers", false), Need::Always),
     (part!("middleware", true), Need::Always),
     (part!("multipart", false), Need::Multipart),
+    (part!("object", false), Need::Object),
     (part!("oauth2", true), Need::OAuth2),
     (part!("open_enum", false), Need::OpenEnum),
     (part!("operation", false), Need::Operations),
@@ -117,6 +120,7 @@ pub(super) struct RuntimeParts {
     multipart: bool,
     form: bool,
     best_fit: bool,
+    object: bool,
     open_enum: bool,
     closed_enum: bool,
     paginate: bool,
@@ -130,6 +134,11 @@ impl RuntimeParts {
     /// Whether the API has a paginated operation (its crate depends on `futures`).
     pub(super) fn paginates(&self) -> bool {
         self.paginate
+    }
+
+    /// Whether the API has a struct written by `object!` (its crate depends on `erased-serde`).
+    pub(super) fn objects(&self) -> bool {
+        self.object
     }
 
     /// The parts `api` uses.
@@ -148,6 +157,7 @@ impl RuntimeParts {
         };
         for def in &api.types {
             match &def.kind {
+                TypeKind::Struct { fields } => parts.object |= types::lean(fields, &def.derives),
                 TypeKind::Enum { open: true, .. } => parts.open_enum = true,
                 TypeKind::Enum { open: false, .. } => parts.closed_enum = true,
                 // The rule of `types::union_item`: several variants that are object shapes.
@@ -171,6 +181,7 @@ impl RuntimeParts {
             Need::Multipart => self.multipart || self.form,
             Need::Form => self.form,
             Need::BestFit => self.best_fit,
+            Need::Object => self.object,
             Need::Enums => self.open_enum || self.closed_enum,
             Need::OpenEnum => self.open_enum,
             Need::ClosedEnum => self.closed_enum,

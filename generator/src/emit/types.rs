@@ -103,14 +103,17 @@ fn paragraph_break(doc: &TokenStream) -> Option<TokenStream> {
     (!doc.is_empty()).then(|| quote!(#[doc = ""]))
 }
 
-/// A struct. Optional fields are left out when `None` by serde_with's
-/// `#[skip_serializing_none]`, written once on the struct: it gives every field whose type is
-/// written `Option<..>` (all the optional fields this module writes) a
-/// `skip_serializing_if = "Option::is_none"`, except the ones marked `#[serialize_always]`: a
-/// required nullable field, sent as `null`, and a flattened one (left as it was). A missing
-/// optional field is `None` without `#[serde(default)]` (serde's `Option`); a struct whose
-/// fields are all optional still gets `#[serde(default)]`, so it also decodes from an empty
-/// JSON array as before.
+/// A struct. Optional fields are left out when `None`; a required nullable field, sent as
+/// `null`, is marked `#[serialize_always]`.
+///
+/// Most structs are written inside the runtime's `object!`, which adds their `Serialize` and
+/// `Deserialize` at a fraction of what serde's derives cost the compiler ([`lean`]; see
+/// `runtime/src/object.rs`): it reads each field's `#[serde(rename = "..")]` and
+/// `#[serialize_always]`, leaves out every other `Option` field that is `None`, and decodes an
+/// empty JSON array as the empty object. A struct with a flattened field or a derive by path
+/// that the config adds keeps serde's derives, serde_with's `#[skip_serializing_none]` written
+/// once on the struct, and `#[serde(default)]` when its fields are all optional, so it also
+/// decodes from an empty JSON array.
 ///
 /// `#[non_exhaustive]`: a field the server adds later is a new field here, which must not
 /// break callers' struct literals or patterns (they build it with `Default` or `new` and
@@ -123,22 +126,23 @@ fn struct_item(
 ) -> TokenStream {
     let default = derives_default(fields).then(|| quote!(Default,));
     let extra = extra_derives(derives);
+    let lean = lean(fields, derives);
     let is_skipped = |f: &Field| f.ty.is_option() && !f.required && !f.flatten;
-    let skip_none = fields
-        .iter()
-        .any(is_skipped)
+    let skip_none = (!lean && fields.iter().any(is_skipped))
         .then(|| quote!(#[serde_with::skip_serializing_none]));
     // serde reads a struct from a JSON array too, and fills the fields the array leaves out
     // with their `#[serde(default)]`, so a struct of optional fields decodes from `[]` (PHP's
     // empty object). One `#[serde(default)]` on such a struct keeps that; on any other struct
     // it would fill missing required fields as well.
-    let default_all =
-        (!fields.is_empty() && fields.iter().all(is_skipped)).then(|| quote!(#[serde(default)]));
+    let default_all = (!lean && !fields.is_empty() && fields.iter().all(is_skipped))
+        .then(|| quote!(#[serde(default)]));
     let fields = fields.iter().map(|field| {
         let doc = doc_attrs(field_doc(field).unwrap_or_default());
         let name = ident(&field.name);
         let ty = type_tokens(&field.ty, Scope::Types);
-        let always = (skip_none.is_some() && field.ty.is_option() && !is_skipped(field))
+        // `object!` marks every `Option` it must not leave out; skip_serializing_none only
+        // the ones among the fields it leaves out.
+        let always = (field.ty.is_option() && !is_skipped(field) && (lean || skip_none.is_some()))
             .then(|| quote!(#[serialize_always]));
         if field.flatten {
             return quote! {
@@ -148,7 +152,10 @@ fn struct_item(
                 pub #name: #ty,
             };
         }
-        let rename = (field.name != field.wire).then(|| {
+        // `object!` takes a field's wire name from its name as written (`stringify!`), so a
+        // keyword field (`r#type`) is renamed too.
+        let written = lean && name != field.wire;
+        let rename = (field.name != field.wire || written).then(|| {
             let wire = &field.wire;
             quote!(#[serde(rename = #wire)])
         });
@@ -159,6 +166,18 @@ fn struct_item(
             pub #name: #ty,
         }
     });
+    if lean {
+        return quote! {
+            super::runtime::object! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, #default #extra)]
+                #[non_exhaustive]
+                pub struct #name {
+                    #(#fields)*
+                }
+            }
+        };
+    }
     quote! {
         #doc
         #skip_none
@@ -169,6 +188,18 @@ fn struct_item(
             #(#fields)*
         }
     }
+}
+
+/// Whether a struct is written inside the runtime's `object!` (lean for the compiler: see
+/// `runtime/src/object.rs`) rather than with serde's derives: every struct without a
+/// flattened field (`#[serde(flatten)]` needs serde's buffering of the other properties,
+/// which only the derive does) and without a derive the config adds by path
+/// (`schemars::JsonSchema` may read the `serde` attributes the macro consumes; the standard
+/// library's do not). The runtime part is emitted when one is.
+pub(super) fn lean(fields: &[Field], derives: &[String]) -> bool {
+    // The standard library's derives (`Eq`, `Hash`, ..) read no attributes; a path
+    // (`schemars::JsonSchema`) may.
+    derives.iter().all(|d| !d.contains("::")) && !fields.iter().any(|f| f.flatten)
 }
 
 /// The derives the config adds to a type (`TypeDef::derives`, decided by the model), each
