@@ -1184,10 +1184,7 @@ mod tests {
                  has no field `next_link`; it is generated without pagination"
             ]
         );
-        assert_eq!(
-            api.warnings[0].place,
-            "#/paths/~1things/get/x-ms-pageable"
-        );
+        assert_eq!(api.warnings[0].place, "#/paths/~1things/get/x-ms-pageable");
         // A speakeasy extension that cannot be read is a warning too.
         let get = &mut paths["/things"]["get"];
         if let Some(object) = get.as_object_mut() {
