@@ -928,7 +928,12 @@ pub fn of_model_warnings(warnings: &[ModelWarning], merged: &Merged) -> Vec<Diag
         .map(|w| {
             let mut d = Diagnostic::warning(&w.message).help(&w.help);
             if let Some(origin) = merged.origin_of(&w.place) {
-                d = d.label(Label::at_origin(&origin, "this schema"));
+                // A vendor extension that does not fit (`model::pagination`), else a schema.
+                let what = match w.place.rsplit('/').next() {
+                    Some(key) if key.starts_with("x-") => "this extension",
+                    _ => "this schema",
+                };
+                d = d.label(Label::at_origin(&origin, what));
             }
             if w.place.starts_with('#') {
                 d.notes.push(at_place(&w.place));

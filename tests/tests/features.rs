@@ -4,12 +4,15 @@
 //! response types printed once across tags).
 //!
 //! - the gated code is the reviewed one (snapshots of `Cargo.toml`, `lib.rs`, `types.rs`,
-//!   `operations.rs`);
+//!   `operations.rs` and every feature's files under `types/` and `operations/`);
 //! - the same crate whatever order the document lists its paths, schemas and tags in;
 //! - the crate, outside the workspace, passes `cargo check` with no feature (a client without
 //!   operations), with each feature alone, with two, and with the default (`full`), without a
 //!   warning; a program calling `repos` and `issues` builds with those two features and fails
-//!   with only `git-data`, naming the missing method.
+//!   with only `git-data`, naming the missing method;
+//! - a disabled feature's files are never read: with every file that `repos` does not compile
+//!   replaced by text that is not Rust, the crate still checks with `repos`, and fails with
+//!   `issues`, naming the broken file.
 //!
 //! `cargo check` runs in its own target folder (`target/features-check/`): the dependencies
 //! are checked there once (minutes on a cold cache), then each run takes seconds.
@@ -39,13 +42,38 @@ fn generate(input: &Path) -> stitch::GeneratedCrate {
 #[test]
 fn gated_code_is_the_reviewed_one() {
     let krate = generate(&fixture());
+    let features: Vec<&str> = krate
+        .files
+        .keys()
+        .map(String::as_str)
+        .filter(|path| path.starts_with("src/types/") || path.starts_with("src/operations/"))
+        .collect();
+    // One file per feature and per set of features that share items, and `full`'s types.
+    assert_eq!(
+        features,
+        [
+            "src/operations/git-data.rs",
+            "src/operations/issues.rs",
+            "src/operations/repos.rs",
+            "src/operations/shared/issues+repos.rs",
+            "src/types/full.rs",
+            "src/types/git-data.rs",
+            "src/types/issues.rs",
+            "src/types/repos.rs",
+            "src/types/shared/git-data+repos.rs",
+            "src/types/shared/issues+repos.rs",
+        ]
+    );
     for path in [
         "Cargo.toml",
         "src/lib.rs",
         "src/types.rs",
         "src/operations.rs",
-    ] {
-        let name = format!("three_tags__{}", path.replace(['/', '.'], "_"));
+    ]
+    .into_iter()
+    .chain(features)
+    {
+        let name = format!("three_tags__{}", path.replace(['/', '.', '+', '-'], "_"));
         insta::assert_snapshot!(name.as_str(), &krate.files[path]);
     }
 }
@@ -144,11 +172,9 @@ fn cargo_check(dir: &Path, args: &[&str]) -> Result<String, String> {
     }
 }
 
-#[test]
-fn each_feature_alone_none_and_all_compile_without_warnings() {
-    let krate = generate(&fixture());
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let root = dir.path().join(CRATE);
+/// The crate written into `dir`, with the workspace's `Cargo.lock`; its folder.
+fn write_crate(krate: &stitch::GeneratedCrate, dir: &Path) -> PathBuf {
+    let root = dir.join(CRATE);
     for (path, text) in &krate.files {
         let file = root.join(path);
         std::fs::create_dir_all(file.parent().expect("a file has a folder")).expect("mkdir");
@@ -160,6 +186,14 @@ fn each_feature_alone_none_and_all_compile_without_warnings() {
         root.join("Cargo.lock"),
     )
     .expect("copying Cargo.lock");
+    root
+}
+
+#[test]
+fn each_feature_alone_none_and_all_compile_without_warnings() {
+    let krate = generate(&fixture());
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let root = write_crate(&krate, dir.path());
     let runs: [&[&str]; 6] = [
         // `rustls`: the default TLS stack, which `--no-default-features` turns off too.
         &["--no-default-features", "--features", "rustls"],
@@ -202,6 +236,56 @@ fn each_feature_alone_none_and_all_compile_without_warnings() {
         Err(stderr) => assert!(
             stderr.contains("no method named `repos_get`"),
             "expected the missing `repos_get`:\n{stderr}"
+        ),
+    }
+}
+
+/// What replaces the files a feature does not compile: not Rust, so reading it fails.
+const BROKEN: &str = "this is not Rust {\ncompile_error!(\"read although its feature is off\");\n";
+
+/// rustc never reads the file of a disabled feature (the `include!` under its `cfg` is
+/// stripped before it is expanded), so its parsing and name resolution cost nothing: with
+/// every file `repos` does not compile (`issues`, `git-data`, `full`) broken, `repos` alone
+/// checks, and `issues` fails on the broken file, which shows the break is noticed when the
+/// file is read.
+#[test]
+fn a_disabled_features_files_are_never_read() {
+    let mut krate = generate(&fixture());
+    let mut broken = Vec::new();
+    for (path, text) in &mut krate.files {
+        let feature_file = path.starts_with("src/types/") || path.starts_with("src/operations/");
+        // `shared/issues+repos.rs` and `shared/git-data+repos.rs` are compiled under `repos`.
+        if feature_file && !path.contains("repos") {
+            *text = BROKEN.to_owned();
+            broken.push(path.clone());
+        }
+    }
+    assert_eq!(
+        broken,
+        [
+            "src/operations/git-data.rs",
+            "src/operations/issues.rs",
+            "src/types/full.rs",
+            "src/types/git-data.rs",
+            "src/types/issues.rs",
+        ]
+    );
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let root = write_crate(&krate, dir.path());
+    let repos = ["--no-default-features", "--features", "rustls,repos"];
+    match cargo_check(&root, &repos) {
+        Ok(stderr) => assert!(
+            !stderr.contains("warning"),
+            "cargo check {repos:?} warned:\n{stderr}"
+        ),
+        Err(stderr) => panic!("a file `repos` does not compile was read:\n{stderr}"),
+    }
+    let issues = ["--no-default-features", "--features", "rustls,issues"];
+    match cargo_check(&root, &issues) {
+        Ok(_) => panic!("the broken files of `issues` were not read with `issues` on"),
+        Err(stderr) => assert!(
+            stderr.contains("issues.rs"),
+            "expected an error in a file of `issues`:\n{stderr}"
         ),
     }
 }

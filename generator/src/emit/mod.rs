@@ -16,7 +16,8 @@
 //! calls of the runtime's macros as Rust, which prettyplease does not, and one blank line
 //! between items, which prettyplease does not either. The `Client` methods of all operations
 //! are one `impl Client` block (its pieces are printed as the block's inside), so rustdoc
-//! shows one block for them.
+//! shows one block for them; with per-tag features, one block per feature's file
+//! (`features`: each feature's items are a file of their own, `include!`d under its `cfg`).
 //!
 //! A struct's optional fields are left out when `None` by serde_with's
 //! `#[skip_serializing_none]`, written once per struct rather than once per field; an untagged
@@ -39,7 +40,6 @@ pub(crate) use operations::body_name;
 pub(crate) use types::{built_types, derives_default, has_constructor, taken_by_new};
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use proc_macro2::{Span, TokenStream};
@@ -80,14 +80,14 @@ enum Piece {
     /// The module's `use` lines.
     Uses(&'static str),
     /// These types of `Api::types`.
-    Types(Range<usize>),
+    Types(Vec<usize>),
     /// The items of these operations.
-    Operations(Range<usize>),
+    Operations(Vec<usize>),
     /// The `ClientBuilder` methods.
     Client,
     /// The `Client` methods of these operations, in one `impl Client` block whose first and
     /// last lines are the `Text` pieces around them.
-    Methods(Range<usize>),
+    Methods(Vec<usize>),
     /// Source text as it is.
     Text(&'static str),
     /// The statics describing the API's XML bodies (`xml::shape_items`).
@@ -111,8 +111,21 @@ struct Module {
     /// Lints allowed on the module's declaration (`a, b`).
     allow: &'static str,
     pieces: Vec<Piece>,
+    /// The files of the items compiled under some features only (per-tag features, crate
+    /// form; see `features`), included by the module under their `cfg`.
+    files: Vec<Included>,
+    /// The `include!` lines of `files`, appended after the pieces.
+    includes: String,
     /// Source text appended after the pieces.
     tail: String,
+}
+
+/// A file of a module's items that one set of features compiles: `src/MODULE/FILE.rs`,
+/// `include!`d by the module's file under the set's `cfg`.
+struct Included {
+    /// The file, relative to `src/MODULE/`, without `.rs`.
+    file: String,
+    pieces: Vec<Piece>,
 }
 
 impl Module {
@@ -143,21 +156,57 @@ impl Module {
 
 /// The modules of the client, in the order they are written; with `inline`, the runtime's
 /// files are `mod NAME { .. }` blocks in the `runtime` module (the single-module form), else
-/// files of their own.
-fn modules(api: &Api, inline: bool) -> Vec<Module> {
-    let chunks = |len: usize, size: usize| {
-        (0..len.div_ceil(size)).map(move |i| i * size..((i + 1) * size).min(len))
-    };
+/// files of their own. Items `gates` compile under some features only are in files of their
+/// own (`Module::files`).
+fn modules(api: &Api, inline: bool, gates: &features::Gates) -> Vec<Module> {
     let mut types = Vec::new();
-    types.extend(chunks(api.types.len(), TYPES_PER_PIECE).map(Piece::Types));
-    let mut operations = vec![Piece::Uses("operations")];
-    if !api.operations.is_empty() {
-        // One `impl Client` block for every operation's method (rustdoc shows one block).
-        operations.push(Piece::Text("impl super::Client {\n"));
-        operations.extend(chunks(api.operations.len(), OPERATIONS_PER_PIECE).map(Piece::Methods));
-        operations.push(Piece::Text("}\n"));
+    let mut type_files = Vec::new();
+    let type_groups = gates.type_groups(api.types.len());
+    for group in &type_groups {
+        let pieces = group
+            .items
+            .chunks(TYPES_PER_PIECE)
+            .map(|chunk| Piece::Types(chunk.to_vec()))
+            .collect();
+        match &group.file {
+            None => types = pieces,
+            Some(file) => type_files.push(Included {
+                file: file.clone(),
+                pieces,
+            }),
+        }
     }
-    operations.extend(chunks(api.operations.len(), OPERATIONS_PER_PIECE).map(Piece::Operations));
+    let mut operations = vec![Piece::Uses("operations")];
+    let mut operation_files = Vec::new();
+    let operation_groups = gates.operation_groups(api.operations.len());
+    for group in &operation_groups {
+        let mut pieces = Vec::new();
+        if !group.items.is_empty() {
+            // One `impl Client` block for the methods of a file (rustdoc shows one block for
+            // a client without features).
+            pieces.push(Piece::Text("impl super::Client {\n"));
+            pieces.extend(
+                group
+                    .items
+                    .chunks(OPERATIONS_PER_PIECE)
+                    .map(|chunk| Piece::Methods(chunk.to_vec())),
+            );
+            pieces.push(Piece::Text("}\n"));
+        }
+        pieces.extend(
+            group
+                .items
+                .chunks(OPERATIONS_PER_PIECE)
+                .map(|chunk| Piece::Operations(chunk.to_vec())),
+        );
+        match &group.file {
+            None => operations.extend(pieces),
+            Some(file) => operation_files.push(Included {
+                file: file.clone(),
+                pieces,
+            }),
+        }
+    }
     if !api.xml_shapes.is_empty() {
         operations.push(Piece::XmlShapes);
     }
@@ -181,6 +230,8 @@ fn modules(api: &Api, inline: bool) -> Vec<Module> {
             // (`Vec<BTreeMap<String, Vec<Option<..>>>>`), however deep the API nests it.
             allow: "missing_docs, clippy::large_enum_variant, clippy::type_complexity",
             pieces: types,
+            files: type_files,
+            includes: features::includes("types", &type_groups),
             tail: String::new(),
         },
         Module {
@@ -190,6 +241,8 @@ fn modules(api: &Api, inline: bool) -> Vec<Module> {
             // Error variants and values hold inline schemas' nesting too (see `types`).
             allow: "clippy::large_enum_variant, clippy::result_large_err, clippy::type_complexity",
             pieces: operations,
+            files: operation_files,
+            includes: features::includes("operations", &operation_groups),
             tail: String::new(),
         },
         Module {
@@ -198,6 +251,8 @@ fn modules(api: &Api, inline: bool) -> Vec<Module> {
             public: false,
             allow: "",
             pieces: vec![Piece::Uses("client"), Piece::Client],
+            files: Vec::new(),
+            includes: String::new(),
             tail: String::new(),
         },
         Module {
@@ -206,6 +261,8 @@ fn modules(api: &Api, inline: bool) -> Vec<Module> {
             public: false,
             allow: parts.allow(),
             pieces: vec![Piece::Runtime(!inline)],
+            files: Vec::new(),
+            includes: String::new(),
             tail: runtime_tail,
         },
     ]
@@ -222,26 +279,26 @@ fn piece_tokens(
     match piece {
         Piece::Uses("client") => operations::client_uses(api),
         Piece::Uses(_) => operations::operations_uses(api),
-        Piece::Types(range) => {
-            let items = range.clone().map(|i| {
+        Piece::Types(indices) => {
+            let items = indices.iter().map(|&i| {
                 let alias_of = aliases[i].map(|j| &api.types[j]);
                 let sent = sent.contains(api.types[i].name.as_str());
-                gates.type_items(i, types::type_items(&api.types, i, alias_of, sent))
+                types::type_items(&api.types, i, alias_of, sent)
             });
             quote!(#(#items)*)
         }
-        Piece::Operations(range) => {
-            let items = range
-                .clone()
-                .map(|i| gates.operation_items(i, operations::operation_items(&api.operations[i])));
+        Piece::Operations(indices) => {
+            let items = indices
+                .iter()
+                .map(|&i| operations::operation_items(&api.operations[i]));
             quote!(#(#items)*)
         }
         Piece::Client => operations::client_items(api),
         Piece::XmlShapes => xml::shape_items(api),
-        Piece::Methods(range) => {
-            let methods = range
-                .clone()
-                .map(|i| gates.method(i, operations::client_method(&api.operations[i])));
+        Piece::Methods(indices) => {
+            let methods = indices.iter().map(|&i| {
+                operations::client_method(&api.operations[i], gates.method_doc(i).as_deref())
+            });
             quote!(impl super::Client { #(#methods)* })
         }
         // Printed as they are, in `format_modules`.
@@ -250,31 +307,84 @@ fn piece_tokens(
     }
 }
 
-/// Formats every piece of `modules`, in parallel; the text of each module, in order.
-/// With `gated` (the crate form), items carry the `cfg` of the API's cargo features.
-fn format_modules(api: &Api, modules: &[Module], gated: bool) -> Result<Vec<String>, EmitError> {
-    let aliases = dedup::aliases(&api.types);
-    let sent = types::built_types_with(api, &aliases);
-    let gates = features::Gates::of(api, &aliases, gated);
-    let jobs: Vec<(usize, &Piece)> = modules
+/// The text of each module (its pieces, its `include!` lines and its tail) and of each file
+/// it includes, in order.
+struct Texts {
+    modules: Vec<String>,
+    /// `src/MODULE/FILE.rs` and its text (no header).
+    files: Vec<(String, String)>,
+}
+
+/// Formats every piece of `modules` and of their included files, in parallel.
+fn format_modules(
+    api: &Api,
+    modules: &[Module],
+    aliases: &[Option<usize>],
+    gates: &features::Gates,
+) -> Result<Texts, EmitError> {
+    // Each module's own file, then each included file.
+    let mut units: Vec<(String, &[Piece])> = modules
+        .iter()
+        .map(|module| (format!("src/{}.rs", module.name), module.pieces.as_slice()))
+        .collect();
+    for module in modules {
+        for included in &module.files {
+            units.push((
+                format!("src/{}/{}.rs", module.name, included.file),
+                included.pieces.as_slice(),
+            ));
+        }
+    }
+    let mut texts = format_units(api, &units, aliases, gates)?;
+    let files = texts
+        .split_off(modules.len())
+        .into_iter()
+        .zip(units.iter().skip(modules.len()))
+        .map(|(text, (file, _))| (file.clone(), text))
+        .collect();
+    for (text, module) in texts.iter_mut().zip(modules) {
+        if !module.includes.is_empty() {
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            text.push_str(&module.includes);
+        }
+        text.push_str(&module.tail);
+    }
+    Ok(Texts {
+        modules: texts,
+        files,
+    })
+}
+
+/// Formats every piece of `units` (a file and its pieces), in parallel; the text of each
+/// unit, in order.
+fn format_units(
+    api: &Api,
+    units: &[(String, &[Piece])],
+    aliases: &[Option<usize>],
+    gates: &features::Gates,
+) -> Result<Vec<String>, EmitError> {
+    let sent = types::built_types_with(api, aliases);
+    let jobs: Vec<(usize, &Piece)> = units
         .iter()
         .enumerate()
-        .flat_map(|(m, module)| module.pieces.iter().map(move |piece| (m, piece)))
+        .flat_map(|(m, (_, pieces))| pieces.iter().map(move |piece| (m, piece)))
         .collect();
     // The client's methods are one piece, the largest: start it first.
     let mut order: Vec<usize> = (0..jobs.len()).collect();
     order.sort_by_key(|&j| !matches!(jobs[j].1, Piece::Client));
     let run = |j: usize| {
         let (m, piece) = jobs[j];
-        let file = format!("src/{}.rs", modules[m].name);
+        let file = &units[m].0;
         match piece {
             Piece::Text(text) => Ok((*text).to_owned()),
             // The methods of an `impl Client` block whose first and last lines are pieces.
             Piece::Methods(_) => {
-                format::format(&file, piece_tokens(api, &aliases, &sent, &gates, piece))
+                format::format(file, piece_tokens(api, aliases, &sent, gates, piece))
                     .map(|text| format::impl_body(&text))
             }
-            _ => format::format(&file, piece_tokens(api, &aliases, &sent, &gates, piece)),
+            _ => format::format(file, piece_tokens(api, aliases, &sent, gates, piece)),
         }
     };
     let threads = std::thread::available_parallelism()
@@ -315,7 +425,7 @@ fn format_modules(api: &Api, modules: &[Module], gated: bool) -> Result<Vec<Stri
             texts[j] = Some(text);
         }
     }
-    let mut out: Vec<String> = modules.iter().map(|_| String::new()).collect();
+    let mut out: Vec<String> = units.iter().map(|_| String::new()).collect();
     for (j, text) in texts.into_iter().enumerate() {
         let text = text.unwrap_or_else(|| Ok(String::new()))?;
         let (m, piece) = jobs[j];
@@ -329,9 +439,6 @@ fn format_modules(api: &Api, modules: &[Module], gated: bool) -> Result<Vec<Stri
             out[m].push('\n');
         }
         out[m].push_str(&text);
-    }
-    for (text, module) in out.iter_mut().zip(modules) {
-        text.push_str(&module.tail);
     }
     Ok(out)
 }
@@ -405,11 +512,18 @@ fn recursion_limit(depth: usize) -> usize {
 
 /// The whole crate: `Cargo.toml`, `openapi.json` and `src/*.rs`.
 pub fn emit_crate(api: &Api, merged: &serde_json::Value) -> Result<GeneratedCrate, EmitError> {
-    let modules = modules(api, false);
-    let texts = format_modules(api, &modules, true)?;
+    let aliases = dedup::aliases(&api.types);
+    let gates = features::Gates::of(api, &aliases, true);
+    let modules = modules(api, false, &gates);
+    let texts = format_modules(api, &modules, &aliases, &gates)?;
     let mut files = BTreeMap::new();
+    for (file, text) in texts.files {
+        let mut contents = String::from(HEADER);
+        contents.push_str(&text);
+        files.insert(file, contents);
+    }
     let mut decls = Vec::new();
-    for (module, text) in modules.iter().zip(texts) {
+    for (module, text) in modules.iter().zip(texts.modules) {
         let file = format!("src/{}.rs", module.name);
         let doc = module.doc_lines();
         let mut contents = String::from(HEADER);
@@ -456,10 +570,13 @@ pub fn emit_crate(api: &Api, merged: &serde_json::Value) -> Result<GeneratedCrat
 
 /// The client as one module's source: `pub mod types { ... }` and so on, no inner attributes.
 pub fn emit_module(api: &Api) -> Result<String, EmitError> {
-    let modules = modules(api, true);
-    let texts = format_modules(api, &modules, false)?;
+    let aliases = dedup::aliases(&api.types);
+    // No cargo features in this form: no gates, so no included files.
+    let gates = features::Gates::of(api, &aliases, false);
+    let modules = modules(api, true, &gates);
+    let texts = format_modules(api, &modules, &aliases, &gates)?;
     let mut out = String::from(HEADER);
-    for (i, (module, text)) in modules.iter().zip(texts).enumerate() {
+    for (i, (module, text)) in modules.iter().zip(texts.modules).enumerate() {
         if i > 0 {
             out.push('\n');
         }

@@ -308,8 +308,8 @@ pub(super) fn operation_items(op: &Operation) -> TokenStream {
 
 /// The `Client` method of an operation, for the one `impl Client` block of the `operations`
 /// module: its docs, its required arguments, and the request builder it starts.
-pub(super) fn client_method(op: &Operation) -> TokenStream {
-    let doc = doc_attrs(&method_doc(op));
+pub(super) fn client_method(op: &Operation, features: Option<&str>) -> TokenStream {
+    let doc = doc_attrs(&method_doc(op, features));
     let method = ident(&op.name);
     let builder = ident(&op.type_name);
     let allow = too_many_arguments(op);
@@ -335,10 +335,15 @@ pub(super) fn client_method(op: &Operation) -> TokenStream {
 
 /// The `Client` method's documentation: the operation's summary and description, one line
 /// with the method, the path and the documented statuses, then its usage example as a
-/// `no_run` doctest (compiled by the generated crate's `cargo test`, never run).
-fn method_doc(op: &Operation) -> String {
+/// `no_run` doctest (compiled by the generated crate's `cargo test`, never run). `features`:
+/// a paragraph on the cargo features that compile it (`emit::features`), before the example.
+fn method_doc(op: &Operation, features: Option<&str>) -> String {
     let mut doc = op.doc.clone().map(|d| d + "\n\n").unwrap_or_default();
     doc.push_str(&status_line(op));
+    if let Some(features) = features {
+        doc.push_str("\n\n");
+        doc.push_str(features);
+    }
     if let Some(example) = &op.example {
         doc.push_str(&format!("\n\n# Example\n\n```rust,no_run\n{example}\n```"));
     }

@@ -18,14 +18,18 @@
 //! (the body itself, or one field of it: the only array field, or the one with a list's
 //! usual name), so `.items()` always has an item type; every parameter named is a query
 //! parameter of the operation and every body path exists in the documented body (the config
-//! and the extensions are checked: a name that is not there is an error naming the place, not
-//! a client that silently pages wrong); conventions apply to `GET` operations only.
+//! and the extensions are checked: a name that is not there is never a client that silently
+//! pages wrong); conventions apply to `GET` operations only. A config rule that does not fit is
+//! an error (the user wrote it); a vendor extension that does not fit is a warning naming the
+//! operation and why, and the operation is generated without pagination (the API's authors
+//! wrote it, the user cannot fix it: Microsoft Graph's `x-ms-pageable` names `@odata.nextLink`
+//! on 1,878 operations whose documented bodies lack it).
 
 use std::collections::BTreeMap;
 
 use super::{
-    Api, HttpMethod, ModelError, Operation, Param, ParamLocation, Success, TypeDef, TypeKind,
-    TypeRef,
+    Api, HttpMethod, ModelError, ModelWarning, Operation, Param, ParamLocation, Success, TypeDef,
+    TypeKind, TypeRef,
 };
 
 /// How an operation's pages follow one another, and where a page's items are.
@@ -175,7 +179,9 @@ pub const STYLES: [&str; 7] = [
 
 /// The pagination of every operation of `api`, from the config's overrides (by operationId or
 /// method name), the operations' extensions in `merged` and the conventions. An override that
-/// names no operation, or that does not fit its operation, is an error naming its place.
+/// names no operation, or that does not fit its operation, is an error naming its place; an
+/// extension that does not fit is a warning (`Api::warnings`) and the operation has no
+/// pagination.
 pub(crate) fn paginate(
     api: &mut Api,
     merged: &serde_json::Value,
@@ -185,6 +191,7 @@ pub(crate) fn paginate(
     let mut used = vec![false; overrides.len()];
     let types = api.type_map();
     let mut found = Vec::with_capacity(api.operations.len());
+    let mut warnings = Vec::new();
     for op in &api.operations {
         let raw = operation_json(merged, op);
         let id = raw
@@ -199,9 +206,13 @@ pub(crate) fn paginate(
                 used[index] = true;
                 from_override(op, &types, rule)
             }
-            None => match raw.and_then(|raw| from_extensions(op, &types, raw).transpose()) {
-                Some(result) => result,
-                None => Ok(convention(op, &types)),
+            None => match raw.map(|raw| from_extensions(op, &types, raw)) {
+                Some(Ok(Some(pagination))) => Ok(pagination),
+                Some(Err(warning)) => {
+                    warnings.push(warning);
+                    Ok(None)
+                }
+                Some(Ok(None)) | None => Ok(convention(op, &types)),
             },
         };
         match decided {
@@ -228,6 +239,10 @@ pub(crate) fn paginate(
     }
     for (op, pagination) in api.operations.iter_mut().zip(found) {
         op.pagination = pagination;
+    }
+    if !warnings.is_empty() {
+        api.warnings.extend(warnings);
+        api.warnings.sort();
     }
     Ok(())
 }
@@ -590,12 +605,13 @@ fn from_override(
     })
 }
 
-/// The operation's vendor extensions; `Ok(None)` when it has none (or says it has one page).
+/// The operation's vendor extensions; `Ok(None)` when it has none (or says it has one page);
+/// the warning when the extension does not fit the operation.
 fn from_extensions(
     op: &Operation,
     types: &BTreeMap<&str, &TypeDef>,
     raw: &serde_json::Value,
-) -> Result<Option<Option<Pagination>>, ModelError> {
+) -> Result<Option<Option<Pagination>>, ModelWarning> {
     const NAMES: [&str; 4] = [
         "x-ms-pageable",
         "x-speakeasy-pagination",
@@ -625,11 +641,14 @@ fn from_extensions(
         .map_err(|problem| extension_error(op, &place, name, &problem))
 }
 
-fn extension_error(op: &Operation, place: &str, name: &str, problem: &str) -> ModelError {
-    ModelError::Rejected {
+fn extension_error(op: &Operation, place: &str, name: &str, problem: &str) -> ModelWarning {
+    ModelWarning {
         place: place.to_owned(),
-        what: format!("`{name}` of `{}` does not fit the operation: {problem}", op.name),
-        help: "fix the extension, or declare the pagination in the config file ([pagination.<operationId>])".to_owned(),
+        message: format!(
+            "`{name}` of `{}` does not fit the operation: {problem}; it is generated without pagination",
+            op.name
+        ),
+        help: "fix the extension, or declare the pagination in the config file ([pagination.<operationId>], or style = \"none\" to silence this)".to_owned(),
     }
 }
 
@@ -1152,9 +1171,33 @@ mod tests {
             model(paths.clone(), json!({})).operations[0].pagination,
             None
         );
+        // Microsoft Graph's `@odata.nextLink` on a body without it: a warning naming the
+        // operation and why, and the operation without pagination (not an error).
         paths["/things"]["get"]["x-ms-pageable"] = json!({"nextLinkName": "next_link"});
-        let error = crate::model::testing::model_error(doc(json!({}), paths));
-        assert!(error.contains("no field `next_link`"), "{error}");
+        let api = model(paths.clone(), json!({}));
+        assert_eq!(api.operations[0].pagination, None);
+        let warnings: Vec<&str> = api.warnings.iter().map(|w| w.message.as_str()).collect();
+        assert_eq!(
+            warnings,
+            [
+                "`x-ms-pageable` of `list_things` does not fit the operation: the success body \
+                 has no field `next_link`; it is generated without pagination"
+            ]
+        );
+        assert_eq!(api.warnings[0].place, "#/paths/~1things/get/x-ms-pageable");
+        // A speakeasy extension that cannot be read is a warning too.
+        let get = &mut paths["/things"]["get"];
+        if let Some(object) = get.as_object_mut() {
+            object.remove("x-ms-pageable");
+        }
+        get["x-speakeasy-pagination"] = json!({"inputs": []});
+        let api = model(paths, json!({}));
+        assert_eq!(api.operations[0].pagination, None);
+        assert!(
+            api.warnings[0].message.contains("it has no `type`"),
+            "{:?}",
+            api.warnings
+        );
     }
 
     #[test]
