@@ -527,6 +527,12 @@ const METHOD: &str = "
   `--check-runs N` for a median). stitch's clients use the
   repository's `Cargo.lock`; openapi-generator's client builds with its default features
   (native-tls).
+- stitch's GitHub client is checked as generated from the pages and from the whole JSON file.
+  The per-tag section below then checks the pages' client with sets of its features
+  (`--no-default-features --features rustls,TAGS`) in the same target folder; its row of all
+  features is the check of the default features above, not a second one. CPU time is user +
+  system time of cargo and every rustc it waited for (`wait4`'s rusage); issue 17's targets
+  of time are judged on it, and memory on the peak of the largest process.
 - Everything fetched or installed (the spec, cargo-progenitor, a Python venv with
   openapi-generator-cli) is kept in `.cache/bench/` and reused. An anchor that cannot be
   installed, fails or panics is reported in its row; it does not fail the run.
