@@ -220,7 +220,10 @@ pub fn measure(
                 all_row = Some(Row {
                     id: set.id,
                     what: "cargo check (github)".to_owned(),
-                    subject: format!("{} (the run's check above)", set.subject),
+                    subject: format!(
+                        "{}; the run's check above)",
+                        set.subject.trim_end_matches(')')
+                    ),
                     operations: set.operations,
                     outcome,
                     target: set.target,
