@@ -37,6 +37,19 @@ pub struct CheckFigures {
     pub wall: Duration,
     /// The median peak memory (of cargo or rustc, whichever was larger), bytes.
     pub peak_rss: u64,
+    /// The median CPU time (user + system of cargo and every rustc it ran).
+    pub cpu: Duration,
+}
+
+impl CheckFigures {
+    /// The medians as one sample.
+    pub fn median(&self) -> Sample {
+        Sample {
+            wall: self.wall,
+            peak_rss: self.peak_rss,
+            cpu: self.cpu,
+        }
+    }
 }
 
 /// Checks the crate in `crate_dir` (written by `tool` for `spec`) as described in the module
@@ -112,18 +125,21 @@ fn check_crate(
             return Err(format!("does not build: {failure}"));
         }
         eprintln!(
-            "bench: cargo check of {spec} by {} run {run}/{}: {:.1} s, {}",
+            "bench: cargo check of {spec} by {} run {run}/{}: {:.1} s, {:.1} s CPU, {}",
             tool.name(),
             runs.max(1),
             outcome.sample.wall.as_secs_f64(),
+            outcome.sample.cpu.as_secs_f64(),
             megabytes(outcome.sample.peak_rss)
         );
         samples.push(outcome.sample);
     }
     let walls: Vec<Duration> = samples.iter().map(|s| s.wall).collect();
     let peaks: Vec<u64> = samples.iter().map(|s| s.peak_rss).collect();
+    let cpus: Vec<Duration> = samples.iter().map(|s| s.cpu).collect();
     Ok(CheckFigures {
         wall: measure::median_duration(&walls),
+        cpu: measure::median_duration(&cpus),
         peak_rss: measure::median_bytes(&peaks),
         runs: samples,
     })

@@ -2,7 +2,7 @@
 //! in one run on one machine.
 //!
 //! ```text
-//! cargo xtask bench [--runs N] [--check-runs N] [--quick] [--no-anchors] [--no-check] [--stages]
+//! cargo xtask bench [--runs N] [--check-runs N] [--quick] [--no-anchors] [--no-check] [--stages] [--graph]
 //! cargo xtask bench --per-tag [--graph]
 //! ```
 //!
@@ -10,10 +10,15 @@
 //! Syntho pages ([`inputs`]), it times `stitch generate` (the release binary) from the pages and
 //! from the whole JSON file and the anchors on the JSON file ([`generate`], [`anchors`]): wall
 //! time and peak memory ([`measure`]), lines and bytes of the generated Rust. Then it times
-//! `cargo check` of the generated GitHub and Syntho clients, and of openapi-generator's GitHub
-//! client, from a warm dependency cache ([`check`]). The tables go to stdout and, with the
-//! machine's facts ([`machine`]), into `BENCHMARKS.md` and `BENCHMARKS.json` at the
-//! repository root ([`report`]). Progress goes to stderr.
+//! `cargo check` of the generated GitHub clients (from pages and from the whole JSON file) and
+//! Syntho client, and of openapi-generator's GitHub client, from a warm dependency cache
+//! ([`check`]), then the per-tag section in the same run ([`features`]: GitHub's client with
+//! growing sets of features; Microsoft Graph with `--graph`), so that issue 17's targets
+//! ([`goals`], judged by [`limits`]) and the growth with the number of operations
+//! ([`growth`]) stand beside the anchor measured minutes before. The tables go to stdout and,
+//! with the machine's facts ([`machine`]), into `BENCHMARKS.md` and `BENCHMARKS.json` at the
+//! repository root ([`report`]). Progress goes to stderr. `--per-tag` runs the per-tag
+//! section alone (the quick run), with the anchor of the last full run.
 //!
 //! Everything fetched, installed or written on the way lives in `.cache/bench/` (gitignored).
 //! An anchor that cannot be installed or fails is a row of the report; the run itself fails
@@ -23,7 +28,10 @@ pub mod anchors;
 pub mod check;
 pub mod features;
 pub mod generate;
+pub mod goals;
+pub mod growth;
 pub mod inputs;
+pub mod limits;
 pub mod machine;
 pub mod measure;
 pub mod report;
@@ -56,6 +64,7 @@ struct Args {
     anchors: bool,
     check: bool,
     stages: bool,
+    graph: bool,
 }
 
 /// The settings of a run, from its flags: `--quick` implies `--no-anchors` and `--no-check`.
@@ -67,6 +76,7 @@ fn settings(flags: &Bench) -> Args {
         anchors: !flags.no_anchors && !flags.quick,
         check: !flags.no_check && !flags.quick,
         stages: flags.stages,
+        graph: flags.graph,
     }
 }
 
@@ -92,7 +102,7 @@ pub fn run(root: &Path, flags: Bench) -> Result<(), String> {
     let stitch = build_stitch(root)?;
     let meter = measure::Meter::install(&cache.join("bin"))?;
     if flags.per_tag {
-        return features::run(root, &cache, &machine, &stitch, &meter, flags.graph);
+        return features::run(root, &cache, &machine, &stitch, &meter, args.graph);
     }
 
     eprintln!("bench: preparing the specs");
@@ -165,6 +175,27 @@ pub fn run(root: &Path, flags: Bench) -> Result<(), String> {
     } else {
         Vec::new()
     };
+    // The per-tag section in the same run; its row of all features is the check above.
+    let per_tag = if args.check {
+        let all = checks
+            .iter()
+            .find(|c| c.spec == "github" && c.tool == Tool::StitchPages)
+            .map(|c| {
+                c.outcome
+                    .as_ref()
+                    .map(check::CheckFigures::median)
+                    .map_err(Clone::clone)
+            });
+        let measured = features::measure(root, &cache, &stitch, &meter, args.graph, all);
+        if let Err(why) = &measured {
+            eprintln!("bench: the per-tag section did not run: {why}");
+        }
+        measured
+    } else if args.quick {
+        Err("not run (--quick)".to_owned())
+    } else {
+        Err("not run (--no-check)".to_owned())
+    };
 
     if args.stages {
         stages(root, &cache)?;
@@ -183,16 +214,29 @@ pub fn run(root: &Path, flags: Bench) -> Result<(), String> {
         check_runs: if args.check { args.check_runs } else { 0 },
         specs: results,
         checks,
+        per_tag,
+        graph: args.graph,
         total: start.elapsed(),
     };
     print!("{}", report::tables(&results));
+    let per_tag_section = results.per_tag.as_ref().ok().map(|rows| {
+        features::section(
+            &results.machine,
+            &results.command,
+            rows,
+            report::anchor(&results).as_ref(),
+        )
+    });
+    if let Some(section) = &per_tag_section {
+        print!("\n{section}");
+    }
     if args.quick {
         eprintln!("bench: --quick: BENCHMARKS.md and BENCHMARKS.json left as they were");
         return Ok(());
     }
     let md = root.join("BENCHMARKS.md");
     // The sections `cargo xtask bench --per-tag` and `cargo xtask stream-bench` write (from
-    // the first of their markers on) are kept.
+    // the first of their markers on) are kept; this run's per-tag section replaces its own.
     let kept = fs::read_to_string(&md)
         .ok()
         .and_then(|old| {
@@ -204,8 +248,15 @@ pub fn run(root: &Path, flags: Bench) -> Result<(), String> {
         })
         .map(|section| format!("\n{section}"))
         .unwrap_or_default();
-    fs::write(&md, report::markdown(&results) + &kept)
-        .map_err(|e| format!("cannot write {}: {e}", md.display()))?;
+    let main = report::markdown(&results);
+    let doc = match &per_tag_section {
+        Some(section) if kept.contains(features::MARKER) => {
+            text::replace_section(&(main + &kept), features::MARKER, section)
+        }
+        Some(section) => format!("{main}\n{section}{kept}"),
+        None => main + &kept,
+    };
+    fs::write(&md, doc).map_err(|e| format!("cannot write {}: {e}", md.display()))?;
     let json_path = root.join("BENCHMARKS.json");
     let mut text = serde_json::to_string_pretty(&report::json(&results))
         .map_err(|e| format!("cannot write the results as JSON: {e}"))?;
@@ -249,8 +300,8 @@ fn build_stitch(root: &Path) -> Result<PathBuf, String> {
     Ok(program)
 }
 
-/// Times `cargo check` of stitch's GitHub and Syntho clients and of openapi-generator's GitHub
-/// client, where they were generated.
+/// Times `cargo check` of stitch's GitHub clients (from pages, from the whole JSON file) and
+/// Syntho client and of openapi-generator's GitHub client, where they were generated.
 fn checks(
     root: &Path,
     cache: &Path,
@@ -262,6 +313,7 @@ fn checks(
     let lockfile = lockfile.is_file().then_some(lockfile);
     let wanted = [
         ("github", Tool::StitchPages),
+        ("github", Tool::StitchJson),
         ("github", Tool::OpenApiGenerator),
         ("syntho", Tool::StitchPages),
     ];
@@ -342,13 +394,16 @@ mod tests {
                 quick: false,
                 anchors: true,
                 check: true,
-                stages: false
+                stages: false,
+                graph: false
             }
         );
         let quick = parse(&["--quick", "--runs=2"]).expect("parses");
         assert_eq!((quick.runs, quick.anchors, quick.check), (2, false, false));
         assert_eq!(parse(&["--runs", "3"]).expect("parses").runs, 3);
         assert_eq!(parse(&["--check-runs", "2"]).expect("parses").check_runs, 2);
+        assert!(parse(&["--graph"]).expect("parses").graph);
+        assert!(parse(&["--per-tag", "--graph"]).expect("parses").graph);
         let bare = parse(&["--no-anchors", "--no-check"]).expect("parses");
         assert_eq!(
             (bare.anchors, bare.check, bare.quick),

@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 
 use super::anchors::Tool;
 use super::check::Checked;
+use super::features::{self, Anchor, Row};
 use super::generate::{Figures, Generated};
 use super::inputs::Spec;
 use super::machine::Machine;
@@ -35,6 +36,10 @@ pub struct Results {
     pub specs: Vec<SpecResult>,
     /// The `cargo check` timings (empty with `--no-check`).
     pub checks: Vec<Checked>,
+    /// The rows of the per-tag section ([`features`]), or why it did not run.
+    pub per_tag: Result<Vec<Row>, String>,
+    /// Whether the per-tag section measured Microsoft Graph (`--graph`).
+    pub graph: bool,
     /// Wall time of the whole run.
     pub total: Duration,
 }
@@ -84,7 +89,7 @@ pub enum Verdict {
 
 impl Verdict {
     /// The verdict of a comparison.
-    fn of(met: bool) -> Verdict {
+    pub(super) fn of(met: bool) -> Verdict {
         if met { Verdict::Met } else { Verdict::Missed }
     }
 
@@ -114,6 +119,8 @@ pub struct Target {
     pub target: &'static str,
     /// What was measured.
     pub measured: String,
+    /// The anchor's figure beside it, where the target has one (empty otherwise).
+    pub anchor: String,
     /// Met, missed or not measured.
     pub verdict: Verdict,
 }
@@ -141,6 +148,7 @@ pub fn targets(results: &Results) -> Vec<Target> {
         Some(f) => Target {
             target: "GitHub from pages: wall ≤ 2 s",
             measured: seconds(f.wall),
+            anchor: String::new(),
             verdict: Verdict::of(f.wall <= Duration::from_secs(2)),
         },
         None => unmeasured(
@@ -152,6 +160,7 @@ pub fn targets(results: &Results) -> Vec<Target> {
         Some(f) => Target {
             target: "GitHub from pages: peak memory ≤ 300 MB",
             measured: megabytes(f.peak_rss),
+            anchor: String::new(),
             verdict: Verdict::of(f.peak_rss <= 300_000_000),
         },
         None => unmeasured(
@@ -173,6 +182,7 @@ pub fn targets(results: &Results) -> Vec<Target> {
                     seconds(og.wall),
                     fixed(speedup, 1)
                 ),
+                anchor: String::new(),
                 verdict: Verdict::of(speedup >= 5.0),
             }
         }
@@ -191,6 +201,7 @@ pub fn targets(results: &Results) -> Vec<Target> {
                     thousands(og.size.lines),
                     fixed(share, 2)
                 ),
+                anchor: String::new(),
                 verdict: Verdict::of(share <= 0.5),
             }
         }
@@ -216,6 +227,7 @@ pub fn targets(results: &Results) -> Vec<Target> {
         Some(f) => Target {
             target,
             measured: seconds(f.wall),
+            anchor: String::new(),
             verdict: Verdict::of(f.wall <= Duration::from_secs(60)),
         },
         None => unmeasured(target, &not_checked(stitch_check, "stitch's")),
@@ -225,6 +237,7 @@ pub fn targets(results: &Results) -> Vec<Target> {
         Some(f) => Target {
             target,
             measured: megabytes(f.peak_rss),
+            anchor: String::new(),
             verdict: Verdict::of(f.peak_rss <= 3_000_000_000),
         },
         None => unmeasured(target, &not_checked(stitch_check, "stitch's")),
@@ -242,6 +255,7 @@ pub fn targets(results: &Results) -> Vec<Target> {
                     seconds(o.wall),
                     fixed(share, 2)
                 ),
+                anchor: String::new(),
                 verdict: Verdict::of(share <= 0.5),
             }
         }
@@ -283,10 +297,31 @@ pub fn targets(results: &Results) -> Vec<Target> {
         Target {
             target,
             measured: compared.join("; "),
+            anchor: String::new(),
             verdict: Verdict::of(all_met),
         }
     });
+    out.extend(super::goals::targets(results));
     out
+}
+
+/// The anchor of the per-tag section and of issue 17's targets: `cargo check` of
+/// openapi-generator's GitHub client in this run; `None` when it was not checked or failed.
+pub fn anchor(results: &Results) -> Option<Anchor> {
+    let github = results.specs.iter().find(|s| s.spec.label == "github")?;
+    let check = results
+        .checks
+        .iter()
+        .find(|c| c.spec == "github" && c.tool == Tool::OpenApiGenerator)?;
+    let figures = check.outcome.as_ref().ok()?;
+    Some(Anchor {
+        wall: figures.wall,
+        cpu: Some(figures.cpu),
+        peak_rss: figures.peak_rss,
+        operations: github.spec.operations,
+        date: results.machine.date.clone(),
+        same_run: true,
+    })
 }
 
 /// A target that was not measured.
@@ -294,6 +329,7 @@ fn unmeasured(target: &'static str, why: &str) -> Target {
     Target {
         target,
         measured: "—".to_owned(),
+        anchor: String::new(),
         verdict: Verdict::NotMeasured(why.to_owned()),
     }
 }
@@ -301,13 +337,20 @@ fn unmeasured(target: &'static str, why: &str) -> Target {
 /// The tables, for stdout and for `BENCHMARKS.md`.
 pub fn tables(results: &Results) -> String {
     let mut out = String::new();
-    out.push_str("## Targets\n\n| target | measured | verdict |\n|---|---|---|\n");
+    out.push_str(
+        "## Targets\n\nIssue 17's time targets are judged on CPU time (user + system of the \
+         command and every process it waited for: cargo and each rustc), which a shared machine's \
+         load barely moves, and memory on the peak of the largest process; wall time is shown \
+         beside. The anchor is openapi-generator's GitHub client, measured in the same run.\n\n\
+         | target | measured | anchor | verdict |\n|---|---|---|---|\n",
+    );
     for target in targets(results) {
         let _ = writeln!(
             out,
-            "| {} | {} | {} |",
+            "| {} | {} | {} | {} |",
             target.target,
             target.measured,
+            target.anchor,
             target.verdict.cell()
         );
     }
@@ -384,8 +427,10 @@ pub fn tables(results: &Results) -> String {
         out.push_str(
             "\n## cargo check\n\n`cargo check` of the generated client with its dependencies \
              already built (`src/lib.rs` touched, `CARGO_INCREMENTAL=0`); median of the runs; \
-             memory is the peak of cargo or rustc.\n\n\
-             | client | generator | wall | peak memory | runs |\n|---|---|---:|---:|---:|\n",
+             memory is the peak of cargo or rustc; CPU is user + system time of cargo and every \
+             rustc it ran. stitch's GitHub client is checked from its pages and from the whole \
+             JSON file.\n\n\
+             | client | generator | wall | CPU | peak memory | runs |\n|---|---|---:|---:|---:|---:|\n",
         );
         for check in &results.checks {
             let first = format!("| {} | {} |", check.spec, check.tool.name());
@@ -393,14 +438,15 @@ pub fn tables(results: &Results) -> String {
                 Ok(f) => {
                     let _ = writeln!(
                         out,
-                        "{first} {} | {} | {} |",
+                        "{first} {} | {} | {} | {} |",
                         seconds(f.wall),
+                        seconds(f.cpu),
                         megabytes(f.peak_rss),
                         f.runs.len()
                     );
                 }
                 Err(why) => {
-                    let _ = writeln!(out, "{first} {} | | |", cell_text(why));
+                    let _ = writeln!(out, "{first} {} | | | |", cell_text(why));
                 }
             }
         }
@@ -481,6 +527,12 @@ const METHOD: &str = "
   `--check-runs N` for a median). stitch's clients use the
   repository's `Cargo.lock`; openapi-generator's client builds with its default features
   (native-tls).
+- stitch's GitHub client is checked as generated from the pages and from the whole JSON file.
+  The per-tag section below then checks the pages' client with sets of its features
+  (`--no-default-features --features rustls,TAGS`) in the same target folder; its row of all
+  features is the check of the default features above, not a second one. CPU time is user +
+  system time of cargo and every rustc it waited for (`wait4`'s rusage); issue 17's targets
+  of time are judged on it, and memory on the peak of the largest process.
 - Everything fetched or installed (the spec, cargo-progenitor, a Python venv with
   openapi-generator-cli) is kept in `.cache/bench/` and reused. An anchor that cannot be
   installed, fails or panics is reported in its row; it does not fail the run.
@@ -529,6 +581,7 @@ pub fn json(results: &Results) -> Value {
             let value = json!({"spec": check.spec, "generator": check.tool.key()});
             with_outcome(value, &check.outcome, |f, value| {
                 value["wall_seconds"] = json!(f.wall.as_secs_f64());
+                value["cpu_seconds"] = json!(f.cpu.as_secs_f64());
                 value["peak_rss_bytes"] = json!(f.peak_rss);
                 value["runs"] = runs_json(&f.runs);
             })
@@ -542,6 +595,9 @@ pub fn json(results: &Results) -> Value {
                 "measured": t.measured,
                 "verdict": t.verdict.key(),
             });
+            if !t.anchor.is_empty() {
+                value["anchor"] = json!(t.anchor);
+            }
             if let Verdict::NotMeasured(why) = &t.verdict {
                 value["why"] = json!(why);
             }
@@ -568,6 +624,15 @@ pub fn json(results: &Results) -> Value {
         "targets": targets,
         "specs": specs,
         "cargo_check": checks,
+        "per_tag": match &results.per_tag {
+            Ok(rows) => features::json_of(
+                m,
+                &results.command,
+                rows,
+                anchor(results).as_ref(),
+            ),
+            Err(why) => json!({"status": "not run", "why": why}),
+        },
     })
 }
 
@@ -594,7 +659,13 @@ fn with_outcome<T>(
 /// Every run of a measurement as JSON.
 fn runs_json(runs: &[super::measure::Sample]) -> Value {
     runs.iter()
-        .map(|s| json!({"wall_seconds": s.wall.as_secs_f64(), "peak_rss_bytes": s.peak_rss}))
+        .map(|s| {
+            json!({
+                "wall_seconds": s.wall.as_secs_f64(),
+                "cpu_seconds": s.cpu.as_secs_f64(),
+                "peak_rss_bytes": s.peak_rss,
+            })
+        })
         .collect()
 }
 
