@@ -764,11 +764,7 @@ mod tests {
     }
 
     fn sample(cpu: f64, wall: f64, mb: u64) -> Sample {
-        Sample {
-            wall: Duration::from_secs_f64(wall),
-            cpu: Duration::from_secs_f64(cpu),
-            peak_rss: mb * 1_000_000,
-        }
+        Sample::of(cpu, wall, mb)
     }
 
     #[test]

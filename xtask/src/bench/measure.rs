@@ -37,6 +37,19 @@ pub struct Sample {
     pub cpu: Duration,
 }
 
+impl Sample {
+    /// A sample of `cpu` and `wall` seconds and `mb` megabytes (for the tests of what judges
+    /// and prints samples).
+    #[cfg(test)]
+    pub fn of(cpu: f64, wall: f64, mb: u64) -> Sample {
+        Sample {
+            wall: Duration::from_secs_f64(wall),
+            cpu: Duration::from_secs_f64(cpu),
+            peak_rss: mb * 1_000_000,
+        }
+    }
+}
+
 /// How a measured run ended.
 #[derive(Debug, Clone)]
 pub struct Outcome {
