@@ -10,14 +10,18 @@
 //! field's slot), and serde_with's `skip_serializing_none` re-parses each struct once more. In
 //! a client of a large API those bodies were most of what `cargo check` did: GitHub's 1,186
 //! structs cost 50 of its 77 s and 1.3 GB of its 3 GB (`-Z time-passes`). This macro writes
-//! one `match` arm and one call per field, every slot in one tuple of known types, and calls
-//! the generic helpers below for the rest, which rustc checks once.
+//! one array entry per field, each field's value or slot as a trait object
+//! (`&dyn erased_serde::Serialize`, `&mut dyn Slot`), and hands the array to the helpers below,
+//! which rustc checks once: on a synthetic crate of 300 structs of 25 fields, 3.0 s of
+//! `cargo check` against the derives' 11.8 s (0.7 s without serde at all).
 //!
 //! The struct is written as the generator writes it and comes out as it went in, minus the
-//! field attributes the macro reads (`#[serde(rename = "..")]`, `#[serialize_always]`).
-//! What it encodes and decodes is what the derives did, for the structs the generator gives it
-//! (no `#[serde(flatten)]` field and no derive the config adds, which may read the `serde`
-//! attributes; those keep the derives):
+//! field attributes the macro reads (`#[serde(rename = "..")]`, `#[serialize_always]`). A
+//! field's wire name is its name as written (`stringify!`), so the generator renames a keyword
+//! field explicitly (`#[serde(rename = "type")] pub r#type`). What it encodes and decodes is
+//! what the derives did, for the structs the generator gives it (no `#[serde(flatten)]` field
+//! and no derive by path from the config, which may read the `serde` attributes; those keep
+//! the derives):
 //! - encoding: every field under its wire name, except an `Option` field that is `None`,
 //!   which is left out unless it is `#[serialize_always]` (a required nullable field, sent as
 //!   `null`), as serde_with's `skip_serializing_none` did;
