@@ -29,7 +29,7 @@ use serde_json::{Value, json};
 use super::check;
 use super::limits::{self, Limit};
 use super::measure::{Meter, Sample};
-use super::text::{first_line, megabytes, write_section};
+use super::text::{first_line, megabytes, seconds, write_section};
 
 /// Where the section of `BENCHMARKS.md` this command writes begins.
 pub const MARKER: &str = "<!-- cargo xtask bench --per-tag -->";
@@ -486,7 +486,7 @@ pub fn anchor_words(anchor: &Anchor) -> String {
         }),
         None => format!(
             "{} wall (CPU not recorded), {}",
-            limits::seconds(anchor.wall),
+            seconds(anchor.wall),
             megabytes(anchor.peak_rss)
         ),
     }
@@ -516,8 +516,8 @@ pub fn section(
     for row in rows {
         let (wall, cpu, peak, verdict) = match &row.outcome {
             Ok(s) => (
-                limits::seconds(s.wall),
-                limits::seconds(s.cpu),
+                seconds(s.wall),
+                seconds(s.cpu),
                 megabytes(s.peak_rss),
                 row.target
                     .as_ref()

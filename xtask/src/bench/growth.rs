@@ -14,8 +14,8 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::features::{Anchor, Row, ids};
-use super::limits::seconds;
 use super::text::megabytes;
+use super::text::seconds;
 
 /// The rows of the growth table, in this order (growing operations).
 const GROWTH: [&str; 5] = [

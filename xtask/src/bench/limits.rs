@@ -8,9 +8,8 @@
 //! that meets the limit by CPU time but not by wall time says so. Memory is the peak resident
 //! memory of the largest single process.
 
-use std::time::Duration;
-
 use super::measure::Sample;
+use super::text::seconds;
 
 /// A target: its words, its time limit in seconds of CPU, and its memory limit in bytes
 /// (`None` when the target sets none).
@@ -108,18 +107,6 @@ pub fn judge(sample: &Sample, limit: &Limit) -> Judged {
     }
 }
 
-/// "0.042 s", "3.52 s", "61.3 s".
-pub fn seconds(duration: Duration) -> String {
-    let s = duration.as_secs_f64();
-    if s < 0.1 {
-        format!("{s:.3} s")
-    } else if s < 10.0 {
-        format!("{s:.2} s")
-    } else {
-        format!("{s:.1} s")
-    }
-}
-
 /// A sample in words: `38.1 s CPU (40.6 s wall), 2965 MB`.
 pub fn sample_words(sample: &Sample) -> String {
     format!(
@@ -132,6 +119,8 @@ pub fn sample_words(sample: &Sample) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
 
     fn sample(cpu: f64, wall: f64, mb: u64) -> Sample {

@@ -18,7 +18,7 @@ use super::features::{self, Anchor, Row};
 use super::generate::{Figures, Generated};
 use super::inputs::Spec;
 use super::machine::Machine;
-use super::text::{first_line, megabytes};
+use super::text::{first_line, megabytes, seconds};
 use crate::plural;
 
 /// Everything a run measured.
@@ -686,18 +686,6 @@ fn times(value: f64) -> String {
 /// A number with `digits` decimals.
 fn fixed(value: f64, digits: usize) -> String {
     format!("{value:.digits$}")
-}
-
-/// "0.042 s", "3.52 s", "61.3 s".
-fn seconds(duration: Duration) -> String {
-    let s = duration.as_secs_f64();
-    if s < 0.1 {
-        format!("{s:.3} s")
-    } else if s < 10.0 {
-        format!("{s:.2} s")
-    } else {
-        format!("{s:.1} s")
-    }
 }
 
 /// "2 min 13 s".

@@ -8,6 +8,18 @@ pub fn first_line(message: &str) -> &str {
     message.lines().next().unwrap_or_default()
 }
 
+/// "0.042 s", "3.52 s", "61.3 s".
+pub fn seconds(duration: std::time::Duration) -> String {
+    let s = duration.as_secs_f64();
+    if s < 0.1 {
+        format!("{s:.3} s")
+    } else if s < 10.0 {
+        format!("{s:.2} s")
+    } else {
+        format!("{s:.1} s")
+    }
+}
+
 /// Bytes as decimal megabytes: "446 MB", "12.5 MB"; below a megabyte, "57 kB".
 pub fn megabytes(bytes: u64) -> String {
     let mb = bytes as f64 / 1e6;
