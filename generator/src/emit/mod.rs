@@ -19,8 +19,9 @@
 //! shows one block for them; with per-tag features, one block per feature's file
 //! (`features`: each feature's items are a file of their own, `include!`d under its `cfg`).
 //!
-//! A struct's optional fields are left out when `None` by serde_with's
-//! `#[skip_serializing_none]`, written once per struct rather than once per field; an untagged
+//! A struct is one call of the runtime's `object!`, which writes its `Serialize` and
+//! `Deserialize` (optional fields left out when `None`) through helpers rustc checks once,
+//! rather than serde's derives (kept for structs with a flattened field); an untagged
 //! union of several object shapes decodes through the runtime's generic `best_fit`, given one
 //! table per union (each variant's property names and reader).
 
