@@ -10,6 +10,7 @@
 //! stay together); each marker's line is then printed as an empty line. The markers follow the
 //! syntax tree, not the text, so the result is deterministic and never touches a string.
 
+pub(super) mod docs;
 mod split;
 
 use proc_macro2::TokenStream;
@@ -41,7 +42,10 @@ pub(super) fn format(file: &str, tokens: TokenStream) -> Result<String, EmitErro
         batch.items.push(item);
     }
     flush(&mut batch, &mut out);
-    Ok(out)
+    docs::restore(out).ok_or_else(|| EmitError {
+        file: file.to_owned(),
+        message: "a doc line's stand-in was printed other than as a `///` line".to_owned(),
+    })
 }
 
 /// Prints and empties `batch`.

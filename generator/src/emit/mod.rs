@@ -513,6 +513,7 @@ fn recursion_limit(depth: usize) -> usize {
 
 /// The whole crate: `Cargo.toml`, `openapi.json` and `src/*.rs`.
 pub fn emit_crate(api: &Api, merged: &serde_json::Value) -> Result<GeneratedCrate, EmitError> {
+    format::docs::clear();
     let aliases = dedup::aliases(&api.types);
     let gates = features::Gates::of(api, &aliases, true);
     let modules = modules(api, false, &gates);
@@ -571,6 +572,7 @@ pub fn emit_crate(api: &Api, merged: &serde_json::Value) -> Result<GeneratedCrat
 
 /// The client as one module's source: `pub mod types { ... }` and so on, no inner attributes.
 pub fn emit_module(api: &Api) -> Result<String, EmitError> {
+    format::docs::clear();
     let aliases = dedup::aliases(&api.types);
     // No cargo features in this form: no gates, so no included files.
     let gates = features::Gates::of(api, &aliases, false);
@@ -683,6 +685,8 @@ fn doc_attrs_on(text: &str, on: DocOn) -> TokenStream {
         } else {
             format!(" {line}")
         };
+        // A short stand-in; `format` prints the line itself (see `format::docs`).
+        let line = format::docs::stand_in(line);
         match on {
             DocOn::Item => quote!(#[doc = #line]),
             DocOn::Crate => quote!(#![doc = #line]),
