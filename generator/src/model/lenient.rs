@@ -65,22 +65,13 @@ const FLAGS: &[&str] = &[
 /// schemas that `$ref`s point at outside `#/components/schemas/<name>` (a path's response
 /// schema, a property of another response, ...), by reference.
 pub(super) fn parse(merged: &Value) -> Result<(OpenAPI, BTreeMap<String, Schema>), ModelError> {
-    let doc = prepared(merged);
-    let mut pointers = BTreeMap::new();
-    collect_pointers(&doc, &doc, &mut pointers);
-    // Read from the copy itself, so its strings are moved into the spec rather than copied
-    // again; on an error the copy is made anew to say where.
-    let spec =
-        OpenAPI::deserialize(doc).map_err(|error| locate(&prepared(merged), &error.to_string()))?;
-    Ok((spec, pointers))
-}
-
-/// The copy of the merged document that is parsed: `$ref`s canonical, then normalized.
-fn prepared(merged: &Value) -> Value {
     let mut doc = merged.clone();
     super::refs::canonicalize(&mut doc);
     normalize_document(&mut doc);
-    doc
+    let spec = OpenAPI::deserialize(&doc).map_err(|error| locate(&doc, &error.to_string()))?;
+    let mut pointers = BTreeMap::new();
+    collect_pointers(&doc, &doc, &mut pointers);
+    Ok((spec, pointers))
 }
 
 /// Every `$ref` in `value` that points at a schema somewhere other than a whole entry of
