@@ -3,10 +3,12 @@
 //! A doc line as a token is a string literal: escaped when it is made (`quote`), checked and
 //! unescaped when `syn` parses it, and printed by prettyplease as `/// line`. For an API like
 //! GitHub's, whose every type, field and operation is documented, that round trip of the text
-//! was a large part of emitting. So `doc_attrs` puts a short stand-in in the attribute
-//! (`"\0" + its number in this thread's table`) and keeps the line here; `format` puts each
-//! line back where prettyplease printed its stand-in (`///\0N` or `//!\0N`, a whole line),
-//! exactly as prettyplease prints a doc line (`///` and the line without trailing spaces).
+//! was a large part of emitting. So `doc_attrs` puts one short stand-in attribute for all the
+//! lines of a doc (`#[doc = "\0N"]`, N its number in this thread's table) and keeps the lines
+//! here; `format` puts them back where prettyplease printed the stand-in (`///\0N` or
+//! `//!\0N`, a whole line): one line each, at the stand-in's indentation, exactly as
+//! prettyplease prints one `#[doc]` attribute per line (`///` and the line without trailing
+//! spaces).
 //!
 //! Invariants: a stand-in can be told from any real doc text, because `doc_attrs` drops
 //! control characters from the lines it is given and puts a space before every non-empty one,
@@ -18,20 +20,20 @@
 use std::cell::RefCell;
 
 thread_local! {
-    /// The doc lines of this thread's stand-ins, by number.
+    /// The doc lines of this thread's stand-ins (each stand-in's joined by `\n`), by number.
     static LINES: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
 }
 
 /// The character that starts a stand-in (and that no doc line keeps).
 const MARK: char = '\0';
 
-/// The stand-in for `line` (`line` is a doc line as `doc_attrs` makes it: no control
-/// characters, no line break, empty or starting with a space).
-pub(in crate::emit) fn stand_in(line: String) -> String {
-    LINES.with(|lines| {
-        let mut lines = lines.borrow_mut();
-        lines.push(line);
-        format!("{MARK}{}", lines.len() - 1)
+/// The stand-in for `lines` (doc lines as `doc_attrs` makes them, joined by `\n`: no control
+/// characters, each empty or starting with a space).
+pub(in crate::emit) fn stand_in(lines: String) -> String {
+    LINES.with(|table| {
+        let mut table = table.borrow_mut();
+        table.push(lines);
+        format!("{MARK}{}", table.len() - 1)
     })
 }
 
@@ -65,11 +67,13 @@ pub(super) fn restore(text: String) -> Option<String> {
                 });
             match stand_in {
                 Some((slashes, doc)) => {
-                    out.push_str(indent);
-                    out.push_str(slashes);
-                    // As prettyplease prints a doc line: trailing spaces cut.
-                    out.push_str(doc.trim_end_matches(' '));
-                    out.push('\n');
+                    for doc in doc.split('\n') {
+                        out.push_str(indent);
+                        out.push_str(slashes);
+                        // As prettyplease prints a doc line: trailing spaces cut.
+                        out.push_str(doc.trim_end_matches(' '));
+                        out.push('\n');
+                    }
                 }
                 None if line.contains(MARK) => return None,
                 None => out.push_str(line),
@@ -87,12 +91,14 @@ mod tests {
     fn stand_ins_become_their_lines() {
         clear();
         let a = stand_in(" First line.  ".to_owned());
-        let b = stand_in(String::new());
+        let b = stand_in(" One.\n\n Two.".to_owned());
         let c = stand_in(" Crate.".to_owned());
         let text = format!("///{a}\n    ///{b}\nstruct S;\n//!{c}\nlet s = \"a\";\n");
         assert_eq!(
             restore(text).as_deref(),
-            Some("/// First line.\n    ///\nstruct S;\n//! Crate.\nlet s = \"a\";\n")
+            Some(
+                "/// First line.\n    /// One.\n    ///\n    /// Two.\nstruct S;\n//! Crate.\nlet s = \"a\";\n"
+            )
         );
     }
 
