@@ -10,16 +10,24 @@
 //! stay together); each marker's line is then printed as an empty line. The markers follow the
 //! syntax tree, not the text, so the result is deterministic and never touches a string.
 
+pub(super) mod docs;
+mod split;
+
 use proc_macro2::TokenStream;
 
 use super::EmitError;
 
 /// Parses `tokens` as the items (and inner attributes) of a file and prints them.
 pub(super) fn format(file: &str, tokens: TokenStream) -> Result<String, EmitError> {
-    let parsed: syn::File = syn::parse2(tokens).map_err(|e| EmitError {
-        file: file.to_owned(),
-        message: e.to_string(),
-    })?;
+    let parsed = match split::items(&tokens) {
+        Some(parsed) => parsed,
+        // Whatever the split does not read is parsed whole, as it always could be (and an
+        // error, a bug in stitch, is syn's message for the whole piece).
+        None => syn::parse2(tokens).map_err(|e| EmitError {
+            file: file.to_owned(),
+            message: e.to_string(),
+        })?,
+    };
     let mut out = String::new();
     let mut batch = parsed;
     let items = spaced(std::mem::take(&mut batch.items));
@@ -34,7 +42,10 @@ pub(super) fn format(file: &str, tokens: TokenStream) -> Result<String, EmitErro
         batch.items.push(item);
     }
     flush(&mut batch, &mut out);
-    Ok(out)
+    docs::restore(out).ok_or_else(|| EmitError {
+        file: file.to_owned(),
+        message: "a doc line's stand-in was printed other than as a `///` line".to_owned(),
+    })
 }
 
 /// Prints and empties `batch`.

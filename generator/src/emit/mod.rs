@@ -513,6 +513,7 @@ fn recursion_limit(depth: usize) -> usize {
 
 /// The whole crate: `Cargo.toml`, `openapi.json` and `src/*.rs`.
 pub fn emit_crate(api: &Api, merged: &serde_json::Value) -> Result<GeneratedCrate, EmitError> {
+    format::docs::clear();
     let aliases = dedup::aliases(&api.types);
     let gates = features::Gates::of(api, &aliases, true);
     let modules = modules(api, false, &gates);
@@ -571,6 +572,7 @@ pub fn emit_crate(api: &Api, merged: &serde_json::Value) -> Result<GeneratedCrat
 
 /// The client as one module's source: `pub mod types { ... }` and so on, no inner attributes.
 pub fn emit_module(api: &Api) -> Result<String, EmitError> {
+    format::docs::clear();
     let aliases = dedup::aliases(&api.types);
     // No cargo features in this form: no gates, so no included files.
     let gates = features::Gates::of(api, &aliases, false);
@@ -673,22 +675,34 @@ enum DocOn {
     Crate,
 }
 
-/// One doc attribute per line of `text`, control characters dropped ([`without_controls`]) and
-/// a space before each non-empty line, as `/// text` has.
+/// The doc attribute of `text`, printed as one `///` line per line of it, control characters
+/// dropped ([`without_controls`]) and a space before each non-empty line, as `/// text` has.
+/// The attribute holds a stand-in for the lines, which `format` prints (`format::docs`).
 fn doc_attrs_on(text: &str, on: DocOn) -> TokenStream {
-    let lines = text.lines().map(|line| {
-        let line = without_controls(line);
-        let line = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
-        match on {
-            DocOn::Item => quote!(#[doc = #line]),
-            DocOn::Crate => quote!(#![doc = #line]),
+    let mut lines = String::with_capacity(text.len() + text.len() / 16);
+    for (i, line) in text.lines().enumerate() {
+        if i > 0 {
+            lines.push('\n');
         }
-    });
-    quote!(#(#lines)*)
+        let line = if line.chars().any(|c| c.is_control() && c != '\t') {
+            std::borrow::Cow::Owned(without_controls(line))
+        } else {
+            std::borrow::Cow::Borrowed(line)
+        };
+        if !line.is_empty() {
+            lines.push(' ');
+            lines.push_str(&line);
+        }
+    }
+    if text.lines().next().is_none() {
+        return TokenStream::new();
+    }
+    // One short stand-in for all the lines; `format` prints them (see `format::docs`).
+    let stand_in = format::docs::stand_in(lines);
+    match on {
+        DocOn::Item => quote!(#[doc = #stand_in]),
+        DocOn::Crate => quote!(#![doc = #stand_in]),
+    }
 }
 
 /// Where a type is named from.
