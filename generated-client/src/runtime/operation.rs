@@ -27,7 +27,7 @@ pub trait Operation: super::Typed + Sized {
     type Received: super::Receive;
 
     /// Which operation this is, for middlewares and tracing.
-    const INFO: Option<super::OperationInfo>;
+    const INFO: super::OperationInfo;
 
     /// The request, from the parameters.
     fn request(self) -> Result<super::Request, super::Failure>;
@@ -101,9 +101,7 @@ where
     /// Sends the request; the value comes with the response's status and headers.
     pub fn send(self) -> super::Sending<'a, O::Value, O::Error> {
         let mut call = self.call;
-        if O::INFO.is_some() {
-            call.options.operation = O::INFO;
-        }
+        call.options.operation = Some(O::INFO);
         super::sending(call, self.params.request(), O::decode)
     }
 
@@ -135,7 +133,7 @@ where
 /// ```text
 /// operation! {
 ///     #[link = "list_pets"]                          // the method's name in doc links (no `r#`)
-///     #[operation(id = "listPets", template = "/pets")] // for middlewares and tracing (optional)
+///     #[operation(id = "listPets", template = "/pets")] // for middlewares and tracing
 ///     fn list_pets(owner: String) -> ListPets {}       // the method, its required arguments
 ///     struct ListPets {
 ///         /// Docs of the setter.
@@ -160,7 +158,7 @@ where
 macro_rules! operation {
     (
         #[link = $link:literal]
-        $(#[operation(id = $op_id:literal, template = $template:literal)])?
+        #[operation(id = $op_id:literal, template = $template:literal)]
         fn $method:ident($($arg:ident: $arg_ty:ty),* $(,)?) -> $name:ident {}
         struct $params:ident {
             $($(#[$setter_doc:meta])* $setter:ident: $setter_ty:ty,)*
@@ -194,10 +192,8 @@ macro_rules! operation {
         impl super::runtime::Operation for $params {
             type Received = $received;
 
-            const INFO: Option<super::runtime::OperationInfo> = [
-                $(Some(super::runtime::OperationInfo { id: $op_id, template: $template }),)?
-                None,
-            ][0];
+            const INFO: super::runtime::OperationInfo =
+                super::runtime::OperationInfo { id: $op_id, template: $template };
 
             fn request $request_args -> $request_ty $request
 
