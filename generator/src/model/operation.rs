@@ -99,6 +99,7 @@ const REQUEST_METHODS: &[&str] = &[
     "header",
     "idempotency_key",
     "idempotent",
+    "into_parts",
     // A paginated operation's streams (`emit/paginate.rs`).
     "pages",
     "items",
