@@ -26,8 +26,8 @@ mod client;
 mod runtime;
 
 pub use runtime::{
-    ApiError, Client, ClientBuilder, Error, RawResponse, ResponseValue, RetryPolicy,
-    Sending, ValueFuture,
+    ApiError, Builder, Client, ClientBuilder, Error, RawResponse, ResponseValue,
+    RetryPolicy, Sending, ValueFuture,
 };
 #[cfg(feature = "middleware")]
 pub use runtime::{Extensions, Middleware, Next, OperationInfo};

@@ -23,7 +23,9 @@ impl super::Client {
     pub fn jobs_cancel_update(&self, job_id: impl Into<String>) -> JobsCancelUpdate<'_> {
         JobsCancelUpdate {
             call: self.call(),
-            job_id: job_id.into(),
+            params: JobsCancelUpdateParams {
+                job_id: job_id.into(),
+            },
         }
     }
 
@@ -47,7 +49,9 @@ impl super::Client {
     ) -> JobsDeleteDestroy<'_> {
         JobsDeleteDestroy {
             call: self.call(),
-            job_id: job_id.into(),
+            params: JobsDeleteDestroyParams {
+                job_id: job_id.into(),
+            },
         }
     }
 
@@ -71,7 +75,9 @@ impl super::Client {
     ) -> JobsDownloadLogRetrieve<'_> {
         JobsDownloadLogRetrieve {
             call: self.call(),
-            job_id: job_id.into(),
+            params: JobsDownloadLogRetrieveParams {
+                job_id: job_id.into(),
+            },
         }
     }
 
@@ -96,8 +102,10 @@ impl super::Client {
     ) -> JobsLatestRetrieve<'_> {
         JobsLatestRetrieve {
             call: self.call(),
-            engine_id: engine_id.into(),
-            job_type: job_type.into(),
+            params: JobsLatestRetrieveParams {
+                engine_id: engine_id.into(),
+                job_type: job_type.into(),
+            },
         }
     }
 
@@ -120,8 +128,10 @@ impl super::Client {
     pub fn jobs_list(&self, engine_id: impl Into<String>) -> JobsList<'_> {
         JobsList {
             call: self.call(),
-            engine_id: engine_id.into(),
-            job_type: None,
+            params: JobsListParams {
+                engine_id: engine_id.into(),
+                job_type: None,
+            },
         }
     }
 
@@ -142,7 +152,9 @@ impl super::Client {
     pub fn jobs_retrieve(&self, job_id: impl Into<String>) -> JobsRetrieve<'_> {
         JobsRetrieve {
             call: self.call(),
-            job_id: job_id.into(),
+            params: JobsRetrieveParams {
+                job_id: job_id.into(),
+            },
         }
     }
 }
@@ -152,7 +164,7 @@ runtime::operation! {
     #[operation(id = "jobs_cancel_update", template = "/api/v1/jobs/{job_id}/cancel/")]
     fn jobs_cancel_update(job_id: String) -> JobsCancelUpdate {}
 
-    struct JobsCancelUpdate {}
+    struct JobsCancelUpdateParams {}
 
     type Value = types::JobMessageSchema;
 
@@ -185,7 +197,7 @@ runtime::operation! {
     #[operation(id = "jobs_delete_destroy", template = "/api/v1/jobs/{job_id}/delete/")]
     fn jobs_delete_destroy(job_id: String) -> JobsDeleteDestroy {}
 
-    struct JobsDeleteDestroy {}
+    struct JobsDeleteDestroyParams {}
 
     type Value = types::JobMessageSchema;
 
@@ -221,7 +233,7 @@ runtime::operation! {
     )]
     fn jobs_download_log_retrieve(job_id: String) -> JobsDownloadLogRetrieve {}
 
-    struct JobsDownloadLogRetrieve {}
+    struct JobsDownloadLogRetrieveParams {}
 
     type Value = types::JobLogSchema;
 
@@ -254,7 +266,7 @@ runtime::operation! {
     #[operation(id = "jobs_latest_retrieve", template = "/api/v1/jobs/{engine_id}/latest/")]
     fn jobs_latest_retrieve(engine_id: String, job_type: String) -> JobsLatestRetrieve {}
 
-    struct JobsLatestRetrieve {}
+    struct JobsLatestRetrieveParams {}
 
     type Value = types::JobSchema;
 
@@ -289,7 +301,7 @@ runtime::operation! {
     #[operation(id = "jobs_list", template = "/api/v1/jobs/{engine_id}/list/")]
     fn jobs_list(engine_id: String) -> JobsList {}
 
-    struct JobsList {
+    struct JobsListParams {
         /// Sent as the `job_type` query parameter.
         job_type: types::JobType,
     }
@@ -327,7 +339,7 @@ runtime::operation! {
     #[operation(id = "jobs_retrieve", template = "/api/v1/jobs/{job_id}/")]
     fn jobs_retrieve(job_id: String) -> JobsRetrieve {}
 
-    struct JobsRetrieve {}
+    struct JobsRetrieveParams {}
 
     type Value = types::JobSchema;
 

@@ -32,7 +32,7 @@ pub(crate) use self::headers::*;
 pub use self::middleware::*;
 pub(crate) use self::object::*;
 pub(crate) use self::open_enum::*;
-pub(crate) use self::operation::*;
+pub use self::operation::*;
 pub(crate) use self::redirect::*;
 pub use self::response::*;
 pub use self::retry::*;

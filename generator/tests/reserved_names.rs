@@ -229,20 +229,24 @@ fn client_builder_methods_are_reserved() {
 
 #[test]
 fn request_builder_methods_and_fields_are_reserved() {
+    // Every builder is the runtime's `Builder<'a, O>`: its inherent methods (and `clone`, which
+    // it derives) are every builder's, beside what the macro writes for each operation.
+    let mut names = names_of("Builder");
     let body = operation_macro();
-    let mut names = BTreeSet::new();
     functions(body.clone(), &mut names);
     builder_fields(body, &mut names);
-    // The builder derives `Clone` (`#[derive(Debug, Clone)]` in the macro).
-    names.insert("clone".to_owned());
+    // `IntoFuture`, `Debug`, and the builder's field `call` (reserved since builders held it).
+    for name in ["into_future", "fmt", "call"] {
+        names.insert(name.to_owned());
+    }
     for name in [
         "send",
         "timeout",
         "retry_policy",
         "request",
         "decode",
-        "into_future",
-        "call",
+        "into_parts",
+        "clone",
     ] {
         assert!(
             names.contains(name),

@@ -71,7 +71,7 @@ pub(crate) use self::multipart::*;
 pub use self::oauth2::*;
 pub(crate) use self::object::*;
 pub(crate) use self::open_enum::*;
-pub(crate) use self::operation::*;
+pub use self::operation::*;
 pub use self::paginate::*;
 pub(crate) use self::redirect::*;
 pub use self::response::*;

@@ -1,12 +1,136 @@
-//! The `operation!` macro: one operation's request builder from the items that describe it.
+//! The `operation!` macro and the one request builder every operation shares (`Builder`).
+
+/// A request builder: the client, this request's settings, and the operation's parameters
+/// `O` (each required argument, each optional one until it is set). Every operation's
+/// builder is this type, named for the operation (`pub type ListPets<'a> = Builder<'a,
+/// ListPetsParams>`), with the setters of the operation's optional parameters in an `impl` of
+/// its own; what all builders share (the per-request settings below, `send`, `.await`,
+/// `Debug`, `Clone`) is written and type-checked once, generic over `O`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct Builder<'a, O> {
+    pub(crate) call: super::Call<'a>,
+    pub(crate) params: O,
+}
+
+/// What an operation's parameters type (`O` of [`Builder`]) tells the builder: how its
+/// request is made, how its response is decoded, and which operation it is. `operation!`
+/// writes the one impl per operation from its `request` and `decode`. Public in name only
+/// (the generated crate's `runtime` module is private), so that the builder's public methods
+/// may be bounded by it; what it names stays the runtime's.
+#[allow(private_interfaces, private_bounds)]
+pub trait Operation: super::Typed + Sized {
+    /// What `decode` reads: the whole response, or one whose success body is still arriving.
+    type Received: super::Receive;
+
+    /// Which operation this is, for middlewares and tracing.
+    const INFO: super::OperationInfo;
+
+    /// The request, from the parameters.
+    fn request(self) -> Result<super::Request, super::Failure>;
+
+    /// The value or the typed error, by status; `strict`: an undocumented success status is
+    /// an error.
+    fn decode(response: Self::Received, strict: bool) -> super::Decoded<Self>;
+}
+
+impl<'a, O: Operation> Builder<'a, O>
+where
+    O::Received: 'a,
+    O::Value: 'a,
+    O::Error: 'a,
+{
+    /// Overrides the client's timeout for this request (`None`: no timeout).
+    pub fn timeout(mut self, timeout: Option<std::time::Duration>) -> Self {
+        self.call.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request.
+    pub fn retry_policy(mut self, policy: super::RetryPolicy) -> Self {
+        self.call.options.retry = Some(policy);
+        self
+    }
+
+    /// Overrides the client's strict mode for this request: with `true`, a success
+    /// status the operation does not document is `Error::UnexpectedStatus` (see
+    /// [`ClientBuilder::strict_status`](super::ClientBuilder::strict_status)).
+    pub fn strict_status(mut self, strict: bool) -> Self {
+        self.call.options.strict_status = Some(strict);
+        self
+    }
+
+    /// Adds a header to this request, after the ones added before (several values of
+    /// one name are all sent); it replaces the client's default headers of that name
+    /// ([`ClientBuilder::default_header`](super::ClientBuilder::default_header)).
+    ///
+    /// Checked when the request is sent, before anything goes out: a name HTTP does
+    /// not allow, a value holding CR, LF, NUL or another control character, a header
+    /// the operation sets itself (a header parameter that is set, a credential, the
+    /// body's media type, the cookies), a header the HTTP client writes (`Host`,
+    /// `Content-Length`, `Transfer-Encoding`, `Connection` ...) and the idempotency
+    /// key's header are `Error::InvalidRequest`, naming the header, never its value.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.options.headers.push(name.into(), value.into());
+        self
+    }
+
+    /// Sends `key` as this request's idempotency key (in the `Idempotency-Key`
+    /// header unless [`ClientBuilder::idempotency_header`](super::ClientBuilder::idempotency_header)
+    /// names another), and lets a POST or PATCH be retried by the retry policy like
+    /// an idempotent request: every attempt carries the same key, so a server that
+    /// honours it does the write once. Without a key (or [`idempotent`](Self::idempotent)),
+    /// POST and PATCH are never retried. An empty key, or one holding CR, LF or
+    /// another control character, is `Error::InvalidRequest`.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.call.options.idempotency = Some(super::IdempotencyKey::Given(key.into()));
+        self
+    }
+
+    /// Like [`idempotency_key`](Self::idempotency_key) with a fresh random key (a
+    /// UUID v4) made each time the request is sent, the same for all of that send's
+    /// retries.
+    pub fn idempotent(mut self) -> Self {
+        self.call.options.idempotency = Some(super::IdempotencyKey::Generated);
+        self
+    }
+
+    /// Sends the request; the value comes with the response's status and headers.
+    pub fn send(self) -> super::Sending<'a, O::Value, O::Error> {
+        let mut call = self.call;
+        call.options.operation = Some(O::INFO);
+        super::sending(call, self.params.request(), O::decode)
+    }
+
+    /// The call and the request (not yet sent), for a stream of pages (`paginate.rs`),
+    /// which sends it and the next ones itself.
+    #[allow(dead_code)] // an API may have no paginated operation
+    pub(crate) fn into_parts(self) -> (super::Call<'a>, Result<super::Request, super::Failure>) {
+        (self.call, self.params.request())
+    }
+}
+
+impl<'a, O: Operation> std::future::IntoFuture for Builder<'a, O>
+where
+    O::Received: 'a,
+    O::Value: 'a,
+    O::Error: 'a,
+{
+    type Output = Result<O::Value, super::Error<O::Error>>;
+    type IntoFuture = super::ValueFuture<'a, O::Value, O::Error>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        super::ValueFuture::new(self.send())
+    }
+}
 
 /// One operation, from the Rust items that describe it (what differs between operations),
-/// into everything it is made of (what they share, written once here):
+/// into what it is made of beside the shared [`Builder`]:
 ///
 /// ```text
 /// operation! {
 ///     #[link = "list_pets"]                          // the method's name in doc links (no `r#`)
-///     #[operation(id = "listPets", template = "/pets")] // for middlewares and tracing (optional)
+///     #[operation(id = "listPets", template = "/pets")] // for middlewares and tracing
 ///     fn list_pets(owner: String) -> ListPets {}       // the method, its required arguments
 ///     struct ListPets {
 ///         /// Docs of the setter.
@@ -19,131 +143,68 @@
 /// }
 /// ```
 ///
-/// gives the request builder `ListPets<'a>` (the client's `Call`, each required argument,
-/// each optional one as an `Option`) that the method `Client::list_pets`, written by the
-/// generator in the one `impl Client` block of the `operations` module, starts; its setters,
-/// `timeout`, `retry_policy`, `strict_status`, `header`, `idempotency_key`, `idempotent`,
-/// `send` and `.await` (`IntoFuture`), `request` and `decode`; and the error enum, with its
-/// derives and docs.
+/// gives the parameters struct `ListPetsParams` (each required argument, each optional one
+/// as an `Option`; `Debug`, `Clone`), its [`Operation`] impl (`request`, `decode`, the
+/// operation's id and template), the request builder `pub type ListPets<'a> =
+/// Builder<'a, ListPetsParams>` that the method `Client::list_pets` (written by the generator
+/// in the one `impl Client` block of the `operations` module) starts, with the setters of
+/// the optional parameters in an `impl` of its own, and the error enum with its derives and
+/// docs. The setters every builder has, `send` and `.await` are [`Builder`]'s. The
+/// parameters struct is named `$name` followed by `Params` (the generator claims that name
+/// beside the builder's, its error's and its response's).
 macro_rules! operation {
     (
         #[link = $link:literal]
-        $(#[operation(id = $op_id:literal, template = $template:literal)])?
+        #[operation(id = $op_id:literal, template = $template:literal)]
         fn $method:ident($($arg:ident: $arg_ty:ty),* $(,)?) -> $name:ident {}
-        struct $builder:ident {
+        struct $params:ident {
             $($(#[$setter_doc:meta])* $setter:ident: $setter_ty:ty,)*
         }
         type Value = $value:ty;
         pub enum $error:ident { $($errors:tt)* }
         fn request $request_args:tt -> $request_ty:ty $request:block
-        fn decode $decode_args:tt -> $decode_ty:ty $decode:block
+        fn decode($response:ident: $received:ty, $strict:ident: bool) -> $decode_ty:ty $decode:block
     ) => {
         #[doc = concat!(
             "Request builder for [`Client::", $link, "`](super::Client::",
             $link, "): set optional parameters with its methods, then `.await` ",
-            "it for the value, or [`send`](Self::send) it for the value with status and headers."
+            "it for the value, or [`send`](super::Builder::send) it for the value ",
+            "with status and headers."
         )]
+        pub type $name<'a> = super::runtime::Builder<'a, $params>;
+
+        #[doc = concat!("The parameters of [`", stringify!($name), "`].")]
         #[derive(Debug, Clone)]
-        #[must_use = "a request does nothing until it is awaited or sent"]
-        pub struct $name<'a> {
-            call: super::runtime::Call<'a>,
-            $($arg: $arg_ty,)*
-            $($setter: Option<$setter_ty>,)*
+        pub struct $params {
+            $(pub(crate) $arg: $arg_ty,)*
+            $(pub(crate) $setter: Option<$setter_ty>,)*
         }
 
-        impl super::runtime::Typed for $name<'_> {
+        impl super::runtime::Typed for $params {
             type Value = $value;
             type Error = $error;
         }
 
-        impl<'a> $name<'a> {
-            $(
-                $(#[$setter_doc])*
-                pub fn $setter(mut self, value: impl Into<$setter_ty>) -> Self {
-                    self.$setter = Some(value.into());
-                    self
-                }
-            )*
+        #[allow(private_interfaces)]
+        impl super::runtime::Operation for $params {
+            type Received = $received;
 
-            /// Overrides the client's timeout for this request (`None`: no timeout).
-            pub fn timeout(mut self, timeout: Option<std::time::Duration>) -> Self {
-                self.call.options.timeout = Some(timeout);
-                self
-            }
-
-            /// Overrides the client's retry policy for this request.
-            pub fn retry_policy(mut self, policy: super::RetryPolicy) -> Self {
-                self.call.options.retry = Some(policy);
-                self
-            }
-
-            /// Overrides the client's strict mode for this request: with `true`, a success
-            /// status the operation does not document is `Error::UnexpectedStatus` (see
-            /// [`ClientBuilder::strict_status`](super::ClientBuilder::strict_status)).
-            pub fn strict_status(mut self, strict: bool) -> Self {
-                self.call.options.strict_status = Some(strict);
-                self
-            }
-
-            /// Adds a header to this request, after the ones added before (several values of
-            /// one name are all sent); it replaces the client's default headers of that name
-            /// ([`ClientBuilder::default_header`](super::ClientBuilder::default_header)).
-            ///
-            /// Checked when the request is sent, before anything goes out: a name HTTP does
-            /// not allow, a value holding CR, LF, NUL or another control character, a header
-            /// the operation sets itself (a header parameter that is set, a credential, the
-            /// body's media type, the cookies), a header the HTTP client writes (`Host`,
-            /// `Content-Length`, `Transfer-Encoding`, `Connection` ...) and the idempotency
-            /// key's header are `Error::InvalidRequest`, naming the header, never its value.
-            pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-                self.call.options.headers.push(name.into(), value.into());
-                self
-            }
-
-            /// Sends `key` as this request's idempotency key (in the `Idempotency-Key`
-            /// header unless [`ClientBuilder::idempotency_header`](super::ClientBuilder::idempotency_header)
-            /// names another), and lets a POST or PATCH be retried by the retry policy like
-            /// an idempotent request: every attempt carries the same key, so a server that
-            /// honours it does the write once. Without a key (or [`idempotent`](Self::idempotent)),
-            /// POST and PATCH are never retried. An empty key, or one holding CR, LF or
-            /// another control character, is `Error::InvalidRequest`.
-            pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-                self.call.options.idempotency =
-                    Some(super::runtime::IdempotencyKey::Given(key.into()));
-                self
-            }
-
-            /// Like [`idempotency_key`](Self::idempotency_key) with a fresh random key (a
-            /// UUID v4) made each time the request is sent, the same for all of that send's
-            /// retries.
-            pub fn idempotent(mut self) -> Self {
-                self.call.options.idempotency = Some(super::runtime::IdempotencyKey::Generated);
-                self
-            }
-
-            /// Sends the request; the value comes with the response's status and headers.
-            pub fn send(self) -> super::Sending<'a, $value, $error> {
-                #[allow(unused_mut)]
-                let mut call = self.call.clone();
-                $(call.options.operation = Some(super::runtime::OperationInfo {
-                    id: $op_id,
-                    template: $template,
-                });)?
-                super::runtime::sending(call, self.request(), Self::decode)
-            }
+            const INFO: super::runtime::OperationInfo =
+                super::runtime::OperationInfo { id: $op_id, template: $template };
 
             fn request $request_args -> $request_ty $request
 
-            fn decode $decode_args -> $decode_ty $decode
+            fn decode($response: $received, $strict: bool) -> $decode_ty $decode
         }
 
-        impl<'a> std::future::IntoFuture for $name<'a> {
-            type Output = Result<$value, super::Error<$error>>;
-            type IntoFuture = super::ValueFuture<'a, $value, $error>;
-
-            fn into_future(self) -> Self::IntoFuture {
-                super::ValueFuture::new(self.send())
-            }
+        impl $name<'_> {
+            $(
+                $(#[$setter_doc])*
+                pub fn $setter(mut self, value: impl Into<$setter_ty>) -> Self {
+                    self.params.$setter = Some(value.into());
+                    self
+                }
+            )*
         }
 
         #[doc = concat!(
@@ -175,8 +236,10 @@ mod tests {
             pub fn get_items(&self, id: impl Into<String>) -> GetItems<'_> {
                 GetItems {
                     call: self.call(),
-                    id: id.into(),
-                    limit: None,
+                    params: GetItemsParams {
+                        id: id.into(),
+                        limit: None,
+                    },
                 }
             }
 
@@ -184,7 +247,7 @@ mod tests {
             pub fn create_item(&self, name: impl Into<String>) -> CreateItem<'_> {
                 CreateItem {
                     call: self.call(),
-                    name: name.into(),
+                    params: CreateItemParams { name: name.into() },
                 }
             }
         }
@@ -194,7 +257,7 @@ mod tests {
             #[operation(id = "getItems", template = "/items/{id}")]
             fn get_items(id: String) -> GetItems {}
 
-            struct GetItems {
+            struct GetItemsParams {
                 /// At most this many.
                 limit: i64,
             }
@@ -226,9 +289,10 @@ mod tests {
 
         runtime::operation! {
             #[link = "create_item"]
+            #[operation(id = "createItem", template = "/items")]
             fn create_item(name: String) -> CreateItem {}
 
-            struct CreateItem {}
+            struct CreateItemParams {}
 
             type Value = String;
 

@@ -342,9 +342,11 @@ impl Eq for Upload {}
 
 /// What the `decode` of an operation with a streamed success body reads: a success status
 /// (2xx) with its body still arriving, any other status read whole, as [`RawResponse`]. It
-/// has `RawResponse`'s decoders for the error statuses.
+/// has `RawResponse`'s decoders for the error statuses. Public in name only (what an
+/// operation's `Operation::Received` names; the generated crate does not export it).
 #[derive(Debug)]
-pub(crate) enum Streamed {
+#[allow(private_interfaces)]
+pub enum Streamed {
     /// A success: the body is read by the value.
     Live {
         response: reqwest::Response,

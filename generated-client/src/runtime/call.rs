@@ -169,7 +169,7 @@ impl Receive for RawResponse {
 
 /// The success value and the documented errors of a request builder (the builder's
 /// `send` returns `Result<ResponseValue<Value>, Error<Error>>`).
-pub(crate) trait Typed {
+pub trait Typed {
     type Value;
     type Error;
 }

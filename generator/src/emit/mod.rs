@@ -478,9 +478,10 @@ fn root_items(api: &Api) -> TokenStream {
     });
     let streams = streams::reexports(api);
     let oauth2 = runtime::uses_oauth2(api).then(|| quote!(OAuth2,));
+    let builder = (!api.operations.is_empty()).then(|| quote!(Builder,));
     quote! {
         pub use runtime::{
-            ApiError, Client, ClientBuilder, Error, #form #oauth2 RawResponse, ResponseValue, RetryPolicy, Sending, ValueFuture,
+            ApiError, #builder Client, ClientBuilder, Error, #form #oauth2 RawResponse, ResponseValue, RetryPolicy, Sending, ValueFuture,
         };
         #streams
         #[cfg(feature = "middleware")]

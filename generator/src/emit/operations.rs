@@ -255,6 +255,7 @@ pub(super) fn operation_items(op: &Operation) -> TokenStream {
     // Intra-doc links cannot name a raw identifier (`Client::r#type`), but `Client::type` works.
     let link = Literal::string(&op.name);
     let builder = ident(&op.type_name);
+    let params = ident(&op.params_name());
     let error = ident(&op.error_name());
     let args = positional(op).into_iter().map(|(name, ty)| {
         let ty = type_tokens(ty, Scope::Sibling);
@@ -285,7 +286,7 @@ pub(super) fn operation_items(op: &Operation) -> TokenStream {
             #[link = #link]
             #[operation(id = #id, template = #template)]
             fn #method(#(#args),*) -> #builder {}
-            struct #builder {
+            struct #params {
                 #(#setters)*
             }
             type Value = #success_ty;
@@ -312,6 +313,7 @@ pub(super) fn client_method(op: &Operation, features: Option<&str>) -> TokenStre
     let doc = doc_attrs(&method_doc(op, features));
     let method = ident(&op.name);
     let builder = ident(&op.type_name);
+    let params = ident(&op.params_name());
     let allow = too_many_arguments(op);
     let positional = positional(op);
     let args = positional.iter().map(|(name, ty)| {
@@ -328,7 +330,7 @@ pub(super) fn client_method(op: &Operation, features: Option<&str>) -> TokenStre
         #doc
         #allow
         pub fn #method(&self, #(#args),*) -> #builder<'_> {
-            #builder { call: self.call(), #(#fields)* #(#setters)* }
+            #builder { call: self.call(), params: #params { #(#fields)* #(#setters)* } }
         }
     }
 }

@@ -17,6 +17,7 @@ pub(super) fn items(op: &Operation) -> Option<TokenStream> {
         return None;
     };
     let builder = ident(&op.type_name);
+    let params = ident(&op.params_name());
     let error = ident(&op.error_name());
     let value = type_tokens(value, Scope::Sibling);
     let item = type_tokens(&pagination.items.item, Scope::Sibling);
@@ -51,8 +52,8 @@ pub(super) fn items(op: &Operation) -> Option<TokenStream> {
         impl<'a> #builder<'a> {
             #pages_doc
             pub fn pages(self) -> runtime::Pages<'a, #value, #error> {
-                let call = self.call.clone();
-                runtime::pages(call, self.request(), Self::decode, #paging, #path)
+                let (call, request) = self.into_parts();
+                runtime::pages(call, request, <#params as runtime::Operation>::decode, #paging, #path)
             }
 
             #items_doc

@@ -101,7 +101,7 @@ const PARTS: [(Part, Need); 25] = [
     (part!("oauth2", true), Need::OAuth2),
     (part!("object", false), Need::Object),
     (part!("open_enum", false), Need::OpenEnum),
-    (part!("operation", false), Need::Operations),
+    (part!("operation", true), Need::Operations),
     (part!("paginate", true), Need::Paginate),
     (part!("redirect", false), Need::Always),
     (part!("response", true), Need::Always),

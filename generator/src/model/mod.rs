@@ -320,6 +320,11 @@ impl Operation {
     pub fn response_name(&self) -> String {
         operation::response_name(&self.type_name)
     }
+
+    /// The parameters struct's name (the builder is `Builder<'a, {type_name}Params>`).
+    pub fn params_name(&self) -> String {
+        operation::params_name(&self.type_name)
+    }
 }
 
 /// A piece of a path template.

@@ -99,6 +99,7 @@ const REQUEST_METHODS: &[&str] = &[
     "header",
     "idempotency_key",
     "idempotent",
+    "into_parts",
     // A paginated operation's streams (`emit/paginate.rs`).
     "pages",
     "items",
@@ -436,7 +437,14 @@ pub(crate) fn response_name(type_name: &str) -> String {
     suffixed(type_name, "Response")
 }
 
-/// Claims `{base}`, `{base}Error` and `{base}Response` together, so they never collide.
+/// The parameters struct of the operation whose builder is `type_name` (the builder is the
+/// runtime's `Builder<'a, {type_name}Params>`).
+pub(crate) fn params_name(type_name: &str) -> String {
+    suffixed(type_name, "Params")
+}
+
+/// Claims `{base}`, `{base}Error`, `{base}Response` and `{base}Params` together, so they
+/// never collide.
 fn claim_type_name(names: &mut Namespace, base: &str) -> String {
     let mut n = 1u64;
     loop {
@@ -449,6 +457,7 @@ fn claim_type_name(names: &mut Namespace, base: &str) -> String {
             candidate.clone(),
             error_name(&candidate),
             response_name(&candidate),
+            params_name(&candidate),
         ];
         if all.iter().all(|c| !names.is_taken(c)) {
             for name in &all {
