@@ -140,9 +140,21 @@ fn struct_item(
         let doc = doc_attrs(field_doc(field).unwrap_or_default());
         let name = ident(&field.name);
         let ty = type_tokens(&field.ty, Scope::Types);
-        // `object!` marks every `Option` it must not leave out; skip_serializing_none only
-        // the ones among the fields it leaves out.
-        let always = (field.ty.is_option() && !is_skipped(field) && (lean || skip_none.is_some()))
+        if lean {
+            // `object!` takes every field's property name from `#[wire = ".."]`, and marks
+            // every `Option` it must not leave out.
+            let wire = &field.wire;
+            let always =
+                (field.ty.is_option() && !is_skipped(field)).then(|| quote!(#[serialize_always]));
+            return quote! {
+                #doc
+                #[wire = #wire]
+                #always
+                pub #name: #ty,
+            };
+        }
+        // skip_serializing_none marks the `Option`s among the fields it leaves out.
+        let always = (field.ty.is_option() && !is_skipped(field) && skip_none.is_some())
             .then(|| quote!(#[serialize_always]));
         if field.flatten {
             return quote! {
@@ -152,10 +164,7 @@ fn struct_item(
                 pub #name: #ty,
             };
         }
-        // `object!` takes a field's wire name from its name as written (`stringify!`), so a
-        // keyword field (`r#type`) is renamed too.
-        let written = lean && name != field.wire;
-        let rename = (field.name != field.wire || written).then(|| {
+        let rename = (field.name != field.wire).then(|| {
             let wire = &field.wire;
             quote!(#[serde(rename = #wire)])
         });
@@ -170,7 +179,7 @@ fn struct_item(
         return quote! {
             super::runtime::object! {
                 #doc
-                #[derive(Debug, Clone, PartialEq, #default #extra)]
+                #[derive(Clone, #default #extra)]
                 #[non_exhaustive]
                 pub struct #name {
                     #(#fields)*
