@@ -1,33 +1,52 @@
-//! The `object!` macro: a struct of the API with its `Serialize` and `Deserialize`, written
-//! lean for the compiler.
+//! The `object!` macro: a struct of the API with its `Serialize`, `Deserialize`, `Debug` and
+//! `PartialEq`, written lean for the compiler.
 //!
 //! serde's derives write about 300 lines per struct (a field enum and its visitor with three
 //! matches over the names, a positional `visit_seq`, a `visit_map` with a duplicate check and a
 //! missing-field fallback per field, and an early return per field that drops every other
 //! field's slot), and serde_with's `skip_serializing_none` re-parses each struct once more. In
 //! a client of a large API those bodies were most of what `cargo check` did: GitHub's 1,186
-//! structs cost 50 of its 77 s and 1.3 GB of its 3 GB (`-Z time-passes`). This macro writes
-//! one array entry per field, each field's value or slot as a trait object
-//! (`&dyn erased_serde::Serialize`, `&mut dyn Slot`), and hands the array to the helpers below,
-//! which rustc checks once: on a synthetic crate of 300 structs of 25 fields, 3.0 s of
-//! `cargo check` against the derives' 11.8 s (0.7 s without serde at all).
+//! structs cost 50 of its 77 s and 1.3 GB of its 3 GB (`-Z time-passes`). A first version of
+//! this macro wrote one array of trait objects per struct into its own `Serialize` and its own
+//! visitor (3.0 s against the derives' 11.8 s on 300 structs of 25 fields, plain types); what
+//! the struct still wrote itself (the visitor type, `expecting`, `visit_seq`, a `wire()` call
+//! per field, derived `Debug` and `PartialEq` walking the fields twice more) was then the
+//! largest cost left.
+//!
+//! Now a struct writes one impl of [`Object`], with two bodies that are not generic: `fields`,
+//! its fields in order as `&dyn Field` (a trait blanket-implemented for every
+//! `Serialize + Debug + PartialEq + 'static` type), and `read`, one `Option` slot per field
+//! filled by a [`ReadMap`] and then moved into the struct by one `match`; and consts of its
+//! name, field names, property names and which fields are sent when `None`. `Serialize`,
+//! `Deserialize` (one generic [`ObjectVisitor`] for all), `Debug` and `PartialEq` are one-line
+//! calls of the helpers below, which rustc checks once. The generator writes each property
+//! name literally (`#[wire = "name"]`), so the matcher has one optional group per field. On a
+//! synthetic crate of 300 structs of 25 fields (strings, integers, options, lists, nested
+//! structs, docs), loaded machine: 5.9 s CPU and 344 MB of `cargo check` against 13.3 s and
+//! 612 MB for the first version; on GitHub's client (1,060 such structs, all features),
+//! 51.7 s and 1.67 GB against 65.6 s and 1.98 GB in the same conditions. Tried and not kept
+//! (no gain above the noise): one const table instead of three, a tuple of slots instead of
+//! one local per field, a callback per field instead of one slice.
 //!
 //! The struct is written as the generator writes it and comes out as it went in, minus the
-//! field attributes the macro reads (`#[serde(rename = "..")]`, `#[serialize_always]`). A
-//! field's wire name is its name as written (`stringify!`), so the generator renames a keyword
-//! field explicitly (`#[serde(rename = "type")] pub r#type`). What it encodes and decodes is
-//! what the derives did, for the structs the generator gives it (no `#[serde(flatten)]` field
-//! and no derive by path from the config, which may read the `serde` attributes; those keep
-//! the derives):
-//! - encoding: every field under its wire name, except an `Option` field that is `None`,
+//! field attributes the macro reads (`#[wire = ".."]`, `#[serialize_always]`) and `Debug` and
+//! `PartialEq`, which the macro implements (the derive list holds `Clone`, `Default` and the
+//! config's derives; a derived `Hash` agrees with the `PartialEq`, which compares field by
+//! field). What it encodes and decodes is what the derives did, for the structs the generator
+//! gives it (no `#[serde(flatten)]` field and no derive by path from the config, which may read
+//! the `serde` attributes; those keep the derives):
+//! - encoding: every field under its property name, except an `Option` field that is `None`,
 //!   which is left out unless it is `#[serialize_always]` (a required nullable field, sent as
 //!   `null`), as serde_with's `skip_serializing_none` did;
 //! - decoding a map (JSON object) by property name: unknown properties are skipped, a property
 //!   twice is an error (`duplicate field`), a missing one is `None` for an `Option` field and
-//!   an error (`missing field`) for any other, as serde's `missing_field` does;
+//!   an error (`missing field`) for any other, as serde's `missing_field` does; field values
+//!   are read as `DeserializeOwned` (generated types borrow nothing);
 //! - decoding an empty sequence (`[]`, PHP's empty object) as the empty map, so a struct whose
 //!   fields are all optional decodes from it. A non-empty sequence is an error: serde's
-//!   positional reading of a struct from an array is nothing an OpenAPI description can mean.
+//!   positional reading of a struct from an array is nothing an OpenAPI description can mean;
+//! - `{:?}` and `{:#?}` print what `#[derive(Debug)]` prints (the field's name without `r#`),
+//!   and `==` is the derive's, field by field.
 
 /// A struct with its `Serialize`, `Deserialize`, `Debug` and `PartialEq`, from the struct as
 /// the generator writes it: each field's docs, then `#[wire = "name"]` (its property name), then

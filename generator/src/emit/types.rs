@@ -106,11 +106,12 @@ fn paragraph_break(doc: &TokenStream) -> Option<TokenStream> {
 /// A struct. Optional fields are left out when `None`; a required nullable field, sent as
 /// `null`, is marked `#[serialize_always]`.
 ///
-/// Most structs are written inside the runtime's `object!`, which adds their `Serialize` and
-/// `Deserialize` at a fraction of what serde's derives cost the compiler ([`lean`]; see
-/// `runtime/src/object.rs`): it reads each field's `#[serde(rename = "..")]` and
-/// `#[serialize_always]`, leaves out every other `Option` field that is `None`, and decodes an
-/// empty JSON array as the empty object. A struct with a flattened field or a derive by path
+/// Most structs are written inside the runtime's `object!`, which adds their `Serialize`,
+/// `Deserialize`, `Debug` and `PartialEq` at a fraction of what the derives cost the compiler
+/// ([`lean`]; see `runtime/src/object.rs`): it reads each field's `#[wire = ".."]` (its
+/// property name, written for every field) and `#[serialize_always]`, leaves out every other
+/// `Option` field that is `None`, and decodes an empty JSON array as the empty object; their
+/// derive list holds `Clone`, `Default` and the config's derives. A struct with a flattened field or a derive by path
 /// that the config adds keeps serde's derives, serde_with's `#[skip_serializing_none]` written
 /// once on the struct, and `#[serde(default)]` when its fields are all optional, so it also
 /// decodes from an empty JSON array.
