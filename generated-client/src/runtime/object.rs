@@ -158,7 +158,8 @@ pub(crate) trait Object: Sized + 'static {
 
 /// What `#[serialize_always]` on a field says (`object!` writes `false | serialize_always` for
 /// that field in [`Object::ALWAYS`]): the field is sent when `None`, as `null`.
-#[allow(non_upper_case_globals)]
+/// Unused by an API without a required nullable field.
+#[allow(non_upper_case_globals, dead_code)]
 pub(crate) const serialize_always: bool = true;
 
 /// A field's value as the helpers use it: encoded, shown, compared.
