@@ -27,7 +27,7 @@
 //! synthetic crate of 300 structs of 25 fields (strings, integers, options, lists, nested
 //! structs, docs), loaded machine: 5.9 s CPU and 344 MB of `cargo check` against 13.3 s and
 //! 612 MB for the first version; on GitHub's client (1,060 such structs, all features),
-//! 51.7 s and 1.67 GB against 65.6 s and 1.98 GB in the same conditions. Tried and not kept
+//! 37.0 s CPU and 1.67 GB against 48.8 s and 1.98 GB, back to back at load ~2 on 2 cores. Tried and not kept
 //! (no gain above the noise): one const table instead of three, a tuple of slots instead of
 //! one local per field, a callback per field instead of one slice.
 //!
