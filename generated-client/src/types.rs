@@ -4,10 +4,11 @@
 //! The API's schemas as Rust types.
 
 super::runtime::object! {
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Clone, Default)]
     #[non_exhaustive]
     pub struct HttpValidationError {
         /// Errors
+        #[wire = "errors"]
         pub errors: Option<Vec<ValidationError>>,
     }
 }
@@ -21,50 +22,64 @@ super::runtime::open_enum! {
 }
 
 super::runtime::object! {
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Clone, Default)]
     #[non_exhaustive]
     pub struct JobLogSchema {
         /// Id
+        #[wire = "id"]
         pub id: Option<uuid::Uuid>,
         /// Log
+        #[wire = "log"]
         pub log: Option<String>,
     }
 }
 
 super::runtime::object! {
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Clone, Default)]
     #[non_exhaustive]
     pub struct JobMessageSchema {
         /// Id
+        #[wire = "id"]
         pub id: Option<uuid::Uuid>,
+        #[wire = "status"]
         pub status: Option<JobStatus>,
         /// Reason
+        #[wire = "reason"]
         pub reason: Option<String>,
     }
 }
 
 super::runtime::object! {
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Clone)]
     #[non_exhaustive]
     pub struct JobSchema {
         /// Id
+        #[wire = "id"]
         pub id: uuid::Uuid,
         /// Engine Id
+        #[wire = "engine_id"]
         pub engine_id: Option<uuid::Uuid>,
         /// Workflow Id
+        #[wire = "workflow_id"]
         pub workflow_id: Option<uuid::Uuid>,
-        #[serde(rename = "type")]
+        #[wire = "type"]
         pub r#type: JobType,
+        #[wire = "status"]
         pub status: JobStatus,
         /// Created
+        #[wire = "created"]
         pub created: Option<chrono::DateTime<chrono::Utc>>,
         /// Last Updated
+        #[wire = "last_updated"]
         pub last_updated: Option<chrono::DateTime<chrono::Utc>>,
         /// Settings
+        #[wire = "settings"]
         pub settings: Option<JobSchemaSettings>,
         /// Now
+        #[wire = "now"]
         pub now: Option<chrono::DateTime<chrono::Utc>>,
         /// Attachment Types
+        #[wire = "attachment_types"]
         pub attachment_types: Option<Vec<JobAttachmentType>>,
     }
 }
@@ -107,24 +122,27 @@ super::runtime::open_enum! {
 }
 
 super::runtime::object! {
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Clone)]
     #[non_exhaustive]
     pub struct ListOfJobSchema {
         /// Jobs
+        #[wire = "jobs"]
         pub jobs: Vec<JobSchema>,
     }
 }
 
 super::runtime::object! {
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Clone)]
     #[non_exhaustive]
     pub struct ValidationError {
         /// Location
+        #[wire = "loc"]
         pub loc: Vec<ValidationErrorLocItem>,
         /// Message
+        #[wire = "msg"]
         pub msg: String,
         /// Error Type
-        #[serde(rename = "type")]
+        #[wire = "type"]
         pub r#type: String,
     }
 }

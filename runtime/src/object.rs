@@ -1,101 +1,122 @@
-//! The `object!` macro: a struct of the API with its `Serialize` and `Deserialize`, written
-//! lean for the compiler.
+//! The `object!` macro: a struct of the API with its `Serialize`, `Deserialize`, `Debug` and
+//! `PartialEq`, written lean for the compiler.
 //!
 //! serde's derives write about 300 lines per struct (a field enum and its visitor with three
 //! matches over the names, a positional `visit_seq`, a `visit_map` with a duplicate check and a
 //! missing-field fallback per field, and an early return per field that drops every other
 //! field's slot), and serde_with's `skip_serializing_none` re-parses each struct once more. In
 //! a client of a large API those bodies were most of what `cargo check` did: GitHub's 1,186
-//! structs cost 50 of its 77 s and 1.3 GB of its 3 GB (`-Z time-passes`). This macro writes
-//! one array entry per field, each field's value or slot as a trait object
-//! (`&dyn erased_serde::Serialize`, `&mut dyn Slot`), and hands the array to the helpers below,
-//! which rustc checks once: on a synthetic crate of 300 structs of 25 fields, 3.0 s of
-//! `cargo check` against the derives' 11.8 s (0.7 s without serde at all).
+//! structs cost 50 of its 77 s and 1.3 GB of its 3 GB (`-Z time-passes`). A first version of
+//! this macro wrote one array of trait objects per struct into its own `Serialize` and its own
+//! visitor (3.0 s against the derives' 11.8 s on 300 structs of 25 fields, plain types); what
+//! the struct still wrote itself (the visitor type, `expecting`, `visit_seq`, a `wire()` call
+//! per field, derived `Debug` and `PartialEq` walking the fields twice more) was then the
+//! largest cost left.
+//!
+//! Now a struct writes one impl of [`Object`], with two bodies that are not generic: `fields`,
+//! its fields in order as `&dyn Field` (a trait blanket-implemented for every
+//! `Serialize + Debug + PartialEq + 'static` type), and `read`, one `Option` slot per field
+//! filled by a [`ReadMap`] and then moved into the struct by one `match`; and consts of its
+//! name, field names, property names and which fields are sent when `None`. `Serialize`,
+//! `Deserialize` (one generic [`ObjectVisitor`] for all), `Debug` and `PartialEq` are one-line
+//! calls of the helpers below, which rustc checks once. The generator writes each property
+//! name literally (`#[wire = "name"]`), so the matcher has one optional group per field. On a
+//! synthetic crate of 300 structs of 25 fields (strings, integers, options, lists, nested
+//! structs, docs), loaded machine: 5.9 s CPU and 344 MB of `cargo check` against 13.3 s and
+//! 612 MB for the first version; on GitHub's client (1,060 such structs, all features),
+//! 37.0 s CPU and 1.67 GB against 48.8 s and 1.98 GB, back to back at load ~2 on 2 cores. Tried and not kept
+//! (no gain above the noise): one const table instead of three, a tuple of slots instead of
+//! one local per field, a callback per field instead of one slice.
 //!
 //! The struct is written as the generator writes it and comes out as it went in, minus the
-//! field attributes the macro reads (`#[serde(rename = "..")]`, `#[serialize_always]`). A
-//! field's wire name is its name as written (`stringify!`), so the generator renames a keyword
-//! field explicitly (`#[serde(rename = "type")] pub r#type`). What it encodes and decodes is
-//! what the derives did, for the structs the generator gives it (no `#[serde(flatten)]` field
-//! and no derive by path from the config, which may read the `serde` attributes; those keep
-//! the derives):
-//! - encoding: every field under its wire name, except an `Option` field that is `None`,
+//! field attributes the macro reads (`#[wire = ".."]`, `#[serialize_always]`) and `Debug` and
+//! `PartialEq`, which the macro implements (the derive list holds `Clone`, `Default` and the
+//! config's derives; a derived `Hash` agrees with the `PartialEq`, which compares field by
+//! field). What it encodes and decodes is what the derives did, for the structs the generator
+//! gives it (no `#[serde(flatten)]` field and no derive by path from the config, which may read
+//! the `serde` attributes; those keep the derives):
+//! - encoding: every field under its property name, except an `Option` field that is `None`,
 //!   which is left out unless it is `#[serialize_always]` (a required nullable field, sent as
 //!   `null`), as serde_with's `skip_serializing_none` did;
 //! - decoding a map (JSON object) by property name: unknown properties are skipped, a property
 //!   twice is an error (`duplicate field`), a missing one is `None` for an `Option` field and
-//!   an error (`missing field`) for any other, as serde's `missing_field` does;
+//!   an error (`missing field`) for any other, as serde's `missing_field` does; field values
+//!   are read as `DeserializeOwned` (generated types borrow nothing);
 //! - decoding an empty sequence (`[]`, PHP's empty object) as the empty map, so a struct whose
 //!   fields are all optional decodes from it. A non-empty sequence is an error: serde's
-//!   positional reading of a struct from an array is nothing an OpenAPI description can mean.
+//!   positional reading of a struct from an array is nothing an OpenAPI description can mean;
+//! - `{:?}` and `{:#?}` print what `#[derive(Debug)]` prints (the field's name without `r#`),
+//!   and `==` is the derive's, field by field.
 
-/// A struct with its `Serialize` and `Deserialize`, from the struct as the generator writes
-/// it: each field's docs, then `#[serde(rename = "wire")]` where the wire name is not the
-/// field's name, then `#[serialize_always]` on an `Option` field sent as `null` when `None`.
+/// A struct with its `Serialize`, `Deserialize`, `Debug` and `PartialEq`, from the struct as
+/// the generator writes it: each field's docs, then `#[wire = "name"]` (its property name), then
+/// `#[serialize_always]` on an `Option` field sent as `null` when `None`.
 macro_rules! object {
     (
         $(#[$meta:meta])*
         pub struct $name:ident {
             $(
                 $(#[doc = $doc:literal])*
-                $(#[serde(rename = $wire:literal)])?
-                $(#[serialize_always $($always:tt)*])?
+                #[wire = $wire:literal]
+                $(#[$always:ident])?
                 pub $field:ident: $ty:ty,
             )*
         }
     ) => {
         $(#[$meta])*
+        // `PartialEq` below is the derive's, field by field, so a derived `Hash` agrees.
+        #[allow(clippy::derived_hash_with_manual_eq)]
         pub struct $name {
             $($(#[doc = $doc])* pub $field: $ty,)*
         }
 
-        // The names the macro brings start with `__`, as serde's derives do: a type of the API
-        // named `Visitor` or `A` must not be shadowed in these bodies (the fields' locals are
-        // the macro's own by hygiene).
+        // Everything per struct is in this impl, two bodies that are not generic: the table
+        // of the fields, and their reading from slots. The trait impls below call helpers
+        // that rustc checks once. The names the macro brings start with `__`, as serde's
+        // derives do: a type of the API named `Visitor` or `A` must not be shadowed here (the
+        // fields' locals are the macro's own by hygiene).
+        impl super::runtime::Object for $name {
+            const NAME: &'static str = stringify!($name);
+            const NAMES: &'static [&'static str] = &[$(stringify!($field)),*];
+            const WIRE: &'static [&'static str] = &[$($wire),*];
+            const ALWAYS: &'static [bool] = &[$(false $(| super::runtime::$always)?),*];
+
+            fn fields(&self, __each: &mut dyn FnMut(&[&dyn super::runtime::Field])) {
+                __each(&[$(&self.$field),*])
+            }
+
+            fn read(__map: &mut dyn super::runtime::ReadMap) -> std::option::Option<Self> {
+                $(let mut $field = std::option::Option::<$ty>::None;)*
+                __map.read(&mut [$(&mut $field),*])?;
+                match ($($field,)*) {
+                    ($(std::option::Option::Some($field),)*) => std::option::Option::Some($name { $($field,)* }),
+                    #[allow(unreachable_patterns)]
+                    _ => std::option::Option::None,
+                }
+            }
+        }
+
         impl serde::Serialize for $name {
             fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> std::result::Result<__S::Ok, __S::Error> {
-                super::runtime::serialize_object(serializer, stringify!($name), &[$((
-                    super::runtime::wire(stringify!($field), &[$($wire)?]),
-                    &self.$field as &dyn erased_serde::Serialize,
-                    &[$($($always)* ())?],
-                ),)*])
+                super::runtime::serialize_object(self, serializer)
             }
         }
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> std::result::Result<Self, __D::Error> {
-                struct __Visitor;
+                super::runtime::deserialize_object(deserializer)
+            }
+        }
 
-                impl<'de> serde::de::Visitor<'de> for __Visitor {
-                    type Value = $name;
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                super::runtime::debug_object(self, f)
+            }
+        }
 
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(concat!("struct ", stringify!($name)))
-                    }
-
-                    fn visit_seq<__A: serde::de::SeqAccess<'de>>(self, seq: __A) -> std::result::Result<$name, __A::Error> {
-                        super::runtime::empty_seq(seq, self)
-                    }
-
-                    fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut map: __A) -> std::result::Result<$name, __A::Error> {
-                        // One tuple of every field's slot, bound by reference per field and
-                        // handed to the runtime as trait objects.
-                        let mut slots = ($(std::option::Option::<$ty>::None,)*);
-                        let ($($field,)*) = &mut slots;
-                        super::runtime::read_object(&mut map, &mut [$((
-                            super::runtime::wire(stringify!($field), &[$($wire)?]),
-                            $field as &mut dyn super::runtime::Slot<'de>,
-                        ),)*])?;
-                        match slots {
-                            ($(std::option::Option::Some($field),)*) => std::result::Result::Ok($name { $($field,)* }),
-                            #[allow(unreachable_patterns)]
-                            _ => std::result::Result::Err(serde::de::Error::custom("a field left unread")),
-                        }
-                    }
-                }
-
-                const FIELDS: &[&str] = &[$(super::runtime::wire(stringify!($field), &[$($wire)?])),*];
-                deserializer.deserialize_struct(stringify!($name), FIELDS, __Visitor)
+        impl std::cmp::PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                super::runtime::eq_objects(self, other)
             }
         }
     };
@@ -103,44 +124,194 @@ macro_rules! object {
 
 pub(crate) use object;
 
+use std::any::Any;
 use std::borrow::Cow;
+use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::{
     self, Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
 };
-use serde::ser::{Impossible, Serialize, SerializeStruct, Serializer};
+use serde::ser::{self as ser, Impossible, Serialize, SerializeStruct, Serializer};
 
-/// A field's wire name: the one `#[serde(rename = "..")]` gave (`renamed`), else the field's.
-pub(crate) const fn wire(name: &'static str, renamed: &[&'static str]) -> &'static str {
-    match renamed {
-        [wire, ..] => wire,
-        [] => name,
+/// A struct written by `object!`: what its field-walking helpers need, per struct.
+pub(crate) trait Object: Sized + 'static {
+    /// The struct's name (serde's and `Debug`'s).
+    const NAME: &'static str;
+    /// The fields' names as written (`r#type` for a keyword), in order.
+    const NAMES: &'static [&'static str];
+    /// The fields' property names, in order.
+    const WIRE: &'static [&'static str];
+    /// Whether each field is sent when `None` (as `null`), in order.
+    const ALWAYS: &'static [bool];
+
+    /// Hands the fields, in order, to `each`.
+    fn fields(&self, each: &mut dyn FnMut(&[&dyn Field]));
+
+    /// The struct from a map, read into one slot per field (in order) by `map`; `None` when
+    /// that failed (`map` keeps the error).
+    fn read(map: &mut dyn ReadMap) -> Option<Self>;
+}
+
+/// What `#[serialize_always]` on a field says (`object!` writes `false | serialize_always` for
+/// that field in [`Object::ALWAYS`]): the field is sent when `None`, as `null`.
+/// Unused by an API without a required nullable field.
+#[allow(non_upper_case_globals, dead_code)]
+pub(crate) const serialize_always: bool = true;
+
+/// A field's value as the helpers use it: encoded, shown, compared.
+pub(crate) trait Field {
+    /// The value to encode.
+    fn as_serialize(&self) -> &dyn erased_serde::Serialize;
+    /// The value to show.
+    fn as_debug(&self) -> &dyn fmt::Debug;
+    /// The value to compare with another field's.
+    fn as_any(&self) -> &dyn Any;
+    /// Whether the value equals `other` (a value of another type never does).
+    fn eq_any(&self, other: &dyn Any) -> bool;
+}
+
+impl<T: Serialize + fmt::Debug + PartialEq + 'static> Field for T {
+    fn as_serialize(&self) -> &dyn erased_serde::Serialize {
+        self
+    }
+
+    fn as_debug(&self) -> &dyn fmt::Debug {
+        self
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn eq_any(&self, other: &dyn Any) -> bool {
+        other.downcast_ref::<T>() == Some(self)
     }
 }
 
-/// One field to encode: its wire name, its value, and `[()]` when it is sent even when `None`
-/// (`#[serialize_always]`), `[]` when it is left out then.
-pub(crate) type Sent<'a> = (&'static str, &'a dyn erased_serde::Serialize, &'a [()]);
-
-/// Encodes a struct from its fields (see [`Sent`]): an `Option` field that is `None` is left
-/// out unless it is sent always.
-pub(crate) fn serialize_object<S: Serializer>(
+/// Encodes a struct: every field under its property name, except an `Option` field that is
+/// `None` and not sent always.
+pub(crate) fn serialize_object<T: Object, S: Serializer>(
+    value: &T,
     serializer: S,
-    name: &'static str,
-    fields: &[Sent<'_>],
 ) -> Result<S::Ok, S::Error> {
-    let skipped = |(_, value, always): &Sent<'_>| always.is_empty() && is_none(*value);
-    let len = fields.iter().filter(|field| !skipped(field)).count();
-    let mut state = serializer.serialize_struct(name, len)?;
-    for field in fields {
-        if skipped(field) {
-            state.skip_field(field.0)?;
+    let mut serializer = Some(serializer);
+    let mut result = None;
+    value.fields(&mut |fields| {
+        if let Some(serializer) = serializer.take() {
+            result = Some(serialize_fields::<T, S>(serializer, fields));
+        }
+    });
+    result.unwrap_or_else(|| Err(ser::Error::custom("a struct that gave no fields")))
+}
+
+/// [`serialize_object`] once the fields are at hand.
+fn serialize_fields<T: Object, S: Serializer>(
+    serializer: S,
+    fields: &[&dyn Field],
+) -> Result<S::Ok, S::Error> {
+    let sent =
+        |(field, when_none): (&&dyn Field, &bool)| *when_none || !is_none(field.as_serialize());
+    let len = fields.iter().zip(T::ALWAYS).filter(|f| sent(*f)).count();
+    let mut state = serializer.serialize_struct(T::NAME, len)?;
+    for (field, wire) in fields.iter().zip(T::ALWAYS).zip(T::WIRE) {
+        if sent(field) {
+            state.serialize_field(wire, field.0.as_serialize())?;
         } else {
-            state.serialize_field(field.0, field.1)?;
+            state.skip_field(wire)?;
         }
     }
     state.end()
+}
+
+/// Shows a struct as `#[derive(Debug)]` does (`{:?}` and `{:#?}`): its name, then each field's
+/// name as written (without `r#`) and value.
+pub(crate) fn debug_object<T: Object>(value: &T, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let mut result = Ok(());
+    value.fields(&mut |fields| {
+        let mut shown = f.debug_struct(T::NAME);
+        for (name, field) in T::NAMES.iter().zip(fields) {
+            shown.field(name.strip_prefix("r#").unwrap_or(name), field.as_debug());
+        }
+        result = shown.finish();
+    });
+    result
+}
+
+/// Whether two structs are equal as `#[derive(PartialEq)]` says: field by field, in order.
+pub(crate) fn eq_objects<T: Object>(left: &T, right: &T) -> bool {
+    let mut equal = false;
+    left.fields(&mut |left| {
+        right.fields(&mut |right| {
+            equal = left.len() == right.len()
+                && left.iter().zip(right).all(|(l, r)| l.eq_any(r.as_any()));
+        });
+    });
+    equal
+}
+
+/// Decodes a struct from a map (see [`read_object`]) or an empty sequence.
+pub(crate) fn deserialize_object<'de, T: Object, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    deserializer.deserialize_struct(T::NAME, T::WIRE, ObjectVisitor::<T>(PhantomData))
+}
+
+/// The visitor of every struct written by `object!`.
+struct ObjectVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "struct {}", T::NAME)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {
+        empty_seq(seq, self)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut reader = MapReader {
+            map: &mut map,
+            wire: T::WIRE,
+            error: None,
+            de: PhantomData,
+        };
+        match T::read(&mut reader) {
+            Some(value) => Ok(value),
+            None => Err(reader
+                .error
+                .unwrap_or_else(|| de::Error::custom("a field left unread"))),
+        }
+    }
+}
+
+/// Reads a map into a struct's slots, for [`Object::read`].
+pub(crate) trait ReadMap {
+    /// Reads the properties into the slots (one per field, in order, see [`read_object`]);
+    /// `None` on an error, which the reader keeps.
+    fn read(&mut self, slots: &mut [&mut dyn Slot]) -> Option<()>;
+}
+
+/// A [`ReadMap`] over a map of the format, keeping its error.
+struct MapReader<'a, 'de, A: MapAccess<'de>> {
+    map: &'a mut A,
+    wire: &'static [&'static str],
+    error: Option<A::Error>,
+    de: PhantomData<&'de ()>,
+}
+
+impl<'de, A: MapAccess<'de>> ReadMap for MapReader<'_, 'de, A> {
+    fn read(&mut self, slots: &mut [&mut dyn Slot]) -> Option<()> {
+        match read_object(self.map, self.wire, slots) {
+            Ok(()) => Some(()),
+            Err(error) => {
+                self.error = Some(error);
+                None
+            }
+        }
+    }
 }
 
 /// Whether a value encodes as `None` (an `Option` that is `None`: nothing else calls
@@ -285,24 +456,24 @@ impl<'de> Visitor<'de> for KeyVisitor {
 }
 
 /// A field's slot while its struct is decoded: `None` until its property is read.
-pub(crate) trait Slot<'de> {
+pub(crate) trait Slot {
     /// Whether the property was read.
     fn is_set(&self) -> bool;
     /// Reads the value.
     fn read(
         &mut self,
-        deserializer: &mut dyn erased_serde::Deserializer<'de>,
+        deserializer: &mut dyn erased_serde::Deserializer<'_>,
     ) -> Result<(), erased_serde::Error>;
 }
 
-impl<'de, T: Deserialize<'de>> Slot<'de> for Option<T> {
+impl<T: de::DeserializeOwned> Slot for Option<T> {
     fn is_set(&self) -> bool {
         self.is_some()
     }
 
     fn read(
         &mut self,
-        deserializer: &mut dyn erased_serde::Deserializer<'de>,
+        deserializer: &mut dyn erased_serde::Deserializer<'_>,
     ) -> Result<(), erased_serde::Error> {
         *self = Some(erased_serde::deserialize::<T>(deserializer)?);
         Ok(())
@@ -310,9 +481,9 @@ impl<'de, T: Deserialize<'de>> Slot<'de> for Option<T> {
 }
 
 /// Reads a value into a slot, from the map's own deserializer.
-struct SlotSeed<'a, 'de>(&'a mut dyn Slot<'de>);
+struct SlotSeed<'a>(&'a mut dyn Slot);
 
-impl<'de> DeserializeSeed<'de> for SlotSeed<'_, 'de> {
+impl<'de> DeserializeSeed<'de> for SlotSeed<'_> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -321,15 +492,20 @@ impl<'de> DeserializeSeed<'de> for SlotSeed<'_, 'de> {
     }
 }
 
-/// Reads a struct's properties into its slots (wire name, slot): unknown properties are
+/// Reads a struct's properties into its slots (one per property name in `wire`): unknown properties are
 /// skipped, a property twice is an error; then every slot left empty is filled with what its
 /// type is when missing (`None` for an `Option`, else an error naming the property).
 pub(crate) fn read_object<'de, A: MapAccess<'de>>(
     map: &mut A,
-    fields: &mut [(&'static str, &mut dyn Slot<'de>)],
+    wire: &'static [&'static str],
+    slots: &mut [&mut dyn Slot],
 ) -> Result<(), A::Error> {
     while let Some(key) = map.next_key::<Key<'de>>()? {
-        match fields.iter_mut().find(|(wire, _)| *wire == key.0) {
+        match wire
+            .iter()
+            .zip(slots.iter_mut())
+            .find(|(wire, _)| **wire == key.0)
+        {
             Some((wire, slot)) => {
                 if slot.is_set() {
                     return Err(de::Error::duplicate_field(wire));
@@ -341,7 +517,7 @@ pub(crate) fn read_object<'de, A: MapAccess<'de>>(
             }
         }
     }
-    for (wire, slot) in fields.iter_mut() {
+    for (wire, slot) in wire.iter().zip(slots.iter_mut()) {
         if !slot.is_set() {
             let missing = Missing::<A::Error>(wire, PhantomData);
             slot.read(&mut <dyn erased_serde::Deserializer>::erase(missing))
@@ -415,32 +591,37 @@ mod tests {
 
         runtime::object! {
             /// A pet.
-            #[derive(Debug, Clone, PartialEq)]
+            #[derive(Clone)]
             #[non_exhaustive]
             pub struct Pet {
                 /// The id.
+                #[wire = "id"]
                 pub id: i64,
-                #[serde(rename = "petType")]
+                #[wire = "petType"]
                 pub pet_type: Option<String>,
+                #[wire = "tags"]
                 pub tags: Option<Vec<String>>,
-                #[serde(rename = "type")]
+                #[wire = "type"]
                 pub r#type: Option<serde_json::Value>,
+                #[wire = "owner"]
                 pub owner: Option<Owner>,
                 /// Required and nullable: sent as `null`.
+                #[wire = "note"]
                 #[serialize_always]
                 pub note: Option<String>,
             }
         }
 
         runtime::object! {
-            #[derive(Debug, Clone, PartialEq, Default)]
+            #[derive(Clone, Default)]
             pub struct Owner {
+                #[wire = "name"]
                 pub name: Option<String>,
             }
         }
 
         runtime::object! {
-            #[derive(Debug, Clone, PartialEq)]
+            #[derive(Clone)]
             pub struct Empty {}
         }
 
@@ -458,9 +639,12 @@ mod tests {
             #[serialize_always]
             pub note: Option<String>,
         }
+
+        #[derive(Debug)]
+        pub struct EmptyDerived {}
     }
 
-    use types::{Derived, Empty, Owner, Pet};
+    use types::{Derived, Empty, EmptyDerived, Owner, Pet};
 
     /// The macro's result and the derive's on `json`: both values, or both error messages.
     fn both(json: &str) -> (Result<Pet, String>, Result<Derived, String>) {
@@ -552,5 +736,56 @@ mod tests {
         assert_eq!(owned, borrowed);
         assert_eq!(owned.pet_type.as_deref(), Some("dog"));
         assert_eq!(owned.owner.and_then(|o| o.name).as_deref(), Some("o"));
+    }
+
+    #[test]
+    fn debug_and_equality_are_the_derives() {
+        let json = r#"{"id": 1, "petType": "cat", "tags": ["a"], "type": {"x": 1.5}, "owner": {"name": "n"}}"#;
+        let (pet, derived) = both(json);
+        let (pet, derived) = (pet.unwrap(), derived.unwrap());
+        assert_eq!(
+            format!("{pet:?}"),
+            format!("{derived:?}").replacen("Derived", "Pet", 1)
+        );
+        assert_eq!(
+            format!("{pet:#?}"),
+            format!("{derived:#?}").replacen("Derived", "Pet", 1)
+        );
+        assert!(format!("{pet:?}").contains("type: Some(Object"), "{pet:?}");
+        for alternate in [false, true] {
+            let show = |value: &dyn std::fmt::Debug| match alternate {
+                true => format!("{value:#?}"),
+                false => format!("{value:?}"),
+            };
+            assert_eq!(
+                show(&Empty {}),
+                show(&EmptyDerived {}).replace("EmptyDerived", "Empty")
+            );
+        }
+        assert_eq!(
+            format!("{:#?}", Owner::default()),
+            "Owner {\n    name: None,\n}"
+        );
+
+        assert_eq!(pet, pet.clone());
+        assert_eq!(Empty {}, Empty {});
+        let differs: [fn(&mut Pet); 4] = [
+            |p| p.id = 2,
+            |p| p.pet_type = None,
+            |p| p.owner = Some(Owner::default()),
+            |p| p.r#type = Some(serde_json::json!({"x": 1.25})),
+        ];
+        for change in differs {
+            let mut other = pet.clone();
+            change(&mut other);
+            assert_ne!(pet, other);
+            assert_ne!(other, pet);
+        }
+        let nan = |id| Pet {
+            r#type: Some(serde_json::json!(f64::NAN)),
+            ..serde_json::from_value(serde_json::json!({ "id": id })).unwrap()
+        };
+        // `json!(NaN)` is `null`: equal, as the derive says.
+        assert_eq!(nan(1), nan(1));
     }
 }

@@ -106,11 +106,12 @@ fn paragraph_break(doc: &TokenStream) -> Option<TokenStream> {
 /// A struct. Optional fields are left out when `None`; a required nullable field, sent as
 /// `null`, is marked `#[serialize_always]`.
 ///
-/// Most structs are written inside the runtime's `object!`, which adds their `Serialize` and
-/// `Deserialize` at a fraction of what serde's derives cost the compiler ([`lean`]; see
-/// `runtime/src/object.rs`): it reads each field's `#[serde(rename = "..")]` and
-/// `#[serialize_always]`, leaves out every other `Option` field that is `None`, and decodes an
-/// empty JSON array as the empty object. A struct with a flattened field or a derive by path
+/// Most structs are written inside the runtime's `object!`, which adds their `Serialize`,
+/// `Deserialize`, `Debug` and `PartialEq` at a fraction of what the derives cost the compiler
+/// ([`lean`]; see `runtime/src/object.rs`): it reads each field's `#[wire = ".."]` (its
+/// property name, written for every field) and `#[serialize_always]`, leaves out every other
+/// `Option` field that is `None`, and decodes an empty JSON array as the empty object; their
+/// derive list holds `Clone`, `Default` and the config's derives. A struct with a flattened field or a derive by path
 /// that the config adds keeps serde's derives, serde_with's `#[skip_serializing_none]` written
 /// once on the struct, and `#[serde(default)]` when its fields are all optional, so it also
 /// decodes from an empty JSON array.
@@ -140,9 +141,21 @@ fn struct_item(
         let doc = doc_attrs(field_doc(field).unwrap_or_default());
         let name = ident(&field.name);
         let ty = type_tokens(&field.ty, Scope::Types);
-        // `object!` marks every `Option` it must not leave out; skip_serializing_none only
-        // the ones among the fields it leaves out.
-        let always = (field.ty.is_option() && !is_skipped(field) && (lean || skip_none.is_some()))
+        if lean {
+            // `object!` takes every field's property name from `#[wire = ".."]`, and marks
+            // every `Option` it must not leave out.
+            let wire = &field.wire;
+            let always =
+                (field.ty.is_option() && !is_skipped(field)).then(|| quote!(#[serialize_always]));
+            return quote! {
+                #doc
+                #[wire = #wire]
+                #always
+                pub #name: #ty,
+            };
+        }
+        // skip_serializing_none marks the `Option`s among the fields it leaves out.
+        let always = (field.ty.is_option() && !is_skipped(field) && skip_none.is_some())
             .then(|| quote!(#[serialize_always]));
         if field.flatten {
             return quote! {
@@ -152,10 +165,7 @@ fn struct_item(
                 pub #name: #ty,
             };
         }
-        // `object!` takes a field's wire name from its name as written (`stringify!`), so a
-        // keyword field (`r#type`) is renamed too.
-        let written = lean && name != field.wire;
-        let rename = (field.name != field.wire || written).then(|| {
+        let rename = (field.name != field.wire).then(|| {
             let wire = &field.wire;
             quote!(#[serde(rename = #wire)])
         });
@@ -170,7 +180,7 @@ fn struct_item(
         return quote! {
             super::runtime::object! {
                 #doc
-                #[derive(Debug, Clone, PartialEq, #default #extra)]
+                #[derive(Clone, #default #extra)]
                 #[non_exhaustive]
                 pub struct #name {
                     #(#fields)*
