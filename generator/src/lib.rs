@@ -104,7 +104,7 @@ pub fn merge_sources(
         errors.push(Error::Merge(merge::MergeError::NoFragments { files }));
         None
     } else {
-        match merge::merge_owned(fragments, on_conflict) {
+        match merge::merge_with(&fragments, on_conflict) {
             Ok(merged) => Some(merged),
             Err(merge_errors) => {
                 errors.extend(merge_errors.into_iter().map(Error::Merge));

@@ -5,7 +5,6 @@
 //! reports every bad fragment. The merged document says the newest `openapi` version any
 //! fragment says.
 
-use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -40,48 +39,43 @@ pub(super) struct Merger {
 }
 
 impl Merger {
-    /// Reads one fragment (the one at index `current` in merge order) into the slots: an owned
-    /// fragment's definitions are moved into them, a borrowed one's copied.
-    pub(super) fn add(&mut self, fragment: Cow<'_, Fragment>) -> Result<(), MergeError> {
+    /// Reads one fragment (the one at index `current` in merge order) into the slots.
+    pub(super) fn add(&mut self, fragment: &Fragment) -> Result<(), MergeError> {
         let at = (fragment.file.clone(), fragment.line);
         let invalid = |message: String, help: &str| MergeError::Fragment {
-            file: at.0.clone(),
-            line: at.1,
+            file: fragment.file.clone(),
+            line: fragment.line,
             message,
             help: help.to_owned(),
         };
-        let value = match fragment {
-            Cow::Borrowed(fragment) => Cow::Borrowed(&fragment.value),
-            Cow::Owned(fragment) => Cow::Owned(fragment.value),
-        };
-        let document = object(value).map_err(|value| {
-            invalid(
+        let Some(document) = fragment.value.as_object() else {
+            return Err(invalid(
                 format!(
                     "not an OpenAPI document: a {} instead of an object",
-                    kind(&value)
+                    kind(&fragment.value)
                 ),
                 "give an OpenAPI 3.0 or 3.1 document (an object with `openapi`, `info` and `paths`)",
-            )
-        })?;
+            ));
+        };
         self.add_version(document.get("openapi"))
             .map_err(|message| {
                 invalid(message, "convert the document to OpenAPI 3.0.x or 3.1.x")
             })?;
 
-        for (key, value) in entries(document) {
+        for (key, value) in document {
             match key.as_str() {
                 "openapi" => {}
                 "paths" => {
-                    let paths = object(value).map_err(|value| {
-                        invalid(not_object("paths", &value), "make `paths` an object")
+                    let paths = value.as_object().ok_or_else(|| {
+                        invalid(not_object("paths", value), "make `paths` an object")
                     })?;
                     Self::add_groups(&mut self.paths, "paths", paths, &at, self.current)
                         .map_err(|m| invalid(m, "fix the path item"))?;
                 }
                 "components" => {
-                    let components = object(value).map_err(|value| {
+                    let components = value.as_object().ok_or_else(|| {
                         invalid(
-                            not_object("components", &value),
+                            not_object("components", value),
                             "make `components` an object",
                         )
                     })?;
@@ -105,7 +99,7 @@ impl Merger {
                 _ => {
                     self.top
                         .entry(key.clone())
-                        .or_insert_with(|| Slot::new(key.clone(), pointer::join([&key])))
+                        .or_insert_with(|| Slot::new(key.clone(), pointer::join([key])))
                         .add(value, &at, self.current);
                 }
             }
@@ -161,16 +155,16 @@ impl Merger {
     fn add_groups(
         groups: &mut BTreeMap<String, Group>,
         top: &str,
-        entries_of_top: Cow<'_, Map<String, Value>>,
+        entries: &Map<String, Value>,
         at: &(PathBuf, usize),
         current: usize,
     ) -> Result<(), String> {
-        for (name, value) in entries(entries_of_top) {
+        for (name, value) in entries {
             if name.starts_with("x-") {
                 let group = groups.entry(name.clone()).or_insert_with(|| {
                     Group::Extension(Slot::new(
                         format!("{top}.{name}"),
-                        pointer::join([top, &name]),
+                        pointer::join([top, name]),
                     ))
                 });
                 if let Group::Extension(slot) = group {
@@ -178,19 +172,20 @@ impl Merger {
                 }
                 continue;
             }
-            let value =
-                object(value).map_err(|value| not_object(&format!("{top}.{name}"), &value))?;
+            let value = value
+                .as_object()
+                .ok_or_else(|| not_object(&format!("{top}.{name}"), value))?;
             let group = groups
                 .entry(name.clone())
                 .or_insert_with(|| Group::Entries(BTreeMap::new()));
             if let Group::Entries(slots) = group {
-                for (key, inner) in entries(value) {
+                for (key, inner) in value {
                     slots
                         .entry(key.clone())
                         .or_insert_with(|| {
                             Slot::new(
                                 format!("{top}.{name}.{key}"),
-                                pointer::join([top, &name, &key]),
+                                pointer::join([top, name, key]),
                             )
                         })
                         .add(inner, at, current);
@@ -200,21 +195,18 @@ impl Merger {
         Ok(())
     }
 
-    fn add_tags(&mut self, tags: Cow<'_, Value>, at: &(PathBuf, usize)) -> Result<(), String> {
+    fn add_tags(&mut self, tags: &Value, at: &(PathBuf, usize)) -> Result<(), String> {
         let current = self.current;
-        let tags: Vec<Cow<'_, Value>> = match tags {
-            Cow::Borrowed(Value::Array(tags)) => tags.iter().map(Cow::Borrowed).collect(),
-            Cow::Owned(Value::Array(tags)) => tags.into_iter().map(Cow::Owned).collect(),
-            other => return Err(format!("`tags` is a {}, not a list", kind(&other))),
-        };
+        let tags = tags
+            .as_array()
+            .ok_or_else(|| format!("`tags` is a {}, not a list", kind(tags)))?;
         for tag in tags {
             let name = tag
                 .get("name")
                 .and_then(Value::as_str)
-                .ok_or_else(|| format!("the tag {} has no string `name`", short(&tag)))?
-                .to_owned();
+                .ok_or_else(|| format!("the tag {} has no string `name`", short(tag)))?;
             self.tags
-                .entry(name.clone())
+                .entry(name.to_owned())
                 .or_insert_with(|| Slot::new(format!("tags.{name}"), "/tags".to_owned()))
                 .add(tag, at, current);
         }
@@ -289,29 +281,6 @@ fn kind(value: &Value) -> &'static str {
 
 fn not_object(what: &str, value: &Value) -> String {
     format!("`{what}` is a {}, not an object", kind(value))
-}
-
-/// `value` as an object (borrowed or owned as `value` is), or `value` back if it is none.
-fn object(value: Cow<'_, Value>) -> Result<Cow<'_, Map<String, Value>>, Cow<'_, Value>> {
-    match value {
-        Cow::Borrowed(Value::Object(map)) => Ok(Cow::Borrowed(map)),
-        Cow::Owned(Value::Object(map)) => Ok(Cow::Owned(map)),
-        other => Err(other),
-    }
-}
-
-/// The entries of `map` in order, each value borrowed or owned as `map` is.
-fn entries(map: Cow<'_, Map<String, Value>>) -> Vec<(String, Cow<'_, Value>)> {
-    match map {
-        Cow::Borrowed(map) => map
-            .iter()
-            .map(|(key, value)| (key.clone(), Cow::Borrowed(value)))
-            .collect(),
-        Cow::Owned(map) => map
-            .into_iter()
-            .map(|(key, value)| (key, Cow::Owned(value)))
-            .collect(),
-    }
 }
 
 #[cfg(test)]

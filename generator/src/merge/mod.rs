@@ -259,26 +259,11 @@ pub fn merge_with(
     fragments: &[Fragment],
     on_conflict: OnConflict,
 ) -> Result<Merged, Vec<MergeError>> {
-    // Fragments are borrowed; one is copied only when a rename rewrites it.
-    merge_in_order(fragments.iter().map(Cow::Borrowed).collect(), on_conflict)
-}
-
-/// [`merge_with`] on fragments the merge may take apart: their definitions are moved into the
-/// merged document rather than copied (the same document; what `stitch generate` uses).
-pub fn merge_owned(
-    fragments: Vec<Fragment>,
-    on_conflict: OnConflict,
-) -> Result<Merged, Vec<MergeError>> {
-    merge_in_order(fragments.into_iter().map(Cow::Owned).collect(), on_conflict)
-}
-
-fn merge_in_order(
-    mut order: Vec<Cow<'_, Fragment>>,
-    on_conflict: OnConflict,
-) -> Result<Merged, Vec<MergeError>> {
-    if order.is_empty() {
+    if fragments.is_empty() {
         return Err(vec![MergeError::NoFragments { files: Vec::new() }]);
     }
+    // Fragments are borrowed; one is copied only when a rename rewrites it.
+    let mut order: Vec<Cow<'_, Fragment>> = fragments.iter().map(Cow::Borrowed).collect();
     order.sort_by(|a, b| {
         (&a.file, a.line)
             .cmp(&(&b.file, b.line))
@@ -290,14 +275,7 @@ fn merge_in_order(
     loop {
         let mut merger = Merger::default();
         let mut errors = Vec::new();
-        // Only a rename reads the fragments again; else the last round takes them apart.
-        let again = on_conflict == OnConflict::Rename && round < rename::MAX_RENAME_ROUNDS;
-        let fragments: Vec<Cow<'_, Fragment>> = if again {
-            order.iter().map(|f| Cow::Borrowed(&**f)).collect()
-        } else {
-            std::mem::take(&mut order)
-        };
-        for (index, fragment) in fragments.into_iter().enumerate() {
+        for (index, fragment) in order.iter().enumerate() {
             merger.current = index;
             if let Err(e) = merger.add(fragment) {
                 errors.push(e);

@@ -5,7 +5,6 @@
 //! of their writings the smallest compact JSON is kept, so the result does not depend on which
 //! fragment came first. Variants stay in the order they were first seen.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -68,8 +67,7 @@ impl Slot {
         }
     }
 
-    /// Adds one definition: a borrowed one is copied if kept, an owned one moved.
-    pub(super) fn add(&mut self, value: Cow<'_, Value>, at: &(PathBuf, usize), source: usize) {
+    pub(super) fn add(&mut self, value: &Value, at: &(PathBuf, usize), source: usize) {
         match self.variants.iter_mut().find(|v| v.value == *value) {
             Some(variant) => {
                 variant.sources.push(source);
@@ -77,19 +75,19 @@ impl Slot {
                 // choice does not depend on which fragment came first. Written the same way
                 // (the common case: one component copied onto many pages), there is nothing
                 // to choose, and nothing is serialized.
-                if !same_writing(&variant.value, &value) {
-                    let text = compact(&value);
+                if !same_writing(&variant.value, value) {
+                    let text = compact(value);
                     let current = variant
                         .compact
                         .get_or_insert_with(|| compact(&variant.value));
                     if smaller(&text, current) {
-                        variant.value = value.into_owned();
+                        variant.value = value.clone();
                         variant.compact = Some(text);
                     }
                 }
             }
             None => self.variants.push(Variant {
-                value: value.into_owned(),
+                value: value.clone(),
                 compact: None,
                 at: at.clone(),
                 sources: vec![source],
@@ -160,9 +158,9 @@ mod tests {
             "components.schemas.S".to_owned(),
             "/components/schemas/S".to_owned(),
         );
-        slot.add(Cow::Owned(json!({"b": 1, "a": 2})), &at("x.md"), 0);
-        slot.add(Cow::Borrowed(&json!({"c": 1})), &at("y.md"), 1);
-        slot.add(Cow::Owned(json!({"a": 2, "b": 1})), &at("z.md"), 2);
+        slot.add(&json!({"b": 1, "a": 2}), &at("x.md"), 0);
+        slot.add(&json!({"c": 1}), &at("y.md"), 1);
+        slot.add(&json!({"a": 2, "b": 1}), &at("z.md"), 2);
         assert_eq!(slot.variants.len(), 2);
         assert_eq!(slot.variants[0].sources, [0, 2]);
         assert_eq!(slot.variants[0].at, at("x.md"), "where it was first seen");
