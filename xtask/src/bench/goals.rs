@@ -141,16 +141,12 @@ mod tests {
 
     use super::*;
 
-    fn sample(cpu: f64, wall: f64, mb: u64) -> Sample {
-        Sample::of(cpu, wall, mb)
-    }
-
     #[test]
     fn a_target_is_met_by_cpu_time_missed_or_not_measured() {
         let met = judged(
             "t",
             &limits::GITHUB_TWO_TAGS,
-            Ok(sample(7.0, 20.0, 500)),
+            Ok(Sample::of(7.0, 20.0, 500)),
             "a".to_owned(),
         );
         assert_eq!(met.verdict, Verdict::Met);
@@ -161,7 +157,7 @@ mod tests {
         let missed = judged(
             "t",
             &limits::GITHUB_TWO_TAGS,
-            Ok(sample(7.0, 7.0, 601)),
+            Ok(Sample::of(7.0, 7.0, 601)),
             String::new(),
         );
         assert_eq!(missed.verdict, Verdict::Missed);
@@ -237,18 +233,18 @@ mod tests {
                 generated: vec![
                     Generated {
                         tool: Tool::StitchPages,
-                        outcome: Ok(figures(sample(0.45, 0.7, 196))),
+                        outcome: Ok(figures(Sample::of(0.45, 0.7, 196))),
                     },
                     Generated {
                         tool: Tool::OpenApiGenerator,
-                        outcome: Ok(figures(sample(30.0, 12.7, 958))),
+                        outcome: Ok(figures(Sample::of(30.0, 12.7, 958))),
                     },
                 ],
             }],
             checks: vec![
-                checked(Tool::StitchPages, Ok(sample(38.0, 40.6, 2965))),
+                checked(Tool::StitchPages, Ok(Sample::of(38.0, 40.6, 2965))),
                 checked(Tool::StitchJson, Err("exited with code 101\nerror[E0425]")),
-                checked(Tool::OpenApiGenerator, Ok(sample(99.5, 102.2, 6894))),
+                checked(Tool::OpenApiGenerator, Ok(Sample::of(99.5, 102.2, 6894))),
             ],
             per_tag,
             graph,
@@ -269,7 +265,10 @@ mod tests {
 
     #[test]
     fn issue_17s_targets_are_rows_with_the_anchor_of_the_same_run() {
-        let rows = vec![per_tag_row(ids::GITHUB_TWO_TAGS, Ok(sample(7.9, 8.5, 590)))];
+        let rows = vec![per_tag_row(
+            ids::GITHUB_TWO_TAGS,
+            Ok(Sample::of(7.9, 8.5, 590)),
+        )];
         let run = results(Ok(rows), false);
         let targets = targets(&run);
         let by = |start: &str| {
@@ -303,8 +302,8 @@ mod tests {
         // With --graph, Graph's rows are judged, the full figure beside the one tag's.
         let rows = vec![
             per_tag_row(ids::GRAPH_GENERATE, Err("exited with code 2".to_owned())),
-            per_tag_row(ids::GRAPH_ONE_TAG, Ok(sample(50.0, 70.0, 2900))),
-            per_tag_row(ids::GRAPH_ALL, Ok(sample(900.0, 1000.0, 30_000))),
+            per_tag_row(ids::GRAPH_ONE_TAG, Ok(Sample::of(50.0, 70.0, 2900))),
+            per_tag_row(ids::GRAPH_ALL, Ok(Sample::of(900.0, 1000.0, 30_000))),
         ];
         let run = results(Ok(rows), true);
         let targets = super::targets(&run);

@@ -123,33 +123,35 @@ mod tests {
 
     use super::*;
 
-    fn sample(cpu: f64, wall: f64, mb: u64) -> Sample {
-        Sample::of(cpu, wall, mb)
-    }
-
     #[test]
     fn time_is_judged_on_cpu_and_memory_on_the_peak() {
-        assert_eq!(judge(&sample(20.0, 24.0, 1400), &GITHUB_ALL), Judged::Met);
         assert_eq!(
-            judge(&sample(20.0, 90.0, 1400), &GITHUB_ALL),
+            judge(&Sample::of(20.0, 24.0, 1400), &GITHUB_ALL),
+            Judged::Met
+        );
+        assert_eq!(
+            judge(&Sample::of(20.0, 90.0, 1400), &GITHUB_ALL),
             Judged::MetByCpu
         );
         assert_eq!(
-            judge(&sample(26.0, 26.0, 1400), &GITHUB_ALL),
+            judge(&Sample::of(26.0, 26.0, 1400), &GITHUB_ALL),
             Judged::MissedTime
         );
         assert_eq!(
-            judge(&sample(20.0, 20.0, 1501), &GITHUB_ALL),
+            judge(&Sample::of(20.0, 20.0, 1501), &GITHUB_ALL),
             Judged::MissedMemory
         );
         assert_eq!(
-            judge(&sample(62.0, 94.0, 3138), &GITHUB_ALL),
+            judge(&Sample::of(62.0, 94.0, 3138), &GITHUB_ALL),
             Judged::MissedBoth
         );
         // The limits are inclusive; a target without a memory limit ignores memory.
-        assert_eq!(judge(&sample(25.0, 25.0, 1500), &GITHUB_ALL), Judged::Met);
         assert_eq!(
-            judge(&sample(0.4, 0.4, 9000), &GITHUB_GENERATE),
+            judge(&Sample::of(25.0, 25.0, 1500), &GITHUB_ALL),
+            Judged::Met
+        );
+        assert_eq!(
+            judge(&Sample::of(0.4, 0.4, 9000), &GITHUB_GENERATE),
             Judged::Met
         );
         assert!(Judged::MetByCpu.met() && !Judged::MissedMemory.met());
@@ -158,7 +160,7 @@ mod tests {
     #[test]
     fn samples_read_well() {
         assert_eq!(
-            sample_words(&sample(38.1, 40.6, 2965)),
+            sample_words(&Sample::of(38.1, 40.6, 2965)),
             "38.1 s CPU (40.6 s wall), 2965 MB"
         );
         assert_eq!(seconds(Duration::from_millis(42)), "0.042 s");
