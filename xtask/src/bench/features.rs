@@ -28,7 +28,7 @@ use serde_json::{Value, json};
 
 use super::check;
 use super::limits::{self, Limit};
-use super::measure::{Meter, Sample};
+use super::measure::{Meter, Others, Sample};
 use super::text::{first_line, megabytes, seconds, write_section};
 
 /// Where the section of `BENCHMARKS.md` this command writes begins.
@@ -297,7 +297,7 @@ pub fn run(
     } else {
         "cargo xtask bench --per-tag"
     };
-    let section = section(machine, command, &rows, anchor.as_ref());
+    let section = section(machine, command, &rows, anchor.as_ref(), &meter.others());
     print!("{section}");
     write_section(root, MARKER, &section, "bench --per-tag")?;
     let mut value = old
@@ -499,6 +499,7 @@ pub fn section(
     command: &str,
     rows: &[Row],
     anchor: Option<&Anchor>,
+    others: &[Others],
 ) -> String {
     let mut out = format!(
         "{MARKER}\n## Per-tag cargo features: cargo check by what is compiled\n\n\
@@ -506,12 +507,17 @@ pub fn section(
          ({} cores, load {} when it started). Generation is the release binary; `cargo check` \
          runs with the dependencies already checked, `CARGO_INCREMENTAL=0`, \
          `--no-default-features --features rustls,...`. CPU is user + system time of cargo and \
-         every rustc it ran; peak memory is the largest single process. This machine is shared: \
-         wall time is inflated by the load, CPU time and peak memory much less, so targets are \
-         judged on CPU time and peak memory (wall time beside).\n\n\
+         every rustc it ran; peak memory is the largest single process. Targets are judged on \
+         CPU time and peak memory (wall time beside). Others' work inflates CPU time too (up to \
+         ~1.5× here with the second core busy), so each run first waits up to 30 s for quiet; \
+         other processes during the runs: {}.\n\n\
          | run | what | operations | wall | CPU | peak memory | target | verdict |\n\
          |---|---|---:|---:|---:|---:|---|---|\n",
-        machine.date, machine.cpu, machine.cores, machine.load
+        machine.date,
+        machine.cpu,
+        machine.cores,
+        machine.load,
+        super::quiet::words(others)
     );
     for row in rows {
         let (wall, cpu, peak, verdict) = match &row.outcome {
@@ -530,7 +536,7 @@ pub fn section(
                 "failed",
             ),
         };
-        let target = row.target.as_ref().map_or("", |t| t.words);
+        let target = row.target.as_ref().map_or_else(String::new, Limit::words);
         let _ = writeln!(
             out,
             "| {} | {} | {} | {wall} | {cpu} | {peak} | {target} | {verdict} |",
@@ -584,7 +590,7 @@ pub fn json_of(
                 "operations": row.operations,
             });
             if let Some(limit) = &row.target {
-                value["target"] = json!(limit.words);
+                value["target"] = json!(limit.words());
                 value["target_cpu_seconds"] = json!(limit.seconds);
                 value["target_peak_rss_bytes"] = json!(limit.bytes);
             }
@@ -787,7 +793,7 @@ mod tests {
             date: "2026-12-03".to_owned(),
             same_run: true,
         };
-        let text = section(&machine(), "cargo xtask bench", &rows, Some(&anchor));
+        let text = section(&machine(), "cargo xtask bench", &rows, Some(&anchor), &[]);
         assert!(text.starts_with(MARKER), "{text}");
         assert!(text.contains("Written by `cargo xtask bench` ("), "{text}");
         assert!(
@@ -820,12 +826,18 @@ mod tests {
             same_run: false,
             ..anchor
         };
-        let text = section(&machine(), "cargo xtask bench --per-tag", &rows, Some(&old));
+        let text = section(
+            &machine(),
+            "cargo xtask bench --per-tag",
+            &rows,
+            Some(&old),
+            &[],
+        );
         assert!(
             text.contains("in the last full run (2026-12-03, the tables above)."),
             "{text}"
         );
-        let text = section(&machine(), "cargo xtask bench --per-tag", &rows, None);
+        let text = section(&machine(), "cargo xtask bench --per-tag", &rows, None, &[]);
         assert!(
             text.contains("no full run of `cargo xtask bench` has checked"),
             "{text}"

@@ -20,7 +20,10 @@ use std::ffi::OsString;
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
+
+use super::quiet;
 
 /// The hidden flag of `cargo xtask bench` that runs [`child`].
 pub const CHILD_FLAG: &str = "--measure-child";
@@ -66,6 +69,17 @@ pub struct Outcome {
 pub struct Meter {
     /// The copy of this program that runs [`child`].
     helper: PathBuf,
+    /// What other processes used during each run so far (shared by the meter's clones).
+    others: Arc<Mutex<Vec<Others>>>,
+}
+
+/// What other processes used of the machine while one command was measured.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Others {
+    /// The command, as [`describe`] shows it.
+    pub command: String,
+    /// The cores they used on average during the run.
+    pub cores: f64,
 }
 
 impl Meter {
@@ -92,14 +106,41 @@ impl Meter {
         })?;
         fs::rename(&partial, &helper)
             .map_err(|e| format!("cannot rename {}: {e}", partial.display()))?;
-        Ok(Meter { helper })
+        Ok(Meter {
+            helper,
+            others: Arc::default(),
+        })
     }
 
     /// Runs `command` to its end with stdin closed and stdout and stderr written to `log`, and
     /// measures it. `Err` only when the command cannot be started or measured; a command that
     /// fails is an [`Outcome`] with a `failure`.
+    ///
+    /// Before it starts, waits a little for other processes to quiet down ([`quiet::wait`]),
+    /// and records what they used during the run ([`Meter::others`]).
     pub fn run(&self, command: &mut Command, log: &Path) -> Result<Outcome, String> {
-        run_with(&self.helper, command, log)
+        let shown = describe(command);
+        quiet::wait(&format!("`{shown}`"));
+        let start = quiet::Busy::now();
+        let outcome = run_with(&self.helper, command, log)?;
+        if let Some(cores) = start.others_since(outcome.sample.cpu) {
+            self.others
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(Others {
+                    command: shown,
+                    cores,
+                });
+        }
+        Ok(outcome)
+    }
+
+    /// What other processes used during each run so far, in order.
+    pub fn others(&self) -> Vec<Others> {
+        self.others
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 }
 

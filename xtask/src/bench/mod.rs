@@ -34,6 +34,7 @@ pub mod inputs;
 pub mod limits;
 pub mod machine;
 pub mod measure;
+pub mod quiet;
 pub mod report;
 pub mod text;
 
@@ -217,6 +218,7 @@ pub fn run(root: &Path, flags: Bench) -> Result<(), String> {
         per_tag,
         graph: args.graph,
         total: start.elapsed(),
+        others: meter.others(),
     };
     print!("{}", report::tables(&results));
     let per_tag_section = results.per_tag.as_ref().ok().map(|rows| {
@@ -225,6 +227,7 @@ pub fn run(root: &Path, flags: Bench) -> Result<(), String> {
             &results.command,
             rows,
             report::anchor(&results).as_ref(),
+            &results.others,
         )
     });
     if let Some(section) = &per_tag_section {
