@@ -63,17 +63,33 @@ const BLANK: &str = "__stitch_blank_line__";
 /// The line prettyplease prints for a marker (indentation aside).
 const BLANK_LINE: &str = "__stitch_blank_line__!();";
 
-/// `text` with each marker's line made empty.
+/// `text` with each marker's line (the marker alone, whitespace around it) made empty. Only
+/// the lines the marker is found on are looked at; the text between them is copied whole.
 fn blank_lines(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for line in text.split_inclusive('\n') {
-        if line.trim() == BLANK_LINE {
+    // `text[..copied]` is in `out`.
+    let mut copied = 0;
+    for (at, _) in text.match_indices(BLANK_LINE) {
+        if at < copied {
+            continue;
+        }
+        let (start, end) = line_around(text, at);
+        if text[start..end].trim() == BLANK_LINE {
+            out.push_str(&text[copied..start]);
             out.push('\n');
-        } else {
-            out.push_str(line);
+            copied = end;
         }
     }
+    out.push_str(&text[copied..]);
     out
+}
+
+/// The line of `text` that byte `at` is on: from the start of the line to past its `\n` (or
+/// to the end of the text).
+fn line_around(text: &str, at: usize) -> (usize, usize) {
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
+    (start, end)
 }
 
 fn marker() -> syn::Macro {

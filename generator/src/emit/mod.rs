@@ -686,7 +686,10 @@ fn doc_attrs_on(text: &str, on: DocOn) -> TokenStream {
         if i > 0 {
             lines.push('\n');
         }
-        let line = if line.chars().any(|c| c.is_control() && c != '\t') {
+        // Control characters (Unicode `Cc`) are ASCII below 0x20 or 0x7f, or U+0080..U+009F,
+        // which UTF-8 writes as 0xc2 and a second byte: a byte scan rules them out at once.
+        let maybe_control = line.bytes().any(|b| b < 0x20 || b == 0x7f || b == 0xc2);
+        let line = if maybe_control && line.chars().any(|c| c.is_control() && c != '\t') {
             std::borrow::Cow::Owned(without_controls(line))
         } else {
             std::borrow::Cow::Borrowed(line)

@@ -68,14 +68,29 @@ impl Slot {
     }
 
     pub(super) fn add(&mut self, value: &Value, at: &(PathBuf, usize), source: usize) {
-        match self.variants.iter_mut().find(|v| v.value == *value) {
-            Some(variant) => {
+        // Written the same way is the common case (one component copied onto many pages):
+        // it is found by an ordered walk, without the key lookups of `==`. Variants are
+        // pairwise unequal, so at most one is equal to `value`, whichever way it is found.
+        let found = match self
+            .variants
+            .iter()
+            .position(|v| same_writing(&v.value, value))
+        {
+            Some(i) => Some((i, true)),
+            None => self
+                .variants
+                .iter()
+                .position(|v| v.value == *value)
+                .map(|i| (i, false)),
+        };
+        match found {
+            Some((i, same)) => {
+                let variant = &mut self.variants[i];
                 variant.sources.push(source);
                 // Equal, perhaps with keys in another order: keep the smallest writing, so the
                 // choice does not depend on which fragment came first. Written the same way
-                // (the common case: one component copied onto many pages), there is nothing
-                // to choose, and nothing is serialized.
-                if !same_writing(&variant.value, value) {
+                // there is nothing to choose, and nothing is serialized.
+                if !same {
                     let text = compact(value);
                     let current = variant
                         .compact

@@ -18,7 +18,7 @@
 //! schema `true` the free-form `{}`, `contentEncoding: base64` a `format: byte` string, and a
 //! document without `paths` has none.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use openapiv3::{OpenAPI, Schema};
 use serde::Deserialize;
@@ -65,13 +65,25 @@ const FLAGS: &[&str] = &[
 /// schemas that `$ref`s point at outside `#/components/schemas/<name>` (a path's response
 /// schema, a property of another response, ...), by reference.
 pub(super) fn parse(merged: &Value) -> Result<(OpenAPI, BTreeMap<String, Schema>), ModelError> {
+    let doc = normalized(merged);
+    let mut pointers = BTreeMap::new();
+    collect_pointers(&doc, &doc, &mut pointers);
+    // By value: serde's untagged enums (`ReferenceOr`, at every level of a schema) then move
+    // each part's buffered content on instead of copying it again at every level, and
+    // strings are moved, not copied. Where it does not parse, the copy is made again to
+    // find the place.
+    match OpenAPI::deserialize(doc) {
+        Ok(spec) => Ok((spec, pointers)),
+        Err(error) => Err(locate(&normalized(merged), &error.to_string())),
+    }
+}
+
+/// The copy of `merged` that `openapiv3` reads: references canonical, the document cleaned.
+fn normalized(merged: &Value) -> Value {
     let mut doc = merged.clone();
     super::refs::canonicalize(&mut doc);
     normalize_document(&mut doc);
-    let spec = OpenAPI::deserialize(&doc).map_err(|error| locate(&doc, &error.to_string()))?;
-    let mut pointers = BTreeMap::new();
-    collect_pointers(&doc, &doc, &mut pointers);
-    Ok((spec, pointers))
+    doc
 }
 
 /// Every `$ref` in `value` that points at a schema somewhere other than a whole entry of
@@ -380,12 +392,25 @@ fn drop_other_types_keywords(map: &mut Map<String, Value>) {
         return;
     };
     let own: &[&str] = own;
-    let foreign: BTreeSet<&str> = KEYWORDS_OF_TYPE
-        .iter()
-        .flat_map(|(_, keywords)| keywords.iter().copied())
-        .filter(|keyword| !own.contains(keyword))
+    // The foreign keywords the schema has, removed in sorted order: `remove` moves the last
+    // key into the removed one's place, so the order of removals is the order of the keys
+    // left. Removing one it does not have changes nothing, so only those it has are looked up.
+    let mut foreign: Vec<&str> = map
+        .keys()
+        .map(String::as_str)
+        .filter(|key| {
+            !own.contains(key)
+                && KEYWORDS_OF_TYPE
+                    .iter()
+                    .any(|(_, keywords)| keywords.contains(key))
+        })
         .collect();
-    for keyword in foreign {
+    if foreign.is_empty() {
+        return;
+    }
+    foreign.sort_unstable();
+    let foreign: Vec<String> = foreign.into_iter().map(str::to_owned).collect();
+    for keyword in &foreign {
         map.remove(keyword);
     }
 }

@@ -2,7 +2,8 @@
 //! escaped, and collisions resolved deterministically (first come, in sorted order, keeps the
 //! plain name; later ones get a numeric suffix).
 
-use std::collections::BTreeSet;
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
@@ -33,8 +34,45 @@ fn words(text: &str) -> String {
         .collect()
 }
 
+thread_local! {
+    /// The names [`snake`] and [`camel`] made on this thread, by text: a spec repeats its
+    /// property and parameter names on many schemas and operations, and heck's casing is
+    /// most of what making a name costs.
+    static SNAKE: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+    static CAMEL: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+}
+
+/// How many names of each casing are remembered per thread before starting afresh: a bound
+/// for long-running callers.
+const MAX_REMEMBERED: usize = 1 << 16;
+
+/// `make(text)`, from `memo` when it was made before (`make` is a pure function of `text`).
+fn remembered(
+    memo: &'static std::thread::LocalKey<RefCell<HashMap<String, String>>>,
+    text: &str,
+    make: fn(&str) -> String,
+) -> String {
+    memo.with(|memo| {
+        if let Some(hit) = memo.borrow().get(text) {
+            return hit.clone();
+        }
+        let name = make(text);
+        let mut memo = memo.borrow_mut();
+        if memo.len() >= MAX_REMEMBERED {
+            memo.clear();
+        }
+        memo.insert(text.to_owned(), name.clone());
+        name
+    })
+}
+
 /// `snake_case` identifier for a field, parameter or method (`r#type` for keywords).
 pub fn snake(text: &str) -> String {
+    remembered(&SNAKE, text, make_snake)
+}
+
+/// [`snake`] without the memo.
+fn make_snake(text: &str) -> String {
     let mut name = words(text).to_snake_case();
     if !name.is_ascii() {
         // `ü` between words leaves `__` or an `_` at an end (`delete_id__self`), which
@@ -63,6 +101,11 @@ pub fn snake(text: &str) -> String {
 
 /// `UpperCamelCase` identifier for a type or enum variant.
 pub fn camel(text: &str) -> String {
+    remembered(&CAMEL, text, make_camel)
+}
+
+/// [`camel`] without the memo.
+fn make_camel(text: &str) -> String {
     let mut name = words(text).to_upper_camel_case();
     if !name.is_ascii() {
         name = ascii_only(&name, 'X');

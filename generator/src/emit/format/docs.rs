@@ -52,7 +52,14 @@ pub(super) fn restore(text: String) -> Option<String> {
     LINES.with(|lines| {
         let lines = lines.borrow();
         let mut out = String::with_capacity(text.len() * 2);
-        for line in text.split_inclusive('\n') {
+        // Only the lines a stand-in's mark is on are read; the text between them is copied
+        // whole. `text[..copied]` is in `out`.
+        let mut copied = 0;
+        while let Some(found) = text[copied..].find(MARK) {
+            let (start, end) = super::line_around(&text, copied + found);
+            out.push_str(&text[copied..start]);
+            copied = end;
+            let line = &text[start..end];
             let body = line.strip_suffix('\n').unwrap_or(line);
             let code = body.trim_start_matches(' ');
             let indent = &body[..body.len() - code.len()];
@@ -75,10 +82,10 @@ pub(super) fn restore(text: String) -> Option<String> {
                         out.push('\n');
                     }
                 }
-                None if line.contains(MARK) => return None,
-                None => out.push_str(line),
+                None => return None,
             }
         }
+        out.push_str(&text[copied..]);
         Some(out)
     })
 }
