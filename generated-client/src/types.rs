@@ -4,7 +4,7 @@
 //! The API's schemas as Rust types.
 
 super::runtime::object! {
-    #[derive(Clone, Default)]
+    #[derive(Default)]
     #[non_exhaustive]
     pub struct HttpValidationError {
         /// Errors
@@ -22,7 +22,7 @@ super::runtime::open_enum! {
 }
 
 super::runtime::object! {
-    #[derive(Clone, Default)]
+    #[derive(Default)]
     #[non_exhaustive]
     pub struct JobLogSchema {
         /// Id
@@ -35,7 +35,7 @@ super::runtime::object! {
 }
 
 super::runtime::object! {
-    #[derive(Clone, Default)]
+    #[derive(Default)]
     #[non_exhaustive]
     pub struct JobMessageSchema {
         /// Id
@@ -50,7 +50,6 @@ super::runtime::object! {
 }
 
 super::runtime::object! {
-    #[derive(Clone)]
     #[non_exhaustive]
     pub struct JobSchema {
         /// Id
@@ -122,7 +121,6 @@ super::runtime::open_enum! {
 }
 
 super::runtime::object! {
-    #[derive(Clone)]
     #[non_exhaustive]
     pub struct ListOfJobSchema {
         /// Jobs
@@ -132,7 +130,6 @@ super::runtime::object! {
 }
 
 super::runtime::object! {
-    #[derive(Clone)]
     #[non_exhaustive]
     pub struct ValidationError {
         /// Location

@@ -20,7 +20,7 @@
 //! (`features`: each feature's items are a file of their own, `include!`d under its `cfg`).
 //!
 //! A struct is one call of the runtime's `object!`, which writes its `Serialize`,
-//! `Deserialize`, `Debug` and `PartialEq` (optional fields left out when `None`; every field's
+//! `Deserialize`, `Debug`, `PartialEq` and `Clone` (optional fields left out when `None`; every field's
 //! property name written `#[wire = "name"]`) through helpers rustc checks once,
 //! rather than serde's derives (kept for structs with a flattened field); an untagged
 //! union of several object shapes decodes through the runtime's generic `best_fit`, given one

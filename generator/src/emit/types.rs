@@ -111,7 +111,7 @@ fn paragraph_break(doc: &TokenStream) -> Option<TokenStream> {
 /// ([`lean`]; see `runtime/src/object.rs`): it reads each field's `#[wire = ".."]` (its
 /// property name, written for every field) and `#[serialize_always]`, leaves out every other
 /// `Option` field that is `None`, and decodes an empty JSON array as the empty object; their
-/// derive list holds `Clone`, `Default` and the config's derives. A struct with a flattened field or a derive by path
+/// derive list holds `Default` and the config's derives (the macro writes `Clone`). A struct with a flattened field or a derive by path
 /// that the config adds keeps serde's derives, serde_with's `#[skip_serializing_none]` written
 /// once on the struct, and `#[serde(default)]` when its fields are all optional, so it also
 /// decodes from an empty JSON array.
@@ -177,10 +177,13 @@ fn struct_item(
         }
     });
     if lean {
+        // `object!` writes `Clone` (through its `read`, cheaper to check than the derive).
+        let derive =
+            (default.is_some() || !extra.is_empty()).then(|| quote!(#[derive(#default #extra)]));
         return quote! {
             super::runtime::object! {
                 #doc
-                #[derive(Clone, #default #extra)]
+                #derive
                 #[non_exhaustive]
                 pub struct #name {
                     #(#fields)*
