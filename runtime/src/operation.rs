@@ -5,8 +5,10 @@
 /// builder is this type, named for the operation (`pub type ListPets<'a> = Builder<'a,
 /// ListPetsParams>`), with the setters of the operation's optional parameters in an `impl` of
 /// its own; what all builders share (the per-request settings below, `send`, `.await`,
-/// `Debug`, `Clone`) is written and type-checked once, generic over `O`.
-#[derive(Debug, Clone)]
+/// `Debug`, `Clone`) is written and type-checked once, generic over `O`. Its `Debug` names the
+/// operation and shows the call's settings, not the parameters' values (a derived `Debug` per
+/// operation would cost the compiler a function for each).
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct Builder<'a, O> {
     pub(crate) call: super::Call<'a>,
@@ -110,6 +112,15 @@ where
     }
 }
 
+impl<O: Operation> std::fmt::Debug for Builder<'_, O> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Builder")
+            .field("operation", &O::INFO)
+            .field("call", &self.call)
+            .finish_non_exhaustive()
+    }
+}
+
 impl<'a, O: Operation> std::future::IntoFuture for Builder<'a, O>
 where
     O::Received: 'a,
@@ -144,7 +155,7 @@ where
 /// ```
 ///
 /// gives the parameters struct `ListPetsParams` (each required argument, each optional one
-/// as an `Option`; `Debug`, `Clone`), its [`Operation`] impl (`request`, `decode`, the
+/// as an `Option`; `Clone`), its [`Operation`] impl (`request`, `decode`, the
 /// operation's id and template), the request builder `pub type ListPets<'a> =
 /// Builder<'a, ListPetsParams>` that the method `Client::list_pets` (written by the generator
 /// in the one `impl Client` block of the `operations` module) starts, with the setters of
@@ -174,7 +185,7 @@ macro_rules! operation {
         pub type $name<'a> = super::runtime::Builder<'a, $params>;
 
         #[doc = concat!("The parameters of [`", stringify!($name), "`].")]
-        #[derive(Debug, Clone)]
+        #[derive(Clone)]
         pub struct $params {
             $(pub(crate) $arg: $arg_ty,)*
             $(pub(crate) $setter: Option<$setter_ty>,)*
@@ -329,6 +340,10 @@ mod tests {
         let items = client.get_items("x/y").limit(2).await;
         assert_eq!(items.ok(), Some(vec!["a".to_owned(), "b".to_owned()]));
         assert_eq!(server.seen()[0].target, "/items/x%2Fy?limit=2");
+        // Its `Debug` names the operation, not the parameters' values.
+        let debug = format!("{:?}", client.get_items("secret-id").limit(3));
+        assert!(debug.starts_with("Builder { operation: OperationInfo { id: \"getItems\""));
+        assert!(!debug.contains("secret-id"), "{debug}");
         let sent = client.get_items("z").send().await;
         assert_eq!(sent.map(|value| value.status().as_u16()).ok(), Some(200));
         assert_eq!(server.seen()[1].target, "/items/z");

@@ -473,6 +473,33 @@ pub struct Items<'a, T, I, E> {
 // The stream is never pinned structurally: its fields move freely.
 impl<T, I, E> Unpin for Items<'_, T, I, E> {}
 
+/// What a paginated operation's `items` takes out of a page whose value is the array itself:
+/// a function rather than a closure per operation, so it is type-checked once.
+#[allow(dead_code)] // an API's pages may all hold their items in a field
+pub(crate) fn whole_page<I>(page: Vec<I>) -> Vec<I> {
+    page
+}
+
+/// A paginated operation's `pages`, written once for every builder (the generated method
+/// only names its `paging` and where its `items` are).
+impl<'a, O> super::Builder<'a, O>
+where
+    O: super::Operation<Received = RawResponse>,
+    O::Value: 'a,
+    O::Error: 'a,
+{
+    /// The stream of this request's pages: this request first, then the ones `paging` asks
+    /// for; `items` is where the items are in the body (empty: the body is the array).
+    pub(crate) fn paginate(
+        self,
+        paging: Paging,
+        items: &'static [&'static str],
+    ) -> Pages<'a, O::Value, O::Error> {
+        let (call, request) = self.into_parts();
+        pages(call, request, O::decode, paging, items)
+    }
+}
+
 /// The items of `pages`, taken out of each page's value by `items`.
 pub(crate) fn items<'a, T, I, E>(
     pages: Pages<'a, T, E>,

@@ -8,8 +8,10 @@
 /// builder is this type, named for the operation (`pub type ListPets<'a> = Builder<'a,
 /// ListPetsParams>`), with the setters of the operation's optional parameters in an `impl` of
 /// its own; what all builders share (the per-request settings below, `send`, `.await`,
-/// `Debug`, `Clone`) is written and type-checked once, generic over `O`.
-#[derive(Debug, Clone)]
+/// `Debug`, `Clone`) is written and type-checked once, generic over `O`. Its `Debug` names the
+/// operation and shows the call's settings, not the parameters' values (a derived `Debug` per
+/// operation would cost the compiler a function for each).
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct Builder<'a, O> {
     pub(crate) call: super::Call<'a>,
@@ -113,6 +115,15 @@ where
     }
 }
 
+impl<O: Operation> std::fmt::Debug for Builder<'_, O> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Builder")
+            .field("operation", &O::INFO)
+            .field("call", &self.call)
+            .finish_non_exhaustive()
+    }
+}
+
 impl<'a, O: Operation> std::future::IntoFuture for Builder<'a, O>
 where
     O::Received: 'a,
@@ -147,7 +158,7 @@ where
 /// ```
 ///
 /// gives the parameters struct `ListPetsParams` (each required argument, each optional one
-/// as an `Option`; `Debug`, `Clone`), its [`Operation`] impl (`request`, `decode`, the
+/// as an `Option`; `Clone`), its [`Operation`] impl (`request`, `decode`, the
 /// operation's id and template), the request builder `pub type ListPets<'a> =
 /// Builder<'a, ListPetsParams>` that the method `Client::list_pets` (written by the generator
 /// in the one `impl Client` block of the `operations` module) starts, with the setters of
@@ -177,7 +188,7 @@ macro_rules! operation {
         pub type $name<'a> = super::runtime::Builder<'a, $params>;
 
         #[doc = concat!("The parameters of [`", stringify!($name), "`].")]
-        #[derive(Debug, Clone)]
+        #[derive(Clone)]
         pub struct $params {
             $(pub(crate) $arg: $arg_ty,)*
             $(pub(crate) $setter: Option<$setter_ty>,)*

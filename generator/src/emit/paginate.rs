@@ -17,22 +17,21 @@ pub(super) fn items(op: &Operation) -> Option<TokenStream> {
         return None;
     };
     let builder = ident(&op.type_name);
-    let params = ident(&op.params_name());
     let error = ident(&op.error_name());
     let value = type_tokens(value, Scope::Sibling);
     let item = type_tokens(&pagination.items.item, Scope::Sibling);
     let paging = paging(&pagination.style);
     let path = strs(&pagination.items.path());
     let take = match (&pagination.items.field, pagination.items.optional) {
-        (None, false) => quote!(page),
-        (None, true) => quote!(page.unwrap_or_default()),
+        (None, false) => quote!(runtime::whole_page),
+        (None, true) => quote!(|page: #value| page.unwrap_or_default()),
         (Some((name, _)), false) => {
             let name = ident(name);
-            quote!(page.#name)
+            quote!(|page: #value| page.#name)
         }
         (Some((name, _)), true) => {
             let name = ident(name);
-            quote!(page.#name.unwrap_or_default())
+            quote!(|page: #value| page.#name.unwrap_or_default())
         }
     };
     let pages_doc = doc_attrs(&format!(
@@ -52,13 +51,12 @@ pub(super) fn items(op: &Operation) -> Option<TokenStream> {
         impl<'a> #builder<'a> {
             #pages_doc
             pub fn pages(self) -> runtime::Pages<'a, #value, #error> {
-                let (call, request) = self.into_parts();
-                runtime::pages(call, request, <#params as runtime::Operation>::decode, #paging, #path)
+                self.paginate(#paging, #path)
             }
 
             #items_doc
             pub fn items(self) -> runtime::Items<'a, #value, #item, #error> {
-                runtime::items(self.pages(), |page: #value| #take)
+                runtime::items(self.pages(), #take)
             }
         }
     })

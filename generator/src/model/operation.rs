@@ -103,6 +103,7 @@ const REQUEST_METHODS: &[&str] = &[
     // A paginated operation's streams (`emit/paginate.rs`).
     "pages",
     "items",
+    "paginate",
 ];
 
 /// The path of the API's server: the first entry of the document's `servers` (OpenAPI's
